@@ -1,0 +1,2 @@
+/** The Connection model and its codecs. */
+package dev.pgbridge.connection;

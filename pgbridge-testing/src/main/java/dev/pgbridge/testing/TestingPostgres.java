@@ -1,0 +1,285 @@
+package dev.pgbridge.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One real PostgreSQL server per JVM, shared by every test.
+ *
+ * <p>By default an embedded server (binaries from Maven Central) is started on first use with
+ * {@code wal_level=logical}, TLS on (a self-signed certificate made with {@code openssl}), and
+ * scram-sha-256 authentication for every TCP connection. {@code -Dpgbridge.test.jdbcUrl=} points the
+ * suite at an external server instead (its URL must carry a superuser's credentials).
+ *
+ * <p>Members of the group role {@link #TLS_ONLY} may only connect over TLS; members of {@link #NO_TLS_ONLY}
+ * only without it. That lets tests show both TLS failure classes on one server.
+ */
+public final class TestingPostgres {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Group role whose members must connect over TLS. */
+    public static final String TLS_ONLY = "pgb_tls_only";
+    /** Group role whose members must connect without TLS (as if the server had TLS off). */
+    public static final String NO_TLS_ONLY = "pgb_notls_only";
+    private static TestingPostgres instance;
+
+    private final EmbeddedPostgres embedded;
+    private final String host;
+    private final int port;
+    private final String superuser;
+    private final String superuserPassword;
+    private final boolean tls;
+    private final Path dataDirectory;
+
+    private TestingPostgres(EmbeddedPostgres embedded, String host, int port, String superuser, String superuserPassword,
+                            boolean tls, Path dataDirectory) {
+        this.embedded = embedded;
+        this.host = requireNonNull(host, "host is null");
+        this.port = port;
+        this.superuser = requireNonNull(superuser, "superuser is null");
+        this.superuserPassword = requireNonNull(superuserPassword, "superuserPassword is null");
+        this.tls = tls;
+        this.dataDirectory = dataDirectory;
+    }
+
+    /** The server of this JVM, started on first call. */
+    public static synchronized TestingPostgres get() {
+        if (instance == null) {
+            String external = System.getProperty("pgbridge.test.jdbcUrl", "");
+            instance = external.isBlank() ? startEmbedded() : external(external);
+        }
+        return instance;
+    }
+
+    private static TestingPostgres external(String jdbcUrl) {
+        java.net.URI uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
+        Properties props = org.postgresql.Driver.parseURL(jdbcUrl, new Properties());
+        String user = props.getProperty("user", "postgres");
+        String password = props.getProperty("password", "");
+        return new TestingPostgres(null, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), user, password, false, null);
+    }
+
+    private static TestingPostgres startEmbedded() {
+        try {
+            Path dir = Files.createTempDirectory("pgbridge-test-pg");
+            Path data = dir.resolve("data");
+            Path certDir = dir.resolve("tls");
+            boolean tls = makeCertificate(certDir);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(true)
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "40")
+                    .setServerConfig("max_wal_senders", "40")
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            if (tls) {
+                builder.setServerConfig("ssl", "on")
+                        .setServerConfig("ssl_cert_file", certDir.resolve("server.crt").toString())
+                        .setServerConfig("ssl_key_file", certDir.resolve("server.key").toString());
+            }
+            EmbeddedPostgres embedded = builder.start();
+            String password = randomToken();
+            int port = embedded.getPort();
+            try (Connection c = DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:" + port + "/postgres?sslmode=disable", "postgres", "");
+                 Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
+                s.execute("CREATE ROLE " + TLS_ONLY + " NOLOGIN");
+                s.execute("CREATE ROLE " + NO_TLS_ONLY + " NOLOGIN");
+            }
+            Files.writeString(data.resolve("pg_hba.conf"), """
+                    # written by pgbridge-testing
+                    local   all          all                       trust
+                    hostssl   all        +pgb_notls_only  all      reject
+                    hostnossl all        +pgb_tls_only    all      reject
+                    host    all          all            all        scram-sha-256
+                    host    replication  all            all        scram-sha-256
+                    """);
+            TestingPostgres server = new TestingPostgres(embedded, "127.0.0.1", port, "postgres", password, tls, dir);
+            server.execute("SELECT pg_reload_conf()");
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "testing-postgres-stop"));
+            return server;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the embedded PostgreSQL for tests", e);
+        }
+    }
+
+    /** A self-signed certificate for CN=localhost with openssl; false when openssl is not there (TLS off). */
+    private static boolean makeCertificate(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder("openssl", "req", "-new", "-x509", "-days", "30", "-nodes",
+                "-newkey", "rsa:2048", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout", dir.resolve("server.key").toString(),
+                "-out", dir.resolve("server.crt").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return false;
+            }
+        }
+        catch (IOException e) {
+            return false;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+        return true;
+    }
+
+    private synchronized void stop() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            }
+            catch (IOException ignored) {
+                // the JVM is exiting; the temp directory goes with the next clean
+            }
+        }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String superuser() {
+        return superuser;
+    }
+
+    public String superuserPassword() {
+        return superuserPassword;
+    }
+
+    /** Whether the server accepts TLS (the embedded one does when openssl could make a certificate). */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** The server certificate (PEM), for sslrootcert; null for an external server. */
+    public Path certificate() {
+        return dataDirectory == null ? null : dataDirectory.resolve("tls").resolve("server.crt");
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** A superuser connection to {@code database}. */
+    public Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", superuser);
+        props.setProperty("password", superuserPassword);
+        props.setProperty("sslmode", "disable");
+        return DriverManager.getConnection(jdbcUrl(database), props);
+    }
+
+    public Connection connect() throws SQLException {
+        return connect("postgres");
+    }
+
+    /** The server's major version, e.g. 18. */
+    public int majorVersion() {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs SQL (no parameters, test code only) as the superuser in database postgres. */
+    public void execute(String sql) {
+        executeIn("postgres", sql);
+    }
+
+    public void executeIn(String database, String sql) {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A name unique to this JVM run: {@code prefix_<random>}, lower case, a valid unquoted identifier. */
+    public static String uniqueName(String prefix) {
+        return prefix.toLowerCase(Locale.ROOT) + "_" + randomToken().substring(0, 10);
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Creates a login role with a password (any text; it is bound as a literal safely) and extra attributes. */
+    public TestRole createRole(String name, String password, String... attributes) {
+        StringBuilder sql = new StringBuilder("CREATE ROLE ").append(quoteIdentifier(name)).append(" LOGIN");
+        for (String attribute : attributes) {
+            sql.append(' ').append(attribute);
+        }
+        if (password != null) {
+            sql.append(" PASSWORD ").append(quoteLiteral(password));
+        }
+        execute(sql.toString());
+        return new TestRole(this, name, password);
+    }
+
+    /** Creates a database owned by {@code owner} (null: the superuser); it drops itself on close. */
+    public TestDatabase createDatabase(String name, String owner) {
+        execute("CREATE DATABASE " + quoteIdentifier(name) + (owner == null ? "" : " OWNER " + quoteIdentifier(owner)));
+        return new TestDatabase(this, name);
+    }
+
+    static String quoteIdentifier(String name) {
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("identifier contains NUL");
+        }
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    static String quoteLiteral(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("literal contains NUL");
+        }
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+}
