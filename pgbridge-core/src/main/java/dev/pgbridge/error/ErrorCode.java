@@ -1,0 +1,26 @@
+package dev.pgbridge.error;
+
+/** Closed set of failure classes; each has its own message and hint where it is raised. */
+public enum ErrorCode {
+    INVALID_URI,
+    INVALID_CONFIG,
+    INVALID_CONN_ID,
+    CONNECTION_NOT_FOUND,
+    CONNECTION_EXISTS,
+    UNKNOWN_HOST,
+    CONNECTION_REFUSED,
+    TIMEOUT,
+    TLS_REQUIRED_BY_SERVER,
+    TLS_NOT_SUPPORTED_BY_SERVER,
+    TLS_VERIFY_FAILED,
+    AUTHENTICATION_FAILED,
+    NO_PG_HBA_ENTRY,
+    DATABASE_NOT_FOUND,
+    PRIVILEGE_MISSING,
+    SERVER_SHUTDOWN,
+    SQL_ERROR,
+    MASTER_KEY,
+    STORE,
+    IO,
+    INTERNAL
+}

@@ -1,0 +1,35 @@
+package dev.pgbridge.store;
+
+import dev.pgbridge.connection.ConnectionConfig;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The control store of connections: SQLite file under PGBRIDGE_HOME by default, a shared PostgreSQL with
+ * PGBRIDGE_STORE_URL. Password and extra are encrypted at rest (AES-256-GCM, key id per row). Every method is
+ * scoped to one tenant: nothing crosses tenants.
+ */
+public interface ConnectionStore extends AutoCloseable {
+    /** Saves a new connection; fails with CONNECTION_EXISTS when the id is taken in its tenant. */
+    StoredConnection add(ConnectionConfig config);
+
+    /**
+     * Replaces a saved connection (found by tenant and conn_id); a null password keeps the saved one.
+     * Bumps the credential version when a credential field changed. Fails with CONNECTION_NOT_FOUND.
+     */
+    StoredConnection update(ConnectionConfig config);
+
+    Optional<StoredConnection> find(String tenant, String connId);
+
+    /** Connections of one tenant, ordered by conn_id. */
+    List<StoredConnection> list(String tenant);
+
+    boolean delete(String tenant, String connId);
+
+    /** Re-encrypts every secret of every tenant under {@code newKey} in one transaction; returns rows rewritten. */
+    int rotateKey(dev.pgbridge.secret.MasterKey newKey);
+
+    @Override
+    void close();
+}
