@@ -1,0 +1,34 @@
+package dev.pgbridge.cli;
+
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.secret.SecretRedactor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/** Turns any failure into one line on stderr ("error: what and why") plus a hint line, exit code 1. */
+final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ErrorPrinter.class);
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        SecretRedactor redactor = SecretRedactor.global();
+        if (e instanceof PgBridgeException p) {
+            err.println("error: " + redactor.redact(p.getMessage()));
+            if (p.hint() != null) {
+                err.println("hint: " + redactor.redact(p.hint()));
+            }
+            log.warn("command failed: {}", p.oneLine(), p);
+        }
+        else {
+            err.println("error: " + redactor.redact(String.valueOf(e.getMessage())) + " (" + e.getClass().getSimpleName() + ")");
+            err.println("hint: this is a bug in pgbridge; the log under PGBRIDGE_HOME/logs has the details");
+            log.error("unexpected failure", e);
+        }
+        err.flush();
+        return 1;
+    }
+}

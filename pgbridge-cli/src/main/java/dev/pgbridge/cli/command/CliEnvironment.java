@@ -1,0 +1,76 @@
+package dev.pgbridge.cli.command;
+
+import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.connection.LibpqConnectionString;
+import dev.pgbridge.store.ConnectionStore;
+import dev.pgbridge.store.ConnectionStores;
+import dev.pgbridge.store.PgBridgeHome;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.io.InputStream;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What commands need from the outside world: the environment variables, standard input, PGBRIDGE_HOME and the
+ * control store (opened on first use, closed at the end).
+ */
+public final class CliEnvironment implements AutoCloseable {
+    private final Map<String, String> env;
+    private final InputStream stdin;
+    private final PgBridgeHome home;
+    private ConnectionStore store;
+
+    public CliEnvironment(Map<String, String> env, InputStream stdin) {
+        this.env = Map.copyOf(requireNonNull(env, "env is null"));
+        this.stdin = requireNonNull(stdin, "stdin is null");
+        this.home = PgBridgeHome.fromEnvironment(this.env);
+    }
+
+    public static CliEnvironment system() {
+        return new CliEnvironment(System.getenv(), System.in);
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public InputStream stdin() {
+        return stdin;
+    }
+
+    public PgBridgeHome home() {
+        return home;
+    }
+
+    public synchronized ConnectionStore store() {
+        if (store == null) {
+            store = ConnectionStores.open(home, CliEnvironment::dataSourceFor);
+        }
+        return store;
+    }
+
+    public ConnectionResolver resolver() {
+        return new ConnectionResolver(env, this::store);
+    }
+
+    /** A DataSource for a libpq-style URL (PGBRIDGE_STORE_URL), through the one JDBC conversion. */
+    static DataSource dataSourceFor(String url) {
+        JdbcTarget target = JdbcTarget.of(LibpqConnectionString.parse(url));
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(target.url());
+        target.properties().forEach((k, v) -> ds.setProperty(String.valueOf(k), String.valueOf(v)));
+        return ds;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.pgbridge.cli.command;
+
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.secret.Secret;
+import dev.pgbridge.store.StoredConnection;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start an embedded PostgreSQL with a sample shop database, save it as connection 'demo',",
+                "and keep it running until Ctrl-C. Its data stays under PGBRIDGE_HOME/demo between runs."})
+final class DemoCommand implements Callable<Integer> {
+    static final String CONN_ID = "demo";
+    static final String DATABASE = "demo";
+    static final String ROLE = "demo_owner";
+    private final CliEnvironment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "54329",
+            description = "Port to listen on (127.0.0.1 only); a free one is picked if it is taken. Default ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--exit-when-ready", hidden = true, description = "Stop as soon as the demo is ready (for tests).")
+    boolean exitWhenReady;
+
+    DemoCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = environment.home().dir().resolve("demo");
+        Path data = dir.resolve("pgdata");
+        boolean fresh = !Files.exists(data.resolve("PG_VERSION"));
+        Files.createDirectories(dir);
+        int listenPort = freePort(port);
+        out.println((fresh ? "Creating" : "Starting") + " the demo PostgreSQL in " + data + " on 127.0.0.1:" + listenPort + " …");
+        out.flush();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(listenPort)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "10")
+                .setServerConfig("max_wal_senders", "10")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                .start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.close();
+            }
+            catch (IOException ignored) {
+                // exiting anyway
+            }
+            stopped.countDown();
+        }, "demo-stop"));
+
+        Secret password = prepare(pg, listenPort);
+        ConnectionConfig config = ConnectionConfig.builder()
+                .connId(CONN_ID).host("127.0.0.1").port(listenPort).database(DATABASE).login(ROLE).password(password)
+                .description("pgbridge demo database (embedded PostgreSQL)").build();
+        Optional<StoredConnection> existing = environment.store().find(config.tenant(), CONN_ID);
+        if (existing.isPresent()) {
+            environment.store().update(config);
+        }
+        else {
+            environment.store().add(config);
+        }
+        out.println("""
+                The demo database is ready and saved as connection 'demo'.
+
+                Try, in another terminal:
+                  bin/pgbridge conn list
+                  bin/pgbridge conn show demo
+                  bin/pgbridge conn test demo
+                  bin/pgbridge doctor demo --for read,write,cdc,usage
+                  bin/pgbridge conn uri demo --reveal
+                  bin/pgbridge run --conn demo -- sh -c 'psql "$AIRFLOW_CONN_DEMO" -c "select count(*) from sales.orders"'
+
+                Schemas: sales (customers, orders partitioned by year, order_lines, view open_orders),
+                         inventory (products, stock, product_manuals with large text), analytics (materialized view).
+                Press Ctrl-C to stop; the data stays under""" + " " + dir + ".");
+        out.flush();
+        if (exitWhenReady) {
+            return 0;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    /** Makes the demo role and database on first run; returns the role's password (new on every run). */
+    private Secret prepare(EmbeddedPostgres pg, int listenPort) throws SQLException, IOException {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        Secret password = Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+        String superUrl = "jdbc:postgresql://127.0.0.1:" + listenPort + "/postgres?user=postgres&sslmode=disable";
+        try (Connection c = DriverManager.getConnection(superUrl); Statement s = c.createStatement()) {
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", ROLE)) {
+                s.execute("CREATE ROLE " + ROLE + " LOGIN REPLICATION CREATEDB");
+                s.execute("GRANT pg_read_all_stats TO " + ROLE);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT format('ALTER ROLE %I PASSWORD %L', ?, ?)")) {
+                ps.setString(1, ROLE);
+                ps.setString(2, password.reveal());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    s.execute(rs.getString(1));
+                }
+            }
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", DATABASE)) {
+                s.execute("CREATE DATABASE " + DATABASE + " OWNER " + ROLE);
+                loadSample(listenPort);
+            }
+        }
+        // the superuser keeps trust on loopback (embedded PostgreSQL's own start-up check uses it); everyone else uses scram
+        Path hba = pg.getDataDirectory().toPath().resolve("pg_hba.conf");
+        String wanted = """
+                # written by pgbridge demo
+                local all all trust
+                host  all postgres 127.0.0.1/32 trust
+                host  all all 127.0.0.1/32 scram-sha-256
+                host  replication all 127.0.0.1/32 scram-sha-256
+                """;
+        if (!Files.readString(hba).equals(wanted)) {
+            Files.writeString(hba, wanted);
+            try (Connection c = DriverManager.getConnection(superUrl); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_reload_conf()");
+            }
+        }
+        return password;
+    }
+
+    private static void loadSample(int listenPort) throws SQLException, IOException {
+        String sql;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/sample.sql")) {
+            if (in == null) {
+                throw new PgBridgeException(ErrorCode.INTERNAL, "the demo data script is missing from the jar", "rebuild pgbridge");
+            }
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + listenPort + "/" + DATABASE + "?user=postgres&sslmode=disable";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("SET ROLE " + ROLE);
+            s.execute(sql);
+            s.execute("RESET ROLE");
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static int freePort(int preferred) throws IOException {
+        try (ServerSocket socket = new ServerSocket(preferred, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+        catch (IOException busy) {
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+}

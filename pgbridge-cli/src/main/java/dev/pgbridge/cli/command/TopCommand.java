@@ -1,0 +1,18 @@
+package dev.pgbridge.cli.command;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "pgbridge",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "The PostgreSQL connector for data platforms: connections, data access, change data capture.",
+        subcommands = {
+                ConnCommand.class,
+                RunCommand.class,
+                DoctorCommand.class,
+                StoreCommand.class,
+                DemoCommand.class,
+                picocli.CommandLine.HelpCommand.class,
+        })
+public final class TopCommand {
+}

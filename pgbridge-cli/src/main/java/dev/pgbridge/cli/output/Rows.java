@@ -1,0 +1,134 @@
+package dev.pgbridge.cli.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A small result to print: named columns and rows of values. {@link #print} renders it as an aligned table,
+ * a JSON array of objects (keys are the column names as given), or RFC 4180 CSV with a header.
+ */
+public record Rows(List<String> columns, List<List<Object>> rows) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Rows {
+        columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        List<List<Object>> copy = new ArrayList<>();
+        for (List<Object> row : requireNonNull(rows, "rows is null")) {
+            copy.add(java.util.Collections.unmodifiableList(new ArrayList<>(row)));
+        }
+        rows = List.copyOf(copy);
+    }
+
+    public static Rows of(List<String> columns) {
+        return new Rows(columns, List.of());
+    }
+
+    public Rows with(Object... row) {
+        List<List<Object>> copy = new ArrayList<>(rows);
+        copy.add(java.util.Arrays.asList(row));
+        return new Rows(columns, copy);
+    }
+
+    public List<Map<String, Object>> asMaps() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (List<Object> row : rows) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                map.put(columns.get(i), row.get(i));
+            }
+            out.add(map);
+        }
+        return out;
+    }
+
+    public void print(PrintWriter out, OutputFormat format) {
+        switch (format) {
+            case JSON -> out.println(json(asMaps()));
+            case CSV -> {
+                out.print(csvLine(new ArrayList<>(columns)));
+                rows.forEach(r -> out.print(csvLine(r)));
+            }
+            case TABLE -> printTable(out);
+        }
+        out.flush();
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void printTable(PrintWriter out) {
+        int[] widths = new int[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            widths[i] = columns.get(i).length();
+        }
+        for (List<Object> row : rows) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], text(row.get(i)).length());
+            }
+        }
+        out.println(line(new ArrayList<>(columns), widths));
+        StringBuilder rule = new StringBuilder();
+        for (int i = 0; i < widths.length; i++) {
+            rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+        }
+        out.println(rule);
+        rows.forEach(r -> out.println(line(r, widths)));
+        out.println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
+    }
+
+    private static String line(List<Object> values, int[] widths) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < widths.length; i++) {
+            String t = text(values.get(i));
+            sb.append(i == 0 ? "" : " | ").append(t).append(" ".repeat(widths[i] - t.length()));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            return json(value).replaceAll("\\s*\\n\\s*", " ");
+        }
+        return String.valueOf(value);
+    }
+
+    /** One RFC 4180 line with CRLF: NULL is an empty unquoted field, the empty string is {@code ""}. */
+    static String csvLine(List<Object> values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object v = values.get(i);
+            if (v == null) {
+                continue;
+            }
+            String t = v instanceof Map<?, ?> || v instanceof List<?> ? json(v).replaceAll("\\s*\\n\\s*", " ") : String.valueOf(v);
+            if (t.isEmpty() || t.indexOf(',') >= 0 || t.indexOf('"') >= 0 || t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0) {
+                sb.append('"').append(t.replace("\"", "\"\"")).append('"');
+            }
+            else {
+                sb.append(t);
+            }
+        }
+        return sb.append("\r\n").toString();
+    }
+}

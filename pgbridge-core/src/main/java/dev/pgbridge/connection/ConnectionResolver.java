@@ -1,0 +1,68 @@
+package dev.pgbridge.connection;
+
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.store.ConnectionStore;
+import dev.pgbridge.store.StoredConnection;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Finds the connection a command means. First hit wins: an explicit URL ({@code --url}, libpq dialect);
+ * the environment variable {@code AIRFLOW_CONN_<ID>} (JSON when it starts with {@code {}, else an Airflow URI,
+ * as Airflow decides); the store (in the given tenant).
+ */
+public final class ConnectionResolver {
+    private final Map<String, String> env;
+    private final Supplier<ConnectionStore> store;
+
+    public ConnectionResolver(Map<String, String> env, Supplier<ConnectionStore> store) {
+        this.env = Map.copyOf(requireNonNull(env, "env is null"));
+        this.store = requireNonNull(store, "store is null");
+    }
+
+    /** Where a resolved connection came from. */
+    public enum Source { URL, ENVIRONMENT, STORE }
+
+    /** A resolved connection; {@code credentialVersion} is 0 unless it came from the store. */
+    public record Resolved(ConnectionConfig config, Source source, long credentialVersion) {
+        public Resolved {
+            requireNonNull(config, "config is null");
+            requireNonNull(source, "source is null");
+        }
+
+        public StoredConnection asStored() {
+            java.time.Instant now = java.time.Instant.EPOCH;
+            return new StoredConnection(config, credentialVersion, now, now);
+        }
+    }
+
+    public Resolved resolveUrl(String url) {
+        return new Resolved(LibpqConnectionString.parse(url), Source.URL, 0);
+    }
+
+    public Resolved resolve(String connId, String tenant) {
+        String id = ConnectionConfig.normalizeConnId(connId);
+        String variable = ConnectionConfig.envVarName(id);
+        String value = env.get(variable);
+        if (value != null && !value.isBlank()) {
+            ConnectionConfig parsed;
+            try {
+                parsed = value.stripLeading().startsWith("{") ? AirflowJson.parse(value) : AirflowUri.parse(value);
+            }
+            catch (PgBridgeException e) {
+                throw new PgBridgeException(e.code(), "environment variable " + variable + ": " + e.getMessage(),
+                        e.hint(), e);
+            }
+            return new Resolved(parsed.toBuilder().connId(id).tenant(tenant).build(), Source.ENVIRONMENT, 0);
+        }
+        StoredConnection stored = store.get().find(tenant, id).orElseThrow(() -> new PgBridgeException(
+                ErrorCode.CONNECTION_NOT_FOUND,
+                "no connection '" + id + "' in tenant '" + tenant + "' (and " + variable + " is not set)",
+                "list saved connections with 'pgbridge conn list', or add one with 'pgbridge conn add " + id + " …'"));
+        return new Resolved(stored.config(), Source.STORE, stored.credentialVersion());
+    }
+}
