@@ -33,7 +33,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p><b>With {@code PGBRIDGE_MASTER_KEY}</b> pgbridge cannot change the variable: it takes the new key from the
  * variable named by {@code --new-key-env}, re-encrypts, and tells the user to switch {@code PGBRIDGE_MASTER_KEY} to
- * it. Running it again is harmless (rows already under the new key are skipped).
+ * it. Running it again is harmless (rows already under the new key are skipped). A PostgreSQL store shared by
+ * several servers needs the same key on all of them, which is what {@code PGBRIDGE_MASTER_KEY} is for.
  */
 public final class KeyRotation {
     /** The outcome: rows re-encrypted, the key ids before and after, and what to tell the user. */

@@ -6,6 +6,8 @@ import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.secret.MasterKey;
 import dev.pgbridge.secret.Secret;
 import dev.pgbridge.secret.SecretCipher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
@@ -36,6 +38,7 @@ import static java.util.Objects.requireNonNull;
  * value is a bound parameter.
  */
 public final class SqlConnectionStore implements ConnectionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlConnectionStore.class);
     /** The schema migrations, in order; each runs once, in one transaction with its version row. */
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "connections", List.of("""
@@ -149,6 +152,8 @@ public final class SqlConnectionStore implements ConnectionStore {
                     backend.bindTimestamp(insert, 3, now());
                     insert.executeUpdate();
                 }
+                LOG.info("control store ({}): applied migration {} ({})", backend.describe(), migration.version(),
+                        migration.description());
             }
             return null;
         }));
@@ -478,11 +483,11 @@ public final class SqlConnectionStore implements ConnectionStore {
         if (config.connId() == null) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "a connection needs an id", "give a conn_id");
         }
-        return config;
+        return config.connType() == null ? config.toBuilder().connType(ConnectionConfig.POSTGRES).build() : config;
     }
 
     private static String connType(ConnectionConfig cfg) {
-        return cfg.connType() == null ? ConnectionConfig.POSTGRES : cfg.connType();
+        return requireNonNull(cfg.connType(), "connType is null");
     }
 
     private static String reveal(Secret secret) {

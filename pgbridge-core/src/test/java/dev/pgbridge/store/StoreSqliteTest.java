@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,6 +62,24 @@ class StoreSqliteTest extends StoreContract {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())))
                 .isEqualTo("rwx------");
+    }
+
+    @Test
+    void deletedCiphertextsDoNotLingerInTheFile() throws Exception {
+        SqlConnectionStore store = open(keyA);
+        store.add(conn("default", "gone").build());
+        store.add(conn("default", "kept").build());
+        String gone;
+        try (Connection c = rawConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT password_enc FROM connections WHERE conn_id = 'gone'")) {
+            rs.next();
+            gone = rs.getString(1);
+        }
+        assertThat(new String(rawStorage(), StandardCharsets.ISO_8859_1)).contains(gone);
+        store.delete("default", "gone");
+        closeAll();
+        // secure_delete zeroes freed cells: a key that leaks later does not open what was deleted or rotated away
+        assertThat(new String(rawStorage(), StandardCharsets.ISO_8859_1)).doesNotContain(gone);
     }
 
     @Test
