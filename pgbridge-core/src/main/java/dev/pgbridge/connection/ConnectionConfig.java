@@ -74,7 +74,8 @@ public record ConnectionConfig(
         return id;
     }
 
-    static String normalizeTenant(String tenant) {
+    /** Tenant rule: {@code [a-z0-9_]{1,64}}, case-insensitive (stored lower case). */
+    public static String normalizeTenant(String tenant) {
         String t = tenant.toLowerCase(Locale.ROOT);
         if (!TENANT.matcher(t).matches()) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG,

@@ -30,6 +30,13 @@ public interface ConnectionStore extends AutoCloseable {
     /** Re-encrypts every secret of every tenant under {@code newKey} in one transaction; returns rows rewritten. */
     int rotateKey(dev.pgbridge.secret.MasterKey newKey);
 
+    /**
+     * As {@link #rotateKey(dev.pgbridge.secret.MasterKey)}, decrypting with {@code currentKey} instead of the key the
+     * store was opened with. Rows already under {@code newKey} are left alone, so a rotation can be run again after
+     * an interruption; a row under any other key fails the whole transaction.
+     */
+    int rotateKey(dev.pgbridge.secret.MasterKey currentKey, dev.pgbridge.secret.MasterKey newKey);
+
     @Override
     void close();
 }
