@@ -50,13 +50,4 @@ public record PoolSettings(int maximumPoolSize, int minimumIdle, Duration connec
                     "fix the listed pool settings");
         }
     }
-
-    public PoolSettings withMaximumPoolSize(int size) {
-        return new PoolSettings(size, Math.min(minimumIdle, size), connectionTimeout, idleTimeout, maxLifetime,
-                validationTimeout);
-    }
-
-    public PoolSettings withConnectionTimeout(Duration timeout) {
-        return new PoolSettings(maximumPoolSize, minimumIdle, timeout, idleTimeout, maxLifetime, validationTimeout);
-    }
 }
