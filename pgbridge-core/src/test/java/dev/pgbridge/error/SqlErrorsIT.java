@@ -24,8 +24,8 @@ class SqlErrorsIT {
     private final TestingPostgres server = TestingPostgres.get();
 
     private static PgBridgeException failure(ConnectionConfig c) {
-        try (Connection ignored = JdbcTarget.of(c).connect()) {
-            throw new AssertionError("connected, but expected a failure");
+        try (Connection connection = JdbcTarget.of(c).connect()) {
+            throw new AssertionError("connected as " + connection.getMetaData().getUserName() + ", expected a failure");
         }
         catch (SQLException e) {
             PgBridgeException translated = SqlErrors.translate(e, c);
