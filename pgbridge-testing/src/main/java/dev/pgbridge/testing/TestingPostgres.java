@@ -96,8 +96,8 @@ public final class TestingPostgres {
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("shared_preload_libraries", "pg_stat_statements");
             if (tls) {
-                builder.setServerConfig("ssl", "on")
-                        .setServerConfig("ssl_cert_file", certDir.resolve("server.crt").toString())
+                // ssl itself is set with ALTER SYSTEM below, not on the command line, so tests can switch it off
+                builder.setServerConfig("ssl_cert_file", certDir.resolve("server.crt").toString())
                         .setServerConfig("ssl_key_file", certDir.resolve("server.key").toString());
             }
             EmbeddedPostgres embedded = builder.start();
@@ -109,6 +109,9 @@ public final class TestingPostgres {
                 s.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
                 s.execute("CREATE ROLE " + TLS_ONLY + " NOLOGIN");
                 s.execute("CREATE ROLE " + NO_TLS_ONLY + " NOLOGIN");
+                if (tls) {
+                    s.execute("ALTER SYSTEM SET ssl = on");
+                }
             }
             Files.writeString(data.resolve("pg_hba.conf"), """
                     # written by pgbridge-testing
@@ -120,6 +123,9 @@ public final class TestingPostgres {
                     """);
             TestingPostgres server = new TestingPostgres(embedded, "127.0.0.1", port, "postgres", password, tls, dir);
             server.execute("SELECT pg_reload_conf()");
+            if (tls) {
+                server.awaitSetting("ssl", "on");
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "testing-postgres-stop"));
             return server;
         }
@@ -189,6 +195,41 @@ public final class TestingPostgres {
     /** Whether the server accepts TLS (the embedded one does when openssl could make a certificate). */
     public boolean tls() {
         return tls;
+    }
+
+    /**
+     * Switches TLS on or off at run time ({@code ALTER SYSTEM SET ssl}, reload) and waits until new sessions see it.
+     * A test that switches it off must switch it back on in {@code finally}.
+     */
+    public void setTls(boolean on) {
+        execute("ALTER SYSTEM SET ssl = " + (on ? "on" : "off"));
+        execute("SELECT pg_reload_conf()");
+        awaitSetting("ssl", on ? "on" : "off");
+    }
+
+    /** Waits (up to 10 s) until a new session sees {@code name = value}, e.g. after {@code pg_reload_conf()}. */
+    public void awaitSetting(String name, String value) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT current_setting(" + quoteLiteral(name) + ")")) {
+                rs.next();
+                seen = rs.getString(1);
+                if (value.equals(seen)) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("setting " + name + " is still '" + seen + "', not '" + value + "'");
     }
 
     /** The server certificate (PEM), for sslrootcert; null for an external server. */
