@@ -1,0 +1,198 @@
+package dev.pgbridge.connection;
+
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads the files {@code airflow connections export} writes, as Airflow's local-file secrets backend reads them,
+ * chosen by extension:
+ *
+ * <ul>
+ *   <li>{@code .json}: an object {@code {conn_id: value}};</li>
+ *   <li>{@code .yaml} / {@code .yml}: the same as a YAML mapping;</li>
+ *   <li>{@code .env}: lines {@code conn_id=value}; empty lines and {@code #} comments are skipped; a conn_id may
+ *   appear once.</li>
+ * </ul>
+ *
+ * A value is a connection URI (Airflow dialect), a JSON object text (in {@code .env} files, as written by
+ * {@code --serialization-format json}), or, in JSON and YAML, an object with the fields
+ * {@code conn_type, description, host, login, password, schema, port, extra} (extra as a string or an object;
+ * {@code extra_dejson} accepted). Every problem in the file is reported at once; no message shows a value.
+ */
+public final class ConnectionImport {
+    private static final Pattern COMMENT = Pattern.compile("\\s*#.*", Pattern.DOTALL);
+
+    private ConnectionImport() {}
+
+    public static List<ConnectionConfig> read(Path file) {
+        requireNonNull(file, "file is null");
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String extension = dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (!List.of("json", "yaml", "yml", "env").contains(extension)) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + file + ": unsupported file format "
+                    + (extension.isEmpty() ? "(no extension)" : "'." + extension + "'"),
+                    "name the file .json, .yaml, .yml or .env, the formats airflow connections export writes");
+        }
+        String content = readText(file);
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> entries = switch (extension) {
+            case "json" -> jsonEntries(content, problems);
+            case "env" -> envEntries(content, problems);
+            default -> yamlEntries(content, problems);
+        };
+        List<ConnectionConfig> connections = new ArrayList<>();
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : entries.entrySet()) {
+            String rawId = entry.getKey();
+            try {
+                String connId = ConnectionConfig.normalizeConnId(rawId);
+                String previous = seen.putIfAbsent(connId, rawId);
+                if (previous != null) {
+                    problems.add("connection '" + rawId + "': its id is the same as '" + previous
+                            + "' (ids are case-insensitive)");
+                    continue;
+                }
+                connections.add(connection(entry.getValue()).toBuilder().connId(connId).build());
+            }
+            catch (PgBridgeException e) {
+                problems.add("connection '" + rawId + "': " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + file + ": " + problems.size()
+                    + " problem(s): " + String.join("; ", problems),
+                    "fix the entries named above; connection ids are letters, digits and _ (at most 64); "
+                            + CodecErrors.ENCODE_PASSWORD_HINT);
+        }
+        return List.copyOf(connections);
+    }
+
+    private static ConnectionConfig connection(Object value) {
+        if (value instanceof String text) {
+            return UriDialect.AIRFLOW.parse(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return AirflowJson.fromMap(map, true);
+        }
+        throw CodecErrors.invalidUri("the value must be a URI string or an object, not "
+                + (value == null ? "null" : value.getClass().getSimpleName()), "see airflow connections export");
+    }
+
+    private static String readText(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (CharacterCodingException e) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + file + ": it is not UTF-8 text",
+                    "save the file as UTF-8", e);
+        }
+        catch (IOException e) {
+            throw new PgBridgeException(ErrorCode.IO, "cannot read " + file + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), "check the path and its permissions", e);
+        }
+    }
+
+    private static Map<String, Object> jsonEntries(String content, List<String> problems) {
+        if (content.isEmpty()) {
+            problems.add("the file is empty");
+            return Map.of();
+        }
+        Object parsed;
+        try {
+            parsed = PythonJson.loads(content);
+        }
+        catch (PythonJson.DecodeException e) {
+            problems.add("the file is not JSON: " + e.getMessage());
+            return Map.of();
+        }
+        return topObject(parsed, problems);
+    }
+
+    private static Map<String, Object> yamlEntries(String content, List<String> problems) {
+        if (content.isEmpty()) {
+            problems.add("the file is empty");
+            return Map.of();
+        }
+        Object parsed;
+        try {
+            parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(content);
+        }
+        catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark();
+            problems.add("the file is not valid YAML" + (mark == null ? "" : " at line " + (mark.getLine() + 1))
+                    + ": " + e.getProblem());
+            return Map.of();
+        }
+        catch (YAMLException e) {
+            problems.add("the file is not valid YAML");
+            return Map.of();
+        }
+        return topObject(parsed, problems);
+    }
+
+    private static Map<String, Object> topObject(Object parsed, List<String> problems) {
+        if (!(parsed instanceof Map<?, ?> map)) {
+            problems.add("the file must hold an object that maps connection ids to connections");
+            return Map.of();
+        }
+        Map<String, Object> entries = new LinkedHashMap<>();
+        map.forEach((key, value) -> entries.put(String.valueOf(key), value));
+        return entries;
+    }
+
+    /** Airflow's {@code _parse_env_file}: {@code key=value} lines split at the first {@code =}. */
+    private static Map<String, Object> envEntries(String content, List<String> problems) {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        String[] lines = content.split("\r\n|\r|\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            int lineNo = i + 1;
+            if (line.isEmpty() || COMMENT.matcher(line).lookingAt()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                problems.add("line " + lineNo + ": the line should contain at least one '='");
+                continue;
+            }
+            String key = line.substring(0, eq);
+            String value = line.substring(eq + 1);
+            if (key.isEmpty()) {
+                problems.add("line " + lineNo + ": the key before '=' is empty");
+                continue;
+            }
+            if (value.isEmpty()) {
+                problems.add("line " + lineNo + ": the value after '=' is empty");
+                continue;
+            }
+            if (entries.containsKey(key)) {
+                problems.add("line " + lineNo + ": '" + key + "' already appeared; a connection may be defined once");
+                continue;
+            }
+            entries.put(key, value);
+        }
+        return entries;
+    }
+}
