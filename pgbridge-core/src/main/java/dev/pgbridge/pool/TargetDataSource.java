@@ -16,11 +16,16 @@ import static java.util.Objects.requireNonNull;
  * timeouts. HikariCP gets this instead of a URL and properties, so it never logs or copies driver properties.
  * Errors stay {@link SQLException}s here; the registry translates them at its boundary.
  */
-final class TargetDataSource implements DataSource {
+public final class TargetDataSource implements DataSource {
     private final JdbcTarget target;
 
     TargetDataSource(JdbcTarget target) {
         this.target = requireNonNull(target, "target is null");
+    }
+
+    /** An unpooled DataSource for one target (e.g. the control store on PostgreSQL). */
+    public static DataSource of(JdbcTarget target) {
+        return new TargetDataSource(target);
     }
 
     @Override

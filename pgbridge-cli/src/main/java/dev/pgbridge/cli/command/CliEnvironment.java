@@ -6,7 +6,7 @@ import dev.pgbridge.connection.LibpqConnectionString;
 import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.ConnectionStores;
 import dev.pgbridge.store.PgBridgeHome;
-import org.postgresql.ds.PGSimpleDataSource;
+import dev.pgbridge.pool.TargetDataSource;
 
 import javax.sql.DataSource;
 import java.io.InputStream;
@@ -59,11 +59,7 @@ public final class CliEnvironment implements AutoCloseable {
 
     /** A DataSource for a libpq-style URL (PGBRIDGE_STORE_URL), through the one JDBC conversion. */
     static DataSource dataSourceFor(String url) {
-        JdbcTarget target = JdbcTarget.of(LibpqConnectionString.parse(url));
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(target.url());
-        target.properties().forEach((k, v) -> ds.setProperty(String.valueOf(k), String.valueOf(v)));
-        return ds;
+        return TargetDataSource.of(JdbcTarget.of(LibpqConnectionString.parse(url)));
     }
 
     @Override

@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }, "demo-stop"));
 
-        Secret password = prepare(pg, listenPort);
+        Secret password = prepare(data, listenPort);
         ConnectionConfig config = ConnectionConfig.builder()
                 .connId(CONN_ID).host("127.0.0.1").port(listenPort).database(DATABASE).login(ROLE).password(password)
                 .description("pgbridge demo database (embedded PostgreSQL)").build();
@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Makes the demo role and database on first run; returns the role's password (new on every run). */
-    private Secret prepare(EmbeddedPostgres pg, int listenPort) throws SQLException, IOException {
+    private Secret prepare(Path dataDirectory, int listenPort) throws SQLException, IOException {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         Secret password = Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(random));
@@ -145,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         // the superuser keeps trust on loopback (embedded PostgreSQL's own start-up check uses it); everyone else uses scram
-        Path hba = pg.getDataDirectory().toPath().resolve("pg_hba.conf");
+        Path hba = dataDirectory.resolve("pg_hba.conf");
         String wanted = """
                 # written by pgbridge demo
                 local all all trust
