@@ -21,7 +21,8 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
             if (p.hint() != null) {
                 err.println("hint: " + redactor.redact(p.hint()));
             }
-            log.warn("command failed: {}", p.oneLine(), p);
+            log.warn("command failed: {}", p.oneLine());
+            log.debug("command failure detail", p);
         }
         else {
             err.println("error: " + redactor.redact(String.valueOf(e.getMessage())) + " (" + e.getClass().getSimpleName() + ")");

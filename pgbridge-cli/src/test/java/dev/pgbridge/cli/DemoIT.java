@@ -50,7 +50,7 @@ class DemoIT {
                         + " (select count(*) from information_schema.views where table_schema = 'sales'),"
                         + " (select count(*) from pg_constraint where contype = 'f' and conparentid = 0),"
                         + " (select max(length(body)) > 100000 from inventory.product_manuals)\"; "
-                        + "status=$?; kill -INT $pid; wait $pid; exit $status"), null);
+                        + "status=$?; kill -TERM $pid; wait $pid; exit $status"), null);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out().strip()).isEqualTo("3 1 1 1 5 t");
     }
