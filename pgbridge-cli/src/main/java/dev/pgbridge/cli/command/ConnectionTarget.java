@@ -21,9 +21,15 @@ public final class ConnectionTarget {
     String urlEnv;
 
     ConnectionResolver.Resolved resolve(CliEnvironment environment, String tenant, PrintWriter err) {
+        return resolve(environment, tenant, err, connId, url, urlEnv, "CONN_ID");
+    }
+
+    /** The one resolution of "a saved id, --url or --url-env" that every command shares. */
+    static ConnectionResolver.Resolved resolve(CliEnvironment environment, String tenant, PrintWriter err,
+                                               String connId, String url, String urlEnv, String idLabel) {
         int given = (connId != null ? 1 : 0) + (url != null ? 1 : 0) + (urlEnv != null ? 1 : 0);
         if (given != 1) {
-            throw ConnectionInput.usage("give exactly one of CONN_ID, --url URL and --url-env VAR");
+            throw ConnectionInput.usage("give exactly one of " + idLabel + ", --url URL and --url-env VAR");
         }
         if (connId != null) {
             return environment.resolver().resolve(connId, tenant);
