@@ -63,7 +63,9 @@ public final class AirflowUri {
             if (hostWithProtocol && !parts.scheme().isEmpty() && !host.isEmpty()) {
                 host = parts.scheme() + "://" + host;
             }
-            String quotedSchema = parts.path().isEmpty() ? "" : parts.path().substring(1);
+            // Python's path[1:] drops one code point (a scheme-less "URI" may start with any character)
+            String path = parts.path();
+            String quotedSchema = path.isEmpty() ? "" : path.substring(path.offsetByCodePoints(0, 1));
             String schema = quotedSchema.isEmpty() ? quotedSchema : PercentCoding.unquote(quotedSchema);
             String username = parts.username();
             String login = username == null || username.isEmpty() ? username : PercentCoding.unquote(username);
