@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  *   <li>{@code conn_type} is the scheme, lower-cased, {@code -} → {@code _}, {@code postgresql} → {@code postgres};</li>
  *   <li>the host is lower-cased up to its first {@code %}, then percent-decoded; when the decoded host contains a
- *   {@code /} (a socket directory, {@code k8s://…}) it is taken undecoded-then-decoded from the raw netloc, so its
+ *   {@code /} (a socket directory, {@code k8s://…}) it is decoded from the raw netloc instead, so its
  *   case is kept ({@code %2FTmP%2F} → {@code /TmP/});</li>
  *   <li>{@code type://protocol://host} keeps the inner protocol in the host; credentials or a port before the inner
  *   protocol, or more than two {@code ://}, are errors;</li>

@@ -78,7 +78,7 @@ class AirflowJsonTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"port\": \"abc\"}", "{\"port\": 70000}", "{\"port\": -1}", "{\"port\": [1]}",
             "{\"extra\": \"hi\"}", "{\"extra\": [1]}", "{\"extra\": \"[1]\"}", "{\"bogus\": 1}", "[1]", "{",
-            "{\"host\": 5}", "{\"schema\": \"a\", \"database\": \"b\"}"})
+            "{\"host\": 5}", "{\"schema\": \"a\", \"database\": \"b\"}", "{\"conn_id\": \"bad id!\"}"})
     void invalidObjectsAreRejected(String json) {
         assertThatThrownBy(() -> AirflowJson.parse(json)).isInstanceOfSatisfying(PgBridgeException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_URI));

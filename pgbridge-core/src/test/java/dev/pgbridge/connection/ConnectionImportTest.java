@@ -127,6 +127,14 @@ class ConnectionImportTest {
                 .hasMessageContaining("'PG': its id is the same as 'pg'");
     }
 
+    // Airflow's local-file backend: "Mismatch conn_id"
+    @Test
+    void connIdInsideAnEntryMustMatchItsKey() throws IOException {
+        Path file = write("ids.json", "{\"a\": {\"conn_id\": \"b\", \"host\": \"h\"}, \"c\": {\"conn_id\": \"C\"}}");
+        assertThatThrownBy(() -> ConnectionImport.read(file)).isInstanceOf(PgBridgeException.class)
+                .hasMessageContaining("1 problem(s)").hasMessageContaining("connection 'a': its conn_id field says 'b'");
+    }
+
     @Test
     void unknownExtensionIsRefused() throws IOException {
         Path file = write("connections.txt", "a=postgresql://h");
