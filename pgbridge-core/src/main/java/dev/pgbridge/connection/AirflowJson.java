@@ -1,6 +1,9 @@
 package dev.pgbridge.connection;
 
+import dev.pgbridge.error.PgBridgeException;
+
 import java.math.BigInteger;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,14 @@ public final class AirflowJson {
                     "the keys are " + String.join(", ", FIELDS) + (fileEntry ? ", extra_dejson" : ""));
         }
         String connId = text(map, "conn_id");
+        if (connId != null) {
+            try {
+                connId = ConnectionConfig.normalizeConnId(connId);
+            }
+            catch (PgBridgeException e) {
+                throw CodecErrors.invalidUri(e.getMessage(), e.hint());
+            }
+        }
         String description = text(map, "description");
         if (map.get("uri") != null) {
             for (String field : List.of("conn_type", "host", "login", "password", "schema", "database", "port",
@@ -239,7 +250,7 @@ public final class AirflowJson {
         if (value instanceof Map<?, ?> m) {
             return !m.isEmpty();
         }
-        if (value instanceof java.util.Collection<?> c) {
+        if (value instanceof Collection<?> c) {
             return !c.isEmpty();
         }
         return true;
@@ -249,7 +260,7 @@ public final class AirflowJson {
         if (value instanceof Map<?, ?>) {
             return "object";
         }
-        if (value instanceof java.util.Collection<?>) {
+        if (value instanceof Collection<?>) {
             return "list";
         }
         if (value instanceof Boolean) {

@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  *   <li>{@code conn_type} is the scheme, lower-cased, {@code -} → {@code _}, {@code postgresql} → {@code postgres};</li>
  *   <li>the host is lower-cased up to its first {@code %}, then percent-decoded; when the decoded host contains a
- *   {@code /} (a socket directory, {@code k8s://…}) it is taken undecoded-then-decoded from the raw netloc, so its
+ *   {@code /} (a socket directory, {@code k8s://…}) it is decoded from the raw netloc instead, so its
  *   case is kept ({@code %2FTmP%2F} → {@code /TmP/});</li>
  *   <li>{@code type://protocol://host} keeps the inner protocol in the host; credentials or a port before the inner
  *   protocol, or more than two {@code ://}, are errors;</li>
@@ -63,7 +63,9 @@ public final class AirflowUri {
             if (hostWithProtocol && !parts.scheme().isEmpty() && !host.isEmpty()) {
                 host = parts.scheme() + "://" + host;
             }
-            String quotedSchema = parts.path().isEmpty() ? "" : parts.path().substring(1);
+            // Python's path[1:] drops one code point (a scheme-less "URI" may start with any character)
+            String path = parts.path();
+            String quotedSchema = path.isEmpty() ? "" : path.substring(path.offsetByCodePoints(0, 1));
             String schema = quotedSchema.isEmpty() ? quotedSchema : PercentCoding.unquote(quotedSchema);
             String username = parts.username();
             String login = username == null || username.isEmpty() ? username : PercentCoding.unquote(username);

@@ -73,7 +73,13 @@ public final class ConnectionImport {
                             + "' (ids are case-insensitive)");
                     continue;
                 }
-                connections.add(connection(entry.getValue()).toBuilder().connId(connId).build());
+                ConnectionConfig connection = connection(entry.getValue());
+                if (connection.connId() != null && !connection.connId().equals(connId)) {
+                    problems.add("connection '" + rawId + "': its conn_id field says '" + connection.connId()
+                            + "', which differs from its key");
+                    continue;
+                }
+                connections.add(connection.toBuilder().connId(connId).build());
             }
             catch (PgBridgeException e) {
                 problems.add("connection '" + rawId + "': " + e.getMessage());

@@ -41,7 +41,11 @@ public final class LibpqConnectionString {
             "oauth_client_secret", "oauth_scope");
     /** The keywords that are connection fields rather than extras. */
     static final Set<String> FIELD_KEYWORDS = Set.of("user", "password", "dbname", "host", "port");
-    private static final Pattern SHOWABLE_KEYWORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    /**
+     * An unknown keyword is named in the error only when it looks like a keyword (lower case, as every libpq
+     * keyword is), because text in keyword position may be a piece of a password that was not encoded.
+     */
+    private static final Pattern SHOWABLE_KEYWORD = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
     private static final String KEYWORDS_HINT = "see the libpq parameter key words: "
             + "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS";
 
@@ -216,8 +220,11 @@ public final class LibpqConnectionString {
     }
 
     private static RuntimeException unknownKeyword(String keyword, String where) {
+        String known = KEYWORDS.stream().filter(k -> k.equalsIgnoreCase(keyword)).findFirst().orElse(null);
         String shown = SHOWABLE_KEYWORD.matcher(keyword).matches()
                 ? "\"" + keyword + "\""
+                : known != null
+                ? "(libpq keywords are lower case: did you mean " + known + "?)"
                 : "(not shown: it may be a piece of a password)";
         return CodecErrors.invalidUri("invalid libpq connection string: unknown keyword " + shown + " " + where,
                 "use a libpq keyword (sslmode, connect_timeout, application_name, options, …); " + KEYWORDS_HINT
