@@ -9,8 +9,8 @@ import dev.pgbridge.error.PgBridgeException;
  * of — a password.
  */
 final class CodecErrors {
-    static final String ENCODE_PASSWORD_HINT = "percent-encode special characters in the login and password: "
-            + "/ as %2F, # as %23, ? as %3F, @ as %40, : as %3A, % as %25, space as %20";
+    static final String ENCODE_PASSWORD_HINT = "percent-encode special characters in the login and password "
+            + "(/ as %2F, # as %23, ? as %3F, @ as %40, : as %3A, % as %25, space as %20)";
     static final String PORT_HINT = "give the port as a number from 1 to 65535; if the password contains / # ? or @, "
             + ENCODE_PASSWORD_HINT;
 
