@@ -33,11 +33,6 @@ public final class ConnectionResolver {
             requireNonNull(config, "config is null");
             requireNonNull(source, "source is null");
         }
-
-        public StoredConnection asStored() {
-            java.time.Instant now = java.time.Instant.EPOCH;
-            return new StoredConnection(config, credentialVersion, now, now);
-        }
     }
 
     public Resolved resolveUrl(String url) {
