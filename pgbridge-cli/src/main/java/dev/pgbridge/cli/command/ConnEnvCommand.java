@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "env", mixinStandardHelpOptions = true,
-        description = {"Print the AIRFLOW_CONN_<ID> variable for a task, shell-quoted:",
+        description = {"Print the AIRFLOW_CONN_<ID> variable for a task, shell-quoted.",
+                "Example:",
                 "  eval \"export $(pgbridge conn env pg_target --reveal)\"",
                 "The password shows only with --reveal."})
 final class ConnEnvCommand implements Callable<Integer> {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "uri", mixinStandardHelpOptions = true,
-        description = {"Print a connection as a URI: by default the task URI that Airflow and libpq (psql) read alike;",
+        description = {"Print a connection as a URI (the password only with --reveal).",
+                "By default the task URI that Airflow and libpq (psql) read alike;",
                 "--dialect airflow prints exactly what Airflow's get_uri() would. The password shows only with --reveal."})
 final class ConnUriCommand implements Callable<Integer> {
     private final CliEnvironment environment;

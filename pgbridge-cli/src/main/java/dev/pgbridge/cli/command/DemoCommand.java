@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start an embedded PostgreSQL with a sample shop database, save it as connection 'demo',",
-                "and keep it running until Ctrl-C. Its data stays under PGBRIDGE_HOME/demo between runs."})
+        description = {"Start an embedded PostgreSQL with sample data, saved as connection 'demo'.",
+                "It keeps running until Ctrl-C; its data stays under PGBRIDGE_HOME/demo between runs."})
 final class DemoCommand implements Callable<Integer> {
     static final String CONN_ID = "demo";
     static final String DATABASE = "demo";

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check what each capability needs on a connection and print the exact SQL or setting that fixes each gap:",
+        description = {"Check privileges and settings per capability and print the SQL that fixes each gap.",
+                "Checks:",
                 "  read (USAGE/SELECT), write (CREATE on the schema), cdc (wal_level, REPLICATION, free slots and WAL senders),",
                 "  usage (pg_stat_statements, pg_read_all_stats)."})
 final class DoctorCommand implements Callable<Integer> {

@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a task with connections in its environment as AIRFLOW_CONN_<ID>:",
+        description = {"Run a task with connections in its environment as AIRFLOW_CONN_<ID>.",
+                "Example:",
                 "  pgbridge run --conn pg_target -- python load.py",
                 "The child's output is its own; pgbridge's lines go to stderr. Its exit code and signals are passed on."})
 final class RunCommand implements Callable<Integer> {
