@@ -24,8 +24,8 @@ import static java.util.Objects.requireNonNull;
  * number of tables in it (sizes and partition sums included). Works on PostgreSQL 12 and later.
  *
  * <p>The connection stays the caller's: it is neither closed nor reconfigured. {@link SQLException}s are left to the
- * caller to translate (it knows the connection's configuration); a missing schema or table and a malformed name are
- * {@link PgBridgeException}s with code {@link ErrorCode#NOT_FOUND} and a "did you mean" hint.
+ * caller to translate (it knows the connection's configuration); a missing schema or table is a
+ * {@link PgBridgeException} with code {@link ErrorCode#NOT_FOUND} and a "did you mean" hint.
  *
  * <p>Sizes come from {@code pg_total_relation_size}, which takes (and at once releases) a share lock on each table:
  * a table under an exclusive lock (a running {@code ALTER TABLE}, say) makes the listing wait for it.
