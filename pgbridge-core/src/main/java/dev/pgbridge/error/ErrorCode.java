@@ -23,6 +23,10 @@ public enum ErrorCode {
     POOL_CLOSED,
     UNSUPPORTED_SERVER,
     SQL_ERROR,
+    /** A schema, table or column named by the user does not exist. */
+    NOT_FOUND,
+    /** A schema or table name that PostgreSQL could not read (unterminated quote, empty part, too many parts). */
+    INVALID_NAME,
     MASTER_KEY,
     STORE,
     IO,

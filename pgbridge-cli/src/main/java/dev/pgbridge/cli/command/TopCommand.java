@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
                 DoctorCommand.class,
                 StoreCommand.class,
                 DemoCommand.class,
+                SchemasCommand.class,
+                TablesCommand.class,
+                ColumnsCommand.class,
+                PreviewCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class TopCommand {
