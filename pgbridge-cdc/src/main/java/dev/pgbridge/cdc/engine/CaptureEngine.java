@@ -79,6 +79,7 @@ public final class CaptureEngine {
 
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
     private volatile Lsn durableLsn = Lsn.INVALID;
     private volatile Instant lastCommitTime;
     private volatile Lsn confirmedLsn = Lsn.INVALID;
@@ -126,7 +127,7 @@ public final class CaptureEngine {
 
     public CaptureStatus status() {
         RelationCache r = relations;
-        return new CaptureStatus(events.get(), transactions.get(), durableLsn, lastCommitTime, confirmedLsn, reconnects,
+        return new CaptureStatus(events.get(), transactions.get(), spilled.get(), durableLsn, lastCommitTime, confirmedLsn, reconnects,
                 r == null ? java.util.Map.of() : r.schemaChanges());
     }
 
@@ -247,6 +248,7 @@ public final class CaptureEngine {
                             unflushedEvents = before + counted.count;
                             events.addAndGet(counted.count);
                             transactions.incrementAndGet();
+                            spilled.addAndGet(tx.spilledCount());
                             lastCommitTime = tx.commitTime();
                         }
                     }
