@@ -1,0 +1,458 @@
+package dev.pgbridge.cdc.engine;
+
+import dev.pgbridge.cdc.checkpoint.Checkpoint;
+import dev.pgbridge.cdc.checkpoint.CheckpointStore;
+import dev.pgbridge.cdc.event.CaptureSource;
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.event.RelationCache;
+import dev.pgbridge.cdc.event.ToastResolver;
+import dev.pgbridge.cdc.event.TransactionAssembler;
+import dev.pgbridge.cdc.event.TypeRegistry;
+import dev.pgbridge.cdc.pgoutput.PgOutputDecoder;
+import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.cdc.replication.ReplicationSetup;
+import dev.pgbridge.cdc.replication.ReplicationStream;
+import dev.pgbridge.cdc.replication.SlotLost;
+import dev.pgbridge.cdc.sink.ChangeSink;
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.SqlErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs one capture until stopped: replication stream → pgoutput decoder → transaction assembler (TOAST resolved)
+ * → sink → checkpoint → confirm to PostgreSQL.
+ *
+ * <ul>
+ *   <li>One process per slot: {@code pg_try_advisory_lock} on a normal connection. While another live process holds
+ *       it, {@link #run()} fails at once, naming that session. When the slot is still marked active by a session
+ *       that has just died, starting the stream is retried for up to 60 s.</li>
+ *   <li>Delivery: a transaction goes to the sink after its commit; the sink is flushed at most every
+ *       {@code flushInterval} (or {@code flushEvents} events, or when the stream is idle); only then is the
+ *       checkpoint written and the LSN confirmed. After a crash the transactions after the checkpoint come again
+ *       (at-least-once); those at or before it are skipped.</li>
+ *   <li>Heartbeats: every {@code heartbeat_interval} a non-transactional logical message
+ *       ({@code pg_logical_emit_message(false, 'pgbridge_heartbeat', …)}) is written; when no transaction is
+ *       pending and the sink holds nothing unflushed, the position the server last reported (keepalive or
+ *       heartbeat) is confirmed, so {@code confirmed_flush_lsn} advances even when only uncaptured tables
+ *       change.</li>
+ *   <li>A lost connection is logged and retried with backoff (1 s doubling to 30 s); a dropped or invalidated slot
+ *       stops the capture with what happened and how to backfill again.</li>
+ * </ul>
+ */
+public final class CaptureEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
+    /** 'pgbr': the first key of the advisory lock; the second is derived from the slot name. */
+    static final int LOCK_CLASS = 0x70676272;
+    static final String HEARTBEAT_PREFIX = "pgbridge_heartbeat";
+
+    private final CaptureConfig config;
+    private final JdbcTarget target;
+    private final ChangeSink sink;
+    private final CheckpointStore checkpoints;
+    private final Path spillDirectory;
+    private final Settings settings;
+
+    private volatile boolean stopping;
+    private volatile boolean crashing;
+    private volatile Thread runner;
+    private volatile ReplicationStream stream;
+    private Connection control;
+
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
+    private volatile Lsn durableLsn = Lsn.INVALID;
+    private volatile Instant lastCommitTime;
+    private volatile Lsn confirmedLsn = Lsn.INVALID;
+    private volatile int reconnects;
+    private volatile RelationCache relations;
+
+    /** Timings; the defaults suit production, tests shorten them. */
+    public record Settings(Duration flushInterval, long flushEvents, Duration statusInterval, Duration slotBusyRetry,
+                           Duration maxBackoff) {
+        public static final Settings DEFAULT = new Settings(Duration.ofMillis(500), 50_000, Duration.ofSeconds(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+
+    public CaptureEngine(CaptureConfig config, ConnectionConfig source, ChangeSink sink, CheckpointStore checkpoints,
+                         Path spillDirectory, Settings settings) {
+        this.config = requireNonNull(config, "config is null");
+        this.target = JdbcTarget.of(requireNonNull(source, "source is null"));
+        this.sink = requireNonNull(sink, "sink is null");
+        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
+        this.spillDirectory = requireNonNull(spillDirectory, "spillDirectory is null");
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** Asks {@link #run()} to finish: it flushes, checkpoints, confirms and returns. */
+    public void stop() {
+        stopping = true;
+        Thread t = runner;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Test hook: ends {@link #run()} at once as a crash would — no flush, no checkpoint, connections cut. What the
+     * sink had not flushed may or may not be in its files.
+     */
+    void crash() {
+        crashing = true;
+        stopping = true;
+        ReplicationStream s = stream;
+        if (s != null) {
+            s.abort();
+        }
+    }
+
+    public CaptureStatus status() {
+        RelationCache r = relations;
+        return new CaptureStatus(events.get(), transactions.get(), spilled.get(), durableLsn, lastCommitTime, confirmedLsn, reconnects,
+                r == null ? java.util.Map.of() : r.schemaChanges());
+    }
+
+    /** Runs until {@link #stop()}; fails with a {@link PgBridgeException} when the capture cannot go on. */
+    public void run() {
+        runner = Thread.currentThread();
+        try {
+            control = connect();
+            lock(control);
+            ReplicationSetup.Result setup = new ReplicationSetup(control, config.slotName(), config.publicationName(),
+                    config.bindings()).prepare();
+            Checkpoint checkpoint = checkpoints.load().orElse(null);
+            if (checkpoint != null && setup.createdSlot()) {
+                throw slotGone("replication slot \"" + config.slotName() + "\" did not exist although the checkpoint "
+                        + checkpoints.file() + " says changes were captured up to " + checkpoint.commitLsn()
+                        + " (it was dropped); a new slot was created, but the changes in between are lost");
+            }
+            if (checkpoint == null) {
+                checkpoint = new Checkpoint(config.slotName(), Lsn.INVALID, Instant.now(), null);
+            }
+            durableLsn = checkpoint.commitLsn();
+            loop(checkpoint);
+        }
+        catch (SQLException e) {
+            throw SqlErrors.translate(e, target.config());
+        }
+        finally {
+            if (!crashing) {
+                closeQuietly();
+            }
+            else {
+                abortControl();
+            }
+            runner = null;
+        }
+    }
+
+    private void loop(Checkpoint checkpoint) throws SQLException {
+        long backoff = 1000;
+        Checkpoint current = checkpoint;
+        while (!stopping) {
+            try {
+                current = pump(current);
+                backoff = 1000;
+            }
+            catch (SQLException | UncheckedIOException e) {
+                if (stopping) {
+                    break;
+                }
+                if (e instanceof SQLException sql) {
+                    fatalSlotState(sql);
+                }
+                reconnects++;
+                LOG.warn("capture {}: connection lost ({}); reconnecting in {} ms", config.name(), e.getMessage(),
+                        backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
+                ensureControl();
+            }
+            catch (IOException e) {
+                throw new PgBridgeException(ErrorCode.IO, "capture " + config.name() + ": the sink failed: "
+                        + e.getMessage(), "check the sink's disk space and permissions; the capture resumes from its "
+                        + "checkpoint when started again", e);
+            }
+        }
+    }
+
+    /** Streams until stopped or the connection fails; returns the last checkpoint written. */
+    private Checkpoint pump(Checkpoint checkpoint) throws SQLException, IOException {
+        Checkpoint current = checkpoint;
+        ReplicationStream s = openStream(current.commitLsn());
+        stream = s;
+        TypeRegistry types = new TypeRegistry(new JdbcSourceCatalog(this::ensureControl));
+        RelationCache cache = new RelationCache(types, new JdbcSourceCatalog(this::ensureControl));
+        relations = cache;
+        ToastResolver toast = new ToastResolver(this::ensureControl, types);
+        cache.onSchemaChange(toast::forget);
+        CaptureSource source = new CaptureSource(config.name(), target.database());
+        PgOutputDecoder decoder = new PgOutputDecoder(s.protocolVersion());
+        Lsn pending = current.commitLsn();
+        long unflushedEvents = 0;
+        long lastFlush = System.nanoTime();
+        long lastHeartbeat = System.nanoTime();
+        try (TransactionAssembler assembler = new TransactionAssembler(source, cache, types, spillDirectory,
+                config.maxMemoryEvents())) {
+            assembler.skipThrough(current.commitLsn());
+            while (!stopping) {
+                ByteBuffer buffer = s.readPending();
+                if (buffer == null) {
+                    if (pending.isAfter(current.commitLsn())) {
+                        current = flush(s, current, pending);
+                        unflushedEvents = 0;
+                        lastFlush = System.nanoTime();
+                    }
+                    else if (assembler.idle()) {
+                        Lsn server = s.lastReceiveLsn();
+                        if (server.isAfter(s.confirmed())) {
+                            s.confirm(server);
+                            confirmedLsn = server;
+                        }
+                    }
+                    if (!config.heartbeatInterval().isZero()
+                            && System.nanoTime() - lastHeartbeat >= config.heartbeatInterval().toNanos()) {
+                        heartbeat();
+                        lastHeartbeat = System.nanoTime();
+                    }
+                    LockSupport.parkNanos(5_000_000);
+                    continue;
+                }
+                Lsn walLsn = s.lastReceiveLsn();
+                CommittedTransaction tx = assembler.accept(decoder.decode(buffer), walLsn);
+                if (tx != null) {
+                    try (tx) {
+                        if (tx.eventCount() > 0) {
+                            long before = unflushedEvents;
+                            CountingTransaction counted = new CountingTransaction();
+                            sink.accept(tx.map(counted::count).map(toast::resolve));
+                            unflushedEvents = before + counted.count;
+                            events.addAndGet(counted.count);
+                            transactions.incrementAndGet();
+                            spilled.addAndGet(tx.spilledCount());
+                            lastCommitTime = tx.commitTime();
+                        }
+                    }
+                    if (tx.endLsn().isAfter(pending)) {
+                        pending = tx.endLsn();
+                    }
+                    if (unflushedEvents >= settings.flushEvents()
+                            || System.nanoTime() - lastFlush >= settings.flushInterval().toNanos()) {
+                        current = flush(s, current, pending);
+                        unflushedEvents = 0;
+                        lastFlush = System.nanoTime();
+                    }
+                }
+            }
+            if (!crashing && pending.isAfter(current.commitLsn())) {
+                current = flush(s, current, pending);
+            }
+            return current;
+        }
+        finally {
+            stream = null;
+            if (crashing) {
+                s.abort();
+            }
+            else {
+                try {
+                    s.close();
+                }
+                catch (SQLException e) {
+                    LOG.debug("closing the replication stream: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static final class CountingTransaction {
+        long count;
+
+        dev.pgbridge.cdc.event.ChangeEvent count(dev.pgbridge.cdc.event.ChangeEvent e) {
+            count++;
+            return e;
+        }
+    }
+
+    /** Sink durable → checkpoint on disk → LSN confirmed to the server, in that order. */
+    private Checkpoint flush(ReplicationStream s, Checkpoint current, Lsn pending) throws IOException, SQLException {
+        if (crashing) {
+            return current;
+        }
+        sink.flush();
+        Checkpoint next = current.withCommitLsn(pending, Instant.now());
+        checkpoints.save(next);
+        durableLsn = pending;
+        s.confirm(pending);
+        confirmedLsn = s.confirmed();
+        return next;
+    }
+
+    private void heartbeat() {
+        try (PreparedStatement ps = ensureControl().prepareStatement(
+                "SELECT pg_catalog.pg_logical_emit_message(false, ?, ?)")) {
+            ps.setString(1, HEARTBEAT_PREFIX);
+            ps.setString(2, Instant.now().toString());
+            ps.execute();
+        }
+        catch (SQLException e) {
+            LOG.warn("capture {}: heartbeat failed: {}", config.name(), e.getMessage());
+            abortControl();
+        }
+    }
+
+    private ReplicationStream openStream(Lsn start) throws SQLException {
+        long deadline = System.nanoTime() + settings.slotBusyRetry().toNanos();
+        while (true) {
+            try {
+                return ReplicationStream.open(target, config.slotName(), config.publicationName(), start,
+                        settings.statusInterval());
+            }
+            catch (SQLException e) {
+                fatalSlotState(e);
+                if (!"55006".equals(e.getSQLState()) || stopping) {
+                    throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new PgBridgeException(ErrorCode.CONNECTION_FAILED, "replication slot \"" + config.slotName()
+                            + "\" is still in use by another session after " + settings.slotBusyRetry().toSeconds()
+                            + " s: " + e.getMessage(), "find the session with SELECT active_pid FROM "
+                            + "pg_replication_slots WHERE slot_name = '" + config.slotName() + "' and end it with "
+                            + "pg_terminate_backend(pid) if it is a leftover", e);
+                }
+                LOG.info("replication slot {} is still active (a session that just ended?); retrying", config.slotName());
+                sleep(1000);
+            }
+        }
+    }
+
+    /** Throws when the slot is gone or invalidated: no retry can help. */
+    private void fatalSlotState(SQLException e) {
+        String state = e.getSQLState();
+        String message = String.valueOf(e.getMessage());
+        if ("42704".equals(state)) {
+            throw slotGone("replication slot \"" + config.slotName() + "\" no longer exists (it was dropped): "
+                    + "changes since " + durableLsn + " can no longer be streamed");
+        }
+        if ("55000".equals(state) && message.contains("replication slot")) {
+            throw slotGone("replication slot \"" + config.slotName() + "\" was invalidated (wal_status = lost): "
+                    + message);
+        }
+    }
+
+    private PgBridgeException slotGone(String what) {
+        return new PgBridgeException(ErrorCode.INVALID_CONFIG, what, SlotLost.recovery(config.slotName())
+                .replace("the capture's checkpoint file", checkpoints.file().toString()));
+    }
+
+    private Connection connect() throws SQLException {
+        Connection c = target.connect();
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    /** The control connection, reconnected (and the lock taken again) when it was lost. */
+    private synchronized Connection ensureControl() throws SQLException {
+        if (control != null && !control.isClosed() && control.isValid(5)) {
+            return control;
+        }
+        abortControl();
+        control = connect();
+        lock(control);
+        return control;
+    }
+
+    private void lock(Connection c) throws SQLException {
+        int key = config.slotName().hashCode();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
+            ps.setInt(1, LOCK_CLASS);
+            ps.setInt(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        String holder = "another session";
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT l.pid, a.application_name, a.client_addr::text, a.backend_start
+                FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ?
+                  AND l.objsubid = 2""")) {
+            ps.setLong(1, LOCK_CLASS & 0xFFFFFFFFL);
+            ps.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    holder = "session pid " + rs.getInt(1) + " (application \"" + rs.getString(2) + "\", client "
+                            + rs.getString(3) + ", since " + rs.getTimestamp(4) + ")";
+                }
+            }
+        }
+        throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "replication slot \"" + config.slotName()
+                + "\" is already being captured by another pgbridge process: " + holder + " holds its lock",
+                "only one process may run a slot; stop the other one, or give this capture its own advanced.slotName");
+    }
+
+    private void abortControl() {
+        Connection c = control;
+        control = null;
+        if (c != null) {
+            try {
+                c.abort(Runnable::run);
+            }
+            catch (SQLException e) {
+                LOG.debug("abort of the control connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            sink.close();
+        }
+        catch (IOException e) {
+            LOG.warn("capture {}: closing the sink failed: {}", config.name(), e.getMessage());
+        }
+        Connection c = control;
+        control = null;
+        if (c != null) {
+            try {
+                c.close();
+            }
+            catch (SQLException e) {
+                LOG.debug("closing the control connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void sleep(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (!stopping && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Math.min(deadline - System.nanoTime(), 50_000_000));
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.pgbridge.cdc.engine;
+
+import dev.pgbridge.cdc.event.SourceCatalog;
+import dev.pgbridge.cdc.event.ToastResolver;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** {@link SourceCatalog} read from the source's {@code pg_catalog} over the capture's normal connection. */
+final class JdbcSourceCatalog implements SourceCatalog {
+    private final ToastResolver.ConnectionSource connections;
+
+    JdbcSourceCatalog(ToastResolver.ConnectionSource connections) {
+        this.connections = requireNonNull(connections, "connections is null");
+    }
+
+    @Override
+    public Optional<List<String>> primaryKey(int relationOid) {
+        try (PreparedStatement ps = connections.get().prepareStatement("""
+                SELECT a.attname FROM pg_catalog.pg_index i
+                JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+                JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                WHERE i.indrelid = ?::oid AND i.indisprimary ORDER BY k.ord""")) {
+            ps.setLong(1, relationOid & 0xFFFFFFFFL);
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+            return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot read the primary key of relation " + relationOid + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<TypeRow> type(int typeOid) {
+        try (PreparedStatement ps = connections.get().prepareStatement("SELECT typname, typtype::text, "
+                + "typcategory::text, typelem::bigint, typbasetype::bigint FROM pg_catalog.pg_type WHERE oid = ?::oid")) {
+            ps.setLong(1, typeOid & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TypeRow(typeOid, rs.getString(1), rs.getString(2).charAt(0),
+                        rs.getString(3).charAt(0), (int) rs.getLong(4), (int) rs.getLong(5)));
+            }
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot read type " + typeOid + ": " + e.getMessage(), e);
+        }
+    }
+}

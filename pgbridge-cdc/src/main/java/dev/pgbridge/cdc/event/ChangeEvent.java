@@ -1,0 +1,92 @@
+package dev.pgbridge.cdc.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.cdc.replication.Lsn;
+
+import java.time.Instant;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One row change in the Debezium-compatible envelope. {@link #key()} holds the primary-key columns (or the replica
+ * identity columns of a table without a primary key; null for a truncate), {@link #value()} is
+ * <pre>{before, after, source:{connector:"postgresql", name, db, schema, table, txId, lsn, commit_lsn, ts_ms,
+ *  snapshot}, op, ts_ms}</pre>
+ * — the payload only, no Kafka Connect schema wrapper. {@code lsn} is the WAL position of this change and
+ * {@code commit_lsn} the end of its transaction's commit record (what a checkpoint stores), both as numbers like
+ * Debezium's; {@code source.ts_ms} is the commit time, the outer {@code ts_ms} the time pgbridge handled it.
+ *
+ * <p>{@link #unchangedToast()} names columns whose value the server did not send; such an event is an
+ * intermediate state and never reaches a sink (the {@code ToastResolver} fills them first).
+ */
+public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
+                          ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,
+                          Set<String> unchangedToast) {
+    public ChangeEvent {
+        requireNonNull(source, "source is null");
+        requireNonNull(table, "table is null");
+        requireNonNull(op, "op is null");
+        requireNonNull(lsn, "lsn is null");
+        requireNonNull(commitLsn, "commitLsn is null");
+        unchangedToast = Set.copyOf(unchangedToast);
+    }
+
+    /** An event whose transaction has not committed yet (commit LSN and time unknown). */
+    public static ChangeEvent pending(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
+                                      ObjectNode after, long txId, Lsn lsn, Set<String> unchangedToast) {
+        return new ChangeEvent(source, table, op, key, before, after, txId, lsn, Lsn.INVALID, null, 0, unchangedToast);
+    }
+
+    /** This event as part of the transaction that committed at {@code commitLsn} (its end) at {@code commitTime}. */
+    public ChangeEvent withCommit(Lsn commitLsn, Instant commitTime, long handledAtMs) {
+        return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs,
+                unchangedToast);
+    }
+
+    /** This event with every unchanged-TOAST column filled in. */
+    public ChangeEvent resolved(ObjectNode after) {
+        return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs,
+                Set.of());
+    }
+
+    /** The Debezium envelope (payload only). */
+    public ObjectNode value() {
+        if (!unchangedToast.isEmpty()) {
+            throw new IllegalStateException("event for " + table + " still lacks the unchanged TOAST columns "
+                    + unchangedToast);
+        }
+        ObjectNode value = EventJson.MAPPER.createObjectNode();
+        value.set("before", before);
+        value.set("after", after);
+        ObjectNode s = value.putObject("source");
+        s.put("version", "pgbridge");
+        s.put("connector", "postgresql");
+        s.put("name", source.name());
+        s.put("ts_ms", commitTime == null ? 0 : commitTime.toEpochMilli());
+        s.put("snapshot", op == Op.READ ? "true" : "false");
+        s.put("db", source.database());
+        s.put("schema", table.schema());
+        s.put("table", table.table());
+        s.put("txId", txId);
+        s.put("lsn", lsn.asLong());
+        s.put("commit_lsn", commitLsn.asLong());
+        value.put("op", op.code());
+        value.put("ts_ms", handledAtMs);
+        return value;
+    }
+
+    /** {@code {"key": …, "value": …}}, the line of a JSON-lines sink. */
+    public ObjectNode keyAndValue() {
+        ObjectNode line = EventJson.MAPPER.createObjectNode();
+        line.set("key", key);
+        line.set("value", value());
+        return line;
+    }
+
+    /** The key as a JSON value (null for a truncate). */
+    public JsonNode keyNode() {
+        return key == null ? EventJson.MAPPER.nullNode() : key;
+    }
+}

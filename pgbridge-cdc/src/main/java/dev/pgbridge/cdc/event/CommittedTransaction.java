@@ -1,0 +1,109 @@
+package dev.pgbridge.cdc.event;
+
+import dev.pgbridge.cdc.replication.Lsn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A transaction that committed: its id, its commit LSN and the end of its commit record ({@link #endLsn()}, the
+ * position a checkpoint stores and PostgreSQL is told), its commit time, and its events in commit order. The events
+ * may live in a spill file: {@link #events()} reads them once, {@link #close()} deletes the file.
+ */
+public final class CommittedTransaction implements AutoCloseable {
+    private final long xid;
+    private final Lsn commitLsn;
+    private final Lsn endLsn;
+    private final Instant commitTime;
+    private final EventBuffer buffer;
+    private final UnaryOperator<ChangeEvent> mapper;
+
+    public CommittedTransaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, EventBuffer buffer) {
+        this(xid, commitLsn, endLsn, commitTime, buffer, UnaryOperator.identity());
+    }
+
+    private CommittedTransaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, EventBuffer buffer,
+                                 UnaryOperator<ChangeEvent> mapper) {
+        this.xid = xid;
+        this.commitLsn = requireNonNull(commitLsn, "commitLsn is null");
+        this.endLsn = requireNonNull(endLsn, "endLsn is null");
+        this.commitTime = requireNonNull(commitTime, "commitTime is null");
+        this.buffer = buffer;
+        this.mapper = mapper;
+    }
+
+    /** The same transaction whose events pass through {@code step} when read (e.g. TOAST resolution). */
+    public CommittedTransaction map(UnaryOperator<ChangeEvent> step) {
+        return new CommittedTransaction(xid, commitLsn, endLsn, commitTime, buffer,
+                e -> step.apply(mapper.apply(e)));
+    }
+
+    public long xid() {
+        return xid;
+    }
+
+    public Lsn commitLsn() {
+        return commitLsn;
+    }
+
+    public Lsn endLsn() {
+        return endLsn;
+    }
+
+    public Instant commitTime() {
+        return commitTime;
+    }
+
+    /** Events received for this transaction (including any of aborted subtransactions). */
+    public long eventCount() {
+        return buffer == null ? 0 : buffer.count();
+    }
+
+    /** Events written to disk while the transaction was assembled. */
+    public long spilledCount() {
+        return buffer == null ? 0 : buffer.spilled();
+    }
+
+    /** The events in commit order, each stamped with this commit; iterate once. */
+    public Iterator<ChangeEvent> events() {
+        if (buffer == null) {
+            return java.util.Collections.emptyIterator();
+        }
+        Iterator<ChangeEvent> raw;
+        try {
+            raw = buffer.iterator();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read the events of transaction " + xid, e);
+        }
+        long now = System.currentTimeMillis();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return raw.hasNext();
+            }
+
+            @Override
+            public ChangeEvent next() {
+                return mapper.apply(raw.next().withCommit(endLsn, commitTime, now));
+            }
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (buffer != null) {
+            buffer.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CommittedTransaction[xid=" + xid + ", endLsn=" + endLsn + ", events=" + eventCount() + "]";
+    }
+}

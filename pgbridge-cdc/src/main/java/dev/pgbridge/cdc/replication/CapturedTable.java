@@ -1,0 +1,18 @@
+package dev.pgbridge.cdc.replication;
+
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/** A table the capture covers, as the catalog describes it. */
+public record CapturedTable(TableId table, int oid, boolean partitioned, ReplicaIdentity replicaIdentity,
+                            List<String> primaryKey) {
+    public CapturedTable {
+        requireNonNull(table, "table is null");
+        requireNonNull(replicaIdentity, "replicaIdentity is null");
+        primaryKey = List.copyOf(primaryKey);
+    }
+}

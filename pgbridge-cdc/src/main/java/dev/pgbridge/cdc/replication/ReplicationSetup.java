@@ -1,0 +1,447 @@
+package dev.pgbridge.cdc.replication;
+
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.sql.Identifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Checks what a capture needs on the source and creates what is missing when the role may: {@code wal_level =
+ * logical}; the REPLICATION attribute (or {@code rds_replication}); a free replication slot; every bound table
+ * present with a usable replica identity; the publication (created {@code FOR TABLE … WITH
+ * (publish_via_partition_root = true)}, or {@code FOR ALL TABLES} without bindings) holding every bound table; the
+ * slot ({@code pg_create_logical_replication_slot(slot, 'pgoutput')}).
+ *
+ * <p>Every problem is collected before anything fails, and the one {@link PgBridgeException} lists them all, each
+ * with the exact SQL a DBA must run. Replica identity rules: DEFAULT needs a primary key; USING INDEX is accepted
+ * (events are keyed by the index columns); FULL is accepted (keyed by the primary key, or the whole row without
+ * one); NOTHING is refused, because PostgreSQL then rejects UPDATE and DELETE on a published table and a capture
+ * could not identify rows — the fix is printed.
+ *
+ * <p>Runs on a normal (not replication) connection in the source database.
+ */
+public final class ReplicationSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSetup.class);
+
+    private final Connection connection;
+    private final String slotName;
+    private final String publicationName;
+    private final List<TableId> bindings;
+
+    /** What {@link #prepare()} found and did. */
+    public record Result(int serverVersionNum, List<CapturedTable> tables, boolean createdPublication,
+                         boolean createdSlot, Optional<Lsn> slotConsistentPoint) {
+        public Result {
+            tables = List.copyOf(tables);
+        }
+    }
+
+    public ReplicationSetup(Connection connection, String slotName, String publicationName, List<TableId> bindings) {
+        this.connection = requireNonNull(connection, "connection is null");
+        this.slotName = requireNonNull(slotName, "slotName is null");
+        this.publicationName = requireNonNull(publicationName, "publicationName is null");
+        this.bindings = List.copyOf(bindings);
+    }
+
+    /** Checks everything without changing anything; the problems found, empty when the capture can start. */
+    public List<SetupProblem> check() throws SQLException {
+        return run(false).problems;
+    }
+
+    /**
+     * Checks, then creates the publication and the slot if they are missing and the role may. Fails with one
+     * exception listing every problem (and the SQL for whatever it was not allowed to create).
+     */
+    public Result prepare() throws SQLException {
+        Outcome outcome = run(true);
+        if (!outcome.problems.isEmpty()) {
+            throw failure(outcome.problems);
+        }
+        return outcome.result;
+    }
+
+    /** One exception naming every problem with its fix. */
+    public static PgBridgeException failure(List<SetupProblem> problems) {
+        boolean privilege = problems.stream().allMatch(p -> p.problem().contains("not allowed"));
+        String text = problems.stream().map(p -> "- " + p).collect(Collectors.joining("\n"));
+        return new PgBridgeException(privilege ? ErrorCode.PRIVILEGE_MISSING : ErrorCode.INVALID_CONFIG,
+                "the source is not ready for change data capture (" + problems.size()
+                        + (problems.size() == 1 ? " problem" : " problems") + "):\n" + text,
+                "run the SQL shown for each problem (as a superuser or the table owner where it says so), "
+                        + "then start the capture again");
+    }
+
+    private record Outcome(List<SetupProblem> problems, Result result) {
+    }
+
+    private Outcome run(boolean create) throws SQLException {
+        List<SetupProblem> problems = new ArrayList<>();
+        int version = intValue("SELECT current_setting('server_version_num')::int");
+        if (version < 100000) {
+            throw new PgBridgeException(ErrorCode.UNSUPPORTED_SERVER, "PostgreSQL " + version / 10000
+                    + " has no pgoutput logical replication", "change data capture needs PostgreSQL 10 or newer");
+        }
+        String walLevel = text("SELECT current_setting('wal_level')");
+        if (!"logical".equals(walLevel)) {
+            problems.add(new SetupProblem("wal_level is " + walLevel + ", logical decoding needs logical",
+                    "ALTER SYSTEM SET wal_level = logical;  -- then restart PostgreSQL\n"
+                            + "-- on Amazon RDS/Aurora: set rds.logical_replication = 1 in the parameter group"));
+        }
+        String user = text("SELECT current_user");
+        boolean replication;
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT r.rolreplication OR r.rolsuper
+                    OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles g WHERE g.rolname = ?
+                               AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))
+                FROM pg_catalog.pg_roles r WHERE r.rolname = current_user""")) {
+            ps.setString(1, "rds_replication");
+            try (ResultSet rs = ps.executeQuery()) {
+                replication = rs.next() && rs.getBoolean(1);
+            }
+        }
+        if (!replication) {
+            problems.add(new SetupProblem("role \"" + user + "\" has neither the REPLICATION attribute nor membership "
+                    + "in rds_replication, so it may not stream changes",
+                    "ALTER ROLE " + Identifier.quote(user) + " WITH REPLICATION;\n"
+                            + "-- on Amazon RDS/Aurora instead: GRANT rds_replication TO " + Identifier.quote(user) + ";"));
+        }
+
+        // the slot
+        boolean slotExists = false;
+        String walStatusColumn = version >= 130000 ? "wal_status" : "NULL::text";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT plugin, database, " + walStatusColumn
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slotName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    slotExists = true;
+                    String database = text("SELECT current_database()");
+                    if (!"pgoutput".equals(rs.getString(1)) || !database.equals(rs.getString(2))) {
+                        problems.add(new SetupProblem("replication slot \"" + slotName + "\" exists but belongs to "
+                                + (rs.getString(2) == null ? "physical replication" : "database \"" + rs.getString(2)
+                                + "\" with plugin " + rs.getString(1)) + ", not pgoutput in \"" + database + "\"",
+                                "choose another advanced.slotName, or drop that slot if it is unused: "
+                                        + "SELECT pg_drop_replication_slot(" + PrintedSql.literal(slotName) + ");"));
+                    }
+                    if ("lost".equals(rs.getString(3))) {
+                        problems.add(SlotLost.problem(slotName));
+                    }
+                }
+            }
+        }
+        if (!slotExists) {
+            int free = intValue("SELECT current_setting('max_replication_slots')::int "
+                    + "- (SELECT count(*) FROM pg_catalog.pg_replication_slots)::int");
+            if (free <= 0) {
+                problems.add(new SetupProblem("no free replication slot (max_replication_slots is used up)",
+                        "ALTER SYSTEM SET max_replication_slots = "
+                                + (intValue("SELECT current_setting('max_replication_slots')::int") + 4)
+                                + ";  -- then restart PostgreSQL\n"
+                                + "-- or drop an unused slot: SELECT pg_drop_replication_slot('<slot name>');"));
+            }
+        }
+
+        // the publication
+        Publication publication = publication(version);
+        List<CapturedTable> tables;
+        if (bindings.isEmpty()) {
+            tables = publication == null ? allTables() : publicationTables(publication);
+        }
+        else {
+            tables = boundTables(problems);
+        }
+        for (CapturedTable t : tables) {
+            identityProblem(t).ifPresent(problems::add);
+        }
+        boolean anyPartitioned = tables.stream().anyMatch(CapturedTable::partitioned);
+        if (anyPartitioned && version < 130000) {
+            problems.add(new SetupProblem("partitioned tables " + tables.stream().filter(CapturedTable::partitioned)
+                    .map(CapturedTable::table).toList() + " cannot be published before PostgreSQL 13",
+                    "bind the partitions instead, or upgrade to PostgreSQL 13 or newer"));
+        }
+
+        List<SetupProblem> fatal = List.copyOf(problems);
+        boolean createdPublication = false;
+        if (publication == null) {
+            String sql = createPublicationSql(tables, version);
+            if (create && fatal.isEmpty()) {
+                createdPublication = tryExecute(sql, "create publication \"" + publicationName + "\"", problems);
+            }
+            else if (!create) {
+                problems.add(new SetupProblem("publication \"" + publicationName + "\" does not exist", sql));
+            }
+        }
+        else {
+            publicationProblems(publication, tables, create && fatal.isEmpty(), problems);
+        }
+
+        boolean createdSlot = false;
+        Lsn consistentPoint = null;
+        if (!slotExists) {
+            String sql = "SELECT pg_create_logical_replication_slot(" + PrintedSql.literal(slotName) + ", 'pgoutput');";
+            if (create && problems.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT lsn::text FROM pg_catalog.pg_create_logical_replication_slot(?, 'pgoutput')")) {
+                    ps.setString(1, slotName);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        consistentPoint = Lsn.valueOf(rs.getString(1));
+                    }
+                    createdSlot = true;
+                    LOG.info("created replication slot {} at {}", slotName, consistentPoint);
+                }
+                catch (SQLException e) {
+                    if (!"42501".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    problems.add(new SetupProblem("role \"" + user + "\" is not allowed to create replication slot \""
+                            + slotName + "\": " + e.getMessage(), sql + "  -- as a superuser, in this database"));
+                }
+            }
+            else if (!create) {
+                problems.add(new SetupProblem("replication slot \"" + slotName + "\" does not exist", sql));
+            }
+        }
+        return new Outcome(problems, new Result(version, tables, createdPublication, createdSlot,
+                Optional.ofNullable(consistentPoint)));
+    }
+
+    private boolean tryExecute(String sql, String what, List<SetupProblem> problems) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+            LOG.info("{}: {}", what, sql);
+            return true;
+        }
+        catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) {
+                throw e;
+            }
+            problems.add(new SetupProblem("role is not allowed to " + what + ": " + e.getMessage(),
+                    sql + "  -- as a superuser or the owner of the tables"));
+            return false;
+        }
+    }
+
+    private Optional<SetupProblem> identityProblem(CapturedTable t) {
+        String table = PrintedSql.table(t.table());
+        return switch (t.replicaIdentity()) {
+            case DEFAULT -> t.primaryKey().isEmpty()
+                    ? Optional.of(new SetupProblem("table " + t.table() + " has no primary key and REPLICA IDENTITY "
+                            + "DEFAULT: its updates and deletes cannot be identified (PostgreSQL would even refuse "
+                            + "them once the table is published)",
+                            "ALTER TABLE " + table + " REPLICA IDENTITY FULL;  -- or add a primary key"))
+                    : Optional.empty();
+            case NOTHING -> Optional.of(new SetupProblem("table " + t.table() + " has REPLICA IDENTITY NOTHING: "
+                    + "updates and deletes carry no row identity (PostgreSQL refuses them on a published table)",
+                    "ALTER TABLE " + table + " REPLICA IDENTITY " + (t.primaryKey().isEmpty() ? "FULL" : "DEFAULT")
+                            + ";"));
+            case FULL, INDEX -> Optional.empty();
+        };
+    }
+
+    private record Publication(int oid, boolean allTables, boolean insert, boolean update, boolean delete,
+                               boolean truncate, boolean viaRoot) {
+    }
+
+    private Publication publication(int version) throws SQLException {
+        String viaRoot = version >= 130000 ? "pubviaroot" : "false";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT oid::int, puballtables, pubinsert, pubupdate, "
+                + "pubdelete, pubtruncate, " + viaRoot + " FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            ps.setString(1, publicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Publication(rs.getInt(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
+                        rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7));
+            }
+        }
+    }
+
+    private String createPublicationSql(List<CapturedTable> tables, int version) {
+        String target = bindings.isEmpty() ? "FOR ALL TABLES"
+                : "FOR TABLE " + tables.stream().map(t -> PrintedSql.table(t.table())).collect(Collectors.joining(", "));
+        String with = version >= 130000 ? " WITH (publish_via_partition_root = true)" : "";
+        return "CREATE PUBLICATION " + Identifier.quote(publicationName) + " " + target + with + ";";
+    }
+
+    private void publicationProblems(Publication p, List<CapturedTable> tables, boolean create,
+                                     List<SetupProblem> problems) throws SQLException {
+        String pub = Identifier.quote(publicationName);
+        if (!(p.insert && p.update && p.delete && p.truncate)) {
+            problems.add(new SetupProblem("publication \"" + publicationName + "\" does not publish every operation",
+                    "ALTER PUBLICATION " + pub + " SET (publish = 'insert, update, delete, truncate');"));
+        }
+        if (!p.viaRoot && tables.stream().anyMatch(CapturedTable::partitioned)) {
+            problems.add(new SetupProblem("publication \"" + publicationName + "\" publishes partitions under their "
+                    + "own names", "ALTER PUBLICATION " + pub + " SET (publish_via_partition_root = true);"));
+        }
+        if (p.allTables) {
+            return;
+        }
+        Set<TableId> members = new LinkedHashSet<>(publicationMembers(p));
+        List<CapturedTable> missing = tables.stream().filter(t -> !members.contains(t.table())).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String sql = "ALTER PUBLICATION " + pub + " ADD TABLE "
+                + missing.stream().map(t -> PrintedSql.table(t.table())).collect(Collectors.joining(", ")) + ";";
+        if (create) {
+            tryExecute(sql, "add " + missing.stream().map(CapturedTable::table).toList() + " to publication \""
+                    + publicationName + "\"", problems);
+        }
+        else {
+            problems.add(new SetupProblem("publication \"" + publicationName + "\" lacks "
+                    + missing.stream().map(CapturedTable::table).toList(), sql));
+        }
+    }
+
+    private List<TableId> publicationMembers(Publication p) throws SQLException {
+        List<TableId> members = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT n.nspname, c.relname FROM pg_catalog.pg_publication_rel r
+                JOIN pg_catalog.pg_class c ON c.oid = r.prrelid
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE r.prpubid = ?
+                UNION
+                SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?""")) {
+            ps.setInt(1, p.oid);
+            ps.setString(2, publicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    members.add(new TableId(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return members;
+    }
+
+    private static final String TABLE_COLUMNS = """
+            SELECT c.relname, c.oid::int, c.relkind::text, c.relreplident::text,
+                   ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
+                         JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+                         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                         WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord),
+                   n.nspname
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            """;
+
+    /** The bound tables, one catalog query per schema; a missing or unsuitable table is a problem. */
+    private List<CapturedTable> boundTables(List<SetupProblem> problems) throws SQLException {
+        Map<String, List<String>> bySchema = new LinkedHashMap<>();
+        for (TableId t : bindings) {
+            bySchema.computeIfAbsent(t.schema(), s -> new ArrayList<>()).add(t.table());
+        }
+        Map<TableId, CapturedTable> found = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : bySchema.entrySet()) {
+            try (PreparedStatement ps = connection.prepareStatement(TABLE_COLUMNS
+                    + " WHERE n.nspname = ? AND c.relname = ANY (?)")) {
+                ps.setString(1, e.getKey());
+                Array names = connection.createArrayOf("text", e.getValue().toArray());
+                ps.setArray(2, names);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TableId id = new TableId(e.getKey(), rs.getString(1));
+                        String kind = rs.getString(3);
+                        if (!kind.equals("r") && !kind.equals("p")) {
+                            problems.add(new SetupProblem(id + " is not a table (relkind " + kind + "); only tables "
+                                    + "and partitioned tables have changes to capture",
+                                    "remove {namespace: " + id.schema() + ", stream: " + id.table() + "} from bindings"));
+                            found.put(id, null);
+                            continue;
+                        }
+                        found.put(id, table(id, rs));
+                    }
+                }
+            }
+        }
+        List<CapturedTable> tables = new ArrayList<>();
+        for (TableId t : bindings) {
+            if (!found.containsKey(t)) {
+                problems.add(new SetupProblem("table " + t + " does not exist (names are case-sensitive)",
+                        "fix {namespace: " + t.schema() + ", stream: " + t.table() + "} in bindings, or create the table"));
+            }
+            else if (found.get(t) != null) {
+                tables.add(found.get(t));
+            }
+        }
+        return tables;
+    }
+
+    private static CapturedTable table(TableId id, ResultSet rs) throws SQLException {
+        String[] pk = (String[]) rs.getArray(5).getArray();
+        return new CapturedTable(id, rs.getInt(2), rs.getString(3).equals("p"),
+                ReplicaIdentity.of(rs.getString(4).charAt(0)), List.of(pk));
+    }
+
+    /** Every ordinary and partitioned table outside the system schemas (what FOR ALL TABLES publishes). */
+    private List<CapturedTable> allTables() throws SQLException {
+        List<CapturedTable> tables = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(TABLE_COLUMNS + """
+                 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                 ORDER BY n.nspname, c.relname""")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(table(new TableId(rs.getString(6), rs.getString(1)), rs));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private List<CapturedTable> publicationTables(Publication p) throws SQLException {
+        if (p.allTables) {
+            return allTables();
+        }
+        List<TableId> members = publicationMembers(p);
+        List<CapturedTable> tables = new ArrayList<>();
+        for (TableId t : members) {
+            try (PreparedStatement ps = connection.prepareStatement(TABLE_COLUMNS
+                    + " WHERE n.nspname = ? AND c.relname = ?")) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        tables.add(table(t, rs));
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+
+    private int intValue(String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private String text(String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.pgbridge.cdc.sink;
+
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.event.EventJson;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Iterator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One JSON line {@code {"key": …, "value": …}} per event on a stream (standard output). "Durable" means handed to
+ * the stream and flushed: what reads the pipe owns it from there.
+ */
+public final class StdoutSink implements ChangeSink {
+    private final PrintStream out;
+
+    public StdoutSink(PrintStream out) {
+        this.out = requireNonNull(out, "out is null");
+    }
+
+    @Override
+    public void accept(CommittedTransaction transaction) {
+        for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
+            out.println(EventJson.write(it.next().keyAndValue()));
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+        if (out.checkError()) {
+            throw new IOException("standard output is closed or failed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        flush();
+    }
+}

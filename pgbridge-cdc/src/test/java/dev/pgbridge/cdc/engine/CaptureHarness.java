@@ -1,0 +1,248 @@
+package dev.pgbridge.cdc.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgbridge.cdc.checkpoint.CheckpointStore;
+import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.sink.JsonLinesSink;
+import dev.pgbridge.testing.TestDatabase;
+import dev.pgbridge.testing.TestRole;
+import dev.pgbridge.testing.TestingPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * One capture under test: its own role (REPLICATION, owner of its own database), slot, publication and sink
+ * directory. {@link #close()} stops engines, ends the walsender, drops the slot, the database and the role.
+ */
+final class CaptureHarness implements AutoCloseable {
+    static final String PASSWORD = "pw é🔑 :/@";
+    static final CaptureEngine.Settings FAST = new CaptureEngine.Settings(Duration.ofMillis(100), 10_000,
+            Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(2));
+
+    final TestingPostgres server = TestingPostgres.get();
+    final TestRole role;
+    final TestDatabase db;
+    final String slot = TestingPostgres.uniqueName("slot");
+    final String publication = TestingPostgres.uniqueName("pub");
+    final Path dir;
+    final Path spill;
+    private final List<Running> running = new ArrayList<>();
+
+    record Running(CaptureEngine engine, Thread thread, AtomicReference<Throwable> failure) {
+    }
+
+    CaptureHarness() throws IOException {
+        role = server.createRole(TestingPostgres.uniqueName("pgb_cap"), PASSWORD, "REPLICATION");
+        db = server.createDatabase(TestingPostgres.uniqueName("pgb_cdc"), role.name());
+        dir = Files.createTempDirectory("pgbridge-cdc-it");
+        spill = Files.createTempDirectory("pgbridge-cdc-spill");
+    }
+
+    Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", role.name());
+        p.setProperty("password", PASSWORD);
+        p.setProperty("sslmode", "disable");
+        return DriverManager.getConnection(server.jdbcUrl(db.name()), p);
+    }
+
+    /** Runs statements as the capture role, each in autocommit. */
+    void sql(String... statements) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs statements as the superuser in the capture's database. */
+    void superSql(String sql) {
+        server.executeIn(db.name(), sql);
+    }
+
+    String query(String sql) {
+        try (Connection c = server.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    String yaml(String extraAdvanced, String... tables) {
+        StringBuilder y = new StringBuilder()
+                .append("address: \"").append(server.host()).append(':').append(server.port()).append("\"\n")
+                .append("database: ").append(db.name()).append('\n')
+                .append("user: ").append(role.name()).append('\n')
+                .append("password: \"").append(PASSWORD).append("\"\n")
+                .append("advanced:\n  slotName: ").append(slot).append("\n  publicationName: ").append(publication)
+                .append("\n  sslmode: disable\n").append(extraAdvanced);
+        if (tables.length > 0) {
+            y.append("bindings:\n");
+            for (String t : tables) {
+                y.append("  - {namespace: public, stream: \"").append(t).append("\"}\n");
+            }
+        }
+        y.append("sink: {type: jsonl, dir: \"").append(dir).append("\"}\n");
+        return y.toString();
+    }
+
+    CaptureConfig config(String extraAdvanced, String... tables) {
+        return CaptureConfig.parse(yaml(extraAdvanced, tables));
+    }
+
+    CaptureEngine engine(CaptureConfig config) {
+        try {
+            return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
+                    new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts an engine on its own thread and waits until its slot streams. */
+    Running start(CaptureConfig config) {
+        Running r = startNoWait(config);
+        await("slot " + slot + " active", Duration.ofSeconds(60), () -> r.failure.get() != null
+                || "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
+        if (r.failure.get() != null) {
+            throw new IllegalStateException("engine failed to start: " + r.failure.get(), r.failure.get());
+        }
+        return r;
+    }
+
+    Running startNoWait(CaptureConfig config) {
+        CaptureEngine engine = engine(config);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                engine.run();
+            }
+            catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "capture-" + slot);
+        t.start();
+        Running r = new Running(engine, t, failure);
+        running.add(r);
+        return r;
+    }
+
+    void stop(Running r) throws InterruptedException {
+        r.engine.stop();
+        r.thread.join(30_000);
+        if (r.thread.isAlive()) {
+            throw new IllegalStateException("engine did not stop within 30 s");
+        }
+        running.remove(r);
+    }
+
+    void crash(Running r) throws InterruptedException {
+        r.engine.crash();
+        r.thread.join(30_000);
+        running.remove(r);
+    }
+
+    /** Every line of every file of {@code public.<table>}, in file-name order. */
+    List<JsonNode> events(String table) {
+        String prefix = JsonLinesSink.prefix(new TableId("public", table)) + ".";
+        List<JsonNode> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    lines.add(EventJson.MAPPER.readTree(line));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
+    }
+
+    List<JsonNode> awaitEvents(String table, int count) {
+        await(count + " events of " + table, Duration.ofSeconds(60), () -> events(table).size() >= count);
+        return events(table);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** Each event as {@code op:key-json}. */
+    static List<String> opsAndKeys(List<JsonNode> events) {
+        return events.stream().map(e -> e.get("value").get("op").asText() + ":" + EventJson.write(e.get("key"))).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Running r : List.copyOf(running)) {
+            r.engine.stop();
+            r.thread.join(30_000);
+        }
+        running.clear();
+        try (Connection c = server.connect(db.name())) {
+            for (int i = 0; i < 100; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(active_pid) FROM "
+                        + "pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+                    ps.setString(1, slot);
+                    ps.execute();
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) FROM "
+                        + "pg_replication_slots WHERE slot_name = ?")) {
+                    ps.setString(1, slot);
+                    ps.execute();
+                    break;
+                }
+                catch (SQLException busy) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        db.close();
+        role.close();
+        deleteTree(dir);
+        deleteTree(spill);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
