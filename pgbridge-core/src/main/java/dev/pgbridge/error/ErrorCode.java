@@ -27,6 +27,12 @@ public enum ErrorCode {
     NOT_FOUND,
     /** A schema or table name that PostgreSQL could not read (unterminated quote, empty part, too many parts). */
     INVALID_NAME,
+    /** Another live process already runs this capture's replication slot. */
+    CAPTURE_LOCKED,
+    /** The capture's replication slot was dropped or invalidated: changes since its position are gone. */
+    SLOT_LOST,
+    /** The source is not ready for change data capture (wal_level, privileges, replica identity, publication). */
+    REPLICATION_SETUP,
     MASTER_KEY,
     STORE,
     IO,

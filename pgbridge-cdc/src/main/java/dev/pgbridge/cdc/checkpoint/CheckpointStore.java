@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One capture's checkpoint file, JSON: {@code {"version":1, "slot":…, "commit_lsn":"16/3002D50", "updated_at":…,
- * "backfill":{…}}}. {@link #save} writes a temp file beside it, fsyncs it, renames it over the old one atomically
+ * "backfill":{…}, "tables":{…}}}. {@link #save} writes a temp file beside it, fsyncs it, renames it over the old one atomically
  * and fsyncs the directory: after a crash the file is either the old or the new checkpoint, never a mix.
  */
 public final class CheckpointStore {
@@ -43,9 +43,10 @@ public final class CheckpointStore {
         try {
             JsonNode n = EventJson.MAPPER.readTree(Files.readAllBytes(file));
             JsonNode backfill = n.get("backfill");
+            JsonNode tables = n.get("tables");
             return Optional.of(new Checkpoint(n.get("slot").asText(), Lsn.valueOf(n.get("commit_lsn").asText()),
                     Instant.parse(n.get("updated_at").asText()),
-                    backfill instanceof ObjectNode o ? o : null));
+                    backfill instanceof ObjectNode o ? o : null, tables instanceof ObjectNode t ? t : null));
         }
         catch (IOException | RuntimeException e) {
             throw new PgBridgeException(ErrorCode.IO, "cannot read the checkpoint " + file + ": " + e.getMessage(),
@@ -63,7 +64,14 @@ public final class CheckpointStore {
         if (checkpoint.backfill() != null) {
             n.set("backfill", checkpoint.backfill());
         }
-        byte[] bytes = EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+        if (checkpoint.tables() != null) {
+            n.set("tables", checkpoint.tables());
+        }
+        writeAtomically(file, EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+    }
+
+    /** Writes a temp file beside {@code file}, fsyncs it, renames it over {@code file}, fsyncs the directory. */
+    static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path dir = file.getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");

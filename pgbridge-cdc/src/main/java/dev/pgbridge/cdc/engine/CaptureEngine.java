@@ -1,8 +1,11 @@
 package dev.pgbridge.cdc.engine;
 
+import dev.pgbridge.cdc.backfill.Backfill;
+import dev.pgbridge.cdc.checkpoint.CaptureResources;
 import dev.pgbridge.cdc.checkpoint.Checkpoint;
 import dev.pgbridge.cdc.checkpoint.CheckpointStore;
 import dev.pgbridge.cdc.event.CaptureSource;
+import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.RelationCache;
 import dev.pgbridge.cdc.event.ToastResolver;
@@ -56,7 +59,14 @@ import static java.util.Objects.requireNonNull;
  *       change.</li>
  *   <li>A lost connection is logged and retried with backoff (1 s doubling to 30 s); a dropped or invalidated slot
  *       stops the capture with what happened and how to backfill again.</li>
+ *   <li>Backfill: the existing rows of every captured table not in {@code skip_backfills} are read by a
+ *       {@link Backfill} between stream messages, in the same loop; its watermark rows never reach the sink, its
+ *       chunks go to the sink right after their high watermark's transaction, and its progress is part of every
+ *       checkpoint.</li>
  * </ul>
+ *
+ * <p>What pgbridge created on the source (publication, watermarks table) is recorded in
+ * {@value CaptureResources#FILE_NAME} beside the checkpoint, for {@code capture drop}.
  */
 public final class CaptureEngine {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
@@ -85,6 +95,9 @@ public final class CaptureEngine {
     private volatile Lsn confirmedLsn = Lsn.INVALID;
     private volatile int reconnects;
     private volatile RelationCache relations;
+    private volatile Backfill backfill;
+    private Backfill.WatermarkListener watermarkListener;
+    private final TableStats tableStats = new TableStats();
 
     /** Timings; the defaults suit production, tests shorten them. */
     public record Settings(Duration flushInterval, long flushEvents, Duration statusInterval, Duration slotBusyRetry,
@@ -125,10 +138,17 @@ public final class CaptureEngine {
         }
     }
 
+    /** Test hook: called around every watermark write of the backfill (set before {@link #run()}). */
+    void watermarkListener(Backfill.WatermarkListener listener) {
+        this.watermarkListener = listener;
+    }
+
     public CaptureStatus status() {
         RelationCache r = relations;
+        Backfill b = backfill;
         return new CaptureStatus(events.get(), transactions.get(), spilled.get(), durableLsn, lastCommitTime, confirmedLsn, reconnects,
-                r == null ? java.util.Map.of() : r.schemaChanges());
+                r == null ? java.util.Map.of() : r.schemaChanges(), b == null ? java.util.Map.of() : b.progress(),
+                tableStats.snapshot());
     }
 
     /** Runs until {@link #stop()}; fails with a {@link PgBridgeException} when the capture cannot go on. */
@@ -138,7 +158,8 @@ public final class CaptureEngine {
             control = connect();
             lock(control);
             ReplicationSetup.Result setup = new ReplicationSetup(control, config.slotName(), config.publicationName(),
-                    config.bindings()).prepare();
+                    config.bindings(), config.watermarksTable()).prepare();
+            recordResources(setup);
             Checkpoint checkpoint = checkpoints.load().orElse(null);
             if (checkpoint != null && setup.createdSlot()) {
                 throw slotGone("replication slot \"" + config.slotName() + "\" did not exist although the checkpoint "
@@ -149,7 +170,27 @@ public final class CaptureEngine {
                 checkpoint = new Checkpoint(config.slotName(), Lsn.INVALID, Instant.now(), null);
             }
             durableLsn = checkpoint.commitLsn();
-            loop(checkpoint);
+            tableStats.restore(checkpoint.tables());
+            Backfill b = new Backfill(new Backfill.Settings(config.slotName(), config.watermarksTable(),
+                    config.backfillChunkSize(), new CaptureSource(config.name(), target.database()), spillDirectory,
+                    config.maxMemoryEvents()), target, new TypeRegistry(new JdbcSourceCatalog(this::ensureControl)),
+                    setup.tables(), config.skipBackfills(), checkpoint.backfill());
+            if (watermarkListener != null) {
+                b.listener(watermarkListener);
+            }
+            backfill = b;
+            try {
+                loop(checkpoint);
+            }
+            finally {
+                if (!crashing) {
+                    b.close();
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new PgBridgeException(ErrorCode.IO, "capture " + config.name() + ": " + e.getMessage(),
+                    "check the disk space and permissions of " + checkpoints.file().getParent(), e);
         }
         catch (SQLException e) {
             throw SqlErrors.translate(e, target.config());
@@ -180,6 +221,7 @@ public final class CaptureEngine {
                 if (e instanceof SQLException sql) {
                     fatalSlotState(sql);
                 }
+                resetBackfill();
                 reconnects++;
                 LOG.warn("capture {}: connection lost ({}); reconnecting in {} ms", config.name(), e.getMessage(),
                         backoff);
@@ -214,10 +256,16 @@ public final class CaptureEngine {
         try (TransactionAssembler assembler = new TransactionAssembler(source, cache, types, spillDirectory,
                 config.maxMemoryEvents())) {
             assembler.skipThrough(current.commitLsn());
+            Backfill b = backfill;
             while (!stopping) {
+                if (b.active() && !b.waiting()) {
+                    for (CommittedTransaction rows : b.step()) {
+                        unflushedEvents += deliver(rows, toast);
+                    }
+                }
                 ByteBuffer buffer = s.readPending();
                 if (buffer == null) {
-                    if (pending.isAfter(current.commitLsn())) {
+                    if (pending.isAfter(current.commitLsn()) || b.dirty()) {
                         current = flush(s, current, pending);
                         unflushedEvents = 0;
                         lastFlush = System.nanoTime();
@@ -242,14 +290,17 @@ public final class CaptureEngine {
                 if (tx != null) {
                     try (tx) {
                         if (tx.eventCount() > 0) {
-                            long before = unflushedEvents;
-                            CountingTransaction counted = new CountingTransaction();
-                            sink.accept(tx.map(counted::count).map(toast::resolve));
-                            unflushedEvents = before + counted.count;
-                            events.addAndGet(counted.count);
-                            transactions.incrementAndGet();
-                            spilled.addAndGet(tx.spilledCount());
-                            lastCommitTime = tx.commitTime();
+                            long delivered = deliver(tx.map(e -> observe(b, e)), toast);
+                            unflushedEvents += delivered;
+                            if (delivered > 0) {
+                                transactions.incrementAndGet();
+                                spilled.addAndGet(tx.spilledCount());
+                                lastCommitTime = tx.commitTime();
+                            }
+                            CommittedTransaction chunk = b.afterTransaction(tx);
+                            if (chunk != null) {
+                                unflushedEvents += deliver(chunk, toast);
+                            }
                         }
                     }
                     if (tx.endLsn().isAfter(pending)) {
@@ -263,7 +314,7 @@ public final class CaptureEngine {
                     }
                 }
             }
-            if (!crashing && pending.isAfter(current.commitLsn())) {
+            if (!crashing && (pending.isAfter(current.commitLsn()) || b.dirty())) {
                 current = flush(s, current, pending);
             }
             return current;
@@ -284,12 +335,48 @@ public final class CaptureEngine {
         }
     }
 
-    private static final class CountingTransaction {
-        long count;
+    /** Hands a transaction to the sink with its TOAST columns resolved; returns the events the sink got. */
+    private long deliver(CommittedTransaction tx, ToastResolver toast) throws IOException {
+        try (tx) {
+            long[] count = new long[1];
+            sink.accept(tx.map(toast::resolve).map(e -> {
+                count[0]++;
+                tableStats.record(e);
+                return e;
+            }));
+            events.addAndGet(count[0]);
+            return count[0];
+        }
+    }
 
-        dev.pgbridge.cdc.event.ChangeEvent count(dev.pgbridge.cdc.event.ChangeEvent e) {
-            count++;
-            return e;
+    private static ChangeEvent observe(Backfill b, ChangeEvent e) {
+        try {
+            return b.observe(e);
+        }
+        catch (IOException io) {
+            throw new UncheckedIOException("cannot hold back a change of " + e.table() + " during its backfill", io);
+        }
+    }
+
+    private void resetBackfill() {
+        Backfill b = backfill;
+        if (b != null) {
+            try {
+                b.reset();
+            }
+            catch (IOException e) {
+                LOG.warn("capture {}: resetting the backfill: {}", config.name(), e.getMessage());
+            }
+        }
+    }
+
+    private void recordResources(ReplicationSetup.Result setup) throws IOException {
+        java.nio.file.Path file = CaptureResources.fileBeside(checkpoints.file());
+        CaptureResources now = new CaptureResources(config.slotName(), config.publicationName(),
+                setup.createdPublication(), config.watermarksTable(), setup.createdWatermarksTable());
+        CaptureResources merged = now.merge(CaptureResources.load(file).orElse(null));
+        if (!merged.equals(CaptureResources.load(file).orElse(null))) {
+            merged.save(file);
         }
     }
 
@@ -299,7 +386,7 @@ public final class CaptureEngine {
             return current;
         }
         sink.flush();
-        Checkpoint next = current.withCommitLsn(pending, Instant.now());
+        Checkpoint next = current.at(pending, Instant.now(), backfill.state(), tableStats.toJson());
         checkpoints.save(next);
         durableLsn = pending;
         s.confirm(pending);
@@ -360,7 +447,7 @@ public final class CaptureEngine {
     }
 
     private PgBridgeException slotGone(String what) {
-        return new PgBridgeException(ErrorCode.INVALID_CONFIG, what, SlotLost.recovery(config.slotName())
+        return new PgBridgeException(ErrorCode.SLOT_LOST, what, SlotLost.recovery(config.slotName())
                 .replace("the capture's checkpoint file", checkpoints.file().toString()));
     }
 
@@ -408,7 +495,7 @@ public final class CaptureEngine {
                 }
             }
         }
-        throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "replication slot \"" + config.slotName()
+        throw new PgBridgeException(ErrorCode.CAPTURE_LOCKED, "replication slot \"" + config.slotName()
                 + "\" is already being captured by another pgbridge process: " + holder + " holds its lock",
                 "only one process may run a slot; stop the other one, or give this capture its own advanced.slotName");
     }

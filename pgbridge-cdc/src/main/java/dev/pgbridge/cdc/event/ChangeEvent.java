@@ -20,10 +20,13 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>{@link #unchangedToast()} names columns whose value the server did not send; such an event is an
  * intermediate state and never reaches a sink (the {@code ToastResolver} fills them first).
+ *
+ * <p>A backfill row is an {@link Op#READ} event; its {@code source.snapshot} is {@code "true"}, or {@code "last"}
+ * for the rows of a table's last backfill chunk ({@link #lastSnapshotChunk()}); every log event has {@code "false"}.
  */
 public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
                           ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,
-                          Set<String> unchangedToast) {
+                          Set<String> unchangedToast, boolean lastSnapshotChunk) {
     public ChangeEvent {
         requireNonNull(source, "source is null");
         requireNonNull(table, "table is null");
@@ -31,6 +34,27 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
         requireNonNull(lsn, "lsn is null");
         requireNonNull(commitLsn, "commitLsn is null");
         unchangedToast = Set.copyOf(unchangedToast);
+        if (lastSnapshotChunk && op != Op.READ) {
+            throw new IllegalArgumentException("only a backfill (READ) event belongs to a snapshot chunk");
+        }
+    }
+
+    /** A log event (not the last snapshot chunk). */
+    public ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
+                       ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,
+                       Set<String> unchangedToast) {
+        this(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs, unchangedToast,
+                false);
+    }
+
+    /**
+     * A row read by a backfill: op {@code r}, no {@code before}; {@code commitLsn} and {@code commitTime} are those
+     * of the transaction at which the row was emitted (the chunk's high watermark).
+     */
+    public static ChangeEvent read(CaptureSource source, TableId table, ObjectNode key, ObjectNode after, long txId,
+                                   Lsn lsn, Lsn commitLsn, Instant commitTime, boolean lastChunk) {
+        return new ChangeEvent(source, table, Op.READ, key, null, after, txId, lsn, commitLsn, commitTime,
+                System.currentTimeMillis(), Set.of(), lastChunk);
     }
 
     /** An event whose transaction has not committed yet (commit LSN and time unknown). */
@@ -42,13 +66,13 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
     /** This event as part of the transaction that committed at {@code commitLsn} (its end) at {@code commitTime}. */
     public ChangeEvent withCommit(Lsn commitLsn, Instant commitTime, long handledAtMs) {
         return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs,
-                unchangedToast);
+                unchangedToast, lastSnapshotChunk);
     }
 
     /** This event with every unchanged-TOAST column filled in. */
     public ChangeEvent resolved(ObjectNode after) {
         return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs,
-                Set.of());
+                Set.of(), lastSnapshotChunk);
     }
 
     /** The Debezium envelope (payload only). */
@@ -65,7 +89,7 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
         s.put("connector", "postgresql");
         s.put("name", source.name());
         s.put("ts_ms", commitTime == null ? 0 : commitTime.toEpochMilli());
-        s.put("snapshot", op == Op.READ ? "true" : "false");
+        s.put("snapshot", op != Op.READ ? "false" : lastSnapshotChunk ? "last" : "true");
         s.put("db", source.database());
         s.put("schema", table.schema());
         s.put("table", table.table());

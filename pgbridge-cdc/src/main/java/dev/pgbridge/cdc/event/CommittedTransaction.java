@@ -14,6 +14,9 @@ import static java.util.Objects.requireNonNull;
  * A transaction that committed: its id, its commit LSN and the end of its commit record ({@link #endLsn()}, the
  * position a checkpoint stores and PostgreSQL is told), its commit time, and its events in commit order. The events
  * may live in a spill file: {@link #events()} reads them once, {@link #close()} deletes the file.
+ *
+ * <p>A step added with {@link #map} may drop an event by returning null (the backfill drops watermark rows that
+ * way); later steps do not see it and {@link #events()} skips it.
  */
 public final class CommittedTransaction implements AutoCloseable {
     private final long xid;
@@ -22,25 +25,41 @@ public final class CommittedTransaction implements AutoCloseable {
     private final Instant commitTime;
     private final EventBuffer buffer;
     private final UnaryOperator<ChangeEvent> mapper;
+    private final boolean stamped;
 
     public CommittedTransaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, EventBuffer buffer) {
-        this(xid, commitLsn, endLsn, commitTime, buffer, UnaryOperator.identity());
+        this(xid, commitLsn, endLsn, commitTime, buffer, UnaryOperator.identity(), false);
     }
 
     private CommittedTransaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, EventBuffer buffer,
-                                 UnaryOperator<ChangeEvent> mapper) {
+                                 UnaryOperator<ChangeEvent> mapper, boolean stamped) {
         this.xid = xid;
         this.commitLsn = requireNonNull(commitLsn, "commitLsn is null");
         this.endLsn = requireNonNull(endLsn, "endLsn is null");
         this.commitTime = requireNonNull(commitTime, "commitTime is null");
         this.buffer = buffer;
         this.mapper = mapper;
+        this.stamped = stamped;
     }
 
-    /** The same transaction whose events pass through {@code step} when read (e.g. TOAST resolution). */
+    /**
+     * Events that already carry their own commit (LSN and time) and keep it: backfill rows, and log events that were
+     * held back while a backfill ran and come out together later. {@code endLsn} is the position the group stands
+     * for (it is not a checkpoint position of its own: the engine checkpoints only the stream's commits).
+     */
+    public static CommittedTransaction ofStamped(long xid, Lsn endLsn, Instant commitTime, EventBuffer buffer) {
+        return new CommittedTransaction(xid, endLsn, endLsn, commitTime, buffer, UnaryOperator.identity(), true);
+    }
+
+    /**
+     * The same transaction whose events pass through {@code step} when read (e.g. TOAST resolution); a step that
+     * returns null drops the event.
+     */
     public CommittedTransaction map(UnaryOperator<ChangeEvent> step) {
-        return new CommittedTransaction(xid, commitLsn, endLsn, commitTime, buffer,
-                e -> step.apply(mapper.apply(e)));
+        return new CommittedTransaction(xid, commitLsn, endLsn, commitTime, buffer, e -> {
+            ChangeEvent mapped = mapper.apply(e);
+            return mapped == null ? null : step.apply(mapped);
+        }, stamped);
     }
 
     public long xid() {
@@ -59,7 +78,7 @@ public final class CommittedTransaction implements AutoCloseable {
         return commitTime;
     }
 
-    /** Events received for this transaction (including any of aborted subtransactions). */
+    /** Events received for this transaction (including any of aborted subtransactions and any a step drops). */
     public long eventCount() {
         return buffer == null ? 0 : buffer.count();
     }
@@ -83,14 +102,25 @@ public final class CommittedTransaction implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         return new Iterator<>() {
+            private ChangeEvent next;
+
             @Override
             public boolean hasNext() {
-                return raw.hasNext();
+                while (next == null && raw.hasNext()) {
+                    ChangeEvent e = raw.next();
+                    next = mapper.apply(stamped ? e : e.withCommit(endLsn, commitTime, now));
+                }
+                return next != null;
             }
 
             @Override
             public ChangeEvent next() {
-                return mapper.apply(raw.next().withCommit(endLsn, commitTime, now));
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                ChangeEvent e = next;
+                next = null;
+                return e;
             }
         };
     }

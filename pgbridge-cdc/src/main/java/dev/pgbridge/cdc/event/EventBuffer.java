@@ -166,12 +166,26 @@ public final class EventBuffer implements AutoCloseable {
         n.put("l", e.lsn().asLong());
         ArrayNode toast = n.putArray("u");
         e.unchangedToast().forEach(toast::add);
+        if (e.commitTime() != null) {
+            // an event held back after its commit keeps it
+            n.put("cl", e.commitLsn().asLong());
+            n.put("ct", e.commitTime().toString());
+            n.put("h", e.handledAtMs());
+            n.put("ls", e.lastSnapshotChunk());
+        }
         return n;
     }
 
     private ChangeEvent fromJson(ObjectNode n) {
         Set<String> toast = new LinkedHashSet<>();
         n.get("u").forEach(c -> toast.add(c.asText()));
+        if (n.has("ct")) {
+            return new ChangeEvent(source, new TableId(n.get("s").asText(), n.get("t").asText()),
+                    Op.ofCode(n.get("o").asText()), object(n.get("k")), object(n.get("b")), object(n.get("a")),
+                    n.get("x").asLong(), Lsn.of(n.get("l").asLong()), Lsn.of(n.get("cl").asLong()),
+                    java.time.Instant.parse(n.get("ct").asText()), n.get("h").asLong(), toast,
+                    n.get("ls").asBoolean());
+        }
         return ChangeEvent.pending(source, new TableId(n.get("s").asText(), n.get("t").asText()),
                 Op.ofCode(n.get("o").asText()), object(n.get("k")), object(n.get("b")), object(n.get("a")),
                 n.get("x").asLong(), Lsn.of(n.get("l").asLong()), toast);

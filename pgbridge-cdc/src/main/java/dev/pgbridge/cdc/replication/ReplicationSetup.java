@@ -30,7 +30,9 @@ import static java.util.Objects.requireNonNull;
  * logical}; the REPLICATION attribute (or {@code rds_replication}); a free replication slot; every bound table
  * present with a usable replica identity; the publication (created {@code FOR TABLE … WITH
  * (publish_via_partition_root = true)}, or {@code FOR ALL TABLES} without bindings) holding every bound table; the
- * slot ({@code pg_create_logical_replication_slot(slot, 'pgoutput')}).
+ * slot ({@code pg_create_logical_replication_slot(slot, 'pgoutput')}); the backfill's watermarks table
+ * ({@code (slot text PRIMARY KEY, watermark text NOT NULL)}, created before the publication so that it is published
+ * too; it is never one of the captured tables).
  *
  * <p>Every problem is collected before anything fails, and the one {@link PgBridgeException} lists them all, each
  * with the exact SQL a DBA must run. Replica identity rules: DEFAULT needs a primary key; USING INDEX is accepted
@@ -47,20 +49,33 @@ public final class ReplicationSetup {
     private final String slotName;
     private final String publicationName;
     private final List<TableId> bindings;
+    private final TableId watermarksTable;
 
     /** What {@link #prepare()} found and did. */
     public record Result(int serverVersionNum, List<CapturedTable> tables, boolean createdPublication,
-                         boolean createdSlot, Optional<Lsn> slotConsistentPoint) {
+                         boolean createdSlot, Optional<Lsn> slotConsistentPoint, boolean createdWatermarksTable) {
         public Result {
             tables = List.copyOf(tables);
         }
     }
 
     public ReplicationSetup(Connection connection, String slotName, String publicationName, List<TableId> bindings) {
+        this(connection, slotName, publicationName, bindings, null);
+    }
+
+    /** With {@code watermarksTable} (null: none) created when missing and published with the captured tables. */
+    public ReplicationSetup(Connection connection, String slotName, String publicationName, List<TableId> bindings,
+                            TableId watermarksTable) {
         this.connection = requireNonNull(connection, "connection is null");
         this.slotName = requireNonNull(slotName, "slotName is null");
         this.publicationName = requireNonNull(publicationName, "publicationName is null");
         this.bindings = List.copyOf(bindings);
+        this.watermarksTable = watermarksTable;
+    }
+
+    /** The SQL that creates a watermarks table. */
+    public static String createWatermarksTableSql(TableId table) {
+        return "CREATE TABLE " + PrintedSql.table(table) + " (slot text PRIMARY KEY, watermark text NOT NULL);";
     }
 
     /** Checks everything without changing anything; the problems found, empty when the capture can start. */
@@ -84,7 +99,7 @@ public final class ReplicationSetup {
     public static PgBridgeException failure(List<SetupProblem> problems) {
         boolean privilege = problems.stream().allMatch(p -> p.problem().contains("not allowed"));
         String text = problems.stream().map(p -> "- " + p).collect(Collectors.joining("\n"));
-        return new PgBridgeException(privilege ? ErrorCode.PRIVILEGE_MISSING : ErrorCode.INVALID_CONFIG,
+        return new PgBridgeException(privilege ? ErrorCode.PRIVILEGE_MISSING : ErrorCode.REPLICATION_SETUP,
                 "the source is not ready for change data capture (" + problems.size()
                         + (problems.size() == 1 ? " problem" : " problems") + "):\n" + text,
                 "run the SQL shown for each problem (as a superuser or the table owner where it says so), "
@@ -180,7 +195,22 @@ public final class ReplicationSetup {
                     "bind the partitions instead, or upgrade to PostgreSQL 13 or newer"));
         }
 
+        if (watermarksTable != null) {
+            tables = tables.stream().filter(t -> !t.table().equals(watermarksTable)).toList();
+        }
         List<SetupProblem> fatal = List.copyOf(problems);
+        boolean createdWatermarks = false;
+        if (watermarksTable != null && !exists(watermarksTable)) {
+            String sql = createWatermarksTableSql(watermarksTable);
+            if (create && fatal.isEmpty()) {
+                createdWatermarks = tryExecute(sql, "create the backfill watermarks table " + watermarksTable,
+                        problems);
+            }
+            else if (!create) {
+                problems.add(new SetupProblem("the backfill watermarks table " + watermarksTable + " does not exist",
+                        sql + "  -- then GRANT SELECT, INSERT, UPDATE ON it to the capture's role"));
+            }
+        }
         boolean createdPublication = false;
         if (publication == null) {
             String sql = createPublicationSql(tables, version);
@@ -223,7 +253,7 @@ public final class ReplicationSetup {
             }
         }
         return new Outcome(problems, new Result(version, tables, createdPublication, createdSlot,
-                Optional.ofNullable(consistentPoint)));
+                Optional.ofNullable(consistentPoint), createdWatermarks));
     }
 
     private boolean tryExecute(String sql, String what, List<SetupProblem> problems) throws SQLException {
@@ -242,7 +272,8 @@ public final class ReplicationSetup {
         }
     }
 
-    private Optional<SetupProblem> identityProblem(CapturedTable t) {
+    /** Why a table cannot be captured as it is, with the SQL that fixes it; empty when it can. */
+    public static Optional<SetupProblem> identityProblem(CapturedTable t) {
         String table = PrintedSql.table(t.table());
         return switch (t.replicaIdentity()) {
             case DEFAULT -> t.primaryKey().isEmpty()
@@ -278,9 +309,29 @@ public final class ReplicationSetup {
         }
     }
 
+    private boolean exists(TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_class c JOIN "
+                + "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The tables the publication must hold: the captured ones and the watermarks table. */
+    private List<TableId> published(List<CapturedTable> tables) {
+        List<TableId> all = new ArrayList<>(tables.stream().map(CapturedTable::table).toList());
+        if (watermarksTable != null && !all.contains(watermarksTable)) {
+            all.add(watermarksTable);
+        }
+        return all;
+    }
+
     private String createPublicationSql(List<CapturedTable> tables, int version) {
         String target = bindings.isEmpty() ? "FOR ALL TABLES"
-                : "FOR TABLE " + tables.stream().map(t -> PrintedSql.table(t.table())).collect(Collectors.joining(", "));
+                : "FOR TABLE " + published(tables).stream().map(PrintedSql::table).collect(Collectors.joining(", "));
         String with = version >= 130000 ? " WITH (publish_via_partition_root = true)" : "";
         return "CREATE PUBLICATION " + Identifier.quote(publicationName) + " " + target + with + ";";
     }
@@ -300,19 +351,17 @@ public final class ReplicationSetup {
             return;
         }
         Set<TableId> members = new LinkedHashSet<>(publicationMembers(p));
-        List<CapturedTable> missing = tables.stream().filter(t -> !members.contains(t.table())).toList();
+        List<TableId> missing = published(tables).stream().filter(t -> !members.contains(t)).toList();
         if (missing.isEmpty()) {
             return;
         }
         String sql = "ALTER PUBLICATION " + pub + " ADD TABLE "
-                + missing.stream().map(t -> PrintedSql.table(t.table())).collect(Collectors.joining(", ")) + ";";
+                + missing.stream().map(PrintedSql::table).collect(Collectors.joining(", ")) + ";";
         if (create) {
-            tryExecute(sql, "add " + missing.stream().map(CapturedTable::table).toList() + " to publication \""
-                    + publicationName + "\"", problems);
+            tryExecute(sql, "add " + missing + " to publication \"" + publicationName + "\"", problems);
         }
         else {
-            problems.add(new SetupProblem("publication \"" + publicationName + "\" lacks "
-                    + missing.stream().map(CapturedTable::table).toList(), sql));
+            problems.add(new SetupProblem("publication \"" + publicationName + "\" lacks " + missing, sql));
         }
     }
 

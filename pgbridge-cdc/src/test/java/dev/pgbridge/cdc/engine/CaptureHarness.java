@@ -41,6 +41,7 @@ final class CaptureHarness implements AutoCloseable {
     final TestDatabase db;
     final String slot = TestingPostgres.uniqueName("slot");
     final String publication = TestingPostgres.uniqueName("pub");
+    final String watermarks = TestingPostgres.uniqueName("wm");
     final Path dir;
     final Path spill;
     private final List<Running> running = new ArrayList<>();
@@ -96,6 +97,7 @@ final class CaptureHarness implements AutoCloseable {
                 .append("user: ").append(role.name()).append('\n')
                 .append("password: \"").append(PASSWORD).append("\"\n")
                 .append("advanced:\n  slotName: ").append(slot).append("\n  publicationName: ").append(publication)
+                .append("\n  watermarksTable: public.").append(watermarks)
                 .append("\n  sslmode: disable\n").append(extraAdvanced);
         if (tables.length > 0) {
             y.append("bindings:\n");
@@ -121,9 +123,27 @@ final class CaptureHarness implements AutoCloseable {
         }
     }
 
-    /** Starts an engine on its own thread and waits until its slot streams. */
+    /**
+     * Starts an engine on its own thread and waits until its slot streams and its backfill is done (tables empty at
+     * the start then give no backfill rows, whenever a test writes).
+     */
     Running start(CaptureConfig config) {
-        Running r = startNoWait(config);
+        Running r = startStreaming(config, null);
+        awaitBackfill(r);
+        return r;
+    }
+
+    void awaitBackfill(Running r) {
+        await("backfill done", Duration.ofSeconds(120), () -> r.failure.get() != null
+                || r.engine.status().backfillDone());
+        if (r.failure.get() != null) {
+            throw new IllegalStateException("engine failed: " + r.failure.get(), r.failure.get());
+        }
+    }
+
+    /** Starts an engine (with a watermark listener, may be null) and waits until its slot streams. */
+    Running startStreaming(CaptureConfig config, dev.pgbridge.cdc.backfill.Backfill.WatermarkListener listener) {
+        Running r = startNoWait(config, listener);
         await("slot " + slot + " active", Duration.ofSeconds(60), () -> r.failure.get() != null
                 || "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
         if (r.failure.get() != null) {
@@ -133,7 +153,14 @@ final class CaptureHarness implements AutoCloseable {
     }
 
     Running startNoWait(CaptureConfig config) {
+        return startNoWait(config, null);
+    }
+
+    Running startNoWait(CaptureConfig config, dev.pgbridge.cdc.backfill.Backfill.WatermarkListener listener) {
         CaptureEngine engine = engine(config);
+        if (listener != null) {
+            engine.watermarkListener(listener);
+        }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
@@ -162,6 +189,20 @@ final class CaptureHarness implements AutoCloseable {
         r.engine.crash();
         r.thread.join(30_000);
         running.remove(r);
+    }
+
+    Path checkpointFile() {
+        return dir.resolve("checkpoint.json");
+    }
+
+    /** The checkpoint file as JSON, or null before the first one. */
+    JsonNode checkpoint() {
+        try {
+            return Files.exists(checkpointFile()) ? EventJson.MAPPER.readTree(checkpointFile().toFile()) : null;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every line of every file of {@code public.<table>}, in file-name order. */
@@ -200,6 +241,51 @@ final class CaptureHarness implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
         }
+    }
+
+    /** A key as text with its fields sorted by name. */
+    static String canonical(JsonNode key) {
+        if (key == null || key.isNull()) {
+            return "null";
+        }
+        java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
+        key.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return EventJson.write(EventJson.MAPPER.valueToTree(sorted));
+    }
+
+    /** Replays events per key, in order: c, u, r put the row, d removes it, t empties the table. */
+    static java.util.Map<String, JsonNode> replay(List<JsonNode> events) {
+        java.util.Map<String, JsonNode> image = new java.util.TreeMap<>();
+        for (JsonNode e : events) {
+            JsonNode value = e.get("value");
+            switch (value.get("op").asText()) {
+                case "c", "u", "r" -> image.put(canonical(e.get("key")), value.get("after"));
+                case "d" -> image.remove(canonical(e.get("key")));
+                case "t" -> image.clear();
+                default -> throw new AssertionError("unknown op in " + e);
+            }
+        }
+        return image;
+    }
+
+    /** The table as {@code row_to_json} rows by canonical key (for tables of int and text columns). */
+    java.util.Map<String, JsonNode> tableImage(String table, String... keyColumns) {
+        java.util.Map<String, JsonNode> image = new java.util.TreeMap<>();
+        try (Connection c = server.connect(db.name()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT row_to_json(t)::text FROM " + table + " t")) {
+            while (rs.next()) {
+                JsonNode row = EventJson.MAPPER.readTree(rs.getString(1));
+                com.fasterxml.jackson.databind.node.ObjectNode key = EventJson.MAPPER.createObjectNode();
+                for (String k : keyColumns) {
+                    key.set(k, row.get(k));
+                }
+                image.put(canonical(key), row);
+            }
+        }
+        catch (SQLException | IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return image;
     }
 
     /** Each event as {@code op:key-json}. */

@@ -1,0 +1,207 @@
+package dev.pgbridge.cdc.backfill;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.PgTextValues;
+import dev.pgbridge.cdc.event.PgType;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.event.TypeRegistry;
+import dev.pgbridge.sql.Identifier;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A table as a backfill reads it, from {@code pg_catalog}: the published columns (generated columns are not
+ * published) with their types, the pagination key (the primary key, else the replica-identity index) and the event
+ * key — chosen exactly as the stream's relation cache chooses it, so a backfill row and a log event of the same row
+ * carry the same key.
+ *
+ * <p>Rows are read as PostgreSQL prints them (the connection must not use binary transfer) and mapped with
+ * {@link PgTextValues}, the mapping the log events use.
+ */
+final class TableShape {
+    record Column(String name, int typeOid, String sqlType, PgType type) {
+    }
+
+    /** A row read: its JSON image, its event key, and the text of each pagination-key column. */
+    record Row(ObjectNode after, ObjectNode key, List<String> orderKeyText) {
+    }
+
+    private final TableId table;
+    private final List<Column> columns;
+    private final List<String> orderKey;
+    private final List<String> eventKey;
+
+    private TableShape(TableId table, List<Column> columns, List<String> orderKey, List<String> eventKey) {
+        this.table = requireNonNull(table, "table is null");
+        this.columns = List.copyOf(columns);
+        this.orderKey = List.copyOf(orderKey);
+        this.eventKey = List.copyOf(eventKey);
+    }
+
+    static TableShape read(Connection c, TableId table, TypeRegistry types) throws SQLException {
+        long oid;
+        char identity;
+        List<String> pk;
+        List<String> identityIndex;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.oid::bigint, c.relreplident::text,
+                       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
+                             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                             WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord),
+                       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
+                             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                             WHERE i.indrelid = c.oid AND i.indisreplident ORDER BY k.ord)
+                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ?""")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("table " + table + " no longer exists", "42P01");
+                }
+                oid = rs.getLong(1);
+                identity = rs.getString(2).charAt(0);
+                pk = Arrays.asList((String[]) rs.getArray(3).getArray());
+                identityIndex = Arrays.asList((String[]) rs.getArray(4).getArray());
+            }
+        }
+        boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, a.atttypid::bigint, "
+                + "pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
+                + "WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped"
+                + (hasGenerated ? " AND a.attgenerated = ''" : "") + " ORDER BY a.attnum")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int typeOid = (int) rs.getLong(2);
+                    columns.add(new Column(rs.getString(1), typeOid, rs.getString(3), types.resolve(typeOid)));
+                }
+            }
+        }
+        List<String> names = columns.stream().map(Column::name).toList();
+        List<String> orderKey = !pk.isEmpty() ? pk : identity == 'i' ? identityIndex : List.of();
+        List<String> eventKey = switch (identity) {
+            // as the relation cache: FULL is keyed by the primary key when there is one, else by the whole row
+            case 'f' -> !pk.isEmpty() && names.containsAll(pk) ? pk : names;
+            // DEFAULT and USING INDEX: the identity columns, in column order (the order of the Relation message)
+            case 'd' -> names.stream().filter(pk::contains).toList();
+            case 'i' -> names.stream().filter(identityIndex::contains).toList();
+            default -> List.of();
+        };
+        return new TableShape(table, columns, orderKey, eventKey);
+    }
+
+    TableId table() {
+        return table;
+    }
+
+    /** The pagination key; empty for a table without a primary key or identity index. */
+    List<String> orderKey() {
+        return orderKey;
+    }
+
+    private String columnList() {
+        return columns.stream().map(col -> "s." + Identifier.quote(col.name())).collect(Collectors.joining(", "));
+    }
+
+    private String from() {
+        return " FROM " + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table()) + " AS s";
+    }
+
+    /** The next chunk: {@code WHERE (k1, k2) > (?, ?) ORDER BY k1, k2 LIMIT ?}; values bound as text, cast. */
+    String chunkSql(boolean first) {
+        String keys = orderKey.stream().map(k -> "s." + Identifier.quote(k)).collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("SELECT ").append(columnList()).append(from());
+        if (!first) {
+            sql.append(" WHERE (").append(keys).append(") > (");
+            for (int i = 0; i < orderKey.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(column(orderKey.get(i)).sqlType())
+                        .append(')');
+            }
+            sql.append(')');
+        }
+        return sql.append(" ORDER BY ").append(keys).append(" LIMIT ?").toString();
+    }
+
+    /** Every row, in no particular order. */
+    String allRowsSql() {
+        return "SELECT " + columnList() + from();
+    }
+
+    /** Reads one chunk after {@code after} (null: from the start). */
+    List<Row> readChunk(Connection c, List<String> after, int limit) throws SQLException {
+        if (after != null && after.size() != orderKey.size()) {
+            throw new IllegalStateException("the checkpoint's last key " + after + " of " + table + " does not fit its "
+                    + "key " + orderKey + " (was the key changed?); drop the table's backfill entry to start over");
+        }
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(chunkSql(after == null))) {
+            int p = 1;
+            if (after != null) {
+                for (String value : after) {
+                    ps.setString(p++, value);
+                }
+            }
+            ps.setInt(p, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+        }
+        return rows;
+    }
+
+    Row row(ResultSet rs) throws SQLException {
+        ObjectNode after = EventJson.MAPPER.createObjectNode();
+        for (int i = 0; i < columns.size(); i++) {
+            Column col = columns.get(i);
+            String text = rs.getString(i + 1);
+            try {
+                after.set(col.name(), PgTextValues.toJson(col.type(), text));
+            }
+            catch (RuntimeException e) {
+                throw new IllegalStateException("cannot map column " + col.name() + " (" + col.type().name() + ") of "
+                        + table + " to JSON: " + e.getMessage(), e);
+            }
+        }
+        ObjectNode key = null;
+        if (!eventKey.isEmpty()) {
+            key = EventJson.MAPPER.createObjectNode();
+            for (String k : eventKey) {
+                key.set(k, after.get(k).deepCopy());
+            }
+        }
+        List<String> order = new ArrayList<>(orderKey.size());
+        for (String k : orderKey) {
+            order.add(rs.getString(index(k) + 1));
+        }
+        return new Row(after, key, order);
+    }
+
+    private int index(String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("key column " + name + " of " + table + " is not a published column");
+    }
+
+    private Column column(String name) {
+        return columns.get(index(name));
+    }
+}

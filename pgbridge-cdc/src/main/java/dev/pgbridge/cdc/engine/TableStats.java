@@ -1,0 +1,68 @@
+package dev.pgbridge.cdc.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.replication.Lsn;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Events handed to the sink per table and the last commit among them, kept across restarts in the checkpoint's
+ * {@code tables} node: {@code {"public.items": {"schema":"public", "table":"items", "events":12,
+ * "last_commit_lsn":"0/16B3748", "last_commit_time":"…"}}} (the key is only a label; the fields name the table).
+ * Updated by the engine thread, read by any.
+ */
+final class TableStats {
+    /** One table's numbers. */
+    record Stat(long events, Lsn lastCommitLsn, Instant lastCommitTime) {
+    }
+
+    private final Map<TableId, Stat> stats = new ConcurrentHashMap<>();
+
+    void record(ChangeEvent e) {
+        stats.compute(e.table(), (t, old) -> {
+            long n = old == null ? 1 : old.events + 1;
+            boolean newer = old == null || old.lastCommitLsn == null || e.commitLsn().isAfter(old.lastCommitLsn);
+            return newer ? new Stat(n, e.commitLsn(), e.commitTime()) : new Stat(n, old.lastCommitLsn, old.lastCommitTime);
+        });
+    }
+
+    void restore(ObjectNode node) {
+        stats.clear();
+        if (node == null) {
+            return;
+        }
+        for (JsonNode n : node) {
+            TableId t = new TableId(n.get("schema").asText(), n.get("table").asText());
+            stats.put(t, new Stat(n.path("events").asLong(),
+                    n.hasNonNull("last_commit_lsn") ? Lsn.valueOf(n.get("last_commit_lsn").asText()) : null,
+                    n.hasNonNull("last_commit_time") ? Instant.parse(n.get("last_commit_time").asText()) : null));
+        }
+    }
+
+    ObjectNode toJson() {
+        ObjectNode root = EventJson.MAPPER.createObjectNode();
+        for (Map.Entry<TableId, Stat> e : new TreeMap<>(stats).entrySet()) {
+            ObjectNode n = root.putObject(e.getKey().toString());
+            n.put("schema", e.getKey().schema());
+            n.put("table", e.getKey().table());
+            n.put("events", e.getValue().events);
+            n.put("last_commit_lsn", e.getValue().lastCommitLsn == null ? null : e.getValue().lastCommitLsn.toString());
+            n.put("last_commit_time", e.getValue().lastCommitTime == null ? null
+                    : e.getValue().lastCommitTime.toString());
+        }
+        return root;
+    }
+
+    Map<TableId, CaptureStatus.TableStat> snapshot() {
+        Map<TableId, CaptureStatus.TableStat> out = new TreeMap<>();
+        stats.forEach((t, s) -> out.put(t, new CaptureStatus.TableStat(s.events, s.lastCommitLsn, s.lastCommitTime)));
+        return Map.copyOf(out);
+    }
+}
