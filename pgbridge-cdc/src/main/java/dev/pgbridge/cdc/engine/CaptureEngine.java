@@ -468,18 +468,24 @@ public final class CaptureEngine {
         return control;
     }
 
-    private void lock(Connection c) throws SQLException {
-        int key = config.slotName().hashCode();
+    /**
+     * Takes the session-level advisory lock of {@code slotName} on {@code c} (the lock every process that runs or
+     * drops that capture takes); false when another session holds it.
+     */
+    public static boolean tryLock(Connection c, String slotName) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
             ps.setInt(1, LOCK_CLASS);
-            ps.setInt(2, key);
+            ps.setInt(2, slotName.hashCode());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (rs.getBoolean(1)) {
-                    return;
-                }
+                return rs.getBoolean(1);
             }
         }
+    }
+
+    /** Who holds the lock of {@code slotName}: "session pid … (application …)", or "another session". */
+    public static String lockHolder(Connection c, String slotName) throws SQLException {
+        int key = slotName.hashCode();
         String holder = "another session";
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT l.pid, a.application_name, a.client_addr::text, a.backend_start
@@ -495,6 +501,14 @@ public final class CaptureEngine {
                 }
             }
         }
+        return holder;
+    }
+
+    private void lock(Connection c) throws SQLException {
+        if (tryLock(c, config.slotName())) {
+            return;
+        }
+        String holder = lockHolder(c, config.slotName());
         throw new PgBridgeException(ErrorCode.CAPTURE_LOCKED, "replication slot \"" + config.slotName()
                 + "\" is already being captured by another pgbridge process: " + holder + " holds its lock",
                 "only one process may run a slot; stop the other one, or give this capture its own advanced.slotName");

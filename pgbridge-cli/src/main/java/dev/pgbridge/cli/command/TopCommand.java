@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 TablesCommand.class,
                 ColumnsCommand.class,
                 PreviewCommand.class,
+                CaptureCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class TopCommand {

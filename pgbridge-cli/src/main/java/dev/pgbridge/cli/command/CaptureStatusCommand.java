@@ -1,0 +1,212 @@
+package dev.pgbridge.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgbridge.cdc.checkpoint.Checkpoint;
+import dev.pgbridge.cdc.checkpoint.CheckpointStore;
+import dev.pgbridge.cdc.engine.CaptureConfig;
+import dev.pgbridge.cdc.engine.CaptureDirectory;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cli.output.OutputFormat;
+import dev.pgbridge.cli.output.Rows;
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.SqlErrors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show a capture: per table its backfill state and progress, events captured, and last commit "
+                + "(LSN and time); for the slot, whether it is active and its lag in bytes (pg_current_wal_lsn() - "
+                + "confirmed_flush_lsn), i.e. the WAL PostgreSQL keeps for it.",
+                "Reads the capture's checkpoint and asks the server; works whether the capture runs or not."})
+final class CaptureStatusCommand implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CaptureConfigOption options;
+
+    @Mixin
+    FormatOption format;
+
+    CaptureStatusCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    /** What the server says about the slot and the tables' sizes; null fields when it could not be asked. */
+    private record Server(boolean slotExists, Boolean active, Integer activePid, String confirmedFlushLsn,
+                          Long lagBytes, String walStatus, Map<TableId, Long> estimatedRows, String error) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        CaptureConfig config = options.load(err);
+        if (config == null) {
+            return CaptureConfigOption.CONFIG_ERROR;
+        }
+        CaptureDirectory state = CaptureConfigOption.directory(environment, config);
+        Checkpoint checkpoint = new CheckpointStore(state.checkpoint()).load().orElse(null);
+        Map<TableId, JsonNode> backfill = byTable(checkpoint == null ? null : checkpoint.backfill() == null ? null
+                : checkpoint.backfill().get("tables"));
+        Map<TableId, JsonNode> stats = byTable(checkpoint == null ? null : checkpoint.tables());
+        java.util.SortedSet<TableId> known = new java.util.TreeSet<>(backfill.keySet());
+        known.addAll(stats.keySet());
+        known.addAll(config.bindings());
+        List<TableId> tables = new ArrayList<>(known);
+        Server server = server(options.source(environment, config), config, tables);
+        if (server.error != null) {
+            err.println("warning: cannot ask the server (" + server.error + "); showing the checkpoint only");
+            err.flush();
+        }
+
+        List<String> columns = List.of("table", "backfill", "mode", "rows_read", "estimated_rows", "progress",
+                "events", "last_commit_lsn", "last_commit_time");
+        List<List<Object>> rows = new ArrayList<>();
+        for (TableId t : tables) {
+            JsonNode b = backfill.get(t);
+            JsonNode s = stats.get(t);
+            Long estimate = server.estimatedRows == null ? null : server.estimatedRows.get(t);
+            long read = b == null ? 0 : b.path("rows").asLong();
+            String stateText = b == null ? (checkpoint == null ? "not started" : "pending") : b.get("state").asText();
+            rows.add(Arrays.asList(t.toString(), stateText, b == null ? null : b.get("mode").asText(),
+                    read, estimate, progress(stateText, read, estimate),
+                    s == null ? 0L : s.path("events").asLong(), text(s, "last_commit_lsn"), text(s, "last_commit_time")));
+        }
+        Rows result = new Rows(columns, rows);
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.format() == OutputFormat.JSON) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("capture", config.name());
+            doc.put("slot", config.slotName());
+            doc.put("slot_exists", server.error == null ? server.slotExists : null);
+            doc.put("slot_active", server.active);
+            doc.put("slot_active_pid", server.activePid);
+            doc.put("slot_lag_bytes", server.lagBytes);
+            doc.put("confirmed_flush_lsn", server.confirmedFlushLsn);
+            doc.put("wal_status", server.walStatus);
+            doc.put("checkpoint_lsn", checkpoint == null ? null : checkpoint.commitLsn().toString());
+            doc.put("checkpoint_time", checkpoint == null ? null : checkpoint.updatedAt().toString());
+            doc.put("state_dir", state.dir().toString());
+            doc.put("tables", result.asMaps());
+            out.println(Rows.json(doc));
+            out.flush();
+            return 0;
+        }
+        if (format.format() == OutputFormat.TABLE) {
+            out.println("capture " + config.name() + ": slot " + config.slotName() + " " + slotText(server)
+                    + "; checkpoint " + (checkpoint == null ? "none (never ran)"
+                    : checkpoint.commitLsn() + " at " + checkpoint.updatedAt()));
+        }
+        result.print(out, format.format());
+        return 0;
+    }
+
+    private static String slotText(Server s) {
+        if (s.error != null) {
+            return "(server not reachable)";
+        }
+        if (!s.slotExists) {
+            return "does not exist";
+        }
+        return (Boolean.TRUE.equals(s.active) ? "active (pid " + s.activePid + ")" : "inactive") + ", lag "
+                + s.lagBytes + " bytes" + (s.walStatus == null ? "" : ", wal_status " + s.walStatus);
+    }
+
+    private static String progress(String state, long read, Long estimate) {
+        if (state.equals("done")) {
+            return "100%";
+        }
+        if (state.equals("skipped")) {
+            return null;
+        }
+        if (estimate == null || estimate <= 0) {
+            return read > 0 ? "?" : "0%";
+        }
+        return Math.min(99, read * 100 / estimate) + "%";
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n == null || !n.hasNonNull(field) ? null : n.get(field).asText();
+    }
+
+    private static Map<TableId, JsonNode> byTable(JsonNode node) {
+        Map<TableId, JsonNode> out = new TreeMap<>();
+        if (node != null) {
+            for (JsonNode n : node) {
+                out.put(new TableId(n.get("schema").asText(), n.get("table").asText()), n);
+            }
+        }
+        return out;
+    }
+
+    private static Server server(ConnectionConfig source, CaptureConfig config, List<TableId> tables) {
+        try (Connection c = JdbcTarget.of(source).connect()) {
+            boolean walStatus = c.getMetaData().getDatabaseMajorVersion() >= 13;
+            boolean exists = false;
+            Boolean active = null;
+            Integer pid = null;
+            String confirmed = null;
+            Long lag = null;
+            String wal = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT active, active_pid, confirmed_flush_lsn::text, "
+                    + "pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, "
+                    + (walStatus ? "wal_status" : "NULL::text") + " FROM pg_catalog.pg_replication_slots "
+                    + "WHERE slot_name = ?")) {
+                ps.setString(1, config.slotName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        exists = true;
+                        active = rs.getBoolean(1);
+                        pid = (Integer) rs.getObject(2);
+                        confirmed = rs.getString(3);
+                        lag = (Long) rs.getObject(4);
+                        wal = rs.getString(5);
+                    }
+                }
+            }
+            Map<TableId, Long> estimates = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN c.relkind = 'p' THEN (SELECT "
+                    + "sum(GREATEST(p.reltuples, 0))::bigint FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p "
+                    + "ON p.oid = i.inhrelid WHERE i.inhparent = c.oid) ELSE GREATEST(c.reltuples, 0)::bigint END "
+                    + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE n.nspname = ? AND c.relname = ?")) {
+                for (TableId t : tables) {
+                    ps.setString(1, t.schema());
+                    ps.setString(2, t.table());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            estimates.put(t, (Long) rs.getObject(1));
+                        }
+                    }
+                }
+            }
+            return new Server(exists, active, pid, confirmed, lag, wal, estimates, null);
+        }
+        catch (SQLException e) {
+            PgBridgeException p = SqlErrors.translate(e, source);
+            return new Server(false, null, null, null, null, null, null, p.getMessage());
+        }
+        catch (PgBridgeException e) {
+            return new Server(false, null, null, null, null, null, null, e.getMessage());
+        }
+    }
+}
