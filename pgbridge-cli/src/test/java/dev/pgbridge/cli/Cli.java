@@ -92,6 +92,28 @@ final class Cli {
         }
     }
 
+    /**
+     * Starts the launcher in the background with this CLI's environment, its output going to {@code out} and
+     * {@code err}; the caller ends it ({@code destroy()} sends SIGTERM, {@code destroyForcibly()} SIGKILL).
+     */
+    Process start(Path out, Path err, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AIRFLOW_CONN_") || k.startsWith("PGBRIDGE_") || k.startsWith("PG"));
+        pb.environment().putAll(env);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            return pb.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every stdout, stderr and log file text this CLI has produced so far. */
     String everythingWritten() {
         StringBuilder sb = new StringBuilder();
