@@ -515,6 +515,11 @@ public final class Backfill implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = new org.postgresql.Driver().connect(target.url(), readerProperties());
             connection.setAutoCommit(true);
+            try (java.sql.Statement s = connection.createStatement()) {
+                // a watermark's commit flushes the WAL at once, so the walsender sends it without waiting for the
+                // WAL writer (where synchronous_commit is off, that wait would be each chunk's round trip)
+                s.execute("SET synchronous_commit = on");
+            }
         }
         return connection;
     }

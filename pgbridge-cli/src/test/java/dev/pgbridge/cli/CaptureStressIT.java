@@ -1,0 +1,160 @@
+package dev.pgbridge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 4, test 1: a writer inserts, updates (keys too) and deletes over a few hundred keys of a 30,000-row table
+ * while {@code pgbridge capture run} is killed with SIGKILL and started again every few seconds, from inside its
+ * backfill on; at the end (writer stopped, capture caught up) the jsonl events replayed per key in file order are
+ * exactly the source table.
+ */
+@Timeout(600)
+class CaptureStressIT {
+    private static final int CYCLES = 6;
+
+    @TempDir
+    Path home;
+
+    private CaptureFixture f;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new CaptureFixture();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        f.close();
+    }
+
+    @Test
+    void killedAndRestartedEveryFewSecondsTheEventsStillReplayToExactlyTheSourceTable() throws Exception {
+        long started = System.nanoTime();
+        f.sql("CREATE TABLE stress (id int PRIMARY KEY, v int NOT NULL, note text)",
+                "INSERT INTO stress SELECT g, 0, 'seed' FROM generate_series(1, 30000) g");
+        Path config = f.config("  backfill_chunk_size: 20\n", "stress");
+        Cli cli = new Cli(home);
+        Path checkpoint = home.resolve("captures").resolve(f.slot).resolve("checkpoint.json");
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger writes = new AtomicInteger();
+        AtomicInteger keyChanges = new AtomicInteger();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            Random random = new Random(42);
+            try (Connection c = f.connect(); Statement s = c.createStatement()) {
+                while (writing.get()) {
+                    // 400 keys spread over the whole table, so changes meet the backfill everywhere, and their
+                    // twins 100000 higher, where key changes move rows (and back)
+                    int k = 75 * (1 + random.nextInt(400)) + (random.nextBoolean() ? 100_000 : 0);
+                    int op = random.nextInt(100);
+                    if (op < 35) {
+                        s.execute("UPDATE stress SET v = v + 1, note = 'u' WHERE id = " + k);
+                    }
+                    else if (op < 55) {
+                        s.execute("INSERT INTO stress VALUES (" + k + ", 0, 'i') ON CONFLICT (id) DO NOTHING");
+                    }
+                    else if (op < 75) {
+                        s.execute("DELETE FROM stress WHERE id = " + k);
+                    }
+                    else if (op < 90) {
+                        int to = k >= 100_000 ? k - 100_000 : k + 100_000;
+                        if (s.executeUpdate("UPDATE stress SET id = " + to + ", v = v + 1 WHERE id = " + k
+                                + " AND NOT EXISTS (SELECT 1 FROM stress WHERE id = " + to + ")") > 0) {
+                            keyChanges.incrementAndGet();
+                        }
+                    }
+                    else {
+                        s.execute("BEGIN");
+                        s.execute("UPDATE stress SET v = v + 10 WHERE id IN (" + k + ", " + (k - 1) + ")");
+                        s.execute("DELETE FROM stress WHERE id = " + 75 * (1 + random.nextInt(400)));
+                        s.execute("INSERT INTO stress VALUES (" + 75 * (1 + random.nextInt(400)) + ", 7, 't') "
+                                + "ON CONFLICT (id) DO UPDATE SET v = stress.v + 100");
+                        s.execute("COMMIT");
+                    }
+                    writes.incrementAndGet();
+                    Thread.sleep(2);
+                }
+            }
+            catch (Throwable e) {
+                writerFailure.set(e);
+            }
+        }, "stress-writer");
+
+        Random pause = new Random(7);
+        int killedDuringBackfill = 0;
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Process p = cli.start(f.work.resolve("run" + cycle + ".out"), f.work.resolve("run" + cycle + ".err"),
+                    "capture", "run", "--config", config.toString(), "--status-every", "1");
+            if (cycle == 0) {
+                // a new logical slot waits for a moment without running transactions; the writer starts after it
+                CaptureFixture.await("the slot", Duration.ofSeconds(90), () -> "1".equals(f.query(
+                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'")));
+                writer.start();
+            }
+            Thread.sleep(2500 + pause.nextInt(2000));
+            assertThat(p.isAlive()).as("cycle " + cycle + " still runs: " + Files.readString(
+                    f.work.resolve("run" + cycle + ".err"))).isTrue();
+            JsonNode saved = CaptureFixture.readJson(checkpoint);
+            System.out.printf("stress: kill %d at backfill %s%n", cycle, saved == null ? "(no checkpoint)"
+                    : saved.path("backfill").path("tables").path(0));
+            if (saved != null && saved.has("backfill")
+                    && saved.get("backfill").get("tables").get(0).get("state").asText().equals("running")) {
+                killedDuringBackfill++;
+            }
+            p.destroyForcibly();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            System.out.println("stress: cycle " + cycle + " said: " + Files.readString(f.work.resolve("run" + cycle
+                    + ".err")).strip().replace("\n", "\n    "));
+        }
+        writing.set(false);
+        writer.join();
+        assertThat(writerFailure.get()).isNull();
+        f.sql("INSERT INTO stress VALUES (999999, 0, 'end')");
+
+        Path err = f.work.resolve("final.err");
+        Process last = cli.start(f.work.resolve("final.out"), err, "capture", "run", "--config", config.toString());
+        try {
+            CaptureFixture.await("the end marker and the backfill done", Duration.ofSeconds(240), () -> {
+                JsonNode saved = CaptureFixture.readJson(checkpoint);
+                return saved != null && saved.has("backfill")
+                        && saved.get("backfill").get("tables").get(0).get("state").asText().equals("done")
+                        && f.events("stress").stream().anyMatch(e -> e.get("key").get("id").asInt() == 999999);
+            });
+            last.destroy();
+            assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        finally {
+            last.destroyForcibly();
+        }
+        assertThat(last.exitValue()).as(Files.readString(err)).isZero();
+
+        List<JsonNode> events = f.events("stress");
+        assertThat(writes.get()).isGreaterThan(1000);
+        assertThat(keyChanges.get()).isGreaterThan(10);
+        assertThat(killedDuringBackfill).as("at least one kill hit the backfill").isGreaterThanOrEqualTo(1);
+        assertThat(CaptureFixture.replay(events)).isEqualTo(f.tableImage("stress", "id"));
+        System.out.printf("stress: %d writes (%d key changes), %d events, %d of %d kills during the backfill, %d s%n",
+                writes.get(), keyChanges.get(), events.size(), killedDuringBackfill, CYCLES,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+}
