@@ -54,6 +54,12 @@ import static java.util.Objects.requireNonNull;
  * without merging. Progress (table, last key) is kept per completed chunk and checkpointed with the stream position
  * at which the chunk came out; a restart reads on from the next chunk.
  *
+ * <p>A transaction can reach the stream before it is visible to new snapshots (its commit record is flushed, but its
+ * backend has not yet left the proc array — for instance while it waits for a synchronous standby). A chunk read
+ * then would miss a change that the engine may already have passed on. So a chunk is read in a REPEATABLE READ
+ * transaction together with {@code txid_current_snapshot()}, and when a transaction already delivered for a table
+ * being backfilled is not visible to that snapshot, the rows are dropped and the chunk is read again a little later.
+ *
  * <p><b>Tables without a key</b> (REPLICA IDENTITY FULL without a primary key) cannot be deduplicated by key. They
  * are read whole in the snapshot exported by a temporary replication slot: until then their log events are dropped
  * (the snapshot will hold them); once its consistent point is known, events committed at or before it are dropped
@@ -164,6 +170,10 @@ public final class Backfill implements AutoCloseable {
     private ExportedSnapshotRead snapshot;
     private boolean dirty;
     private volatile Map<TableId, BackfillProgress> published = Map.of();
+    /** Ids (32-bit) of delivered transactions that changed a table still to backfill, not yet known visible. */
+    private final java.util.LinkedHashSet<Long> recentXids = new java.util.LinkedHashSet<>();
+    private long retryAfterNanos;
+    private long rereads;
 
     /**
      * Plans the backfill of {@code captured}: skipped tables only stream; the rest resume from {@code saved} (the
@@ -278,10 +288,22 @@ public final class Backfill implements AutoCloseable {
         if (shape.orderKey().isEmpty()) {
             throw new IllegalStateException("table " + t.table + " lost its primary key during its backfill");
         }
+        if (System.nanoTime() < retryAfterNanos) {
+            return;
+        }
         long number = t.chunks + 1;
         String low = UUID.randomUUID().toString();
         writeWatermark(c, new Watermark(WatermarkKind.LOW, t.table, number, t.lastKey, low));
-        List<TableShape.Row> rows = shape.readChunk(c, t.lastKey, settings.chunkSize());
+        TableShape.Chunk read = shape.readChunkWithSnapshot(c, t.lastKey, settings.chunkSize());
+        List<TableShape.Row> rows = read.rows();
+        Long unseen = invisibleDelivered(read.snapshot());
+        if (unseen != null) {
+            rereads++;
+            retryAfterNanos = System.nanoTime() + 20_000_000;
+            LOG.info("backfill of {}: transaction {} was already streamed but is not yet visible to the chunk's "
+                    + "snapshot {}; reading the chunk again", t.table, unseen, read.snapshot());
+            return;
+        }
         if (rows.isEmpty()) {
             // nothing after the last key: the previous chunk was the last (it was exactly full)
             finish(t);
@@ -290,6 +312,39 @@ public final class Backfill implements AutoCloseable {
         String high = UUID.randomUUID().toString();
         inFlight = new Chunk(t, rows, high, rows.size() < settings.chunkSize());
         writeWatermark(c, new Watermark(WatermarkKind.HIGH, t.table, number, t.lastKey, high));
+    }
+
+    /**
+     * The first delivered transaction that the snapshot ({@code xmin:xmax:xip,…}, 64-bit txids) does not see, or
+     * null; forgets those every later snapshot will see (below xmin).
+     */
+    private Long invisibleDelivered(String snapshot) {
+        String[] parts = snapshot.split(":", -1);
+        long xmin = Long.parseLong(parts[0]) & 0xFFFFFFFFL;
+        long xmax = Long.parseLong(parts[1]) & 0xFFFFFFFFL;
+        java.util.Set<Long> inProgress = new java.util.HashSet<>();
+        if (parts.length > 2 && !parts[2].isEmpty()) {
+            for (String x : parts[2].split(",")) {
+                inProgress.add(Long.parseLong(x) & 0xFFFFFFFFL);
+            }
+        }
+        recentXids.removeIf(x -> precedes(x, xmin));
+        for (long x : recentXids) {
+            if (inProgress.contains(x) || !precedes(x, xmax)) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** Transaction id order modulo 2^32, as PostgreSQL compares normal xids. */
+    private static boolean precedes(long a, long b) {
+        return (int) (a - b) < 0;
+    }
+
+    /** How many chunks were read again because the stream was ahead of their snapshot. */
+    public long rereads() {
+        return rereads;
     }
 
     private void writeWatermark(Connection c, Watermark mark) throws SQLException {
@@ -390,6 +445,12 @@ public final class Backfill implements AutoCloseable {
             }
         }
         TableState t = tables.get(table);
+        if (t != null && t.mode == Mode.KEY_CHUNKS && (t.state == State.PENDING || t.state == State.RUNNING)) {
+            recentXids.add(e.txId() & 0xFFFFFFFFL);
+            if (recentXids.size() > 1_000_000) {
+                recentXids.removeFirst();
+            }
+        }
         if (t == null || t.mode != Mode.EXPORTED_SNAPSHOT) {
             return e;
         }
@@ -517,8 +578,9 @@ public final class Backfill implements AutoCloseable {
             connection.setAutoCommit(true);
             try (java.sql.Statement s = connection.createStatement()) {
                 // a watermark's commit flushes the WAL at once, so the walsender sends it without waiting for the
-                // WAL writer (where synchronous_commit is off, that wait would be each chunk's round trip)
-                s.execute("SET synchronous_commit = on");
+                // WAL writer (where synchronous_commit is off, that wait would be each chunk's round trip); local:
+                // it never waits for a synchronous standby
+                s.execute("SET synchronous_commit = local");
             }
         }
         return connection;

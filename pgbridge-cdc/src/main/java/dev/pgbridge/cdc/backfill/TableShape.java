@@ -141,6 +141,39 @@ final class TableShape {
         return "SELECT " + columnList() + from();
     }
 
+    /** Rows read together with the snapshot they were read in ({@code txid_current_snapshot()} text). */
+    record Chunk(List<Row> rows, String snapshot) {
+    }
+
+    /**
+     * Reads one chunk after {@code after} (null: from the start) in a REPEATABLE READ transaction, with that
+     * transaction's snapshot, so the caller can tell which transactions the rows include.
+     */
+    Chunk readChunkWithSnapshot(Connection c, List<String> after, int limit) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            }
+            String snapshot;
+            try (java.sql.Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_snapshot()::text")) {
+                rs.next();
+                snapshot = rs.getString(1);
+            }
+            List<Row> rows = readChunk(c, after, limit);
+            c.commit();
+            return new Chunk(rows, snapshot);
+        }
+        catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+        finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     /** Reads one chunk after {@code after} (null: from the start). */
     List<Row> readChunk(Connection c, List<String> after, int limit) throws SQLException {
         if (after != null && after.size() != orderKey.size()) {

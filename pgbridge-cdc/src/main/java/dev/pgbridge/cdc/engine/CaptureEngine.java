@@ -138,6 +138,12 @@ public final class CaptureEngine {
         }
     }
 
+    /** Chunks the backfill read again because the stream was ahead of their snapshot (for tests). */
+    long backfillRereads() {
+        Backfill b = backfill;
+        return b == null ? 0 : b.rereads();
+    }
+
     /** Test hook: called around every watermark write of the backfill (set before {@link #run()}). */
     void watermarkListener(Backfill.WatermarkListener listener) {
         this.watermarkListener = listener;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.pgbridge.cdc.engine.CaptureHarness.canonical;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,6 +176,68 @@ class BackfillIT {
         }
         assertThat(backfillRows).as("rows changed inside a window were evicted from their chunk").isLessThan(200);
         assertThat(backfillRows).isGreaterThan(100);
+    }
+
+    /**
+     * Pins the visibility race: a transaction that waits for a synchronous standby is already in the stream (its
+     * commit is flushed) but not yet visible to new snapshots; the engine passes its change on, and a chunk read
+     * then would carry the row as it was before — older than a change the consumer has. The chunk is read again
+     * until the transaction is visible.
+     */
+    @Test
+    void aChunkIsReadAgainWhileAStreamedTransactionIsNotYetVisibleToItsSnapshot() throws Exception {
+        h.sql("CREATE TABLE vis (id int PRIMARY KEY, v int)",
+                "INSERT INTO vis SELECT g, 0 FROM generate_series(1, 100) g");
+        AtomicReference<Thread> blocked = new AtomicReference<>();
+        Backfill.WatermarkListener listener = new Backfill.WatermarkListener() {
+            @Override
+            public void beforeWrite(Backfill.Watermark w) {
+                if (w.kind() == Backfill.WatermarkKind.HIGH && w.chunk() == 2 && blocked.get() == null) {
+                    h.server.execute("ALTER SYSTEM SET synchronous_standby_names = 'pgbridge_nobody'");
+                    h.server.execute("SELECT pg_reload_conf()");
+                    h.server.awaitSetting("synchronous_standby_names", "pgbridge_nobody");
+                    Thread t = new Thread(() -> h.sql("SET synchronous_commit = on",
+                            "UPDATE vis SET v = 999 WHERE id = 25"));
+                    t.start();
+                    blocked.set(t);
+                    // committed in the WAL, waiting for the standby that never comes: streamed, yet invisible
+                    CaptureHarness.await("the update waiting for the standby", Duration.ofSeconds(30), () -> "1".equals(
+                            h.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")));
+                }
+            }
+
+            @Override
+            public void afterWrite(Backfill.Watermark w) {
+            }
+        };
+        CaptureHarness.Running engine;
+        try {
+            engine = h.startStreaming(h.config("  backfill_chunk_size: 10\n", "vis"), listener);
+            CaptureHarness.await("a chunk read again", Duration.ofSeconds(60),
+                    () -> engine.engine().backfillRereads() > 0);
+            assertThat(engine.engine().status().backfillDone()).isFalse();
+        }
+        finally {
+            h.server.execute("ALTER SYSTEM RESET synchronous_standby_names");
+            h.server.execute("SELECT pg_reload_conf()");
+        }
+        blocked.get().join(30_000);
+        h.awaitBackfill(engine);
+        h.stop(engine);
+        List<JsonNode> events = h.events("vis");
+        int update = -1;
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode e = events.get(i);
+            if (e.get("value").get("op").asText().equals("u")) {
+                update = i;
+            }
+            if (e.get("key").get("id").asInt() == 25 && e.get("value").get("op").asText().equals("r")) {
+                assertThat(e.get("value").get("after").get("v").asInt()).as("backfill row of id 25 at " + i)
+                        .isEqualTo(999);
+            }
+        }
+        assertThat(update).as("the update was streamed").isNotNegative();
+        assertThat(CaptureHarness.replay(events)).isEqualTo(h.tableImage("vis", "id"));
     }
 
     @Test
