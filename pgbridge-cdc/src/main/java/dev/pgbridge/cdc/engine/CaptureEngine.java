@@ -265,7 +265,7 @@ public final class CaptureEngine {
             Backfill b = backfill;
             while (!stopping) {
                 if (b.active() && !b.waiting()) {
-                    for (CommittedTransaction rows : b.step()) {
+                    for (CommittedTransaction rows : backfillStep(b)) {
                         unflushedEvents += deliver(rows, toast);
                     }
                 }
@@ -338,6 +338,29 @@ public final class CaptureEngine {
                     LOG.debug("closing the replication stream: {}", e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * One backfill step. A lost connection is retried like the stream's; any other SQL error (a missing privilege,
+     * a table that changed under the backfill) stops the capture, since no retry can help.
+     */
+    private java.util.List<CommittedTransaction> backfillStep(Backfill b) throws SQLException, IOException {
+        try {
+            return b.step();
+        }
+        catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state == null || state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
+                throw e;
+            }
+            boolean privilege = "42501".equals(state);
+            throw new PgBridgeException(privilege ? ErrorCode.PRIVILEGE_MISSING : ErrorCode.SQL_ERROR,
+                    "capture " + config.name() + ": the backfill failed: " + e.getMessage() + " (SQLSTATE " + state
+                            + ")", privilege ? "GRANT SELECT ON the captured tables, and SELECT, INSERT, UPDATE ON "
+                            + config.watermarksTable() + ", to the capture's role; or list the table in "
+                            + "advanced.skip_backfills" : "fix the cause and start the capture again: the backfill "
+                            + "goes on from its last completed chunk", e);
         }
     }
 

@@ -241,6 +241,20 @@ class BackfillIT {
     }
 
     @Test
+    void aTableTheRoleMayNotReadStopsTheCaptureWithTheGrantThatFixesIt() throws Exception {
+        h.superSql("CREATE TABLE hidden (id int PRIMARY KEY)");
+        h.superSql("INSERT INTO hidden VALUES (1)");
+        h.superSql("CREATE PUBLICATION " + h.publication + " FOR ALL TABLES");
+        var running = h.startNoWait(h.config("", "hidden"));
+        running.thread().join(60_000);
+        assertThat(running.failure().get()).isInstanceOf(dev.pgbridge.error.PgBridgeException.class)
+                .hasMessageContaining("the backfill failed: ERROR: permission denied for table hidden");
+        dev.pgbridge.error.PgBridgeException e = (dev.pgbridge.error.PgBridgeException) running.failure().get();
+        assertThat(e.code()).isEqualTo(dev.pgbridge.error.ErrorCode.PRIVILEGE_MISSING);
+        assertThat(e.hint()).startsWith("GRANT SELECT ON the captured tables").contains("public." + h.watermarks);
+    }
+
+    @Test
     void aRestartAfterACrashReadsOnFromTheLastCompletedChunk() throws Exception {
         h.sql("CREATE TABLE resume (id int PRIMARY KEY, v text)",
                 "INSERT INTO resume SELECT g, 'v' || g FROM generate_series(1, 2000) g");
