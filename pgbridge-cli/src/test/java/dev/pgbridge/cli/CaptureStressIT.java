@@ -115,16 +115,17 @@ class CaptureStressIT {
             assertThat(p.isAlive()).as("cycle " + cycle + " still runs: " + Files.readString(
                     f.work.resolve("run" + cycle + ".err"))).isTrue();
             JsonNode saved = CaptureFixture.readJson(checkpoint);
-            System.out.printf("stress: kill %d at backfill %s%n", cycle, saved == null ? "(no checkpoint)"
-                    : saved.path("backfill").path("tables").path(0));
+            System.out.printf("stress: kill %d with the checkpoint at %s%n", cycle, saved == null ? "(none yet)"
+                    : saved.path("backfill").path("tables").path(0).path("state").asText() + " after "
+                    + saved.path("backfill").path("tables").path(0).path("rows").asLong() + " rows");
             if (saved != null && saved.has("backfill")
                     && saved.get("backfill").get("tables").get(0).get("state").asText().equals("running")) {
                 killedDuringBackfill++;
             }
             p.destroyForcibly();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            System.out.println("stress: cycle " + cycle + " said: " + Files.readString(f.work.resolve("run" + cycle
-                    + ".err")).strip().replace("\n", "\n    "));
+            List<String> said = Files.readAllLines(f.work.resolve("run" + cycle + ".err"));
+            System.out.println("stress: cycle " + cycle + " last said: " + (said.isEmpty() ? "" : said.getLast()));
         }
         writing.set(false);
         writer.join();
