@@ -23,6 +23,8 @@ public enum ErrorCode {
     POOL_CLOSED,
     UNSUPPORTED_SERVER,
     SQL_ERROR,
+    /** A running statement was canceled on request (Ctrl-C, {@code cancel()}). */
+    CANCELED,
     MASTER_KEY,
     STORE,
     IO,
