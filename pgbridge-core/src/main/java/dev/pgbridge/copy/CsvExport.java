@@ -32,7 +32,8 @@ public final class CsvExport implements Export {
     private final ConnectionConfig target;
     private final ExportOptions options;
     private volatile boolean canceled;
-    private volatile CopyOut running;
+    /** What runs now (the COPY statement's text), for {@link #cancel()}; null when nothing does. */
+    private volatile Object running;
 
     CsvExport(Connection connection, ConnectionConfig target, ExportOptions options) {
         this.connection = requireNonNull(connection, "connection is null");
@@ -61,6 +62,7 @@ public final class CsvExport implements Export {
             if (canceled) {
                 throw new SQLException("canceling statement due to user request", "57014");
             }
+            running = sql; // copyOut blocks until the server starts sending, which a slow query can delay
             try {
                 copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
             }
@@ -68,7 +70,6 @@ public final class CsvExport implements Export {
                 throw QueryErrors.translate(e, target, source.statement(), options.timeout(), canceled,
                         source.copyPrefixLength());
             }
-            running = copy;
             long header = options.header() ? 1 : 0;
             long messages = 0;
             long bytes = 0;
@@ -88,8 +89,12 @@ public final class CsvExport implements Export {
             return new ExportResult(rows, bytes, Duration.ofNanos(System.nanoTime() - start));
         }
         catch (SQLException e) {
-            throw QueryErrors.translate(e, target, source.statement(), options.timeout(), canceled,
+            PgBridgeException failure = QueryErrors.translate(e, target, source.statement(), options.timeout(), canceled,
                     source.copyPrefixLength());
+            throw canceled ? Export.canceled(failure) : failure;
+        }
+        catch (PgBridgeException e) {
+            throw canceled ? Export.canceled(e) : e;
         }
         catch (IOException e) {
             throw new PgBridgeException(ErrorCode.IO, "cannot write the export: " + e.getMessage(),

@@ -1,6 +1,8 @@
 package dev.pgbridge.copy;
 
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 
 import java.io.OutputStream;
 import java.sql.Connection;
@@ -20,6 +22,12 @@ public sealed interface Export permits CsvExport, JsonLinesExport {
 
     /** Writes every row of {@code source} to {@code out} (not closed; flushed at the end). */
     ExportResult run(ExportSource source, OutputStream out, ExportListener listener);
+
+    /** The failure of an export that was canceled on request, whatever the server said. */
+    static PgBridgeException canceled(PgBridgeException cause) {
+        return new PgBridgeException(ErrorCode.CANCELED, "the export was canceled; PostgreSQL stopped the query",
+                null, cause);
+    }
 
     /** Stops a running export on the server; {@link #run} then fails with code CANCELED. Any thread may call it. */
     void cancel();

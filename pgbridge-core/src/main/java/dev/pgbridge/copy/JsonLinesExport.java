@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.query.Cancel;
 import dev.pgbridge.query.Column;
 import dev.pgbridge.query.JsonValues;
 import dev.pgbridge.query.Row;
@@ -30,7 +31,8 @@ public final class JsonLinesExport implements Export {
     private final ConnectionConfig target;
     private final ExportOptions options;
     private volatile boolean canceled;
-    private volatile RowStream running;
+    /** What runs now, for {@link #cancel()}; null when nothing does. */
+    private volatile Object running;
 
     JsonLinesExport(Connection connection, ConnectionConfig target, ExportOptions options) {
         this.connection = requireNonNull(connection, "connection is null");
@@ -46,9 +48,9 @@ public final class JsonLinesExport implements Export {
         long start = System.nanoTime();
         String select = source.select(connection, target);
         ExportByteCounter counter = new ExportByteCounter(out);
+        running = select; // opening the stream runs the query until its first rows: cancel may come meanwhile
         try (RowStream rows = RowStream.open(connection, target, select, List.of(), options.fetchSize(), options.timeout());
              JsonGenerator g = JsonValues.factory().createGenerator(counter)) {
-            running = rows;
             if (canceled) {
                 rows.cancel();
             }
@@ -64,6 +66,9 @@ public final class JsonLinesExport implements Export {
             }
             long[] written = {0};
             rows.forEachBatch(options.fetchSize(), batch -> {
+                if (canceled) {
+                    throw new PgBridgeException(ErrorCode.CANCELED, "canceled between two fetches", null);
+                }
                 try {
                     for (Row row : batch) {
                         g.writeStartObject();
@@ -88,6 +93,9 @@ public final class JsonLinesExport implements Export {
         catch (UncheckedIOException e) {
             throw ioFailure(e.getCause());
         }
+        catch (PgBridgeException e) {
+            throw canceled ? Export.canceled(e) : e;
+        }
         catch (IOException e) {
             throw ioFailure(e);
         }
@@ -104,10 +112,7 @@ public final class JsonLinesExport implements Export {
     @Override
     public void cancel() {
         canceled = true;
-        RowStream stream = running;
-        if (stream != null) {
-            stream.cancel();
-        }
+        Cancel.whileRunning(connection, () -> running);
     }
 
     /** Counts the bytes that pass to the output. */
