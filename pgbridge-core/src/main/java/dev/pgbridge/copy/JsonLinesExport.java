@@ -74,7 +74,7 @@ public final class JsonLinesExport implements Export {
                         g.writeStartObject();
                         for (int i = 0; i < width; i++) {
                             g.writeFieldName(names[i]);
-                            JsonValues.write(g, types[i], row.get(i));
+                            JsonValues.write(g, types[i], row, i);
                         }
                         g.writeEndObject();
                         g.writeRaw('\n');

@@ -175,14 +175,9 @@ public final class QueryRunner implements AutoCloseable {
     private void read(SqlStatement statement, ResultSet rs, ResultHandler handler) throws SQLException, IOException {
         List<Column> columns = types.columns(rs);
         handler.start(statement, columns);
-        int width = columns.size();
         long count = 0;
         while (rs.next()) {
-            String[] values = new String[width];
-            for (int i = 0; i < width; i++) {
-                values[i] = rs.getString(i + 1);
-            }
-            handler.row(Row.wrap(values));
+            handler.row(TypeResolver.row(rs, columns));
             count++;
         }
         handler.end(statement, count);

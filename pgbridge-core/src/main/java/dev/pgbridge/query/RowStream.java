@@ -16,6 +16,10 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -163,6 +167,10 @@ public final class RowStream implements AutoCloseable {
      * Hands every (remaining) row to {@code consumer} in lists of up to {@code size} rows; each list is new and
      * the consumer may keep it. Returns the number of rows handed out by this call. Exceptions the consumer throws
      * stop the stream and come out as they are.
+     *
+     * <p>A reader thread fetches the next batches while the consumer works on one (at most two wait), so the
+     * server, the network and the consumer work at the same time; memory holds at most four batches plus one
+     * fetch. The consumer runs on the calling thread.
      */
     public long forEachBatch(int size, Consumer<List<Row>> consumer) {
         if (size < 1) {
@@ -172,32 +180,97 @@ public final class RowStream implements AutoCloseable {
         if (resultSet == null) {
             throw new IllegalStateException("the stream is closed");
         }
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = Thread.ofPlatform().daemon().name("pgbridge-row-reader")
+                .unstarted(() -> read(size, queue, stop));
+        running = resultSet;
+        reader.start();
         long handed = 0;
-        int width = columns.size();
-        List<Row> batch = new ArrayList<>(Math.min(size, 65_536));
         try {
-            running = resultSet;
-            while (next()) {
-                String[] values = new String[width];
-                for (int i = 0; i < width; i++) {
-                    values[i] = resultSet.getString(i + 1);
+            while (true) {
+                Object item = queue.take();
+                if (item == END) {
+                    return handed;
                 }
-                batch.add(Row.wrap(values));
+                if (item instanceof ReadFailure failure) {
+                    if (failure.error() instanceof SQLException e) {
+                        throw QueryErrors.translate(e, target, statement, timeout, canceled);
+                    }
+                    if (failure.error() instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    throw (Error) failure.error();
+                }
+                @SuppressWarnings("unchecked")
+                List<Row> batch = (List<Row>) item;
+                consumer.accept(batch);
+                rows += batch.size();
+                handed += batch.size();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgBridgeException(ErrorCode.CANCELED, "interrupted while reading rows", null, e);
+        }
+        finally {
+            stopReader(reader, queue, stop);
+            running = null;
+        }
+    }
+
+    private static final Object END = new Object();
+
+    private record ReadFailure(Throwable error) {
+    }
+
+    /** The reader thread: fetches rows into batches and queues them, then END (or the failure). */
+    private void read(int size, BlockingQueue<Object> queue, AtomicBoolean stop) {
+        try {
+            List<Row> batch = new ArrayList<>(Math.min(size, 65_536));
+            while (!stop.get() && next()) {
+                batch.add(TypeResolver.row(resultSet, columns));
                 if (batch.size() == size) {
-                    handed += hand(consumer, batch);
+                    put(queue, batch, stop);
                     batch = new ArrayList<>(Math.min(size, 65_536));
                 }
             }
             if (!batch.isEmpty()) {
-                handed += hand(consumer, batch);
+                put(queue, batch, stop);
             }
-            return handed;
+            put(queue, END, stop);
         }
-        catch (SQLException e) {
-            throw QueryErrors.translate(e, target, statement, timeout, canceled);
+        catch (SQLException | RuntimeException | Error e) {
+            put(queue, new ReadFailure(e), stop);
         }
-        finally {
-            running = null;
+    }
+
+    private static void put(BlockingQueue<Object> queue, Object item, AtomicBoolean stop) {
+        try {
+            while (!stop.get()) {
+                if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** After the consumer is done or failed: the reader stops, even in the middle of a slow fetch. */
+    private void stopReader(Thread reader, BlockingQueue<Object> queue, AtomicBoolean stop) {
+        stop.set(true);
+        queue.clear();
+        try {
+            reader.join(1000);
+            if (reader.isAlive()) {
+                Cancel.whileRunning(connection, () -> reader.isAlive() ? reader : null);
+                reader.join(5000);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -206,12 +279,6 @@ public final class RowStream implements AutoCloseable {
             throw new SQLException("canceling statement due to user request", "57014");
         }
         return resultSet.next();
-    }
-
-    private long hand(Consumer<List<Row>> consumer, List<Row> batch) {
-        consumer.accept(batch);
-        rows += batch.size();
-        return batch.size();
     }
 
     /** Stops the query on the server; the consumer gets no more rows. Any thread may call it. */

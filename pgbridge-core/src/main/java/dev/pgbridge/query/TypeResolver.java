@@ -57,6 +57,25 @@ public final class TypeResolver {
         return List.copyOf(columns);
     }
 
+    /**
+     * The current row of {@code rs} as a {@link Row}: the text of each value as the bytes that came in (bytea too:
+     * its text form, not the decoded bytes).
+     */
+    static Row row(ResultSet rs, List<Column> columns) throws SQLException {
+        int width = columns.size();
+        byte[][] values = new byte[width][];
+        for (int i = 0; i < width; i++) {
+            if (columns.get(i).type().kind() == ValueType.Kind.BYTEA) {
+                String text = rs.getString(i + 1); // getBytes would decode it
+                values[i] = text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            else {
+                values[i] = rs.getBytes(i + 1); // text format: the bytes as received, not copied
+            }
+        }
+        return Row.wrapUtf8(values);
+    }
+
     /** The type with this OID. */
     public ValueType resolve(int oid) throws SQLException {
         return resolve(oid, 0);

@@ -80,6 +80,8 @@ class ExportIT {
         assertThat(lines[500]).isEmpty();
         assertThat(result.rows()).isEqualTo(500);
         assertThat(result.bytes()).isEqualTo(out.size());
+        // UTF-8 as it is, no \\u escapes for characters beyond U+FFFF
+        assertThat(lines[0]).contains("\"Label\":\"é日本🔑 1\"");
         JsonNode first = JsonValues.parseExact(lines[0]);
         assertThat(first.fieldNames()).toIterable().containsExactly("id", "Label", "tricky", "amount", "ratio", "at", "arr", "doc", "raw");
         assertThat(first.get("Label").textValue()).isEqualTo("é日本🔑 1");
