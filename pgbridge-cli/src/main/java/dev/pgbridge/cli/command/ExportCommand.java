@@ -154,7 +154,7 @@ final class ExportCommand implements Callable<Integer> {
                     throw new IOException("the directory " + target.getParent() + " is not writable");
                 }
                 Path partial = target.resolveSibling("." + target.getFileName() + "."
-                        + HexFormat.of().formatHex(RANDOM.generateSeed(4)) + ".part");
+                        + suffix() + ".part");
                 OutputStream stream = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 return new Output(new BufferedOutputStream(stream, 1 << 16), target, partial);
             }
@@ -166,6 +166,12 @@ final class ExportCommand implements Callable<Integer> {
 
         OutputStream stream() {
             return stream;
+        }
+
+        private static String suffix() {
+            byte[] random = new byte[4];
+            RANDOM.nextBytes(random);
+            return HexFormat.of().formatHex(random);
         }
 
         /** Everything is written: flush, and put the file in place. */
