@@ -83,6 +83,53 @@ class QueryRowStreamIT {
         }
     }
 
+    @Test
+    void aFailingConsumerStopsTheReaderAndLeavesTheConnectionUsable() throws Exception {
+        String marker = TestingPostgres.uniqueName("rs_stop");
+        try (Connection c = JdbcTarget.of(target).connect()) {
+            AtomicLong seen = new AtomicLong();
+            try (RowStream rows = RowStream.open(c, target, "SELECT g, '" + marker + "' FROM generate_series(1, 5000000) g",
+                    List.of(), 1000, null)) {
+                assertThatThrownBy(() -> rows.forEachBatch(1000, batch -> {
+                    if (seen.addAndGet(batch.size()) >= 3000) {
+                        throw new IllegalStateException("disk full");
+                    }
+                })).isInstanceOf(IllegalStateException.class).hasMessage("disk full");
+            }
+            assertThat(seen.get()).isEqualTo(3000);
+            assertThat(c.getAutoCommit()).isTrue();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 42")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(42);
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("pgbridge-row-reader"));
+        }
+    }
+
+    @Test
+    void enumsDomainsAndTheirArraysResolveWhileTheCursorIsOpen() throws Exception {
+        String type = TestingPostgres.uniqueName("rs_mood");
+        server.execute("CREATE TYPE " + type + " AS ENUM ('sad', 'happy'); CREATE DOMAIN " + type + "_amount AS numeric(6,2)");
+        try (Connection c = JdbcTarget.of(target).connect()) {
+            List<Row> all = new ArrayList<>();
+            List<Column> columns;
+            try (RowStream rows = RowStream.open(c, target, "SELECT ARRAY['sad', 'happy']::" + type + "[] AS moods, "
+                    + "ARRAY[1.5]::" + type + "_amount[] AS amounts, 1.5::" + type + "_amount AS amount, "
+                    + "interval '1 day 2 hours' AS span FROM generate_series(1, 3)", List.of(), 2, null)) {
+                columns = rows.columns();
+                rows.forEachBatch(2, all::addAll);
+            }
+            assertThat(columns).extracting(Column::typeName).containsExactly(type + "[]", type + "_amount[]", "numeric", "interval");
+            assertThat(all).hasSize(3);
+            assertThat(JsonValues.toJsonText(columns.get(0).type(), all.get(0).get(0))).isEqualTo("[\"sad\",\"happy\"]");
+            assertThat(JsonValues.toJsonText(columns.get(1).type(), all.get(0).get(1))).isEqualTo("[1.50]");
+            assertThat(all.get(0).get(3)).isEqualTo("P1DT2H");
+        }
+        finally {
+            server.execute("DROP DOMAIN " + type + "_amount; DROP TYPE " + type);
+        }
+    }
+
     private static List<String> cursorsOf(Connection c) {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM pg_cursors WHERE name <> ''")) {
             List<String> names = new ArrayList<>();
