@@ -41,6 +41,17 @@ public final class QueryException extends PgBridgeException {
         return sqlState;
     }
 
+    /**
+     * For logs: the SQLSTATE and where, not PostgreSQL's message — for a bad parameter it quotes the value
+     * ({@code invalid input syntax for type integer: "…"}), and logs never carry bind values.
+     */
+    @Override
+    public String oneLine() {
+        String where = statement == null ? "" : " in " + QueryErrors.describe(statement)
+                + (line() > 0 ? " at line " + line() + ", column " + column() : "");
+        return "SQL failed with SQLSTATE " + sqlState + where + " (" + code() + "; the message is not logged)";
+    }
+
     /** 1-based line of the whole SQL text where the error is, or 0 when PostgreSQL gave no position. */
     public int line() {
         if (statement == null || index < 0) {

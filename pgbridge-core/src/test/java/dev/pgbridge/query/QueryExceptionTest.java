@@ -36,6 +36,15 @@ class QueryExceptionTest {
     }
 
     @Test
+    void theLogLineLeavesOutPostgresMessageWhichMayQuoteValues() {
+        SqlStatement s = SqlScript.split("select ?::int").get(0);
+        QueryException e = new QueryException(ErrorCode.SQL_ERROR, "invalid input syntax for type integer: \"s3cret\"",
+                null, s, 7, null, "22P02", null);
+        assertThat(e.oneLine()).isEqualTo("SQL failed with SQLSTATE 22P02 in statement 1 (line 1) at line 1, column 8 "
+                + "(SQL_ERROR; the message is not logged)").doesNotContain("s3cret");
+    }
+
+    @Test
     void noPositionNoExcerpt() {
         SqlStatement s = SqlScript.split("select 1").get(0);
         QueryException e = new QueryException(ErrorCode.SQL_ERROR, "m", null, s, -1, null, "XX000", null);
