@@ -157,6 +157,11 @@ class QueryCommandsIT {
         Cli.Result syntax = query("-c", "SELEC 1");
         assertThat(syntax.exitCode()).isEqualTo(1);
         assertThat(syntax.err()).startsWith("error: syntax error at or near \"SELEC\" (SQLSTATE 42601)\nLINE 1: SELEC 1\n        ^\n");
+        // a bad value is quoted in PostgreSQL's message: the user sees it, the log does not
+        Cli.Result badValue = query("-c", "SELECT ?::int", "--param", "s3cret-value");
+        assertThat(badValue.exitCode()).isEqualTo(1);
+        assertThat(badValue.err()).contains("invalid input syntax for type integer: \"s3cret-value\"");
+        assertThat(logs()).contains("SQLSTATE 22P02").doesNotContain("s3cret-value");
         Cli.Result usage = query("-c", "SELECT 1", "--format", "xml");
         assertThat(usage.exitCode()).isEqualTo(2);
         Cli.Result badTimeout = query("-c", "SELECT 1", "--timeout", "soon");
@@ -255,6 +260,19 @@ class QueryCommandsIT {
                 Files.delete(out);
             }
         }
+    }
+
+    private String logs() {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> files = Files.walk(home.resolve("logs"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                sb.append(Files.readString(f));
+            }
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return sb.toString();
     }
 
     private int active(String marker) throws SQLException {
