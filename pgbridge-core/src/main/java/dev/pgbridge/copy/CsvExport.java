@@ -47,9 +47,8 @@ public final class CsvExport implements Export {
         requireNonNull(out, "out is null");
         requireNonNull(listener, "listener is null");
         long start = System.nanoTime();
-        boolean autoCommit;
         try {
-            autoCommit = connection.getAutoCommit();
+            RowStream.requireAutoCommit(connection);
         }
         catch (SQLException e) {
             throw QueryErrors.translate(e, target, null, null, false);
@@ -102,11 +101,11 @@ public final class CsvExport implements Export {
         }
         finally {
             running = null;
-            end(copy, autoCommit);
+            end(copy);
         }
     }
 
-    private void end(CopyOut copy, boolean autoCommit) {
+    private void end(CopyOut copy) {
         try {
             if (copy != null && copy.isActive()) {
                 copy.cancelCopy();
@@ -117,7 +116,7 @@ public final class CsvExport implements Export {
         }
         try {
             connection.rollback(); // after a commit there is nothing left; after a failure it ends the transaction
-            connection.setAutoCommit(autoCommit);
+            connection.setAutoCommit(true);
         }
         catch (SQLException e) {
             log.debug("ending the export transaction failed (the connection may be gone)", e);

@@ -28,7 +28,8 @@ import static java.util.Objects.requireNonNull;
  * The rows of one query, of any size, in batches: memory holds one fetch of rows at a time, never the result.
  * The query runs in a read-only transaction through a server-side cursor (pgjdbc's cursor mode: autocommit off,
  * a fetch size, forward only), with {@code IntervalStyle = iso_8601} and the optional timeout set for that
- * transaction only. {@link #close()} ends the transaction and gives the connection back as it was.
+ * transaction only. The connection must be in autocommit mode; {@link #close()} ends the transaction and gives the
+ * connection back in autocommit mode.
  *
  * <pre>{@code
  * try (RowStream rows = RowStream.open(connection, target, "SELECT * FROM big", List.of(), 10_000, null)) {
@@ -43,7 +44,6 @@ public final class RowStream implements AutoCloseable {
     private final ConnectionConfig target;
     private final SqlStatement statement;
     private final Duration timeout;
-    private final boolean autoCommitBefore;
     private PreparedStatement prepared;
     private ResultSet resultSet;
     private List<Column> columns;
@@ -51,13 +51,11 @@ public final class RowStream implements AutoCloseable {
     private volatile boolean canceled;
     private volatile Object running;
 
-    private RowStream(Connection connection, ConnectionConfig target, SqlStatement statement, Duration timeout,
-                      boolean autoCommitBefore) {
+    private RowStream(Connection connection, ConnectionConfig target, SqlStatement statement, Duration timeout) {
         this.connection = connection;
         this.target = target;
         this.statement = statement;
         this.timeout = timeout;
-        this.autoCommitBefore = autoCommitBefore;
     }
 
     /**
@@ -83,7 +81,8 @@ public final class RowStream implements AutoCloseable {
         }
         RowStream stream;
         try {
-            stream = new RowStream(connection, target, statement, timeout, connection.getAutoCommit());
+            requireAutoCommit(connection);
+            stream = new RowStream(connection, target, statement, timeout);
         }
         catch (SQLException e) {
             throw QueryErrors.translate(e, target, statement, timeout, false);
@@ -124,6 +123,17 @@ public final class RowStream implements AutoCloseable {
         catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The stream and the exports run in a transaction of their own and end it: a connection in the middle of the
+     * caller's transaction would lose it.
+     */
+    public static void requireAutoCommit(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            throw new IllegalStateException("the connection is in a transaction (autocommit off); streaming needs "
+                    + "one in autocommit mode, as it runs and ends a read-only transaction of its own");
         }
     }
 
@@ -298,7 +308,7 @@ public final class RowStream implements AutoCloseable {
                 prepared.close();
             }
             connection.rollback(); // read only: nothing to keep; also ends an aborted transaction
-            connection.setAutoCommit(autoCommitBefore);
+            connection.setAutoCommit(true);
         }
         catch (SQLException e) {
             log.debug("closing the row stream failed (the connection may be gone)", e);

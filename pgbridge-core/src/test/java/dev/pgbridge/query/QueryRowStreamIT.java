@@ -59,6 +59,23 @@ class QueryRowStreamIT {
     }
 
     @Test
+    void aConnectionInTheCallersTransactionIsRefusedNotRolledBack() throws Exception {
+        try (Connection c = JdbcTarget.of(target).connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE rs_mine (x int)");
+            }
+            assertThatThrownBy(() -> RowStream.open(c, target, "SELECT 1", List.of(), 10, null))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("autocommit");
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM rs_mine")) {
+                rs.next(); // the caller's transaction (and its table) is still there
+                assertThat(rs.getInt(1)).isZero();
+            }
+            c.rollback();
+        }
+    }
+
+    @Test
     void theStreamIsReadOnly() throws Exception {
         try (Connection c = JdbcTarget.of(target).connect()) {
             assertThatThrownBy(() -> RowStream.open(c, target, "CREATE TABLE q_never (x int)", List.of(), 100, null))
