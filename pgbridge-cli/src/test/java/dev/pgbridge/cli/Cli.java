@@ -58,6 +58,28 @@ final class Cli {
         return exec(command, stdin);
     }
 
+    /**
+     * Starts the launcher without waiting, stdout and stderr going to the given files (for tests that signal it
+     * while it runs). The launcher execs java, so the process is the JVM itself.
+     */
+    Process start(Path stdout, Path stderr, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AIRFLOW_CONN_") || k.startsWith("PGBRIDGE_") || k.startsWith("PG"));
+        pb.environment().putAll(env);
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            return p;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs any command (e.g. sh -c) with this CLI's environment. */
     Result exec(List<String> command, String stdin) {
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -27,6 +27,8 @@ public enum ErrorCode {
     NOT_FOUND,
     /** A schema or table name that PostgreSQL could not read (unterminated quote, empty part, too many parts). */
     INVALID_NAME,
+    /** A running statement was canceled on request (Ctrl-C, {@code cancel()}). */
+    CANCELED,
     MASTER_KEY,
     STORE,
     IO,
