@@ -26,8 +26,7 @@ class QueryRowStreamIT {
 
     @Test
     void aMillionRowsComeInBatchesThroughAServerCursor() throws Exception {
-        try (Connection c = JdbcTarget.of(target).connect();
-             Connection observer = JdbcTarget.of(target).connect()) {
+        try (Connection c = JdbcTarget.of(target).connect()) {
             AtomicLong sum = new AtomicLong();
             List<Integer> sizes = new ArrayList<>();
             List<String> portals = new ArrayList<>();
