@@ -1,6 +1,7 @@
 package dev.pgbridge.cdc.engine;
 
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.sink.SinkSettings;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
@@ -55,10 +56,30 @@ public record CaptureConfig(String name, String host, Integer port, String datab
         requireNonNull(sink, "sink is null");
     }
 
-    /** Where events go: {@code jsonl} (with {@code dir}) or {@code stdout}. */
-    public record SinkConfig(String type, Path dir, long maxFileBytes) {
+    /**
+     * Where events go: {@code jsonl} (with {@code dir}), {@code stdout}, {@code kafka} (with {@code bootstrapServers}
+     * and {@code topicPrefix}) or {@code postgres} (with {@code connection} or {@code url}, and {@code schema}).
+     * {@link #settings()} is what {@code SinkFactory.open} takes.
+     */
+    public record SinkConfig(String type, Path dir, long maxFileBytes, String bootstrapServers, String topicPrefix,
+                             String connection, Secret url, String schema) {
         public SinkConfig {
             requireNonNull(type, "type is null");
+        }
+
+        public SinkConfig(String type, Path dir, long maxFileBytes) {
+            this(type, dir, maxFileBytes, null, null, null, null, null);
+        }
+
+        /** The validated settings of this sink type. */
+        public SinkSettings settings() {
+            return switch (type) {
+                case "jsonl" -> new SinkSettings.JsonLines(dir, maxFileBytes);
+                case "stdout" -> new SinkSettings.Stdout();
+                case "kafka" -> new SinkSettings.Kafka(bootstrapServers, topicPrefix);
+                case "postgres" -> new SinkSettings.Postgres(connection, url, schema);
+                default -> throw new IllegalStateException("unknown sink type " + type);
+            };
         }
     }
 
@@ -198,9 +219,12 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             if ("jsonl".equals(sinkType) && dir == null) {
                 problems.add("sink.dir is missing: the jsonl sink writes its files into a directory");
             }
-            if ("stdout".equals(sinkType) && dir != null) {
-                problems.add("sink.dir is for type jsonl; the stdout sink takes no keys");
-            }
+            String bootstrapServers = string(sink, CaptureOption.SINK_BOOTSTRAP_SERVERS);
+            String topicPrefix = string(sink, CaptureOption.SINK_TOPIC_PREFIX);
+            String sinkConnection = string(sink, CaptureOption.SINK_CONNECTION);
+            String sinkUrl = string(sink, CaptureOption.SINK_URL);
+            String sinkSchema = string(sink, CaptureOption.SINK_SCHEMA);
+            sinkProblems(sinkType, sink, bootstrapServers, topicPrefix, sinkConnection, sinkUrl, sinkSchema);
             String name = string(top, CaptureOption.NAME, slot);
 
             if (!problems.isEmpty()) {
@@ -211,7 +235,92 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             }
             return new CaptureConfig(name, host, port, database, user, password == null ? null : Secret.of(password),
                     connection, slot, publication, watermarks, chunk, skip, sslMode, Duration.ofSeconds(heartbeat),
-                    memory, bindings, new SinkConfig(sinkType, dir == null ? null : Path.of(dir), maxFile));
+                    memory, bindings, new SinkConfig(sinkType, dir == null ? null : Path.of(dir), maxFile,
+                    bootstrapServers, topicPrefix, sinkConnection, sinkUrl == null ? null : Secret.of(sinkUrl),
+                    sinkSchema));
+        }
+
+        /** The sink keys each type takes, besides {@code type}. */
+        private static final Map<String, List<CaptureOption>> SINK_KEYS = Map.of(
+                "jsonl", List.of(CaptureOption.SINK_DIR, CaptureOption.SINK_MAX_FILE_BYTES),
+                "stdout", List.of(),
+                "kafka", List.of(CaptureOption.SINK_BOOTSTRAP_SERVERS, CaptureOption.SINK_TOPIC_PREFIX),
+                "postgres", List.of(CaptureOption.SINK_CONNECTION, CaptureOption.SINK_URL, CaptureOption.SINK_SCHEMA));
+        private static final Pattern BROKER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9_.-]+):\\d{1,5}");
+        private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+        /** The kafka and postgres sinks' keys; keys of another type are named with the type they belong to. */
+        private void sinkProblems(String type, Map<?, ?> sink, String bootstrapServers, String topicPrefix,
+                                  String connection, String url, String schema) {
+            List<CaptureOption> allowed = SINK_KEYS.get(type);
+            if (allowed == null) {
+                return;
+            }
+            for (Object key : sink.keySet()) {
+                CaptureOption option = CaptureOption.under("sink").stream().filter(o -> o.key().equals(key))
+                        .findFirst().orElse(null);
+                if (option == null || option == CaptureOption.SINK_TYPE || allowed.contains(option)) {
+                    continue;
+                }
+                String owner = SINK_KEYS.entrySet().stream().filter(e -> e.getValue().contains(option))
+                        .map(Map.Entry::getKey).findFirst().orElse("?");
+                problems.add(option.path() + " is for type " + owner + "; the " + type + " sink takes "
+                        + (allowed.isEmpty() ? "no keys" : allowed.stream().map(CaptureOption::key)
+                        .collect(Collectors.joining(", "))));
+            }
+            if ("kafka".equals(type)) {
+                if (bootstrapServers == null) {
+                    problems.add("sink.bootstrapServers is missing: give host:port[,host:port…] of the Kafka brokers");
+                }
+                else {
+                    for (String server : bootstrapServers.split(",", -1)) {
+                        if (!BROKER.matcher(server.trim()).matches()) {
+                            problems.add("sink.bootstrapServers has '" + server.trim() + "'; write host:port, "
+                                    + "several separated by commas");
+                        }
+                    }
+                }
+                if (topicPrefix == null) {
+                    problems.add("sink.topicPrefix is missing: topics are named <topicPrefix>.<schema>.<table>");
+                }
+                else if (!TOPIC_PREFIX.matcher(topicPrefix).matches()) {
+                    problems.add("sink.topicPrefix '" + topicPrefix + "' is not a valid topic name start; allowed: 1 "
+                            + "to 200 of ASCII letters, digits, '.', '_' and '-'");
+                }
+            }
+            if ("postgres".equals(type)) {
+                if ((connection == null) == (url == null)) {
+                    problems.add(connection == null
+                            ? "sink.connection or sink.url is missing: name the target database by a saved "
+                                    + "connection id or a libpq URL"
+                            : "sink.connection and sink.url are both given; keep one of them");
+                }
+                if (connection != null) {
+                    try {
+                        dev.pgbridge.connection.ConnectionConfig.normalizeConnId(connection);
+                    }
+                    catch (PgBridgeException e) {
+                        problems.add("sink.connection '" + connection + "' is not a connection id; allowed: 1 to 64 "
+                                + "of letters, digits and _");
+                    }
+                }
+                if (url != null) {
+                    try {
+                        dev.pgbridge.connection.LibpqConnectionString.parse(url);
+                    }
+                    catch (PgBridgeException e) {
+                        problems.add("sink.url is not a libpq URL (postgresql://user@host:port/db) or key=value "
+                                + "connection string: " + e.getMessage());
+                    }
+                }
+                if (schema == null) {
+                    problems.add("sink.schema is missing: name the schema of the target database that receives the "
+                            + "tables");
+                }
+                else if (schema.indexOf('\0') >= 0 || schema.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+                    problems.add("sink.schema '" + schema + "' is not a schema name; allowed: 1 to 63 bytes, no NUL");
+                }
+            }
         }
 
         private void checkKeys(Map<?, ?> map, String parent) {
