@@ -252,7 +252,7 @@ public record CaptureConfig(String name, String host, Integer port, String datab
         /** The kafka and postgres sinks' keys; keys of another type are named with the type they belong to. */
         private void sinkProblems(String type, Map<?, ?> sink, String bootstrapServers, String topicPrefix,
                                   String connection, String url, String schema) {
-            List<CaptureOption> allowed = SINK_KEYS.get(type);
+            List<CaptureOption> allowed = type == null ? null : SINK_KEYS.get(type);
             if (allowed == null) {
                 return;
             }
