@@ -67,7 +67,9 @@ import static java.util.Objects.requireNonNull;
  * <p><b>Schema changes.</b> A column that appears in events is added to the target ({@code ALTER TABLE … ADD COLUMN},
  * with the source's type). A dropped column is kept in the target: it is nullable there, so rows inserted later have
  * NULL in it, and updates leave it as it was. A column whose type changed at the source is not altered in the
- * target; values that no longer fit fail the apply with PostgreSQL's error (alter the target column by hand).
+ * target; values that no longer fit fail the apply with PostgreSQL's error (alter the target column by hand). Types
+ * are read from the source catalog when a table or column is first seen, which may be later than the change that
+ * carries it: a column already dropped at the source by then is created as {@code text}.
  *
  * <p><b>Exactly once.</b> The table {@code <schema>.pgbridge_applied (capture, lsn, …)} holds, per capture name, the
  * commit LSN (end of the commit record) of the last source transaction applied. Accepted transactions are applied
@@ -288,6 +290,9 @@ public final class PostgresSink implements ChangeSink {
             PgBridgeException translated = SqlErrors.translate(sql, target.config());
             reason = translated.getMessage() + (translated.hint() == null ? "" : " (" + translated.hint() + ")");
             cause = translated;
+        }
+        else if (e instanceof PgBridgeException known) {
+            reason = known.getMessage() + (known.hint() == null ? "" : " (" + known.hint() + ")");
         }
         else {
             reason = e.getMessage();
