@@ -244,6 +244,36 @@ final class SinkCaptureHarness implements AutoCloseable {
                 + "WHERE slot_name = '" + slot + "'"));
     }
 
+    /** Runs statements in one source transaction and returns its transaction id (32-bit, as the WAL has it). */
+    long transaction(String... statements) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            long xid;
+            try (ResultSet rs = s.executeQuery("SELECT txid_current() % 4294967296")) {
+                rs.next();
+                xid = rs.getLong(1);
+            }
+            c.commit();
+            return xid;
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How many pgoutput messages of transaction {@code xid} the (inactive) slot still holds, that is would send
+     * again: more than 0 when its commit was not confirmed.
+     */
+    int unconfirmedMessages(long xid) {
+        return Integer.parseInt(query("SELECT count(*) FROM pg_logical_slot_peek_binary_changes('" + slot + "', NULL, "
+                + "NULL, 'proto_version', '1', 'publication_names', '" + publication + "') WHERE xid::text = '" + xid
+                + "'"));
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
