@@ -291,7 +291,27 @@ final class SinkCaptureHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, SQLException {
+        try {
+            stopAllAndDropSlot();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while cleaning up", e);
+        }
+        finally {
+            db.close();
+            targetDb.close();
+            role.close();
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private void stopAllAndDropSlot() throws InterruptedException, SQLException {
         for (Running r : List.copyOf(running)) {
             r.engine.stop();
             r.thread.join(30_000);
@@ -313,14 +333,6 @@ final class SinkCaptureHarness implements AutoCloseable {
                 catch (SQLException busy) {
                     Thread.sleep(100);
                 }
-            }
-        }
-        db.close();
-        targetDb.close();
-        role.close();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }
