@@ -23,6 +23,10 @@ public enum ErrorCode {
     POOL_CLOSED,
     UNSUPPORTED_SERVER,
     SQL_ERROR,
+    /** A table named for a load or transfer does not exist. */
+    TABLE_NOT_FOUND,
+    /** Input data that cannot be loaded (a bad value, a malformed CSV or JSON line), with its line and column. */
+    INVALID_DATA,
     MASTER_KEY,
     STORE,
     IO,
