@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 DoctorCommand.class,
                 StoreCommand.class,
                 DemoCommand.class,
+                LoadCommand.class,
+                CopyCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class TopCommand {
