@@ -31,9 +31,9 @@ final class CsvRecordReader implements Closeable {
 
     private byte[] data = new byte[1024];
     private int dataLength;
+    /** Where each field's bytes start in {@link #data}; -1 for NULL. */
     private int[] starts = new int[16];
     private int[] ends = new int[16];
-    private boolean[] nulls = new boolean[16];
     private int count;
     private long line;
 
@@ -212,11 +212,9 @@ final class CsvRecordReader implements Closeable {
         if (count == starts.length) {
             starts = Arrays.copyOf(starts, count * 2);
             ends = Arrays.copyOf(ends, count * 2);
-            nulls = Arrays.copyOf(nulls, count * 2);
         }
-        starts[count] = start;
+        starts[count] = isNull ? -1 : start;
         ends[count] = dataLength;
-        nulls[count] = isNull;
         count++;
     }
 
@@ -231,32 +229,30 @@ final class CsvRecordReader implements Closeable {
 
     /** Whether the record is an empty line (one NULL field). */
     boolean blank() {
-        return count == 1 && nulls[0];
+        return count == 1 && starts[0] < 0;
     }
 
     boolean isNull(int field) {
-        return nulls[field];
+        return starts[field] < 0;
     }
 
     /** The field as text, null for NULL (invalid UTF-8 becomes U+FFFD; PostgreSQL itself rejects it). */
     String text(int field) {
-        return nulls[field] ? null : new String(data, starts[field], ends[field] - starts[field], StandardCharsets.UTF_8);
+        return starts[field] < 0 ? null : new String(data, starts[field], ends[field] - starts[field], StandardCharsets.UTF_8);
     }
 
-    /** Appends the record as one COPY text row. */
-    void writeCopyRow(LoadTextBuffer out) {
-        for (int i = 0; i < count; i++) {
-            if (i > 0) {
-                out.fieldSeparator();
-            }
-            if (nulls[i]) {
-                out.nullValue();
-            }
-            else {
-                out.escaped(data, starts[i], ends[i] - starts[i]);
-            }
-        }
-        out.rowEnd();
+    /** The bytes of the current record's fields (unquoted, unescaped): see {@link #starts()} and {@link #ends()}. */
+    byte[] data() {
+        return data;
+    }
+
+    /** Where each field starts in {@link #data()}, -1 for NULL; valid up to {@link #fieldCount()}. */
+    int[] starts() {
+        return starts;
+    }
+
+    int[] ends() {
+        return ends;
     }
 
     @Override

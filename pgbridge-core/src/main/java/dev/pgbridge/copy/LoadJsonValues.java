@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * Turns one JSON value (the token the parser stands on) into PostgreSQL's text input for a column, written as a COPY
- * text value. The mapping is the one JSON output uses, read backwards:
+ * Turns one JSON value (the token the parser stands on) into PostgreSQL's text input for a column, as UTF-8 (the row
+ * encoder escapes it for COPY's text format or converts it to the binary format). The mapping is the one JSON output
+ * uses, read backwards:
  * <ul>
  * <li>null is NULL (for json/jsonb too: a top-level JSON null loads as SQL NULL; nested nulls stay JSON nulls);</li>
  * <li>numbers keep their exact digits; the strings {@code NaN}, {@code Infinity}, {@code -Infinity} go to numeric
@@ -38,14 +39,19 @@ final class LoadJsonValues {
         }
     }
 
-    /** Writes the value the parser stands on; the parser ends on the value's last token. */
-    void write(JsonParser p, LoadType type, LoadTextBuffer out) throws IOException {
+    /**
+     * Writes the value the parser stands on, leaving the parser on the value's last token; false (and nothing
+     * written) for a JSON null, which is SQL NULL.
+     */
+    boolean write(JsonParser p, LoadType type, LoadTextBuffer out) throws IOException {
         JsonToken token = p.currentToken();
         switch (token) {
-            case VALUE_NULL -> out.nullValue();
+            case VALUE_NULL -> {
+                return false;
+            }
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                 switch (type.kind()) {
-                    case INTEGER, NUMERIC, FLOAT, TEXT, JSON -> out.escaped(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    case INTEGER, NUMERIC, FLOAT, TEXT, JSON -> out.utf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                     default -> throw mismatch(token, type);
                 }
             }
@@ -62,12 +68,12 @@ final class LoadJsonValues {
                     case JSON -> {
                         scratch.setLength(0);
                         quoteJson(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), scratch);
-                        out.escaped(scratch);
+                        out.utf8(scratch);
                     }
-                    case BYTEA -> bytea(p.getText(), out);
-                    case DATETIME -> out.escaped(isoYear(p.getText()));
-                    case INTERVAL -> out.escaped(isoInterval(p.getText()));
-                    default -> out.escaped(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    case BYTEA -> out.utf8(byteaHex(p.getText()));
+                    case DATETIME -> out.utf8(isoYear(p.getText()));
+                    case INTERVAL -> out.utf8(isoInterval(p.getText()));
+                    default -> out.utf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                 }
             }
             case START_OBJECT -> {
@@ -76,7 +82,7 @@ final class LoadJsonValues {
                 }
                 scratch.setLength(0);
                 json(p, scratch);
-                out.escaped(scratch);
+                out.utf8(scratch);
             }
             case START_ARRAY -> {
                 scratch.setLength(0);
@@ -89,10 +95,11 @@ final class LoadJsonValues {
                 else {
                     throw mismatch(token, type);
                 }
-                out.escaped(scratch);
+                out.utf8(scratch);
             }
             default -> throw new BadValue("unexpected JSON token " + token);
         }
+        return true;
     }
 
     private static BadValue mismatch(JsonToken token, LoadType type) {
@@ -251,10 +258,6 @@ final class LoadJsonValues {
             }
         }
         sb.append('"');
-    }
-
-    private static void bytea(String text, LoadTextBuffer out) {
-        out.escaped(byteaHex(text));
     }
 
     /** PostgreSQL's hex form {@code \x0a1b} of a base64 string; a string already in that form is kept. */

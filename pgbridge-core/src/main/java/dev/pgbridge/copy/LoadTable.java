@@ -163,8 +163,7 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
             LoadType elementType = loadType(types, t.element, element == null ? display : element.name, depth + 1);
             return LoadType.array(elementType, element == null ? ',' : element.delimiter, display);
         }
-        LoadType.Kind kind = "pg_catalog".equals(t.schema) ? LoadType.kindOf(t.name) : LoadType.Kind.TEXT;
-        return LoadType.scalar(kind, display);
+        return "pg_catalog".equals(t.schema) ? LoadType.builtIn(t.name, display) : LoadType.scalar(LoadType.Kind.TEXT, display);
     }
 
     /** Up to five tables whose name matches the last part of {@code tableName} ignoring case, for a hint. */

@@ -1,9 +1,10 @@
 package dev.pgbridge.copy;
 
 /**
- * A growable byte buffer that writes PostgreSQL's COPY text format: fields separated by a tab, rows ended by a
+ * A growable byte buffer for COPY data. In PostgreSQL's COPY text format: fields separated by a tab, rows ended by a
  * newline, NULL as {@code \N}, and in values a backslash, newline, carriage return and tab escaped with a backslash
  * (so a value can never end a row or field early, and {@code \.} in data is never the end-of-data marker).
+ * It also holds raw UTF-8 values ({@link #utf8}) and the big-endian integers of the binary format.
  */
 final class LoadTextBuffer {
     private static final byte[] NULL = {'\\', 'N'};
@@ -65,6 +66,60 @@ final class LoadTextBuffer {
         for (int i = 0; i < n; i++) {
             bytes[size++] = (byte) text.charAt(i);
         }
+    }
+
+    /** UTF-16 chars as UTF-8, unescaped (a value of a row that is escaped or converted when it is sent). */
+    void utf8(char[] chars, int off, int len) {
+        ensure(len);
+        int end = off + len;
+        for (int i = off; i < end; i++) {
+            char c = chars[i];
+            if (c < 0x80) {
+                if (size == bytes.length) {
+                    ensure(1);
+                }
+                bytes[size++] = (byte) c;
+            }
+            else {
+                i += utf8(c, i + 1 < end ? chars[i + 1] : 0);
+            }
+        }
+    }
+
+    void utf8(CharSequence text) {
+        int n = text.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                if (size == bytes.length) {
+                    ensure(1);
+                }
+                bytes[size++] = (byte) c;
+            }
+            else {
+                i += utf8(c, i + 1 < n ? text.charAt(i + 1) : 0);
+            }
+        }
+    }
+
+    void int16(int value) {
+        ensure(2);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
+    }
+
+    void int32(int value) {
+        ensure(4);
+        bytes[size++] = (byte) (value >>> 24);
+        bytes[size++] = (byte) (value >>> 16);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
+    }
+
+    void int64(long value) {
+        int32((int) (value >>> 32));
+        int32((int) value);
     }
 
     void nullValue() {

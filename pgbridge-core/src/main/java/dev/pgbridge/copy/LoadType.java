@@ -4,9 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How a column's values are written for COPY, decided by its type with domains resolved to their base type:
- * the family of the base type, and for an array the element type and its delimiter.
+ * the family of the base type, its pg_catalog name ({@code base}, null for other types and arrays), and for an array
+ * the element type and its delimiter. {@code name} is the column's type as PostgreSQL prints it, for messages.
  */
-record LoadType(Kind kind, String name, LoadType element, char delimiter) {
+record LoadType(Kind kind, String name, LoadType element, char delimiter, String base) {
     enum Kind {
         BOOL, INTEGER, NUMERIC, FLOAT, BYTEA, JSON,
         /** date, timestamp, timestamptz: ISO-8601 text, with years outside 1..9999 rewritten for PostgreSQL. */
@@ -26,11 +27,16 @@ record LoadType(Kind kind, String name, LoadType element, char delimiter) {
     }
 
     static LoadType scalar(Kind kind, String name) {
-        return new LoadType(kind, name, null, ',');
+        return new LoadType(kind, name, null, ',', null);
+    }
+
+    /** A built-in scalar type: {@code base} is its pg_catalog name ({@code int4}, {@code timestamptz}). */
+    static LoadType builtIn(String base, String name) {
+        return new LoadType(kindOf(base), name, null, ',', base);
     }
 
     static LoadType array(LoadType element, char delimiter, String name) {
-        return new LoadType(Kind.ARRAY, name, element, delimiter);
+        return new LoadType(Kind.ARRAY, name, element, delimiter, null);
     }
 
     /** The kind of a built-in (pg_catalog) base type by its name; TEXT for everything read from text. */

@@ -168,14 +168,15 @@ public final class Loader {
                 long merged = loadTarget.finish(c);
                 bytes = in.count();
                 return new LoadResult(tableName, rows, copy.chunks(), bytes, Duration.ofNanos(System.nanoTime() - start),
-                        created, merged);
+                        copy.binary(), created, merged);
             }
         }
 
         private void startCopy(LoadTable table, List<String> columnNames) throws SQLException {
             names = List.copyOf(columnNames);
             loadTarget = LoadTarget.prepare(c, table, names, o.truncate(), o.upsertKey());
-            copy = new LoadCopy(c.unwrap(PGConnection.class).getCopyAPI(), loadTarget.copyStatement(false), o.chunkRows());
+            copy = new LoadCopy(c.unwrap(PGConnection.class).getCopyAPI(), loadTarget, o.chunkRows(),
+                    LoadBinaryEncoder.forColumns(loadTarget.columns()));
             phase = Phase.COPY;
         }
 
@@ -193,7 +194,6 @@ public final class Loader {
                 }
                 startCopy(table, columns);
                 int n = columns.size();
-                LoadTextBuffer out = copy.buffer();
                 while (reader.next()) {
                     if (reader.fieldCount() != n) {
                         if (reader.blank()) {
@@ -202,8 +202,7 @@ public final class Loader {
                         throw new LoadDataException(reader.line(), -1, reader.fieldCount() + " fields, but " + n
                                 + (n == 1 ? " column is" : " columns are") + " loaded (" + String.join(", ", columns) + ")");
                     }
-                    reader.writeCopyRow(out);
-                    copy.endRow(reader.line());
+                    copy.row(reader.data(), reader.starts(), reader.ends(), n, reader.line());
                 }
                 return copy.finish();
             }
@@ -252,11 +251,13 @@ public final class Loader {
             LoadTextBuffer row = new LoadTextBuffer(4096);
             int[] starts = new int[n];
             int[] ends = new int[n];
+            boolean[] seen = new boolean[n];
             LoadJsonValues values = new LoadJsonValues();
             try (JsonLinesRecordReader reader = new JsonLinesRecordReader(in)) {
                 while (reader.next()) {
                     long line = reader.line();
                     Arrays.fill(starts, -1);
+                    Arrays.fill(seen, false);
                     row.clear();
                     String key;
                     while ((key = reader.nextKey()) != null) {
@@ -270,12 +271,15 @@ public final class Loader {
                                     + "being loaded (" + String.join(", ", columns) + ": the keys of the first object); "
                                     + "give --columns to choose the keys to load", null);
                         }
-                        if (starts[i] >= 0) {
+                        if (seen[i]) {
                             throw new LoadDataException(line, key, "the key appears twice in this object", null);
                         }
-                        starts[i] = row.size();
+                        seen[i] = true;
+                        int start = row.size();
                         try {
-                            values.write(reader.parser(), types[i], row);
+                            if (values.write(reader.parser(), types[i], row)) {
+                                starts[i] = start;
+                            }
                         }
                         catch (LoadJsonValues.BadValue | IllegalArgumentException e) {
                             throw new LoadDataException(line, key, e.getMessage(), e);
@@ -286,20 +290,7 @@ public final class Loader {
                         }
                         ends[i] = row.size();
                     }
-                    LoadTextBuffer out = copy.buffer();
-                    for (int i = 0; i < n; i++) {
-                        if (i > 0) {
-                            out.fieldSeparator();
-                        }
-                        if (starts[i] < 0) {
-                            out.nullValue();
-                        }
-                        else {
-                            out.raw(row.array(), starts[i], ends[i] - starts[i]);
-                        }
-                    }
-                    out.rowEnd();
-                    copy.endRow(line);
+                    copy.row(row.array(), starts, ends, n, line);
                 }
             }
             return copy.finish();

@@ -20,9 +20,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy a table or the rows of a query from one PostgreSQL into a table of another: COPY out of the",
-                "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target",
-                "transaction. A failure on either side rolls the target back and says which side failed.",
+        description = {"Copy a table or the rows of a query from one PostgreSQL into a table of another: COPY out of the "
+                + "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target "
+                + "transaction. A failure on either side rolls the target back and says which side failed.",
                 "--from and --to each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL."})
 final class CopyCommand implements Callable<Integer> {
     private final CliEnvironment environment;

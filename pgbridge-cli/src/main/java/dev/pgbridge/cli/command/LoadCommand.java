@@ -21,12 +21,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"Load a CSV or JSON-lines file into a table through COPY, in chunks, in ONE transaction: all rows or none.",
-                "A bad row anywhere fails the load with its line (the CSV header is line 1) and column, and the table stays",
-                "exactly as it was (also with --truncate, which runs in the same transaction).",
-                "CSV is RFC 4180 with a header: NULL is an unquoted empty field, the empty string is \"\". JSON lines: one",
-                "object per line, keys are column names; values as 'pgbridge query --format json' writes them.",
-                "Header names and JSON keys are the column names exactly as the table has them (no case folding)."})
+        description = {"Load a CSV or JSON-lines file into a table through COPY, in chunks, in ONE transaction: all rows or "
+                + "none. A bad row anywhere fails the load with its line (the CSV header is line 1) and column, and the table "
+                + "stays exactly as it was (also with --truncate, which runs in the same transaction).",
+                "CSV is RFC 4180 with a header: NULL is an unquoted empty field, the empty string is \"\". JSON lines: one "
+                + "object per line, values as JSON output writes them (numbers exact, ISO-8601 dates and times, base64 "
+                + "bytea, nested JSON, arrays). Header names and JSON keys are the column names exactly as the table has "
+                + "them (no case folding)."})
 final class LoadCommand implements Callable<Integer> {
     private final CliEnvironment environment;
 
