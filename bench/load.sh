@@ -67,16 +67,18 @@ run() {
   read -r secs rss < "$dir/time.out"
   local loaded; loaded="$(sql -At -c "SELECT count(*) FROM $target")"
   [ "$loaded" = "$rows" ] || { echo "$label loaded $loaded rows, not $rows" >&2; cat "$dir/cmd.out" >&2; exit 1; }
-  awk -v l="$label" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$rss" -v base="${base:-}" 'BEGIN {
+  # pgbridge prints its own time, without the JVM's start-up: "(12.34 s, …"
+  local work; work="$(sed -n 's/^.* (\([0-9.]*\) s, .*$/\1/p' "$dir/cmd.out" | tail -n 1)"
+  awk -v l="$label" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$rss" -v base="${base:-}" -v w="${work:--}" 'BEGIN {
     if (s <= 0) s = 0.01;
     ratio = base == "" ? "" : sprintf("%.2f", base / s);
-    printf "%-34s %8.2f %12.0f %9.1f %9.0f %8s\n", l, s, r / s, b / 1e6 / s, m / 1024, ratio }'
+    printf "%-34s %8.2f %12.0f %9.1f %9.0f %8s %8s\n", l, s, r / s, b / 1e6 / s, m / 1024, ratio, w }'
 }
 
 header() {
   echo
   echo "## $1"
-  printf "%-34s %8s %12s %9s %9s %8s\n" "run" "seconds" "rows/s" "MB/s" "RSS MB" "ratio"
+  printf "%-34s %8s %12s %9s %9s %8s %8s\n" "run" "seconds" "rows/s" "MB/s" "RSS MB" "ratio" "work s"
 }
 
 for shape in accounts wide; do
@@ -93,5 +95,5 @@ for shape in accounts wide; do
   run "pgbridge load csv from stdin" "$rows" "$csv_bytes" sh -c "\"$pgbridge\" load --url-env BENCH_URL --table $target --format csv --file - < \"$csv\""
 done
 echo
-echo "ratio = baseline seconds / run seconds (above 1: faster than the baseline); JVM: $PGBRIDGE_JAVA_OPTS"
+echo "ratio = baseline seconds / run seconds (above 1: faster than the baseline); work s = pgbridge's own time without JVM start-up; JVM: $PGBRIDGE_JAVA_OPTS"
 sql -c "DROP TABLE bench_accounts_src, bench_accounts_load, bench_wide_src, bench_wide_load"

@@ -103,7 +103,7 @@ class LoadCommandsIT {
                 "load", "--url-env", "TARGET_URL", "--table", table, "--format", "jsonl", "--file", "-", "--create");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("created table \"public\".\"" + table + "\":\nCREATE TABLE \"public\".\"" + table + "\" (\n"
-                + "    \"id\" bigint,\n    \"at\" timestamptz,\n    \"tags\" jsonb\n);\nloaded 1 rows into");
+                + "    \"id\" bigint,\n    \"at\" timestamptz,\n    \"tags\" jsonb\n);\nloaded 1 row into");
         assertThat(rows(target, "SELECT tags::text FROM " + table)).containsExactly("[\"x\"]");
     }
 

@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  * as {@code psql \copy (cols)} does); for JSON lines the keys to load (other keys are ignored). Empty: the CSV
  * header's names (all table columns with no header), or the keys of the first JSON object (a later object with
  * another key is an error). Names are exact, with no case folding;</li>
- * <li>{@code create}: create the table from the input when it does not exist;</li>
+ * <li>{@code create}: create the table from the input when it does not exist (with the upsert key, if any, as its
+ * primary key);</li>
  * <li>{@code truncate}: empty it first (in the same transaction, so a failed load restores it);</li>
  * <li>{@code upsertKey}: merge on these columns instead of appending;</li>
  * <li>{@code chunkRows}: rows per COPY statement;</li>

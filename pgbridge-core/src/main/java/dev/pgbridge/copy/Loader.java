@@ -151,11 +151,11 @@ public final class Loader {
                     throw notFound();
                 }
                 creating = true;
-                List<TableCreator.Column> columns = infer();
+                List<TableCreator.Column> columns = withKey(infer());
                 if (spool != null) {
                     source = LoadInput.file(spool);
                 }
-                TableCreator.Created made = TableCreator.create(c, o.table(), columns, List.of());
+                TableCreator.Created made = TableCreator.create(c, o.table(), columns, o.upsertKey());
                 created = made.sql();
                 table = LoadTable.find(c, made.qualifiedName()).orElseThrow(() -> new PgBridgeException(
                         ErrorCode.INTERNAL, "the table just created is not found: " + made.qualifiedName(), null));
@@ -294,6 +294,20 @@ public final class Loader {
                 }
             }
             return copy.finish();
+        }
+
+        /** With an upsert key, the table is created with it as primary key (its columns NOT NULL). */
+        private List<TableCreator.Column> withKey(List<TableCreator.Column> columns) {
+            List<String> names = columns.stream().map(TableCreator.Column::name).toList();
+            for (String key : o.upsertKey()) {
+                if (!names.contains(key)) {
+                    throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "upsert key column \"" + key
+                            + "\" is not among the columns of the input: " + String.join(", ", names),
+                            "the key must name columns the input has, exactly as spelled" + LoadTarget.didYouMean(key, names));
+                }
+            }
+            return columns.stream().map(col -> o.upsertKey().contains(col.name())
+                    ? new TableCreator.Column(col.name(), col.type(), true) : col).toList();
         }
 
         /** The table's columns COPY can write (all but generated ones), in table order. */

@@ -162,7 +162,11 @@ public final class TableTransfer {
                     creating = true;
                     List<TableCreator.Column> definition = shape.columns().stream()
                             .map(c -> new TableCreator.Column(c.name(), c.type(), c.notNull())).toList();
-                    TableCreator.Created made = TableCreator.create(target, o.targetTable(), definition, shape.primaryKey());
+                    // the source's primary key, else the upsert key (an upsert needs a unique key to merge on)
+                    List<String> key = shape.primaryKey().isEmpty() ? o.upsertKey() : shape.primaryKey();
+                    List<TableCreator.Column> keyed = definition.stream().map(c -> key.contains(c.name())
+                            ? new TableCreator.Column(c.name(), c.type(), true) : c).toList();
+                    TableCreator.Created made = TableCreator.create(target, o.targetTable(), keyed, key);
                     created = made.sql();
                     table = LoadTable.find(target, made.qualifiedName()).orElseThrow();
                 }

@@ -256,6 +256,31 @@ class LoadIT {
     }
 
     @Test
+    void createWithAnUpsertKeyMakesItThePrimaryKeyAndMergesOnIt() throws Exception {
+        String name = TestingPostgres.uniqueName("keyed");
+        try {
+            LoadResult first = loader.load(input("code,qty\nA,1\nB,2\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)
+                    .withUpsertKey(List.of("code")));
+            assertThat(first.createdTable()).isEqualTo("CREATE TABLE \"public\".\"" + name + "\" (\n"
+                    + "    \"code\" text NOT NULL,\n    \"qty\" bigint,\n    PRIMARY KEY (\"code\")\n)");
+            LoadResult second = loader.load(input("code,qty\nB,20\nC,3\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)
+                    .withUpsertKey(List.of("code")));
+            assertThat(second.created()).as("the table exists now").isFalse();
+            assertThat(second.merged()).isEqualTo(2);
+            assertThat(content(name)).isEqualTo("(A,1)|(B,20)|(C,3)");
+            assertThatThrownBy(() -> loader.load(input("code,qty\nA,1\n"), LoadOptions.of(name + "_other", LoadFormat.CSV)
+                    .withCreate(true).withUpsertKey(List.of("Code"))))
+                    .isInstanceOfSatisfying(PgBridgeException.class, e -> {
+                        assertThat(e.getMessage()).contains("upsert key column \"Code\" is not among the columns of the input");
+                        assertThat(e.hint()).contains("did you mean \"code\"?");
+                    });
+        }
+        finally {
+            drop(name);
+        }
+    }
+
+    @Test
     void aFailedCreateLeavesNoTable() throws Exception {
         String name = TestingPostgres.uniqueName("never");
         assertThatThrownBy(() -> loader.load(input("id,n\n1,2\n2,x\"y\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)))

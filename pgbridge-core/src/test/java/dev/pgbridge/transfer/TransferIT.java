@@ -151,6 +151,19 @@ class TransferIT {
     }
 
     @Test
+    void createFromAQueryWithAnUpsertKeyMakesItThePrimaryKey() throws Exception {
+        TransferOptions options = TransferOptions.of(new TransferSource.Query("SELECT id, t FROM src WHERE id <= 2"), "dst")
+                .withCreate(true).withUpsertKey(List.of("id"));
+        TransferResult first = transfer.run(options);
+        assertThat(first.createdTable()).isEqualTo("CREATE TABLE \"public\".\"dst\" (\n    \"id\" integer NOT NULL,\n"
+                + "    \"t\" text,\n    PRIMARY KEY (\"id\")\n)");
+        TransferResult again = transfer.run(options);
+        assertThat(again.created()).isFalse();
+        assertThat(again.merged()).isEqualTo(2);
+        assertThat(content(targetDb, "dst")).hasSize(2);
+    }
+
+    @Test
     void aSourceFailureRollsTheTargetBackAndSaysItWasTheSource() throws Exception {
         server.executeIn(targetDb.name(), "CREATE TABLE dst (id int PRIMARY KEY, t text)");
         server.executeIn(targetDb.name(), "INSERT INTO dst VALUES (99, 'kept')");

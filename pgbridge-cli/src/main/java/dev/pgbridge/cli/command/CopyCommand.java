@@ -60,7 +60,8 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--target-table", paramLabel = "TABLE", description = "Target table (default: the --table name).")
     String targetTable;
 
-    @Option(names = "--create", description = "Create the target table from the source's columns (types, NOT NULL, primary key) when it does not exist.")
+    @Option(names = "--create", description = "Create the target table from the source's columns (types, NOT NULL, primary key; "
+            + "else the upsert key as primary key) when it does not exist.")
     boolean create;
 
     @Option(names = "--truncate", description = "Empty the target table first, in the same transaction.")
@@ -95,11 +96,11 @@ final class CopyCommand implements Callable<Integer> {
                 seconds <= 0 ? 0.0 : result.rows() / seconds, seconds <= 0 ? 0.0 : result.bytes() / 1e6 / seconds,
                 result.binary() ? "binary" : "text");
         if (result.upserted()) {
-            out.println("merged " + result.rows() + " rows into " + result.target() + ": " + result.merged()
+            out.println("merged " + LoadCommand.rows(result.rows()) + " into " + result.target() + ": " + result.merged()
                     + " inserted or updated (" + rate + ")");
         }
         else {
-            out.println("copied " + result.rows() + " rows into " + result.target() + " (" + rate + ")");
+            out.println("copied " + LoadCommand.rows(result.rows()) + " into " + result.target() + " (" + rate + ")");
         }
         out.flush();
         return 0;

@@ -52,7 +52,8 @@ final class LoadCommand implements Callable<Integer> {
                     "JSON lines: the keys to load (others are ignored). Default: the header, or the keys of the first object."})
     List<String> columns = new ArrayList<>();
 
-    @Option(names = "--create", description = "Create the table when it does not exist, with types inferred from every value; prints what it created.")
+    @Option(names = "--create", description = "Create the table when it does not exist, with types inferred from every value "
+            + "(and the upsert key as primary key); prints what it created.")
     boolean create;
 
     @Option(names = "--truncate", description = "Empty the table first, in the same transaction.")
@@ -98,13 +99,17 @@ final class LoadCommand implements Callable<Integer> {
                 seconds <= 0 ? 0.0 : result.bytes() / 1e6 / seconds);
         String chunks = result.chunks() + (result.chunks() == 1 ? " chunk" : " chunks") + " in one transaction";
         if (result.upserted()) {
-            out.println("merged " + result.rows() + " rows into " + result.table() + " on (" + String.join(", ", upsertKey)
+            out.println("merged " + rows(result.rows()) + " into " + result.table() + " on (" + String.join(", ", upsertKey)
                     + "): " + result.merged() + " inserted or updated (" + rate + "; " + chunks + ")");
         }
         else {
-            out.println("loaded " + result.rows() + " rows into " + result.table() + " (" + rate + "; " + chunks + ")");
+            out.println("loaded " + rows(result.rows()) + " into " + result.table() + " (" + rate + "; " + chunks + ")");
         }
         out.flush();
         return 0;
+    }
+
+    static String rows(long n) {
+        return n + (n == 1 ? " row" : " rows");
     }
 }
