@@ -96,7 +96,6 @@ public final class Loader {
         private LoadTarget loadTarget;
         private LoadCopy copy;
         private Path spool;
-        private long bytes;
 
         Run(Connection c, LoadInput input, LoadOptions o) {
             this.c = c;
@@ -118,7 +117,8 @@ public final class Loader {
                 LoadResult result = inTransaction();
                 phase = Phase.COMMIT;
                 c.commit();
-                return result;
+                return new LoadResult(result.table(), result.rows(), result.chunks(), result.bytes(),
+                        Duration.ofNanos(System.nanoTime() - start), result.binary(), result.createdTable(), result.merged());
             }
             catch (Throwable t) {
                 RuntimeException failure = failure(t);
@@ -166,8 +166,7 @@ public final class Loader {
                 long rows = o.format() == LoadFormat.CSV ? loadCsv(table, in) : loadJson(table, in, created != null);
                 phase = Phase.MERGE;
                 long merged = loadTarget.finish(c);
-                bytes = in.count();
-                return new LoadResult(tableName, rows, copy.chunks(), bytes, Duration.ofNanos(System.nanoTime() - start),
+                return new LoadResult(tableName, rows, copy.chunks(), in.count(), Duration.ofNanos(System.nanoTime() - start),
                         copy.binary(), created, merged);
             }
         }
@@ -228,6 +227,7 @@ public final class Loader {
         private long loadJson(LoadTable table, InputStream raw, boolean createdFromInput) throws SQLException, IOException {
             InputStream in = new BufferedInputStream(raw, 1 << 16);
             List<String> columns;
+            String origin = "the table's columns";
             boolean ignoreOtherKeys = !o.columns().isEmpty();
             if (ignoreOtherKeys) {
                 columns = o.columns();
@@ -239,6 +239,7 @@ public final class Loader {
                 JsonLinesRecordReader.FirstKeys first = JsonLinesRecordReader.firstKeys(in);
                 in = first.input();
                 columns = first.keys().isEmpty() ? insertable(table) : first.keys();
+                origin = first.keys().isEmpty() ? origin : "the keys of the first object";
             }
             startCopy(table, columns);
             int n = columns.size();
@@ -268,7 +269,7 @@ public final class Loader {
                                 continue;
                             }
                             throw new LoadDataException(line, key, "the key \"" + key + "\" is not one of the columns "
-                                    + "being loaded (" + String.join(", ", columns) + ": the keys of the first object); "
+                                    + "being loaded (" + String.join(", ", columns) + ": " + origin + "); "
                                     + "give --columns to choose the keys to load", null);
                         }
                         if (seen[i]) {
