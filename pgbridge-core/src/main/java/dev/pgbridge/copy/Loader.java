@@ -7,6 +7,8 @@ import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.error.SqlErrors;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -46,6 +48,8 @@ import static java.util.Objects.requireNonNull;
  * is spooled to a temporary file (never held in memory).
  */
 public final class Loader {
+    private static final Logger log = LoggerFactory.getLogger(Loader.class);
+
     private final ConnectionConfig target;
 
     /** A loader for {@code target}, which also names the server in messages. */
@@ -131,8 +135,9 @@ public final class Loader {
                         c.setAutoCommit(autoCommit);
                     }
                 }
-                catch (SQLException ignored) {
+                catch (SQLException e) {
                     // the connection is broken; the failure being thrown says why
+                    log.debug("cannot restore autocommit", e);
                 }
                 deleteSpool();
             }

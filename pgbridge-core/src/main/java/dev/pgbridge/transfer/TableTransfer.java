@@ -14,6 +14,8 @@ import dev.pgbridge.sql.Identifier;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -41,6 +43,8 @@ import static java.util.Objects.requireNonNull;
  * side failed and why; a row the target rejects is named by its position in the source's output.
  */
 public final class TableTransfer {
+    private static final Logger log = LoggerFactory.getLogger(TableTransfer.class);
+
     private final ConnectionConfig from;
     private final ConnectionConfig to;
 
@@ -372,8 +376,9 @@ public final class TableTransfer {
                     reader.join(10_000);
                 }
             }
-            catch (SQLException ignored) {
+            catch (SQLException e) {
                 // the reader ends when its connection closes
+                log.debug("cannot cancel the source query", e);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -409,8 +414,9 @@ public final class TableTransfer {
                 in.cancelCopy();
             }
         }
-        catch (SQLException ignored) {
+        catch (SQLException e) {
             // the transaction is rolled back next, which ends the COPY anyway
+            log.debug("cannot cancel the target COPY", e);
         }
     }
 
@@ -420,8 +426,9 @@ public final class TableTransfer {
                 out.cancelCopy();
             }
         }
-        catch (SQLException ignored) {
+        catch (SQLException e) {
             // the source transaction is rolled back next
+            log.debug("cannot cancel the source COPY", e);
         }
     }
 
@@ -437,8 +444,9 @@ public final class TableTransfer {
             }
             c.setAutoCommit(autoCommit);
         }
-        catch (SQLException ignored) {
+        catch (SQLException e) {
             // broken connection: the caller closes it, and the failure already thrown says why
+            log.debug("cannot end the transaction", e);
         }
     }
 }
