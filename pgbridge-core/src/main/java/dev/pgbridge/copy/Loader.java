@@ -41,9 +41,10 @@ import static java.util.Objects.requireNonNull;
  * exactly as before — also after {@code truncate}, which runs in the same transaction, and after {@code create},
  * which then never happened.
  *
- * <p>CSV fields are PostgreSQL's text forms and pass through byte for byte (re-escaped for COPY's text format, which
- * keeps NULL and the empty string apart); JSON values are converted per the column's type (see
- * {@link LoadJsonValues}). Memory stays flat whatever the input size: one record, one COPY buffer and one line number
+ * <p>CSV fields are PostgreSQL's text forms; JSON values are converted to them per the column's type (see
+ * {@link LoadJsonValues}). They are sent in COPY's binary format where every column has a simple binary form and the
+ * conversion is exact ({@link LoadBinaryEncoder}), else re-escaped for COPY's text format, which keeps NULL and the
+ * empty string apart. Memory stays flat whatever the input size: one record, one COPY buffer and one line number
  * per row of a chunk. {@code create} needs every value before the first row is sent: a file is read twice, a stream
  * is spooled to a temporary file (never held in memory).
  */
