@@ -29,6 +29,8 @@ public enum ErrorCode {
     INVALID_NAME,
     /** A running statement was canceled on request (Ctrl-C, {@code cancel()}). */
     CANCELED,
+    /** Input data that cannot be loaded (a bad value, a malformed CSV or JSON line), with its line and column. */
+    INVALID_DATA,
     MASTER_KEY,
     STORE,
     IO,

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 TablesCommand.class,
                 ColumnsCommand.class,
                 PreviewCommand.class,
+                LoadCommand.class,
+                CopyCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class TopCommand {
