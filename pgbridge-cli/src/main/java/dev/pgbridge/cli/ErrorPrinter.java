@@ -1,6 +1,7 @@
 package dev.pgbridge.cli;
 
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.query.QueryException;
 import dev.pgbridge.secret.SecretRedactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,11 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         SecretRedactor redactor = SecretRedactor.global();
         if (e instanceof PgBridgeException p) {
             err.println("error: " + redactor.redact(p.getMessage()));
+            if (p instanceof QueryException q) {
+                // psql's layout: the line of the SQL with a caret under the error, PostgreSQL's detail, the hint
+                q.excerpt().ifPresent(excerpt -> err.println(redactor.redact(excerpt)));
+                q.detail().ifPresent(detail -> err.println("detail: " + redactor.redact(detail)));
+            }
             if (p.hint() != null) {
                 err.println("hint: " + redactor.redact(p.hint()));
             }

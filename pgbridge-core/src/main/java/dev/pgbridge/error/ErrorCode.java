@@ -33,6 +33,10 @@ public enum ErrorCode {
     SLOT_LOST,
     /** The source is not ready for change data capture (wal_level, privileges, replica identity, publication). */
     REPLICATION_SETUP,
+    /** A running statement was canceled on request (Ctrl-C, {@code cancel()}). */
+    CANCELED,
+    /** Input data that cannot be loaded (a bad value, a malformed CSV or JSON line), with its line and column. */
+    INVALID_DATA,
     MASTER_KEY,
     STORE,
     IO,

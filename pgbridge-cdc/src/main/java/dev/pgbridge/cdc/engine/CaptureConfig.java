@@ -1,6 +1,7 @@
 package dev.pgbridge.cdc.engine;
 
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.sink.SinkSettings;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
@@ -55,10 +56,30 @@ public record CaptureConfig(String name, String host, Integer port, String datab
         requireNonNull(sink, "sink is null");
     }
 
-    /** Where events go: {@code jsonl} (with {@code dir}) or {@code stdout}. */
-    public record SinkConfig(String type, Path dir, long maxFileBytes) {
+    /**
+     * Where events go: {@code jsonl} (with {@code dir}), {@code stdout}, {@code kafka} (with {@code bootstrapServers}
+     * and {@code topicPrefix}) or {@code postgres} (with {@code connection} or {@code url}, and {@code schema}).
+     * {@link #settings()} is what {@code SinkFactory.open} takes.
+     */
+    public record SinkConfig(String type, Path dir, long maxFileBytes, String bootstrapServers, String topicPrefix,
+                             String connection, Secret url, String schema) {
         public SinkConfig {
             requireNonNull(type, "type is null");
+        }
+
+        public SinkConfig(String type, Path dir, long maxFileBytes) {
+            this(type, dir, maxFileBytes, null, null, null, null, null);
+        }
+
+        /** The validated settings of this sink type. */
+        public SinkSettings settings() {
+            return switch (type) {
+                case "jsonl" -> new SinkSettings.JsonLines(dir, maxFileBytes);
+                case "stdout" -> new SinkSettings.Stdout();
+                case "kafka" -> new SinkSettings.Kafka(bootstrapServers, topicPrefix);
+                case "postgres" -> new SinkSettings.Postgres(connection, url, schema);
+                default -> throw new IllegalStateException("unknown sink type " + type);
+            };
         }
     }
 
@@ -198,9 +219,12 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             if ("jsonl".equals(sinkType) && dir == null) {
                 problems.add("sink.dir is missing: the jsonl sink writes its files into a directory");
             }
-            if ("stdout".equals(sinkType) && dir != null) {
-                problems.add("sink.dir is for type jsonl; the stdout sink takes no keys");
-            }
+            String bootstrapServers = string(sink, CaptureOption.SINK_BOOTSTRAP_SERVERS);
+            String topicPrefix = string(sink, CaptureOption.SINK_TOPIC_PREFIX);
+            String sinkConnection = string(sink, CaptureOption.SINK_CONNECTION);
+            String sinkUrl = string(sink, CaptureOption.SINK_URL);
+            String sinkSchema = string(sink, CaptureOption.SINK_SCHEMA);
+            SinkKeys.check(sinkType, sink, bootstrapServers, topicPrefix, sinkConnection, sinkUrl, sinkSchema, problems);
             String name = string(top, CaptureOption.NAME, slot);
 
             if (!problems.isEmpty()) {
@@ -211,7 +235,9 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             }
             return new CaptureConfig(name, host, port, database, user, password == null ? null : Secret.of(password),
                     connection, slot, publication, watermarks, chunk, skip, sslMode, Duration.ofSeconds(heartbeat),
-                    memory, bindings, new SinkConfig(sinkType, dir == null ? null : Path.of(dir), maxFile));
+                    memory, bindings, new SinkConfig(sinkType, dir == null ? null : Path.of(dir), maxFile,
+                    bootstrapServers, topicPrefix, sinkConnection, sinkUrl == null ? null : Secret.of(sinkUrl),
+                    sinkSchema));
         }
 
         private void checkKeys(Map<?, ?> map, String parent) {

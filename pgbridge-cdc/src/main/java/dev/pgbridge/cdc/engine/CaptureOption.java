@@ -30,10 +30,20 @@ public enum CaptureOption {
             + "the publication"),
     BINDING_NAMESPACE("bindings[].namespace", Type.STRING, null, false, "schema of a captured table"),
     BINDING_STREAM("bindings[].stream", Type.STRING, null, false, "name of a captured table"),
-    SINK_TYPE("sink.type", Type.ENUM, null, false, "where events go", "jsonl", "stdout"),
+    SINK_TYPE("sink.type", Type.ENUM, null, false, "where events go", "jsonl", "stdout", "kafka", "postgres"),
     SINK_DIR("sink.dir", Type.STRING, null, false, "jsonl: the directory of the files"),
     SINK_MAX_FILE_BYTES("sink.max_file_bytes", Type.LONG, Long.toString(128L << 20), false,
-            "jsonl: size at which a file is rotated");
+            "jsonl: size at which a file is rotated"),
+    SINK_BOOTSTRAP_SERVERS("sink.bootstrapServers", Type.STRING, null, false,
+            "kafka: host:port[,host:port…] of brokers to bootstrap from"),
+    SINK_TOPIC_PREFIX("sink.topicPrefix", Type.STRING, null, false,
+            "kafka: topics are <topicPrefix>.<schema>.<table> (ASCII letters, digits, '.', '_', '-')"),
+    SINK_CONNECTION("sink.connection", Type.STRING, null, false,
+            "postgres: saved connection id of the target database (or sink.url)"),
+    SINK_URL("sink.url", Type.STRING, null, true,
+            "postgres: the target database as a libpq URL or key=value string (or sink.connection)"),
+    SINK_SCHEMA("sink.schema", Type.STRING, null, false,
+            "postgres: schema of the target database that receives the tables (created when missing)");
 
     public enum Type { STRING, IDENTIFIER, INT, LONG, SECONDS, ENUM, LIST }
 

@@ -81,7 +81,7 @@ class CaptureConfigTest {
                 bindings:
                   - {namespace: public}
                   - {namespace: public, stream: t, extra: 1}
-                sink: {type: kafka, dir: /x}
+                sink: {type: kafak, dir: /x}
                 """));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
         assertThat(e.getMessage())
@@ -98,7 +98,7 @@ class CaptureConfigTest {
                 .contains("advanced.watermarksTable has 'nodot'; write schema.table")
                 .contains("bindings[0] needs both namespace (the schema) and stream (the table)")
                 .contains("unknown key 'bindings[1].extra'")
-                .contains("sink.type is 'kafka'; allowed: jsonl, stdout")
+                .contains("sink.type is 'kafak'; allowed: jsonl, stdout, kafka, postgres")
                 .doesNotContain("hunter2");
     }
 

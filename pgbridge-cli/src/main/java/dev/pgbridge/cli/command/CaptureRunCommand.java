@@ -6,7 +6,7 @@ import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureDirectory;
 import dev.pgbridge.cdc.engine.CaptureEngine;
 import dev.pgbridge.cdc.engine.CaptureStatus;
-import dev.pgbridge.cdc.engine.SinkFactory;
+import dev.pgbridge.cdc.sink.SinkFactory;
 import dev.pgbridge.cdc.sink.ChangeSink;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
@@ -64,9 +64,15 @@ final class CaptureRunCommand implements Callable<Integer> {
             throw new PgBridgeException(ErrorCode.IO, "cannot prepare the capture's state directory " + state.dir()
                     + ": " + e.getMessage(), "check PGBRIDGE_HOME and its permissions", e);
         }
-        SinkFactory sinks = new SinkFactory(id -> environment.resolver().resolve(id, options.tenant).config(),
-                System.out);
-        ChangeSink sink = sinks.create(config.sink());
+        ChangeSink sink;
+        try {
+            sink = SinkFactory.open(config.sink().settings(), new SinkFactory.Context(config.name(), source,
+                    id -> environment.resolver().resolve(id, options.tenant).config(), System.out));
+        }
+        catch (IOException e) {
+            throw new PgBridgeException(ErrorCode.IO, "cannot open the " + config.sink().type() + " sink: " + e.getMessage(),
+                    "check that the sink's directory can be created and written", e);
+        }
         CaptureEngine engine = new CaptureEngine(config, source, sink, new CheckpointStore(state.checkpoint()),
                 state.spill(), CaptureEngine.Settings.DEFAULT);
         err.println("capture " + config.name() + ": starting (slot " + config.slotName() + ", publication "

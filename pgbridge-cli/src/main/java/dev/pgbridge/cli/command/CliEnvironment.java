@@ -53,6 +53,18 @@ public final class CliEnvironment implements AutoCloseable {
         return store;
     }
 
+    /** The saved connection, or CONNECTION_NOT_FOUND naming the tenant and how to list what exists. */
+    public dev.pgbridge.store.StoredConnection requireSaved(String tenant, String connId) {
+        String id = dev.pgbridge.connection.ConnectionConfig.normalizeConnId(connId);
+        return store().find(tenant, id).orElseThrow(() -> notFound(tenant, id));
+    }
+
+    static dev.pgbridge.error.PgBridgeException notFound(String tenant, String id) {
+        return new dev.pgbridge.error.PgBridgeException(dev.pgbridge.error.ErrorCode.CONNECTION_NOT_FOUND,
+                "no connection '" + id + "' in tenant '" + tenant + "'",
+                "list saved connections with 'pgbridge conn list --tenant " + tenant + "', or add one with 'pgbridge conn add " + id + " …'");
+    }
+
     public ConnectionResolver resolver() {
         return new ConnectionResolver(env, this::store);
     }

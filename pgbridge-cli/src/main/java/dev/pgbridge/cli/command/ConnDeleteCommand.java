@@ -1,8 +1,6 @@
 package dev.pgbridge.cli.command;
 
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.error.ErrorCode;
-import dev.pgbridge.error.PgBridgeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,8 +30,7 @@ final class ConnDeleteCommand implements Callable<Integer> {
     public Integer call() {
         String id = ConnectionConfig.normalizeConnId(connId);
         if (!environment.store().delete(tenant.tenant(), id)) {
-            throw new PgBridgeException(ErrorCode.CONNECTION_NOT_FOUND, "no connection '" + id + "' in tenant '" + tenant.tenant() + "'",
-                    "list saved connections with 'pgbridge conn list'");
+            throw CliEnvironment.notFound(tenant.tenant(), id);
         }
         spec.commandLine().getOut().println("deleted connection " + id + " (tenant " + tenant.tenant() + ")");
         return 0;

@@ -1,8 +1,6 @@
 package dev.pgbridge.cli.command;
 
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.error.ErrorCode;
-import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.store.StoredConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,11 +33,7 @@ final class ConnEditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String id = ConnectionConfig.normalizeConnId(connId);
-        StoredConnection existing = environment.store().find(tenant.tenant(), id).orElseThrow(() ->
-                new PgBridgeException(ErrorCode.CONNECTION_NOT_FOUND,
-                        "no connection '" + id + "' in tenant '" + tenant.tenant() + "'",
-                        "add it with 'pgbridge conn add " + id + " …'"));
+        StoredConnection existing = environment.requireSaved(tenant.tenant(), connId);
         if (!input.hasUri() && !input.hasFields() && !input.hasPasswordSource() && input.description == null) {
             throw ConnectionInput.usage("nothing to change: give --uri, field options or a new password");
         }

@@ -3,8 +3,6 @@ package dev.pgbridge.cli.command;
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ExtraOption;
-import dev.pgbridge.error.ErrorCode;
-import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.secret.SecretRedactor;
 import dev.pgbridge.store.StoredConnection;
 import picocli.CommandLine.Command;
@@ -40,10 +38,7 @@ final class ConnShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String id = ConnectionConfig.normalizeConnId(connId);
-        StoredConnection s = environment.store().find(tenant.tenant(), id).orElseThrow(() ->
-                new PgBridgeException(ErrorCode.CONNECTION_NOT_FOUND, "no connection '" + id + "' in tenant '" + tenant.tenant() + "'",
-                        "list saved connections with 'pgbridge conn list --tenant " + tenant.tenant() + "'"));
+        StoredConnection s = environment.requireSaved(tenant.tenant(), connId);
         ConnectionConfig c = s.config();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("conn_id", c.connId());

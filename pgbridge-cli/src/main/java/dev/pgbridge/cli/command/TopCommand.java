@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "The PostgreSQL connector for data platforms: connections, data access, change data capture.",
         subcommands = {
                 ConnCommand.class,
+                QueryCommand.class,
+                ExportCommand.class,
                 RunCommand.class,
                 DoctorCommand.class,
                 StoreCommand.class,
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
                 ColumnsCommand.class,
                 PreviewCommand.class,
                 CaptureCommand.class,
+                LoadCommand.class,
+                CopyCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class TopCommand {

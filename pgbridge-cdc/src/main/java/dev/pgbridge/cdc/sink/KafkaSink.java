@@ -1,0 +1,353 @@
+package dev.pgbridge.cdc.sink;
+
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.TableId;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Events to Kafka: one topic per table, {@code <topicPrefix>.<schema>.<table>}; the message key is the event key
+ * as JSON ({@code {"id":1}}), the value the Debezium envelope as JSON (payload only). A truncate goes to its table's
+ * topic with a null key (so to one partition of it). No tombstones are written after deletes.
+ *
+ * <p>Delivery: an idempotent producer ({@code enable.idempotence=true}, {@code acks=all}, at most 5 requests in
+ * flight per connection), so retries neither duplicate nor reorder messages within a partition, and every event of a
+ * key goes to the key's partition in commit order. {@link #accept} only hands the messages to the producer;
+ * {@link #flush()} waits until the brokers acknowledged every one of them and throws if any failed — the engine then
+ * confirms nothing, and the capture resumes from its last checkpoint (at-least-once). A failure is final: the sink
+ * refuses everything after it, because a gap could otherwise be confirmed behind a later success.
+ *
+ * <p>Topics are created on first sight through the Admin API (when they do not exist yet) with
+ * {@link Settings#partitions()} partitions and {@link Settings#replicationFactor()} replicas, the broker's defaults
+ * when empty. How durable {@code acks=all} is depends on the topic's {@code min.insync.replicas}.
+ *
+ * <p>A character of a schema or table name that Kafka does not allow in a topic name (anything but ASCII letters,
+ * digits, {@code .}, {@code _} and {@code -}) becomes {@code _}.
+ */
+public final class KafkaSink implements ChangeSink {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
+    private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final int MAX_TOPIC_LENGTH = 249;
+
+    private final String bootstrapServers;
+    private final String topicPrefix;
+    private final Settings settings;
+    private final Producer<byte[], byte[]> producer;
+    private final Admin admin;
+    private final Map<TableId, String> topics = new HashMap<>();
+    private final Set<String> knownTopics = new HashSet<>();
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong unacknowledged = new AtomicLong();
+    private long sentSinceFlush;
+    private long sent;
+    private boolean closed;
+
+    /**
+     * Producer and topic settings beyond the config's keys.
+     *
+     * @param partitions        partitions of a topic this sink creates; empty: the broker's {@code num.partitions}
+     * @param replicationFactor replicas of a topic this sink creates; empty: {@code default.replication.factor}
+     * @param deliveryTimeout   how long a message may take to be acknowledged, retries included
+     *                          ({@code delivery.timeout.ms}); a flush fails at the latest this long after a send
+     * @param requestTimeout    one request to a broker ({@code request.timeout.ms}); also bounds metadata waits
+     *                          and Admin calls
+     * @param producerOverrides further producer properties, applied last (for example {@code compression.type} or
+     *                          security settings); the delivery guarantees above cannot be overridden
+     */
+    public record Settings(Optional<Integer> partitions, Optional<Short> replicationFactor, Duration deliveryTimeout,
+                           Duration requestTimeout, Map<String, String> producerOverrides) {
+        public static final Settings DEFAULT = new Settings(Optional.empty(), Optional.empty(), Duration.ofMinutes(2),
+                Duration.ofSeconds(30), Map.of());
+
+        public Settings {
+            requireNonNull(partitions, "partitions is null");
+            requireNonNull(replicationFactor, "replicationFactor is null");
+            requireNonNull(deliveryTimeout, "deliveryTimeout is null");
+            requireNonNull(requestTimeout, "requestTimeout is null");
+            producerOverrides = Map.copyOf(producerOverrides);
+            if (requestTimeout.toMillis() < 1 || deliveryTimeout.compareTo(requestTimeout) < 0) {
+                throw new IllegalArgumentException("requestTimeout must be positive and at most deliveryTimeout ("
+                        + requestTimeout + " > " + deliveryTimeout + ")");
+            }
+            partitions.ifPresent(p -> {
+                if (p < 1) {
+                    throw new IllegalArgumentException("partitions must be positive: " + p);
+                }
+            });
+        }
+    }
+
+    /** Producer settings that make delivery what this class promises; overrides cannot change them. */
+    private static final Map<String, String> GUARANTEES = Map.of(
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5",
+            ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
+
+    public KafkaSink(String bootstrapServers, String topicPrefix, String captureName, Settings settings) {
+        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix is null");
+        requireNonNull(captureName, "captureName is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        if (!TOPIC_PREFIX.matcher(topicPrefix).matches()) {
+            throw new IllegalArgumentException("topicPrefix '" + topicPrefix + "' may only contain ASCII letters, "
+                    + "digits, '.', '_' and '-'");
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "pgbridge-" + captureName);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(settings.deliveryTimeout().toMillis()));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(settings.requestTimeout().toMillis()));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(settings.requestTimeout().toMillis()));
+        p.putAll(settings.producerOverrides());
+        p.putAll(GUARANTEES);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> a = new HashMap<>();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, "pgbridge-" + captureName + "-admin");
+        a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(settings.requestTimeout().toMillis()));
+        a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(settings.requestTimeout().toMillis()));
+        // security settings given for the producer apply to the Admin client too
+        settings.producerOverrides().forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+                a.put(k, v);
+            }
+        });
+        this.admin = Admin.create(a);
+    }
+
+    /** The topic of a table: {@code <topicPrefix>.<schema>.<table>}, characters Kafka refuses replaced by {@code _}. */
+    public static String topic(String topicPrefix, TableId table) {
+        String topic = topicPrefix + "." + legal(table.schema()) + "." + legal(table.table());
+        if (topic.length() > MAX_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("the topic name for " + table + " would be " + topic.length()
+                    + " characters long, more than Kafka's " + MAX_TOPIC_LENGTH + ": " + topic);
+        }
+        return topic;
+    }
+
+    private static String legal(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == '-';
+            sb.append(ok ? c : '_');
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++; // one code point, one replacement
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void accept(CommittedTransaction transaction) throws IOException {
+        checkUsable();
+        for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
+            ChangeEvent event = it.next();
+            String topic = topicOf(event.table());
+            byte[] key = event.key() == null ? null : EventJson.write(event.key()).getBytes(StandardCharsets.UTF_8);
+            byte[] value = EventJson.write(event.value()).getBytes(StandardCharsets.UTF_8);
+            unacknowledged.incrementAndGet();
+            try {
+                producer.send(new ProducerRecord<>(topic, key, value), this::acknowledged);
+            }
+            catch (InterruptException e) {
+                unacknowledged.decrementAndGet();
+                throw interrupted("sending to " + topic, e);
+            }
+            catch (KafkaException e) {
+                unacknowledged.decrementAndGet();
+                recordFailure(e);
+                throw failure("cannot send an event of " + transaction + " to topic " + topic, e);
+            }
+            sentSinceFlush++;
+            sent++;
+        }
+    }
+
+    private void acknowledged(RecordMetadata metadata, Exception exception) {
+        if (exception != null) {
+            recordFailure(exception);
+        }
+        unacknowledged.decrementAndGet();
+    }
+
+    private void recordFailure(Exception e) {
+        failed.incrementAndGet();
+        if (firstFailure.compareAndSet(null, e)) {
+            LOG.error("kafka sink: a message was not delivered to {}: {}", bootstrapServers, e.toString());
+        }
+    }
+
+    private String topicOf(TableId table) throws IOException {
+        String topic = topics.get(table);
+        if (topic == null) {
+            topic = topic(topicPrefix, table);
+            ensureTopic(topic);
+            topics.put(table, topic);
+        }
+        return topic;
+    }
+
+    /** Creates the topic unless it exists (described first, so a client without CREATE rights can use existing ones). */
+    private void ensureTopic(String topic) throws IOException {
+        if (knownTopics.contains(topic)) {
+            return;
+        }
+        long timeout = settings.requestTimeout().toMillis();
+        try {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(timeout, TimeUnit.MILLISECONDS);
+                knownTopics.add(topic);
+                return;
+            }
+            catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, settings.partitions(), settings.replicationFactor())))
+                        .all().get(timeout, TimeUnit.MILLISECONDS);
+                LOG.info("kafka sink: created topic {} ({} partitions)", topic,
+                        settings.partitions().map(String::valueOf).orElse("the broker's default number of"));
+            }
+            catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            knownTopics.add(topic);
+        }
+        catch (ExecutionException e) {
+            throw new IOException("kafka sink: cannot find or create topic " + topic + " at " + bootstrapServers
+                    + ": " + e.getCause().getMessage() + "; create it (or grant this client DESCRIBE and CREATE on "
+                    + "it) and start the capture again", e.getCause());
+        }
+        catch (TimeoutException e) {
+            throw new IOException("kafka sink: no answer from " + bootstrapServers + " within " + timeout
+                    + " ms while looking up topic " + topic + "; check bootstrapServers and that the brokers are up", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted("looking up topic " + topic, e);
+        }
+    }
+
+    /** Waits for every message sent since the last flush to be acknowledged; throws when any was not. */
+    @Override
+    public void flush() throws IOException {
+        checkUsable();
+        long count = sentSinceFlush;
+        try {
+            producer.flush();
+        }
+        catch (InterruptException e) {
+            throw interrupted("waiting for acknowledgements", e);
+        }
+        if (firstFailure.get() != null) {
+            throw failure(failed.get() + " message(s) of the last " + count + " sent were not acknowledged", null);
+        }
+        if (unacknowledged.get() != 0) {
+            throw new IOException("kafka sink: " + unacknowledged.get() + " message(s) still unacknowledged after the "
+                    + "producer's flush returned");
+        }
+        sentSinceFlush = 0;
+    }
+
+    /** Messages handed to the producer since this sink was opened. */
+    public long sent() {
+        return sent;
+    }
+
+    private void checkUsable() throws IOException {
+        if (closed) {
+            throw new IOException("kafka sink is closed");
+        }
+        if (firstFailure.get() != null) {
+            throw failure("an earlier message was not delivered", null);
+        }
+    }
+
+    private IOException failure(String what, Exception now) {
+        Exception first = now != null ? now : firstFailure.get();
+        return new IOException("kafka sink (" + bootstrapServers + "): " + what + ": " + first
+                + "; nothing after the last checkpoint is confirmed to PostgreSQL: check that the brokers are up and "
+                + "reachable, then start the capture again (it resumes from its checkpoint; consumers may see the "
+                + "events since then twice)", first);
+    }
+
+    private static InterruptedIOException interrupted(String what, Exception cause) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException e = new InterruptedIOException("kafka sink: interrupted while " + what);
+        e.initCause(cause);
+        return e;
+    }
+
+    /** Flushes, then closes the producer; the producer and Admin client are closed even when the flush fails. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            if (firstFailure.get() == null) {
+                flush();
+            }
+        }
+        finally {
+            closed = true;
+            Duration grace = firstFailure.get() == null ? settings.requestTimeout() : Duration.ZERO;
+            try {
+                producer.close(grace);
+            }
+            finally {
+                admin.close(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSink[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + "]";
+    }
+}

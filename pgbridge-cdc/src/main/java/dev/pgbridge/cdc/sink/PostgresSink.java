@@ -1,0 +1,770 @@
+package dev.pgbridge.cdc.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.PgType;
+import dev.pgbridge.cdc.event.SourceCatalog;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.event.TypeRegistry;
+import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.sql.Identifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Applies the captured transactions into another PostgreSQL database, exactly once.
+ *
+ * <p><b>Tables.</b> A source table {@code s.t} goes to {@code <schema>.t} of the target (two captured tables of the
+ * same name in different source schemas are refused). On first sight a missing target table is created from the
+ * source's catalog: every column that logical replication sends, with its type as the source prints it
+ * ({@code format_type}) and no other constraint than the primary key. A type the target lacks (an enum, a domain)
+ * must be created there first; the error names it. An existing target table is used as it is.
+ *
+ * <p><b>Changes.</b> Inserts, updates and backfill reads become {@code INSERT … ON CONFLICT (primary key) DO UPDATE}
+ * of the columns the event carries; deletes are {@code DELETE … WHERE <event key columns> = …}; a truncate is a
+ * {@code TRUNCATE}. Every value is bound as text and cast to the target column's type ({@code ?::numeric(10,2)}),
+ * converted back from the event's JSON by {@link PgInputText}, so exact numerics, NaN and infinities, arrays, jsonb,
+ * bytea and intervals arrive as they left. Changes are applied in JDBC batches per table: within a batch the changes
+ * of one key are folded into one with the same effect (they commit in the same target transaction anyway), and
+ * deletes run before upserts — which gives the same table as applying every change in order, since the folded
+ * changes of different keys touch different rows.
+ *
+ * <p><b>Tables without a primary key</b> (REPLICA IDENTITY FULL at the source, where events are keyed by all
+ * columns) are applied as a multiset: an insert is a plain {@code INSERT}; a delete removes <em>one</em> row equal
+ * in every key column ({@code IS NOT DISTINCT FROM}), found by a sequential scan of the target table per delete —
+ * slow for big tables; give them a primary key where you can. Columns without an equality operator (json, xml,
+ * point) cannot be matched: such deletes fail.
+ *
+ * <p><b>Schema changes.</b> A column that appears in events is added to the target ({@code ALTER TABLE … ADD COLUMN},
+ * with the source's type). A dropped column is kept in the target: it is nullable there, so rows inserted later have
+ * NULL in it, and updates leave it as it was. A column whose type changed at the source is not altered in the
+ * target; values that no longer fit fail the apply with PostgreSQL's error (alter the target column by hand). Types
+ * are read from the source catalog when a table or column is first seen, which may be later than the change that
+ * carries it: a column already dropped at the source by then is created as {@code text}.
+ *
+ * <p><b>Exactly once.</b> The table {@code <schema>.pgbridge_applied (capture, lsn, …)} holds, per capture name, the
+ * commit LSN (end of the commit record) of the last source transaction applied. Accepted transactions are applied
+ * in one open target transaction; {@link #flush()} moves the stored LSN to the last of them and commits, so the rows
+ * and the LSN become visible together or not at all. A transaction whose LSN is not after the stored one (a replay
+ * after a crash, when the target committed but the capture had not yet confirmed) is skipped. The stored LSN is
+ * guarded: when another writer moved it in between, the flush fails instead of committing. A capture that starts
+ * over from scratch under the same name (a new slot after a re-backfill) must delete its row first.
+ *
+ * <p>After a failure the sink refuses everything (its open transaction is rolled back); the capture stops and
+ * resumes from its checkpoint when started again.
+ */
+public final class PostgresSink implements ChangeSink {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
+    /** The table, in the target schema, of the applied LSN per capture. */
+    public static final String APPLIED_TABLE = "pgbridge_applied";
+
+    private final JdbcTarget target;
+    private final JdbcTarget source;
+    private final String schema;
+    private final String captureName;
+    private final Settings settings;
+    private final String appliedTable;
+    private final TypeRegistry types;
+    private final Map<TableId, TargetTable> tables = new HashMap<>();
+    private final Map<String, TableId> targetNames = new HashMap<>();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    private Connection connection;
+    private Connection sourceConnection;
+    private Lsn appliedLsn;
+    private Lsn acceptedLsn;
+    private Instant acceptedCommitTime;
+    private boolean uncommitted;
+    private int pendingChanges;
+    private IOException failure;
+    private boolean closed;
+    private long appliedTransactions;
+    private long skippedTransactions;
+
+    /** @param batchSize changes held per target transaction before they are sent as JDBC batches */
+    public record Settings(int batchSize) {
+        public static final Settings DEFAULT = new Settings(1000);
+
+        public Settings {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be positive: " + batchSize);
+            }
+        }
+    }
+
+    /**
+     * Connects to the target, creates {@code schema} and the applied-LSN table when missing and reads where this
+     * capture stopped. The source connection is used to read the catalog of tables not yet in the target.
+     *
+     * @throws PgBridgeException when the target cannot be reached or prepared
+     */
+    public PostgresSink(ConnectionConfig target, String schema, String captureName, ConnectionConfig source,
+                        Settings settings) {
+        requireNonNull(target, "target is null");
+        this.target = JdbcTarget.of(target.extraValue("application_name") == null
+                ? target.withExtra("application_name", "pgbridge-sink") : target);
+        this.source = JdbcTarget.of(requireNonNull(source, "source is null"));
+        this.schema = new Identifier(requireNonNull(schema, "schema is null")).name();
+        this.captureName = requireNonNull(captureName, "captureName is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.appliedTable = Identifier.quote(schema) + "." + Identifier.quote(APPLIED_TABLE);
+        this.types = new TypeRegistry(new TargetTypes());
+        try {
+            connection = this.target.connect();
+            connection.setAutoCommit(false);
+            appliedLsn = prepareTarget();
+            acceptedLsn = appliedLsn;
+        }
+        catch (SQLException e) {
+            closeConnections();
+            throw SqlErrors.translate(e, this.target.config());
+        }
+        LOG.info("postgres sink {}: capture {} has applied up to {} in schema {}; transactions at or before it are "
+                + "skipped", this.target.url(), captureName, appliedLsn, schema);
+    }
+
+    private Lsn prepareTarget() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    execute("CREATE SCHEMA " + Identifier.quote(schema));
+                    LOG.info("postgres sink: created schema {}", schema);
+                }
+            }
+        }
+        if (TableShape.read(connection, schema, APPLIED_TABLE).isEmpty()) {
+            execute("CREATE TABLE IF NOT EXISTS " + appliedTable + " (capture text PRIMARY KEY, lsn pg_lsn NOT NULL, "
+                    + "source_commit_time timestamptz, applied_at timestamptz NOT NULL DEFAULT now())");
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + appliedTable
+                + " (capture, lsn) VALUES (?, '0/0') ON CONFLICT (capture) DO NOTHING")) {
+            ps.setString(1, captureName);
+            ps.executeUpdate();
+        }
+        Lsn lsn = storedLsn();
+        connection.commit();
+        return lsn;
+    }
+
+    private Lsn storedLsn() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT lsn::text FROM " + appliedTable
+                + " WHERE capture = ?")) {
+            ps.setString(1, captureName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Lsn.valueOf(rs.getString(1)) : Lsn.INVALID;
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The commit LSN of the last source transaction committed into the target. */
+    public Lsn appliedLsn() {
+        return appliedLsn;
+    }
+
+    /** Source transactions committed into the target since this sink was opened. */
+    public long appliedTransactions() {
+        return appliedTransactions;
+    }
+
+    /** Source transactions skipped because the target already had them. */
+    public long skippedTransactions() {
+        return skippedTransactions;
+    }
+
+    @Override
+    public void accept(CommittedTransaction transaction) throws IOException {
+        checkUsable();
+        Lsn end = transaction.endLsn();
+        if (!end.isAfter(acceptedLsn)) {
+            skippedTransactions++;
+            LOG.debug("postgres sink: skipping {}, the target has it (applied up to {})", transaction, acceptedLsn);
+            return;
+        }
+        try {
+            for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
+                apply(it.next());
+                if (pendingChanges >= settings.batchSize()) {
+                    executePending();
+                }
+            }
+        }
+        catch (SQLException | RuntimeException e) {
+            throw fail("applying " + transaction, e);
+        }
+        acceptedLsn = end;
+        acceptedCommitTime = transaction.commitTime();
+        uncommitted = true;
+        appliedTransactions++;
+    }
+
+    /** Sends what is pending, moves the stored LSN and commits: after it returns the target has it all. */
+    @Override
+    public void flush() throws IOException {
+        checkUsable();
+        if (!uncommitted) {
+            return;
+        }
+        try {
+            executePending();
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + appliedTable + " SET lsn = ?::pg_lsn, "
+                    + "source_commit_time = ?, applied_at = now() WHERE capture = ? AND lsn = ?::pg_lsn")) {
+                ps.setString(1, acceptedLsn.toString());
+                ps.setObject(2, OffsetDateTime.ofInstant(acceptedCommitTime, ZoneOffset.UTC));
+                ps.setString(3, captureName);
+                ps.setString(4, appliedLsn.toString());
+                if (ps.executeUpdate() != 1) {
+                    Lsn now = storedLsn();
+                    throw new IllegalStateException("the applied LSN of capture " + captureName + " in "
+                            + appliedTable + " is " + now + ", not " + appliedLsn + " as this sink left it: another "
+                            + "process applies a capture of that name into the same schema; give each capture its own "
+                            + "name or target schema");
+                }
+            }
+            connection.commit();
+            appliedLsn = acceptedLsn;
+            uncommitted = false;
+        }
+        catch (SQLException | RuntimeException e) {
+            throw fail("committing up to " + acceptedLsn, e);
+        }
+    }
+
+    private void checkUsable() throws IOException {
+        if (closed) {
+            throw new IOException("postgres sink is closed");
+        }
+        if (failure != null) {
+            throw new IOException("postgres sink: refusing to go on after an earlier failure: " + failure.getMessage(),
+                    failure);
+        }
+    }
+
+    /** Rolls back, remembers the failure and returns it as an {@link IOException} that says what to do. */
+    private IOException fail(String what, Exception e) {
+        try {
+            connection.rollback();
+        }
+        catch (SQLException rollback) {
+            e.addSuppressed(rollback);
+        }
+        String reason;
+        Throwable cause = e;
+        if (e instanceof SQLException sql) {
+            PgBridgeException translated = SqlErrors.translate(sql, target.config());
+            reason = translated.getMessage() + (translated.hint() == null ? "" : " (" + translated.hint() + ")");
+            cause = translated;
+        }
+        else if (e instanceof PgBridgeException known) {
+            reason = known.getMessage() + (known.hint() == null ? "" : " (" + known.hint() + ")");
+        }
+        else {
+            reason = e.getMessage();
+        }
+        failure = new IOException("postgres sink " + target.url() + " schema " + schema + ": " + what + " failed: "
+                + reason + "; the open target transaction was rolled back and nothing after " + appliedLsn
+                + " is confirmed; fix the cause and start the capture again (it resumes from its checkpoint and "
+                + "the target skips what it already has)", cause);
+        pendingChanges = 0;
+        tables.values().forEach(TargetTable::clearPending);
+        return failure;
+    }
+
+    private void apply(ChangeEvent event) throws SQLException {
+        TargetTable table = table(event.table());
+        switch (event.op()) {
+            case READ, CREATE, UPDATE -> table.upsert(event);
+            case DELETE -> table.delete(event);
+            case TRUNCATE -> table.truncate();
+        }
+    }
+
+    private void executePending() throws SQLException {
+        for (TargetTable t : tables.values()) {
+            t.executePending();
+        }
+        pendingChanges = 0;
+    }
+
+    private TargetTable table(TableId id) throws SQLException {
+        TargetTable table = tables.get(id);
+        if (table != null) {
+            return table;
+        }
+        String name = id.table();
+        if (name.equals(APPLIED_TABLE)) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source table " + id + " has the name of the "
+                    + "sink's own table " + schema + "." + APPLIED_TABLE, "do not capture it, or apply into a schema "
+                    + "of its own");
+        }
+        TableId other = targetNames.putIfAbsent(name, id);
+        if (other != null) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source tables " + other + " and " + id + " would "
+                    + "both be applied into " + schema + "." + name, "capture them into different sinks (schemas)");
+        }
+        Optional<TableShape> existing = TableShape.read(connection, schema, name);
+        TableShape shape;
+        if (existing.isPresent()) {
+            shape = existing.get();
+            if (shape.primaryKey().isEmpty()) {
+                sourceShape(id).filter(s -> !s.primaryKey().isEmpty()).ifPresent(s -> {
+                    throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "target table " + schema + "." + name
+                            + " has no primary key, but its source " + id + " has " + s.primaryKey(),
+                            "add it: ALTER TABLE " + Identifier.quote(schema) + "." + Identifier.quote(name)
+                                    + " ADD PRIMARY KEY (" + quoteAll(s.primaryKey()) + ")");
+                });
+            }
+        }
+        else {
+            shape = create(id);
+        }
+        table = new TargetTable(id, shape);
+        tables.put(id, table);
+        return table;
+    }
+
+    private TableShape create(TableId id) throws SQLException {
+        TableShape src = sourceShape(id).orElseThrow(() -> new PgBridgeException(ErrorCode.NOT_FOUND,
+                "source table " + id + " no longer exists, so its column types are unknown and " + schema + "."
+                        + id.table() + " cannot be created", "create " + schema + "." + id.table() + " in the target "
+                        + "by hand (the columns the events carry, and the primary key), then start the capture again"));
+        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(qualified(id.table())).append(" (");
+        for (int i = 0; i < src.columns().size(); i++) {
+            TableShape.Column c = src.columns().get(i);
+            sql.append(i == 0 ? "" : ", ").append(Identifier.quote(c.name())).append(' ').append(c.type());
+        }
+        if (!src.primaryKey().isEmpty()) {
+            sql.append(", PRIMARY KEY (").append(quoteAll(src.primaryKey())).append(')');
+        }
+        sql.append(')');
+        try {
+            execute(sql.toString());
+        }
+        catch (SQLException e) {
+            if ("42704".equals(e.getSQLState())) {
+                throw new PgBridgeException(ErrorCode.NOT_FOUND, "cannot create " + schema + "." + id.table()
+                        + " in the target: " + e.getMessage(), "create the type in the target database as it is "
+                        + "in the source (CREATE TYPE / CREATE DOMAIN), then start the capture again", e);
+            }
+            throw e;
+        }
+        LOG.info("postgres sink: created {}.{} from {} ({} columns, primary key {})", schema, id.table(), id,
+                src.columns().size(), src.primaryKey().isEmpty() ? "none: applied as a multiset" : src.primaryKey());
+        return TableShape.read(connection, schema, id.table()).orElseThrow(() -> new IllegalStateException(
+                "table " + schema + "." + id.table() + " is not there right after it was created"));
+    }
+
+    private Optional<TableShape> sourceShape(TableId id) throws SQLException {
+        if (sourceConnection == null || sourceConnection.isClosed() || !sourceConnection.isValid(5)) {
+            if (sourceConnection != null) {
+                sourceConnection.abort(Runnable::run);
+            }
+            sourceConnection = source.connect();
+            sourceConnection.setAutoCommit(true);
+            sourceConnection.setReadOnly(true);
+        }
+        return TableShape.read(sourceConnection, id.schema(), id.table());
+    }
+
+    private String qualified(String table) {
+        return Identifier.quote(schema) + "." + Identifier.quote(table);
+    }
+
+    private static String quoteAll(List<String> names) {
+        return names.stream().map(Identifier::quote).collect(Collectors.joining(", "));
+    }
+
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    /** Rolls back what was not flushed and closes the connections; flushes first unless a failure came before. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            if (failure == null) {
+                flush();
+            }
+        }
+        finally {
+            closed = true;
+            closeConnections();
+        }
+    }
+
+    private void closeConnections() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            }
+            catch (SQLException e) {
+                LOG.debug("closing a statement: {}", e.getMessage());
+            }
+        }
+        statements.clear();
+        for (Connection c : new Connection[] {connection, sourceConnection}) {
+            if (c != null) {
+                try {
+                    if (!c.isClosed() && !c.getAutoCommit()) {
+                        c.rollback();
+                    }
+                    c.close();
+                }
+                catch (SQLException e) {
+                    LOG.debug("closing a connection: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresSink[target=" + target.url() + ", schema=" + schema + ", capture=" + captureName + "]";
+    }
+
+    /** A target column: its name, its type as SQL text for the cast, its mapping. */
+    private record TargetColumn(String name, String sqlType, PgType type) {
+    }
+
+    private enum Kind { UPSERT, INSERT, DELETE, DELETE_ONE }
+
+    /** One change waiting for its batch: what to do, with which columns, the values as input text. */
+    private record Pending(Kind kind, List<String> columns, String[] values) {
+        String signature() {
+            return kind + ":" + String.join("\u0000", columns);
+        }
+    }
+
+    /** A target table and its changes waiting to be sent. */
+    private final class TargetTable {
+        private final TableId source;
+        private final String name;
+        private final String qualified;
+        private final Map<String, TargetColumn> columns = new LinkedHashMap<>();
+        private final List<String> primaryKey;
+        /** Keyed tables: the last change of each event key. */
+        private final LinkedHashMap<String, Pending> byKey = new LinkedHashMap<>();
+        /** Tables without a primary key: every change, in order. */
+        private final List<Pending> ordered = new ArrayList<>();
+
+        TargetTable(TableId source, TableShape shape) {
+            this.source = source;
+            this.name = source.table();
+            this.qualified = qualified(name);
+            this.primaryKey = shape.primaryKey();
+            load(shape);
+        }
+
+        private void load(TableShape shape) {
+            columns.clear();
+            for (TableShape.Column c : shape.columns()) {
+                columns.put(c.name(), new TargetColumn(c.name(), c.type(), types.resolve(c.typeOid())));
+            }
+        }
+
+        boolean keyed() {
+            return !primaryKey.isEmpty();
+        }
+
+        void upsert(ChangeEvent event) throws SQLException {
+            ObjectNode after = event.after();
+            if (after == null) {
+                throw new IllegalStateException(event.op() + " event of " + source + " without an after image");
+            }
+            Pending row = pending(keyed() ? Kind.UPSERT : Kind.INSERT, after);
+            if (keyed()) {
+                for (String k : primaryKey) {
+                    if (!row.columns().contains(k)) {
+                        throw new IllegalStateException("a row of " + source + " lacks the primary-key column " + k
+                                + " of the target table " + schema + "." + name + " (columns " + row.columns() + ")");
+                    }
+                }
+                keep(eventKey(event, after), row);
+            }
+            else {
+                if (event.op() == dev.pgbridge.cdc.event.Op.UPDATE) {
+                    add(pending(Kind.DELETE_ONE, identity(event)));
+                }
+                add(row);
+            }
+        }
+
+        void delete(ChangeEvent event) throws SQLException {
+            ObjectNode identity = identity(event);
+            if (keyed()) {
+                keep(eventKey(event, identity), pending(Kind.DELETE, identity));
+            }
+            else {
+                add(pending(Kind.DELETE_ONE, identity));
+            }
+        }
+
+        void truncate() throws SQLException {
+            pendingChanges -= byKey.size() + ordered.size();
+            clearPending();
+            execute("TRUNCATE " + qualified);
+        }
+
+        void clearPending() {
+            byKey.clear();
+            ordered.clear();
+        }
+
+        private ObjectNode identity(ChangeEvent event) {
+            if (event.key() != null) {
+                return event.key();
+            }
+            if (event.before() != null) {
+                return event.before();
+            }
+            throw new IllegalStateException(event.op() + " event of " + source + " has neither a key nor a before "
+                    + "image, so the row to change is unknown");
+        }
+
+        private String eventKey(ChangeEvent event, ObjectNode row) {
+            if (event.key() != null) {
+                return EventJson.write(event.key());
+            }
+            ObjectNode key = EventJson.MAPPER.createObjectNode();
+            for (String k : primaryKey) {
+                key.set(k, row.get(k));
+            }
+            return EventJson.write(key);
+        }
+
+        /**
+         * Keeps the one change that has the effect of {@code change} applied after the key's earlier pending one: an
+         * upsert after an upsert sets the columns of both (the later value winning), an upsert after a delete sets
+         * every other column to NULL (a new row has nothing of the deleted one), a delete replaces anything.
+         */
+        private void keep(String key, Pending change) {
+            Pending previous = byKey.get(key);
+            Pending kept = change;
+            if (previous != null && change.kind() == Kind.UPSERT) {
+                Map<String, String> values = new LinkedHashMap<>();
+                if (previous.kind() == Kind.UPSERT) {
+                    for (int i = 0; i < previous.columns().size(); i++) {
+                        values.put(previous.columns().get(i), previous.values()[i]);
+                    }
+                }
+                else {
+                    columns.keySet().forEach(c -> values.put(c, null));
+                }
+                for (int i = 0; i < change.columns().size(); i++) {
+                    values.put(change.columns().get(i), change.values()[i]);
+                }
+                kept = new Pending(Kind.UPSERT, List.copyOf(values.keySet()), values.values().toArray(new String[0]));
+            }
+            if (byKey.put(key, kept) == null) {
+                pendingChanges++;
+            }
+        }
+
+        private void add(Pending change) {
+            ordered.add(change);
+            pendingChanges++;
+        }
+
+        /** The change for these columns of a row, the target learning the columns it does not have yet. */
+        private Pending pending(Kind kind, ObjectNode row) throws SQLException {
+            List<String> names = new ArrayList<>(row.size());
+            row.fieldNames().forEachRemaining(names::add);
+            addMissingColumns(names);
+            String[] values = new String[names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                TargetColumn column = columns.get(names.get(i));
+                JsonNode value = row.get(names.get(i));
+                try {
+                    values[i] = PgInputText.of(column.type(), value);
+                }
+                catch (RuntimeException e) {
+                    throw new IllegalStateException("cannot turn the value of " + source + "." + column.name()
+                            + " into " + column.sqlType() + ": " + e.getMessage(), e);
+                }
+            }
+            return new Pending(kind, List.copyOf(names), values);
+        }
+
+        private void addMissingColumns(List<String> names) throws SQLException {
+            List<String> missing = names.stream().filter(n -> !columns.containsKey(n)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            Optional<TableShape> src = sourceShape(source);
+            for (String column : missing) {
+                Optional<TableShape.Column> known = src.flatMap(s -> s.column(column));
+                String type = known.map(TableShape.Column::type).orElse("text");
+                if (known.isEmpty()) {
+                    LOG.warn("postgres sink: column {} of {} is no longer in the source catalog; adding it to {}.{} "
+                            + "as text", column, source, schema, name);
+                }
+                execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS " + Identifier.quote(column) + " "
+                        + type);
+                LOG.info("postgres sink: added column {} {} to {}.{} (the source table {} has it now)", column, type,
+                        schema, name, source);
+            }
+            load(TableShape.read(connection, schema, name).orElseThrow(() -> new IllegalStateException(
+                    "target table " + schema + "." + name + " disappeared")));
+        }
+
+        void executePending() throws SQLException {
+            if (keyed()) {
+                List<Pending> deletes = new ArrayList<>();
+                List<Pending> upserts = new ArrayList<>();
+                for (Pending p : byKey.values()) {
+                    (p.kind() == Kind.DELETE ? deletes : upserts).add(p);
+                }
+                runGrouped(deletes);
+                runGrouped(upserts);
+                byKey.clear();
+            }
+            else {
+                int start = 0;
+                for (int i = 1; i <= ordered.size(); i++) {
+                    if (i == ordered.size() || !ordered.get(i).signature().equals(ordered.get(start).signature())) {
+                        run(ordered.subList(start, i));
+                        start = i;
+                    }
+                }
+                ordered.clear();
+            }
+        }
+
+        /** Changes of distinct keys: any order will do, so one batch per statement shape. */
+        private void runGrouped(List<Pending> changes) throws SQLException {
+            Map<String, List<Pending>> groups = new LinkedHashMap<>();
+            for (Pending p : changes) {
+                groups.computeIfAbsent(p.signature(), s -> new ArrayList<>()).add(p);
+            }
+            for (List<Pending> group : groups.values()) {
+                run(group);
+            }
+        }
+
+        /** One JDBC batch of changes of the same shape. */
+        private void run(List<Pending> batch) throws SQLException {
+            if (batch.isEmpty()) {
+                return;
+            }
+            Pending first = batch.getFirst();
+            PreparedStatement ps = statement(sql(first.kind(), first.columns()));
+            for (Pending p : batch) {
+                for (int i = 0; i < p.values().length; i++) {
+                    if (p.values()[i] == null) {
+                        ps.setNull(i + 1, Types.VARCHAR);
+                    }
+                    else {
+                        ps.setString(i + 1, p.values()[i]);
+                    }
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+
+        private String sql(Kind kind, List<String> names) {
+            return switch (kind) {
+                case UPSERT, INSERT -> {
+                    StringBuilder sb = new StringBuilder("INSERT INTO ").append(qualified).append(" (")
+                            .append(quoteAll(names)).append(") VALUES (");
+                    for (int i = 0; i < names.size(); i++) {
+                        sb.append(i == 0 ? "" : ", ").append(parameter(names.get(i)));
+                    }
+                    sb.append(')');
+                    if (kind == Kind.UPSERT) {
+                        sb.append(" ON CONFLICT (").append(quoteAll(primaryKey)).append(") DO ");
+                        List<String> set = names.stream().filter(n -> !primaryKey.contains(n)).toList();
+                        if (set.isEmpty()) {
+                            sb.append("NOTHING");
+                        }
+                        else {
+                            sb.append("UPDATE SET ").append(set.stream()
+                                    .map(n -> Identifier.quote(n) + " = EXCLUDED." + Identifier.quote(n))
+                                    .collect(Collectors.joining(", ")));
+                        }
+                    }
+                    yield sb.toString();
+                }
+                case DELETE -> "DELETE FROM " + qualified + " WHERE " + names.stream()
+                        .map(n -> Identifier.quote(n) + " = " + parameter(n)).collect(Collectors.joining(" AND "));
+                case DELETE_ONE -> "DELETE FROM " + qualified + " WHERE ctid = (SELECT ctid FROM " + qualified
+                        + " WHERE " + names.stream().map(n -> Identifier.quote(n) + " IS NOT DISTINCT FROM "
+                        + parameter(n)).collect(Collectors.joining(" AND ")) + " LIMIT 1)";
+            };
+        }
+
+        private String parameter(String column) {
+            return "?::" + columns.get(column).sqlType();
+        }
+    }
+
+    /** {@code pg_type} of the target, for {@link TypeRegistry}: how each column's text is made. */
+    private final class TargetTypes implements SourceCatalog {
+        @Override
+        public Optional<List<String>> primaryKey(int relationOid) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<TypeRow> type(int typeOid) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT typname, typtype::text, typcategory::text, "
+                    + "typelem::bigint, typbasetype::bigint FROM pg_catalog.pg_type WHERE oid = ?::oid")) {
+                ps.setLong(1, typeOid & 0xFFFFFFFFL);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new TypeRow(typeOid, rs.getString(1), rs.getString(2).charAt(0),
+                            rs.getString(3).charAt(0), (int) rs.getLong(4), (int) rs.getLong(5)));
+                }
+            }
+            catch (SQLException e) {
+                throw new IllegalStateException("cannot read type " + typeOid + " of the target: " + e.getMessage(), e);
+            }
+        }
+    }
+}

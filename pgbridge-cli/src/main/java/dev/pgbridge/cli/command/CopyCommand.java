@@ -1,0 +1,125 @@
+package dev.pgbridge.cli.command;
+
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.transfer.TableTransfer;
+import dev.pgbridge.transfer.TransferOptions;
+import dev.pgbridge.transfer.TransferResult;
+import dev.pgbridge.transfer.TransferSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = {"Copy a table or the rows of a query from one PostgreSQL into a table of another: COPY out of the "
+                + "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target "
+                + "transaction. A failure on either side rolls the target back and says which side failed.",
+                "--from and --to each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL."})
+final class CopyCommand implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", paramLabel = "ID|URL", description = "The source: a connection id or a libpq URL.")
+    String from;
+
+    @Option(names = "--from-env", paramLabel = "VAR", description = "Read the source (id or URL) from this environment variable.")
+    String fromEnv;
+
+    @Option(names = "--to", paramLabel = "ID|URL", description = "The target: a connection id or a libpq URL.")
+    String to;
+
+    @Option(names = "--to-env", paramLabel = "VAR", description = "Read the target (id or URL) from this environment variable.")
+    String toEnv;
+
+    @Option(names = "--tenant", paramLabel = "TENANT", defaultValue = ConnectionConfig.DEFAULT_TENANT,
+            description = "Tenant of saved connections (default: ${DEFAULT-VALUE}).")
+    String tenant;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--table", paramLabel = "TABLE", description = "Source table: table, schema.table or \"Quoted\".\"Names\".")
+        String table;
+
+        @Option(names = {"-c", "--command"}, paramLabel = "SQL", description = "Source query (SELECT, VALUES, TABLE, WITH … SELECT).")
+        String sql;
+    }
+
+    @Option(names = "--target-table", paramLabel = "TABLE", description = "Target table (default: the --table name).")
+    String targetTable;
+
+    @Option(names = "--create", description = "Create the target table from the source's columns (types, NOT NULL, primary key; "
+            + "else the upsert key as primary key) when it does not exist.")
+    boolean create;
+
+    @Option(names = "--truncate", description = "Empty the target table first, in the same transaction.")
+    boolean truncate;
+
+    @Option(names = "--upsert-key", split = ",", paramLabel = "COL", description = "Merge on these target columns instead of appending.")
+    List<String> upsertKey = new ArrayList<>();
+
+    CopyCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String target = targetTable != null ? targetTable : source.table;
+        if (target == null) {
+            throw new ParameterException(spec.commandLine(), "give --target-table with -c: a query has no table name to reuse");
+        }
+        ConnectionConfig fromConfig = resolve("--from", from, "--from-env", fromEnv, err);
+        ConnectionConfig toConfig = resolve("--to", to, "--to-env", toEnv, err);
+        TransferSource what = source.table != null ? new TransferSource.Table(source.table) : new TransferSource.Query(source.sql);
+        TransferResult result = new TableTransfer(fromConfig, toConfig).run(TransferOptions.of(what, target)
+                .withCreate(create).withTruncate(truncate).withUpsertKey(upsertKey));
+        if (result.created()) {
+            out.println("created table " + result.target() + ":");
+            out.println(result.createdTable() + ";");
+        }
+        double seconds = result.elapsed().toNanos() / 1e9;
+        String rate = String.format(Locale.ROOT, "%.2f s, %,.0f rows/s, %.1f MB/s, %s COPY", seconds,
+                seconds <= 0 ? 0.0 : result.rows() / seconds, seconds <= 0 ? 0.0 : result.bytes() / 1e6 / seconds,
+                result.binary() ? "binary" : "text");
+        if (result.upserted()) {
+            out.println("merged " + LoadCommand.rows(result.rows()) + " into " + result.target() + ": " + result.merged()
+                    + " inserted or updated (" + rate + ")");
+        }
+        else {
+            out.println("copied " + LoadCommand.rows(result.rows()) + " into " + result.target() + " (" + rate + ")");
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A connection id or a URL (anything with {@code ://} or {@code =}), given directly or through a variable. */
+    private ConnectionConfig resolve(String option, String value, String envOption, String variable, PrintWriter err) {
+        if ((value == null) == (variable == null)) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of " + option + " and " + envOption);
+        }
+        String text = value != null ? value : ConnectionInput.requiredEnv(environment, variable, envOption);
+        ConnectionResolver resolver = environment.resolver();
+        if (text.contains("://") || text.contains("=")) {
+            ConnectionConfig config = resolver.resolveUrl(text).config();
+            if (value != null && config.hasPassword()) {
+                ArgumentWarnings.passwordInArgument(err, option, envOption);
+            }
+            return config;
+        }
+        return resolver.resolve(text, tenant).config();
+    }
+}

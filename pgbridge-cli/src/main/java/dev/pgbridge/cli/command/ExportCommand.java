@@ -1,0 +1,213 @@
+package dev.pgbridge.cli.command;
+
+import dev.pgbridge.cli.output.Progress;
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.copy.Export;
+import dev.pgbridge.copy.ExportFormat;
+import dev.pgbridge.copy.ExportOptions;
+import dev.pgbridge.copy.ExportResult;
+import dev.pgbridge.copy.ExportSource;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.SqlErrors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Write the rows of a query or a table to a file or stdout, with memory that stays flat whatever "
+                        + "their number: CSV straight from PostgreSQL's COPY … TO STDOUT (what psql \\copy writes), "
+                        + "JSON lines through a server-side cursor (types mapped as docs/types.md describes).",
+                "The query runs in a read-only transaction. A file appears only when complete (written beside it, "
+                        + "then renamed). Progress shows on a terminal; Ctrl-C cancels the query on the server."},
+        footer = {"", "Examples:",
+                "  pgbridge export --conn warehouse --table sales.orders --format csv --output orders.csv",
+                "  pgbridge export --conn warehouse -c \"SELECT * FROM events WHERE day = current_date\" --format jsonl --output - | gzip > events.jsonl.gz"})
+final class ExportCommand implements Callable<Integer> {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final CliEnvironment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnOption connection;
+
+    @Option(names = {"-c", "--command"}, paramLabel = "SQL", description = "One query that returns rows (SELECT, VALUES, TABLE, WITH …).")
+    String sql;
+
+    @Option(names = "--table", paramLabel = "TABLE", description = "A table or view, named as in SQL: orders, "
+            + "sales.orders, \"Sales\".\"Orders\" (unquoted names fold to lower case; unqualified ones follow the search_path).")
+    String table;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv (default) or jsonl.")
+    ExportFormat format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The file to write, or - for stdout.")
+    String output;
+
+    @Option(names = "--no-header", description = "CSV: no header line.")
+    boolean noHeader;
+
+    @Option(names = "--fetch-size", paramLabel = "N", defaultValue = "10000",
+            description = "JSON lines: rows per round trip of the cursor (default: ${DEFAULT-VALUE}).")
+    int fetchSize;
+
+    @Option(names = "--timeout", paramLabel = "D", converter = DurationConverter.class,
+            description = "Cancel the query on the server if it runs longer: 500ms, 30s, 5m, 1h.")
+    Duration timeout;
+
+    @Option(names = "--no-progress", description = "No progress line, even on a terminal.")
+    boolean noProgress;
+
+    ExportCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        ExportSource source = source();
+        if (fetchSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fetch-size must be at least 1");
+        }
+        ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
+        ExportOptions options = new ExportOptions(!noHeader, fetchSize, timeout);
+        boolean toStdout = output.equals("-");
+        Progress progress = Progress.on(spec.commandLine().getErr(), !noProgress && !toStdout);
+        try (Connection c = connect(config); Output out = Output.open(output)) {
+            Export export = Export.of(format, c, config, options);
+            ExportResult result;
+            try (CancelOnExit ignored = CancelOnExit.install(export::cancel)) {
+                result = export.run(source, out.stream(), progress::update);
+                out.commit();
+            }
+            catch (RuntimeException e) {
+                progress.interrupt();
+                throw e;
+            }
+            progress.finish("exported", result.rows(), result.bytes(), result.elapsed());
+        }
+        catch (SQLException e) {
+            throw SqlErrors.translate(e, config);
+        }
+        return 0;
+    }
+
+    private ExportSource source() {
+        if ((sql == null) == (table == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of -c SQL and --table TABLE");
+        }
+        return sql != null ? ExportSource.query(sql) : ExportSource.table(table);
+    }
+
+    private static Connection connect(ConnectionConfig config) throws SQLException {
+        return JdbcTarget.of(config).connect();
+    }
+
+    /**
+     * Where the rows go. A regular file is written beside its final name and renamed when complete, so it never
+     * exists half-written; stdout and special files (/dev/null, a FIFO) are written directly.
+     */
+    private static final class Output implements AutoCloseable {
+        private final OutputStream stream;
+        private final Path target;
+        private final Path partial;
+        private boolean committed;
+
+        private Output(OutputStream stream, Path target, Path partial) {
+            this.stream = stream;
+            this.target = target;
+            this.partial = partial;
+        }
+
+        static Output open(String name) {
+            if (name.equals("-")) {
+                return new Output(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), null, null);
+            }
+            Path target = Path.of(name).toAbsolutePath();
+            try {
+                if (Files.exists(target) && !Files.isRegularFile(target)) {
+                    return new Output(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16), null, null);
+                }
+                if (Files.isDirectory(target.getParent()) && !Files.isWritable(target.getParent())) {
+                    throw new IOException("the directory " + target.getParent() + " is not writable");
+                }
+                Path partial = target.resolveSibling("." + target.getFileName() + "."
+                        + suffix() + ".part");
+                OutputStream stream = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return new Output(new BufferedOutputStream(stream, 1 << 16), target, partial);
+            }
+            catch (IOException e) {
+                throw new PgBridgeException(ErrorCode.IO, "cannot write " + name + ": " + e.getMessage(),
+                        "check the path and that its directory exists and is writable", e);
+            }
+        }
+
+        OutputStream stream() {
+            return stream;
+        }
+
+        private static String suffix() {
+            byte[] random = new byte[4];
+            RANDOM.nextBytes(random);
+            return HexFormat.of().formatHex(random);
+        }
+
+        /** Everything is written: flush, and put the file in place. */
+        void commit() {
+            try {
+                stream.close();
+                if (partial != null) {
+                    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                committed = true;
+            }
+            catch (IOException e) {
+                throw new PgBridgeException(ErrorCode.IO, "cannot finish " + (target == null ? "the output" : target)
+                        + ": " + e.getMessage(), "check free space and permissions", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (committed) {
+                return;
+            }
+            try {
+                stream.close();
+            }
+            catch (IOException e) {
+                // the export failed already; that failure is the one to report
+            }
+            if (partial != null) {
+                try {
+                    Files.deleteIfExists(partial);
+                }
+                catch (IOException e) {
+                    // nothing more to do: the partial file keeps a name that says what it is
+                }
+            }
+        }
+    }
+}

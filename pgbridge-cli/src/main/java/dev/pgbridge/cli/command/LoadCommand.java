@@ -1,0 +1,115 @@
+package dev.pgbridge.cli.command;
+
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.copy.LoadFormat;
+import dev.pgbridge.copy.LoadInput;
+import dev.pgbridge.copy.LoadOptions;
+import dev.pgbridge.copy.LoadResult;
+import dev.pgbridge.copy.Loader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = {"Load a CSV or JSON-lines file into a table through COPY, in chunks, in ONE transaction: all rows or "
+                + "none. A bad row anywhere fails the load with its line (the CSV header is line 1) and column, and the table "
+                + "stays exactly as it was (also with --truncate, which runs in the same transaction).",
+                "CSV is RFC 4180 with a header: NULL is an unquoted empty field, the empty string is \"\". JSON lines: one "
+                + "object per line, values as JSON output writes them (numbers exact, ISO-8601 dates and times, base64 "
+                + "bytea, nested JSON, arrays). Header names and JSON keys are the column names exactly as the table has "
+                + "them (no case folding)."})
+final class LoadCommand implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnOption conn;
+
+    @Option(names = "--table", required = true, paramLabel = "TABLE",
+            description = "Target table: table, schema.table, or \"Quoted\".\"Names\" to keep case.")
+    String table;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "csv or jsonl.")
+    LoadFormat format;
+
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The input file, or - for standard input.")
+    String file;
+
+    @Option(names = "--columns", split = ",", paramLabel = "COL",
+            description = {"CSV: the columns the fields go to, in order (a header line is then skipped).",
+                    "JSON lines: the keys to load (others are ignored). Default: the header, or the keys of the first object."})
+    List<String> columns = new ArrayList<>();
+
+    @Option(names = "--create", description = "Create the table when it does not exist, with types inferred from every value "
+            + "(and the upsert key as primary key); prints what it created.")
+    boolean create;
+
+    @Option(names = "--truncate", description = "Empty the table first, in the same transaction.")
+    boolean truncate;
+
+    @Option(names = "--upsert-key", split = ",", paramLabel = "COL",
+            description = "Merge on these columns (a primary key or unique constraint) instead of appending: "
+                    + "INSERT … ON CONFLICT DO UPDATE from a temporary staging table.")
+    List<String> upsertKey = new ArrayList<>();
+
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_CHUNK_ROWS,
+            description = "Rows per COPY statement (default ${DEFAULT-VALUE}); all chunks are one transaction.")
+    int chunkRows;
+
+    @Option(names = "--no-header", description = "The CSV input has no header line.")
+    boolean noHeader;
+
+    LoadCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (chunkRows < 1) {
+            throw new ParameterException(spec.commandLine(), "--chunk-rows must be at least 1, not " + chunkRows);
+        }
+        if (noHeader && format == LoadFormat.JSONL) {
+            throw new ParameterException(spec.commandLine(), "--no-header is for CSV; JSON lines has no header");
+        }
+        ConnectionConfig config = conn.resolve(environment, err).config();
+        LoadInput input = file.equals("-") ? LoadInput.stream(environment.stdin(), "standard input") : LoadInput.file(Path.of(file));
+        LoadOptions options = LoadOptions.of(table, format).withColumns(columns).withCreate(create).withTruncate(truncate)
+                .withUpsertKey(upsertKey).withChunkRows(chunkRows).withHeader(!noHeader);
+        LoadResult result = new Loader(config).load(input, options);
+        if (result.created()) {
+            out.println("created table " + result.table() + ":");
+            out.println(result.createdTable() + ";");
+        }
+        double seconds = result.elapsed().toNanos() / 1e9;
+        String rate = String.format(Locale.ROOT, "%.2f s, %,.0f rows/s, %.1f MB/s", seconds, result.rowsPerSecond(),
+                seconds <= 0 ? 0.0 : result.bytes() / 1e6 / seconds);
+        String chunks = result.chunks() + (result.chunks() == 1 ? " chunk" : " chunks") + " in one transaction";
+        if (result.upserted()) {
+            out.println("merged " + rows(result.rows()) + " into " + result.table() + " on (" + String.join(", ", upsertKey)
+                    + "): " + result.merged() + " inserted or updated (" + rate + "; " + chunks + ")");
+        }
+        else {
+            out.println("loaded " + rows(result.rows()) + " into " + result.table() + " (" + rate + "; " + chunks + ")");
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String rows(long n) {
+        return n + (n == 1 ? " row" : " rows");
+    }
+}

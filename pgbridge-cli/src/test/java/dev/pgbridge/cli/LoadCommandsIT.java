@@ -1,0 +1,194 @@
+package dev.pgbridge.cli;
+
+import dev.pgbridge.testing.TestDatabase;
+import dev.pgbridge.testing.TestRole;
+import dev.pgbridge.testing.TestingPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code pgbridge load} and {@code pgbridge copy} run as a user runs them, through bin/pgbridge. */
+@Timeout(300)
+class LoadCommandsIT {
+    private static final String PASSWORD = "l0ad pw/é:@?&🔑";
+    private static TestingPostgres server;
+    private static TestRole role;
+    private static TestDatabase source;
+    private static TestDatabase target;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void databases() {
+        server = TestingPostgres.get();
+        role = server.createRole(TestingPostgres.uniqueName("pgb_load"), PASSWORD);
+        source = server.createDatabase(TestingPostgres.uniqueName("pgb_src"), role.name());
+        target = server.createDatabase(TestingPostgres.uniqueName("pgb_dst"), role.name());
+        asRole(source, "CREATE TABLE orders (id int PRIMARY KEY, amount numeric(10,2) NOT NULL, note text); "
+                + "INSERT INTO orders SELECT i, i * 1.5, 'n' || i FROM generate_series(1, 2500) AS i");
+    }
+
+    @AfterAll
+    static void drop() {
+        source.close();
+        target.close();
+        role.close();
+    }
+
+    private static String url(TestDatabase db) {
+        return "postgresql://" + role.name() + ":" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8).replace("+", "%20")
+                + "@" + server.host() + ":" + server.port() + "/" + db.name();
+    }
+
+    private static List<String> rows(TestDatabase db, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = server.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    /** Runs SQL as the test role, so the role owns what it creates. */
+    private static void asRole(TestDatabase db, String sql) {
+        server.executeIn(db.name(), "SET ROLE " + role.name() + "; " + sql);
+    }
+
+    private Cli cliWithTarget() {
+        return new Cli(home).env("TARGET_URL", url(target));
+    }
+
+    @Test
+    void loadsCsvFromAFileAndJsonLinesFromStandardInput() throws Exception {
+        String table = TestingPostgres.uniqueName("loaded");
+        asRole(target, "CREATE TABLE " + table + " (id int PRIMARY KEY, note text)");
+        Cli cli = cliWithTarget();
+        Path csv = home.resolve("in.csv");
+        Files.writeString(csv, "id,note\r\n1,é日本🔑\r\n2,\"\"\r\n3,\r\n");
+        Cli.Result fromFile = cli.run("load", "--url-env", "TARGET_URL", "--table", table, "--format", "csv", "--file", csv.toString());
+        assertThat(fromFile.exitCode()).as(fromFile.toString()).isZero();
+        assertThat(fromFile.out()).startsWith("loaded 3 rows into \"public\".\"" + table + "\" (").contains("1 chunk in one transaction");
+
+        Cli.Result fromStdin = cli.runWithInput("{\"id\": 4, \"note\": \"four\"}\n{\"id\": 5, \"note\": null}\n",
+                "load", "--url-env", "TARGET_URL", "--table", table, "--format", "jsonl", "--file", "-", "--chunk-rows", "1");
+        assertThat(fromStdin.exitCode()).as(fromStdin.toString()).isZero();
+        assertThat(fromStdin.out()).startsWith("loaded 2 rows into").contains("2 chunks in one transaction");
+
+        assertThat(rows(target, "SELECT id || ':' || coalesce(note, '<null>') FROM " + table + " ORDER BY id"))
+                .containsExactly("1:é日本🔑", "2:", "3:<null>", "4:four", "5:<null>");
+        assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void createFromStandardInputPrintsWhatItCreated() throws Exception {
+        String table = TestingPostgres.uniqueName("created");
+        Cli cli = cliWithTarget();
+        Cli.Result r = cli.runWithInput("{\"id\": 1, \"at\": \"2024-01-02T03:04:05Z\", \"tags\": [\"x\"]}\n",
+                "load", "--url-env", "TARGET_URL", "--table", table, "--format", "jsonl", "--file", "-", "--create");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("created table \"public\".\"" + table + "\":\nCREATE TABLE \"public\".\"" + table + "\" (\n"
+                + "    \"id\" bigint,\n    \"at\" timestamptz,\n    \"tags\" jsonb\n);\nloaded 1 row into");
+        assertThat(rows(target, "SELECT tags::text FROM " + table)).containsExactly("[\"x\"]");
+    }
+
+    @Test
+    void aBadRowExitsWithOneAndNamesLineAndColumnAndLoadsNothing() throws Exception {
+        String table = TestingPostgres.uniqueName("strict");
+        asRole(target, "CREATE TABLE " + table + " (id int PRIMARY KEY, amount numeric NOT NULL); "
+                + "INSERT INTO " + table + " VALUES (100, 1)");
+        Cli cli = cliWithTarget();
+        StringBuilder csv = new StringBuilder("id,amount\n");
+        for (int i = 1; i <= 30; i++) {
+            csv.append(i).append(',').append(i).append('\n');
+        }
+        csv.append("31,lots\n");
+        Cli.Result r = cli.runWithInput(csv.toString(), "load", "--url-env", "TARGET_URL", "--table", table, "--format", "csv",
+                "--file", "-", "--chunk-rows", "10", "--truncate");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: cannot load standard input into \"public\".\"" + table + "\": line 32, column "
+                + "\"amount\": invalid input syntax for type numeric: \"lots\"").contains("\nhint: nothing was loaded");
+        assertThat(rows(target, "SELECT string_agg(id::text, ',') FROM " + table)).containsExactly("100");
+
+        Cli.Result missing = cli.run("load", "--url-env", "TARGET_URL", "--table", "no_such_table", "--format", "csv",
+                "--file", home.resolve("x.csv").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("error: table no_such_table does not exist").contains("hint: ").contains("--create");
+
+        Cli.Result usage = cli.run("load", "--url-env", "TARGET_URL", "--format", "csv", "--file", "-");
+        assertThat(usage.exitCode()).as("no --table").isEqualTo(2);
+        Cli.Result badFormat = cli.run("load", "--url-env", "TARGET_URL", "--table", table, "--format", "xml", "--file", "-");
+        assertThat(badFormat.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void copyBetweenTwoDatabasesThroughSavedConnections() throws Exception {
+        Cli cli = new Cli(home);
+        for (TestDatabase db : List.of(source, target)) {
+            String id = db == source ? "src" : "dst";
+            Cli.Result add = cli.runWithInput(PASSWORD + "\n", "conn", "add", id, "--host", server.host(), "--port",
+                    String.valueOf(server.port()), "--database", db.name(), "--login", role.name(), "--password-stdin");
+            assertThat(add.exitCode()).as(add.toString()).isZero();
+        }
+        String table = TestingPostgres.uniqueName("copied");
+        Cli.Result r = cli.run("copy", "--from", "src", "--table", "orders", "--to", "dst", "--target-table", table, "--create");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("CREATE TABLE \"public\".\"" + table + "\" (\n    \"id\" integer NOT NULL,\n"
+                + "    \"amount\" numeric(10,2) NOT NULL,\n    \"note\" text,\n    PRIMARY KEY (\"id\")\n);")
+                .contains("copied 2500 rows into \"public\".\"" + table + "\" (").contains("binary COPY");
+        assertThat(rows(target, "SELECT count(*) || ' ' || sum(amount) FROM " + table)).containsExactly("2500 4689375.00");
+
+        Cli.Result failed = cli.run("copy", "--from", "src", "-c", "SELECT id, amount FROM orders WHERE nonsense", "--to", "dst",
+                "--target-table", table, "--truncate");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.err()).startsWith("error: the source 'src' (").contains("column \"nonsense\" does not exist")
+                .contains("hint: ").contains("the target was rolled back");
+        assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("2500");
+        assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void copyTakesUrlsThroughTheEnvironment() throws Exception {
+        String table = TestingPostgres.uniqueName("by_url");
+        Cli cli = new Cli(home).env("SRC_URL", url(source)).env("DST_URL", url(target));
+        Cli.Result viaEnv = cli.run("copy", "--from-env", "SRC_URL", "-c", "SELECT id, note FROM orders WHERE id <= 10",
+                "--to-env", "DST_URL", "--target-table", table, "--create");
+        assertThat(viaEnv.exitCode()).as(viaEnv.toString()).isZero();
+        assertThat(viaEnv.out()).contains("copied 10 rows");
+        assertThat(viaEnv.err()).doesNotContain("process list");
+        server.executeIn(target.name(), "ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
+
+        // a URL expanded by the shell onto the command line works too, with a warning about the process list
+        Cli.Result viaShell = cli.exec(List.of("sh", "-c", Cli.LAUNCHER + " copy --from \"$SRC_URL\" -c "
+                + "'SELECT id, note FROM orders WHERE id > 2490' --to \"$DST_URL\" --target-table " + table
+                + " --upsert-key id"), null);
+        assertThat(viaShell.exitCode()).as(viaShell.toString()).isZero();
+        assertThat(viaShell.out()).contains("merged 10 rows into \"public\".\"" + table + "\": 10 inserted or updated");
+        assertThat(viaShell.err()).contains("--from-env");
+        assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("20");
+
+        server.executeIn(target.name(), "ALTER TABLE " + table + " ADD CHECK (id < 2000) NOT VALID");
+        Cli.Result rejected = cli.run("copy", "--from-env", "SRC_URL", "-c", "SELECT id, note FROM orders ORDER BY id",
+                "--to-env", "DST_URL", "--target-table", table, "--truncate");
+        assertThat(rejected.exitCode()).isEqualTo(1);
+        assertThat(rejected.err()).startsWith("error: the target (").contains("failed: row 2000 of the source: new row for relation")
+                .contains("hint: the target was rolled back");
+        assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("20");
+        assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.pgbridge.cli.output;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgressTest {
+    private final StringWriter text = new StringWriter();
+    private final AtomicLong now = new AtomicLong();
+
+    @Test
+    void redrawsOneLineAtMostFourTimesASecond() {
+        Progress progress = new Progress(new PrintWriter(text), true, now::get);
+        now.set(Duration.ofMillis(100).toNanos());
+        progress.update(1000, 100_000);
+        assertThat(text.toString()).isEmpty(); // too soon
+        now.set(Duration.ofSeconds(2).toNanos());
+        progress.update(2_000_000, 250_000_000);
+        assertThat(text.toString()).isEqualTo("\r2,000,000 rows  250.0 MB  1,000,000 rows/s  125.0 MB/s");
+        now.set(Duration.ofMillis(2100).toNanos());
+        progress.update(2_100_000, 260_000_000);
+        assertThat(text.toString()).doesNotContain("2,100,000");
+        progress.finish("exported", 3_000_000, 300_000_000, Duration.ofSeconds(3));
+        assertThat(text.toString()).endsWith("\rexported 3,000,000 rows (300.0 MB) in 3.0 s: 1,000,000 rows/s, 100.0 MB/s\n");
+    }
+
+    @Test
+    void silentWhenNotOnATerminal() {
+        Progress progress = new Progress(new PrintWriter(text), false, now::get);
+        now.set(Duration.ofSeconds(5).toNanos());
+        progress.update(1, 1);
+        progress.finish("exported", 1, 1, Duration.ofSeconds(1));
+        progress.interrupt();
+        assertThat(text.toString()).isEmpty();
+    }
+
+    @Test
+    void testsRunWithoutATerminal() {
+        // the suite runs under Maven with no console: the check must say so
+        assertThat(Progress.onTerminal()).isFalse();
+    }
+}

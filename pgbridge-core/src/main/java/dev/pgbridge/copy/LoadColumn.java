@@ -1,0 +1,67 @@
+package dev.pgbridge.copy;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A column of a load or transfer target as the catalog describes it: its name exactly as stored, its type as
+ * PostgreSQL prints it ({@code format_type}), nullability, whether it is generated, and the type's catalog name
+ * ({@code int4}, {@code _text}) and whether it is built in (the same type, with the same binary form, in every
+ * database).
+ */
+public final class LoadColumn {
+    private final String name;
+    private final String type;
+    private final boolean notNull;
+    private final boolean generated;
+    private final String typeName;
+    private final boolean builtInType;
+    private final LoadType loadType;
+
+    LoadColumn(String name, String type, boolean notNull, boolean generated, String typeName, boolean builtInType,
+               LoadType loadType) {
+        this.name = requireNonNull(name, "name is null");
+        this.type = requireNonNull(type, "type is null");
+        this.notNull = notNull;
+        this.generated = generated;
+        this.typeName = requireNonNull(typeName, "typeName is null");
+        this.builtInType = builtInType;
+        this.loadType = requireNonNull(loadType, "loadType is null");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The type as {@code format_type} prints it, e.g. {@code numeric(12,2)}, {@code text[]}, {@code "Mood"}. */
+    public String type() {
+        return type;
+    }
+
+    public boolean notNull() {
+        return notNull;
+    }
+
+    /** A generated column ({@code GENERATED ALWAYS AS (…) STORED}): COPY cannot write it. */
+    public boolean generated() {
+        return generated;
+    }
+
+    /** The type's name in pg_type ({@code int4}, {@code _text}, {@code timestamptz}). */
+    public String typeName() {
+        return typeName;
+    }
+
+    /** Whether the type is one of PostgreSQL's own (its oid below 16384), so its binary COPY form is the same everywhere. */
+    public boolean builtInType() {
+        return builtInType;
+    }
+
+    LoadType loadType() {
+        return loadType;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + (notNull ? " NOT NULL" : "");
+    }
+}

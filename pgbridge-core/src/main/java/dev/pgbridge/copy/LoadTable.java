@@ -1,0 +1,191 @@
+package dev.pgbridge.copy;
+
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.sql.Identifier;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A table rows go into, read from pg_catalog: schema and name exactly as stored, the columns in table order and
+ * the primary key. {@link #find} lets PostgreSQL resolve the name the user typed ({@code to_regclass}: unquoted
+ * parts fold to lower case, quoted parts keep their case, an unqualified name follows the search_path).
+ */
+public record LoadTable(String schema, String name, List<LoadColumn> columns, List<String> primaryKey) {
+    /** Type oids below this are PostgreSQL's own (FirstNormalObjectId). */
+    private static final long FIRST_NORMAL_OID = 16384;
+
+    public LoadTable {
+        requireNonNull(schema, "schema is null");
+        requireNonNull(name, "name is null");
+        columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        primaryKey = List.copyOf(requireNonNull(primaryKey, "primaryKey is null"));
+    }
+
+    /** {@code "schema"."name"}, quoted by the one quoting function. */
+    public String qualifiedName() {
+        return Identifier.quote(schema) + "." + Identifier.quote(name);
+    }
+
+    public Optional<LoadColumn> column(String columnName) {
+        for (LoadColumn c : columns) {
+            if (c.name().equals(columnName)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The column names, in table order. */
+    public List<String> columnNames() {
+        return columns.stream().map(LoadColumn::name).toList();
+    }
+
+    @Override
+    public String toString() {
+        return qualifiedName();
+    }
+
+    /**
+     * The table (or partitioned or foreign table, or view) the text {@code tableName} names on this connection, as
+     * PostgreSQL resolves it; empty when there is none.
+     */
+    public static Optional<LoadTable> find(Connection c, String tableName) throws SQLException {
+        requireNonNull(tableName, "tableName is null");
+        long oid;
+        String schema;
+        String name;
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass(?)")) {
+            ps.setString(1, tableName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                oid = rs.getLong(1);
+                schema = rs.getString(2);
+                name = rs.getString(3);
+            }
+        }
+        catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "invalid table name '" + tableName + "': "
+                        + e.getMessage(), "write it as table, schema.table, or with double quotes to keep case: "
+                        + "\"Sales\".\"Orders\"", e);
+            }
+            throw e;
+        }
+        return Optional.of(read(c, oid, schema, name));
+    }
+
+    private static LoadTable read(Connection c, long oid, String schema, String name) throws SQLException {
+        Map<Long, TypeRow> types = types(c, oid);
+        List<LoadColumn> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                + "a.attnotnull, a.attgenerated <> '', a.atttypid FROM pg_catalog.pg_attribute a "
+                + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long typeOid = rs.getLong(5);
+                    TypeRow type = types.get(typeOid);
+                    columns.add(new LoadColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                            type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
+                            loadType(types, typeOid, rs.getString(2), 0)));
+                }
+            }
+        }
+        List<String> primaryKey = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_catalog.pg_constraint k "
+                + "CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
+                + "JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum "
+                + "WHERE k.conrelid = ? AND k.contype = 'p' ORDER BY u.ord")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    primaryKey.add(rs.getString(1));
+                }
+            }
+        }
+        return new LoadTable(schema, name, columns, primaryKey);
+    }
+
+    private record TypeRow(String name, String schema, char type, long baseType, long element, char category,
+                           char delimiter) {
+    }
+
+    /** Every type the columns use, with the base types of domains and the element types of arrays. */
+    private static Map<Long, TypeRow> types(Connection c, long tableOid) throws SQLException {
+        Map<Long, TypeRow> types = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH RECURSIVE t(oid) AS (
+                    SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
+                    UNION
+                    SELECT v.x FROM pg_catalog.pg_type p JOIN t ON p.oid = t.oid
+                    CROSS JOIN LATERAL (VALUES (p.typbasetype), (p.typelem)) AS v(x) WHERE v.x <> 0
+                )
+                SELECT p.oid, p.typname, n.nspname, p.typtype, p.typbasetype, p.typelem, p.typcategory, p.typdelim
+                FROM pg_catalog.pg_type p JOIN pg_catalog.pg_namespace n ON n.oid = p.typnamespace
+                WHERE p.oid IN (SELECT oid FROM t)""")) {
+            ps.setLong(1, tableOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getLong(1), new TypeRow(rs.getString(2), rs.getString(3), rs.getString(4).charAt(0),
+                            rs.getLong(5), rs.getLong(6), rs.getString(7).charAt(0), rs.getString(8).charAt(0)));
+                }
+            }
+        }
+        return types;
+    }
+
+    private static LoadType loadType(Map<Long, TypeRow> types, long oid, String display, int depth) {
+        TypeRow t = types.get(oid);
+        if (t == null || depth > 32) {
+            return LoadType.scalar(LoadType.Kind.TEXT, display);
+        }
+        if (t.type == 'd') {
+            return loadType(types, t.baseType, display, depth + 1);
+        }
+        if (t.category == 'A' && t.element != 0 && !t.name.equals("int2vector") && !t.name.equals("oidvector")) {
+            TypeRow element = types.get(t.element);
+            LoadType elementType = loadType(types, t.element, element == null ? display : element.name, depth + 1);
+            return LoadType.array(elementType, element == null ? ',' : element.delimiter, display);
+        }
+        return "pg_catalog".equals(t.schema) ? LoadType.builtIn(t.name, display) : LoadType.scalar(LoadType.Kind.TEXT, display);
+    }
+
+    /** Up to five tables whose name matches the last part of {@code tableName} ignoring case, for a hint. */
+    public static List<String> similar(Connection c, String tableName) throws SQLException {
+        String last = tableName;
+        int dot = last.lastIndexOf('.');
+        if (dot >= 0) {
+            last = last.substring(dot + 1);
+        }
+        last = last.replace("\"", "").toLowerCase(Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE lower(c.relname) = ? "
+                + "AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                + "ORDER BY 1, 2 LIMIT 5")) {
+            ps.setString(1, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(Identifier.quote(rs.getString(1)) + "." + Identifier.quote(rs.getString(2)));
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,452 @@
+package dev.pgbridge.transfer;
+
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.copy.LoadColumn;
+import dev.pgbridge.copy.LoadCopyError;
+import dev.pgbridge.copy.LoadTable;
+import dev.pgbridge.copy.LoadTarget;
+import dev.pgbridge.copy.TableCreator;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.sql.Identifier;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Moves a table or the rows of a query from one PostgreSQL connection into a table on another:
+ * {@code COPY (…) TO STDOUT} on the source piped into {@code COPY … FROM STDIN} on the target through a bounded
+ * buffer ({@link CopyPipe}), both sides streaming, in ONE target transaction. The data stays in PostgreSQL's binary
+ * COPY format when every column has the same built-in type on both sides (no text is formatted or parsed), else in
+ * its text format. The source runs in a read-only transaction.
+ *
+ * <p>Any failure rolls the target back (a {@code truncate} and a {@code create} included) and its message says which
+ * side failed and why; a row the target rejects is named by its position in the source's output.
+ */
+public final class TableTransfer {
+    private static final Logger log = LoggerFactory.getLogger(TableTransfer.class);
+
+    private final ConnectionConfig from;
+    private final ConnectionConfig to;
+
+    public TableTransfer(ConnectionConfig from, ConnectionConfig to) {
+        this.from = requireNonNull(from, "from is null");
+        this.to = requireNonNull(to, "to is null");
+    }
+
+    /** Which end of the transfer something happened at. */
+    public enum Side {
+        SOURCE, TARGET;
+
+        String label() {
+            return this == SOURCE ? "source" : "target";
+        }
+    }
+
+    /** A column of the source's output, with what is needed to create and to feed the target. */
+    private record SourceColumn(String name, String type, boolean notNull, String typeName, boolean builtIn) {
+    }
+
+    private record SourceShape(String sql, List<SourceColumn> columns, List<String> primaryKey) {
+    }
+
+    /** Connects to both sides, transfers, commits the target and disconnects. */
+    public TransferResult run(TransferOptions options) {
+        requireNonNull(options, "options is null");
+        Connection source = connect(from, Side.SOURCE);
+        try (source) {
+            Connection target = connect(to, Side.TARGET);
+            try (target) {
+                return run(source, target, options);
+            }
+        }
+        catch (SQLException e) {
+            // closing failed after the work was done or failed; the connection is gone either way
+            throw SqlErrors.translate(e, to);
+        }
+    }
+
+    private Connection connect(ConnectionConfig config, Side side) {
+        try {
+            return JdbcTarget.of(config).connect();
+        }
+        catch (SQLException e) {
+            throw sideFailure(side, SqlErrors.translate(e, config), null);
+        }
+        catch (PgBridgeException e) {
+            throw sideFailure(side, e, null);
+        }
+    }
+
+    /**
+     * Transfers over open pgjdbc connections: the source gets a read-only transaction that is rolled back at the end,
+     * the target a transaction that is committed on success and rolled back on any failure.
+     */
+    public TransferResult run(Connection source, Connection target, TransferOptions options) {
+        return new Run(source, target, options).execute();
+    }
+
+    private final class Run {
+        private final Connection source;
+        private final Connection target;
+        private final TransferOptions o;
+        private final long start = System.nanoTime();
+        private String targetName;
+        private boolean creating;
+
+        Run(Connection source, Connection target, TransferOptions o) {
+            this.source = requireNonNull(source, "source is null");
+            this.target = requireNonNull(target, "target is null");
+            this.o = requireNonNull(o, "options is null");
+            this.targetName = o.targetTable();
+        }
+
+        TransferResult execute() {
+            boolean sourceAutoCommit;
+            boolean targetAutoCommit;
+            try {
+                sourceAutoCommit = source.getAutoCommit();
+                source.setAutoCommit(false);
+                source.setReadOnly(true);
+            }
+            catch (SQLException e) {
+                throw failure(Side.SOURCE, e);
+            }
+            try {
+                targetAutoCommit = target.getAutoCommit();
+                target.setAutoCommit(false);
+            }
+            catch (SQLException e) {
+                throw failure(Side.TARGET, e);
+            }
+            try {
+                return transfer();
+            }
+            finally {
+                end(source, sourceAutoCommit, true);
+                end(target, targetAutoCommit, false);
+            }
+        }
+
+        private TransferResult transfer() {
+            SourceShape shape = describeSource();
+            LoadTable table;
+            String created = null;
+            LoadTarget loadTarget;
+            List<String> columns = new ArrayList<>();
+            try {
+                Optional<LoadTable> existing = LoadTable.find(target, o.targetTable());
+                if (existing.isPresent()) {
+                    table = existing.get();
+                }
+                else {
+                    if (!o.create()) {
+                        throw new PgBridgeException(ErrorCode.NOT_FOUND, "table " + o.targetTable() + " does not exist",
+                                "create it first, or give --create to create it from the source's columns");
+                    }
+                    creating = true;
+                    List<TableCreator.Column> definition = shape.columns().stream()
+                            .map(c -> new TableCreator.Column(c.name(), c.type(), c.notNull())).toList();
+                    // the source's primary key, else the upsert key (an upsert needs a unique key to merge on)
+                    List<String> key = shape.primaryKey().isEmpty() ? o.upsertKey() : shape.primaryKey();
+                    List<TableCreator.Column> keyed = definition.stream().map(c -> key.contains(c.name())
+                            ? new TableCreator.Column(c.name(), c.type(), true) : c).toList();
+                    TableCreator.Created made = TableCreator.create(target, o.targetTable(), keyed, key);
+                    created = made.sql();
+                    table = LoadTable.find(target, made.qualifiedName()).orElseThrow();
+                }
+                targetName = table.qualifiedName();
+                for (SourceColumn c : shape.columns()) {
+                    // a column the target computes itself (GENERATED … STORED) is left to it
+                    if (table.column(c.name()).map(LoadColumn::generated).orElse(false)) {
+                        continue;
+                    }
+                    columns.add(c.name());
+                }
+                loadTarget = LoadTarget.prepare(target, table, columns, o.truncate(), o.upsertKey());
+            }
+            catch (SQLException e) {
+                throw failure(Side.TARGET, e);
+            }
+            catch (PgBridgeException e) {
+                throw sideFailure(Side.TARGET, e, hint());
+            }
+            boolean binary = binary(shape, loadTarget);
+            String format = binary ? " (FORMAT binary)" : "";
+
+            CopyOut out;
+            try {
+                out = source.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (\n" + shape.sql() + "\n) TO STDOUT" + format);
+            }
+            catch (SQLException e) {
+                throw failure(Side.SOURCE, e);
+            }
+            CopyIn in;
+            try {
+                in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(loadTarget.copyStatement(binary));
+            }
+            catch (SQLException e) {
+                cancel(out);
+                throw failure(Side.TARGET, e);
+            }
+
+            CopyPipe pipe = new CopyPipe();
+            Thread reader = Thread.ofPlatform().daemon().name("pgbridge-transfer-source").start(() -> pipe.pump(out));
+            long bytes = 0;
+            long rows;
+            try {
+                while (true) {
+                    CopyPipe.Piece piece = pipe.take();
+                    if (piece.failure() != null) {
+                        cancel(in);
+                        throw piece.failure() instanceof SQLException s ? failure(Side.SOURCE, s)
+                                : new PgBridgeException(ErrorCode.INTERNAL, "reading the source failed: " + piece.failure(),
+                                        hint(), piece.failure());
+                    }
+                    if (piece.end()) {
+                        break;
+                    }
+                    in.writeToCopy(piece.bytes(), 0, piece.length());
+                    bytes += piece.length();
+                }
+                rows = in.endCopy();
+            }
+            catch (SQLException e) {
+                stopReader(pipe, reader);
+                cancel(in);
+                throw targetCopyFailure(e, columns);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopReader(pipe, reader);
+                cancel(in);
+                throw new PgBridgeException(ErrorCode.INTERNAL, "the transfer into " + targetName + " was interrupted", hint(), e);
+            }
+            catch (RuntimeException e) {
+                stopReader(pipe, reader);
+                throw e;
+            }
+            join(reader);
+
+            long merged;
+            try {
+                merged = loadTarget.finish(target);
+                target.commit();
+            }
+            catch (SQLException e) {
+                throw failure(Side.TARGET, e);
+            }
+            catch (PgBridgeException e) {
+                throw sideFailure(Side.TARGET, e, hint());
+            }
+            return new TransferResult(targetName, rows, bytes, Duration.ofNanos(System.nanoTime() - start), binary, created, merged);
+        }
+
+        private SourceShape describeSource() {
+            try {
+                return switch (o.source()) {
+                    case TransferSource.Table t -> describeTable(t);
+                    case TransferSource.Query q -> describeQuery(q);
+                };
+            }
+            catch (SQLException e) {
+                throw failure(Side.SOURCE, e);
+            }
+            catch (PgBridgeException e) {
+                throw sideFailure(Side.SOURCE, e, hint());
+            }
+        }
+
+        private SourceShape describeTable(TransferSource.Table t) throws SQLException {
+            LoadTable table = LoadTable.find(source, t.name()).orElseThrow(() -> new PgBridgeException(
+                    ErrorCode.NOT_FOUND, "table " + t.name() + " does not exist",
+                    "names fold to lower case unless double-quoted; an unqualified name follows the search_path"));
+            List<SourceColumn> columns = new ArrayList<>();
+            StringBuilder select = new StringBuilder("SELECT ");
+            for (LoadColumn c : table.columns()) {
+                columns.add(new SourceColumn(c.name(), c.type(), c.notNull(), c.typeName(), c.builtInType()));
+                select.append(columns.size() == 1 ? "" : ", ").append(Identifier.quote(c.name()));
+            }
+            select.append(" FROM ").append(table.qualifiedName());
+            return new SourceShape(select.toString(), columns, table.primaryKey());
+        }
+
+        private SourceShape describeQuery(TransferSource.Query q) throws SQLException {
+            String sql = q.sql().strip();
+            while (sql.endsWith(";")) {
+                sql = sql.substring(0, sql.length() - 1).strip();
+            }
+            List<String> names = new ArrayList<>();
+            List<String> typeNames = new ArrayList<>();
+            try (PreparedStatement ps = source.prepareStatement(sql)) {
+                ResultSetMetaData md = ps.getMetaData();
+                if (md == null || md.getColumnCount() == 0) {
+                    throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the query returns no columns",
+                            "give a query that returns rows (SELECT, VALUES, TABLE or WITH … SELECT)");
+                }
+                Set<String> seen = new HashSet<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    String name = md.getColumnLabel(i);
+                    if (name.equals("?column?")) {
+                        throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "column " + i + " of the query has no name",
+                                "name it with AS, e.g. SELECT count(*) AS n …: the names are the target's column names");
+                    }
+                    if (!seen.add(name)) {
+                        throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the query returns column \"" + name + "\" twice",
+                                "give each column its own name with AS");
+                    }
+                    names.add(name);
+                    typeNames.add(md.getColumnTypeName(i));
+                }
+            }
+            List<SourceColumn> columns = new ArrayList<>();
+            try (PreparedStatement ps = source.prepareStatement("SELECT pg_catalog.format_type(t.oid, NULL), t.typname, "
+                    + "t.oid < 16384 FROM unnest(?::text[]) WITH ORDINALITY AS u(name, ord) "
+                    + "LEFT JOIN pg_catalog.pg_type t ON t.oid = pg_catalog.to_regtype(u.name) ORDER BY u.ord")) {
+                Array array = source.createArrayOf("text", typeNames.toArray());
+                ps.setArray(1, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int i = 0;
+                    while (rs.next()) {
+                        String type = rs.getString(1);
+                        columns.add(new SourceColumn(names.get(i), type == null ? "text" : type, false,
+                                rs.getString(2) == null ? typeNames.get(i) : rs.getString(2), rs.getBoolean(3)));
+                        i++;
+                    }
+                }
+                array.free();
+            }
+            return new SourceShape(sql, columns, List.of());
+        }
+
+        /** Binary COPY when every column is the same built-in type on both sides (its binary form is then the same). */
+        private boolean binary(SourceShape shape, LoadTarget loadTarget) {
+            for (LoadColumn t : loadTarget.columns()) {
+                SourceColumn s = shape.columns().stream().filter(c -> c.name().equals(t.name())).findFirst().orElse(null);
+                if (s == null || !s.builtIn() || !t.builtInType() || !s.typeName().equals(t.typeName())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private PgBridgeException targetCopyFailure(SQLException e, List<String> columns) {
+            Optional<LoadCopyError> row = LoadCopyError.of(e, columns);
+            if (row.isPresent()) {
+                return new PgBridgeException(ErrorCode.INVALID_DATA, "the target " + describe(to) + " failed: "
+                        + row.get().describe("row " + row.get().copyLine() + " of the source"), hint(), e);
+            }
+            return failure(Side.TARGET, e);
+        }
+
+        private PgBridgeException failure(Side side, SQLException e) {
+            return sideFailure(side, SqlErrors.translate(e, side == Side.SOURCE ? from : to), hint());
+        }
+
+        private String hint() {
+            return "the target was rolled back: " + (creating ? "the table was not created" : "nothing was written to " + targetName);
+        }
+
+        private void stopReader(CopyPipe pipe, Thread reader) {
+            pipe.stop();
+            try {
+                reader.join(500);
+                if (reader.isAlive()) {
+                    // the source is slow to send its next row: cancel its query so the reader wakes up
+                    source.unwrap(PGConnection.class).cancelQuery();
+                    reader.join(10_000);
+                }
+            }
+            catch (SQLException e) {
+                // the reader ends when its connection closes
+                log.debug("cannot cancel the source query", e);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void join(Thread reader) {
+            try {
+                reader.join(10_000);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private PgBridgeException sideFailure(Side side, PgBridgeException e, String extraHint) {
+        String hint = e.hint() == null ? extraHint : extraHint == null ? e.hint() : e.hint() + "; " + extraHint;
+        return new PgBridgeException(e.code(), "the " + side.label() + " " + describe(side == Side.SOURCE ? from : to)
+                + " failed: " + e.getMessage(), hint, e);
+    }
+
+    /** {@code 'conn_id' (host:port/database)}, never a password. */
+    static String describe(ConnectionConfig c) {
+        String where = (c.host() == null ? "" : c.host()) + ":" + (c.port() == null ? ConnectionConfig.DEFAULT_PORT : c.port())
+                + "/" + (c.database() == null ? c.login() : c.database());
+        return c.connId() == null ? "(" + where + ")" : "'" + c.connId() + "' (" + where + ")";
+    }
+
+    private static void cancel(CopyIn in) {
+        try {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        catch (SQLException e) {
+            // the transaction is rolled back next, which ends the COPY anyway
+            log.debug("cannot cancel the target COPY", e);
+        }
+    }
+
+    private static void cancel(CopyOut out) {
+        try {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+        }
+        catch (SQLException e) {
+            // the source transaction is rolled back next
+            log.debug("cannot cancel the source COPY", e);
+        }
+    }
+
+    /** Rolls back (the source always, the target unless committed) and restores autocommit; the connection may be broken. */
+    private static void end(Connection c, boolean autoCommit, boolean readOnly) {
+        try {
+            if (c.isClosed()) {
+                return;
+            }
+            c.rollback();
+            if (readOnly) {
+                c.setReadOnly(false);
+            }
+            c.setAutoCommit(autoCommit);
+        }
+        catch (SQLException e) {
+            // broken connection: the caller closes it, and the failure already thrown says why
+            log.debug("cannot end the transaction", e);
+        }
+    }
+}
