@@ -205,14 +205,24 @@ final class CaptureHarness implements AutoCloseable {
         }
     }
 
-    /** Every line of every file of {@code public.<table>}, in file-name order. */
+    /**
+     * Every complete line of every file of {@code public.<table>}, in file-name order. The sink may be writing while
+     * we read, so a last line without its newline (possibly cut inside a multi-byte character) is not read yet.
+     */
     List<JsonNode> events(String table) {
         String prefix = JsonLinesSink.prefix(new TableId("public", table)) + ".";
         List<JsonNode> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    lines.add(EventJson.MAPPER.readTree(line));
+                byte[] bytes = Files.readAllBytes(f);
+                int end = bytes.length;
+                while (end > 0 && bytes[end - 1] != '\n') {
+                    end--;
+                }
+                for (String line : new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isEmpty()) {
+                        lines.add(EventJson.MAPPER.readTree(line));
+                    }
                 }
             }
         }
