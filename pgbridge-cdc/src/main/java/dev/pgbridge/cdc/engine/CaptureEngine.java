@@ -253,6 +253,7 @@ public final class CaptureEngine {
         relations = cache;
         ToastResolver toast = new ToastResolver(this::ensureControl, types);
         cache.onSchemaChange(toast::forget);
+        cache.onSchemaChange(tableStats::schemaChanged);
         CaptureSource source = new CaptureSource(config.name(), target.database());
         PgOutputDecoder decoder = new PgOutputDecoder(s.protocolVersion());
         Lsn pending = current.commitLsn();

@@ -15,12 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Events handed to the sink per table and the last commit among them, kept across restarts in the checkpoint's
  * {@code tables} node: {@code {"public.items": {"schema":"public", "table":"items", "events":12,
- * "last_commit_lsn":"0/16B3748", "last_commit_time":"…"}}} (the key is only a label; the fields name the table).
+ * "last_commit_lsn":"0/16B3748", "last_commit_time":"…", "schema_changes":1, "last_schema_change":"…"}}} (the key is only a label; the fields name the table).
  * Updated by the engine thread, read by any.
  */
 final class TableStats {
     /** One table's numbers. */
-    record Stat(long events, Lsn lastCommitLsn, Instant lastCommitTime) {
+    record Stat(long events, Lsn lastCommitLsn, Instant lastCommitTime, int schemaChanges, Instant lastSchemaChange) {
     }
 
     private final Map<TableId, Stat> stats = new ConcurrentHashMap<>();
@@ -28,9 +28,19 @@ final class TableStats {
     void record(ChangeEvent e) {
         stats.compute(e.table(), (t, old) -> {
             long n = old == null ? 1 : old.events + 1;
+            int changes = old == null ? 0 : old.schemaChanges;
+            Instant changed = old == null ? null : old.lastSchemaChange;
             boolean newer = old == null || old.lastCommitLsn == null || e.commitLsn().isAfter(old.lastCommitLsn);
-            return newer ? new Stat(n, e.commitLsn(), e.commitTime()) : new Stat(n, old.lastCommitLsn, old.lastCommitTime);
+            return newer ? new Stat(n, e.commitLsn(), e.commitTime(), changes, changed)
+                    : new Stat(n, old.lastCommitLsn, old.lastCommitTime, changes, changed);
         });
+    }
+
+    /** A Relation message changed the table's column set (added, dropped or retyped column). */
+    void schemaChanged(TableId table) {
+        Instant now = Instant.now();
+        stats.compute(table, (t, old) -> old == null ? new Stat(0, null, null, 1, now)
+                : new Stat(old.events, old.lastCommitLsn, old.lastCommitTime, old.schemaChanges + 1, now));
     }
 
     void restore(ObjectNode node) {
@@ -42,7 +52,9 @@ final class TableStats {
             TableId t = new TableId(n.get("schema").asText(), n.get("table").asText());
             stats.put(t, new Stat(n.path("events").asLong(),
                     n.hasNonNull("last_commit_lsn") ? Lsn.valueOf(n.get("last_commit_lsn").asText()) : null,
-                    n.hasNonNull("last_commit_time") ? Instant.parse(n.get("last_commit_time").asText()) : null));
+                    n.hasNonNull("last_commit_time") ? Instant.parse(n.get("last_commit_time").asText()) : null,
+                    n.path("schema_changes").asInt(),
+                    n.hasNonNull("last_schema_change") ? Instant.parse(n.get("last_schema_change").asText()) : null));
         }
     }
 
@@ -56,6 +68,9 @@ final class TableStats {
             n.put("last_commit_lsn", e.getValue().lastCommitLsn == null ? null : e.getValue().lastCommitLsn.toString());
             n.put("last_commit_time", e.getValue().lastCommitTime == null ? null
                     : e.getValue().lastCommitTime.toString());
+            n.put("schema_changes", e.getValue().schemaChanges);
+            n.put("last_schema_change", e.getValue().lastSchemaChange == null ? null
+                    : e.getValue().lastSchemaChange.toString());
         }
         return root;
     }

@@ -86,6 +86,12 @@ class CaptureEngineIT {
                 "{\"id\":4,\"n\":4.125,\"added\":null}");
         assertThat(engine.engine().status().schemaChanges().values().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo(3);
+        // kept in the checkpoint, where `capture status` reads it
+        CaptureHarness.await("the schema changes in the checkpoint", java.time.Duration.ofSeconds(30), () -> {
+            JsonNode checkpoint = h.checkpoint();
+            return checkpoint != null && checkpoint.path("tables").path("public.s").path("schema_changes").asInt() == 3;
+        });
+        assertThat(h.checkpoint().path("tables").path("public.s").path("last_schema_change").isTextual()).isTrue();
     }
 
     @Test

@@ -79,7 +79,7 @@ final class CaptureStatusCommand implements Callable<Integer> {
         }
 
         List<String> columns = List.of("table", "backfill", "mode", "rows_read", "estimated_rows", "progress",
-                "events", "last_commit_lsn", "last_commit_time");
+                "events", "last_commit_lsn", "last_commit_time", "schema_changes", "last_schema_change");
         List<List<Object>> rows = new ArrayList<>();
         for (TableId t : tables) {
             JsonNode b = backfill.get(t);
@@ -89,7 +89,8 @@ final class CaptureStatusCommand implements Callable<Integer> {
             String stateText = b == null ? (checkpoint == null ? "not started" : "pending") : b.get("state").asText();
             rows.add(Arrays.asList(t.toString(), stateText, b == null ? null : b.get("mode").asText(),
                     read, estimate, progress(stateText, read, estimate),
-                    s == null ? 0L : s.path("events").asLong(), text(s, "last_commit_lsn"), text(s, "last_commit_time")));
+                    s == null ? 0L : s.path("events").asLong(), text(s, "last_commit_lsn"), text(s, "last_commit_time"),
+                    s == null ? 0 : s.path("schema_changes").asInt(), text(s, "last_schema_change")));
         }
         Rows result = new Rows(columns, rows);
         PrintWriter out = spec.commandLine().getOut();
