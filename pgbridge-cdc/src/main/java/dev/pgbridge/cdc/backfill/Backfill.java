@@ -124,6 +124,13 @@ public final class Backfill implements AutoCloseable {
         Instant finishedAt;
         Lsn consistentPoint;
         EventBuffer held;
+        /** Snapshot rows read but not yet out: they go to the sink once the stream has passed the consistent point. */
+        EventBuffer snapshotRows;
+        /** The snapshot is read whole; waiting for {@link #releaseId}'s watermark to come through the stream. */
+        boolean awaitingRelease;
+        /** The watermark written after the snapshot was read; its transaction releases the rows. */
+        String releaseId;
+        boolean releaseSeen;
 
         TableState(TableId table, Mode mode, State state) {
             this.table = table;
@@ -251,6 +258,20 @@ public final class Backfill implements AutoCloseable {
                 || t.state == State.RUNNING);
     }
 
+    /**
+     * True when the next step creates a temporary slot for an exported snapshot. Creating it waits for every open
+     * transaction of the server to end, so the engine first lets the sink commit (a PostgreSQL sink on the same
+     * server would otherwise hold an open transaction that the slot creation waits for, and neither moves).
+     */
+    public boolean opensSnapshotNext() {
+        if (inFlight != null || snapshot != null) {
+            return false;
+        }
+        TableState t = tables.values().stream().filter(s -> s.state == State.PENDING || s.state == State.RUNNING)
+                .findFirst().orElse(null);
+        return t != null && t.mode == Mode.EXPORTED_SNAPSHOT && !t.awaitingRelease;
+    }
+
     /** True when a chunk waits for its high watermark (no new chunk starts until it is out). */
     public boolean waiting() {
         return inFlight != null;
@@ -277,6 +298,9 @@ public final class Backfill implements AutoCloseable {
         }
         if (t.mode == Mode.KEY_CHUNKS) {
             startChunk(t);
+            return List.of();
+        }
+        if (t.awaitingRelease) {
             return List.of();
         }
         return snapshotStep(t);
@@ -373,34 +397,37 @@ public final class Backfill implements AutoCloseable {
                 t.held.close();
             }
             t.held = new EventBuffer(settings.source(), settings.spillDirectory(), settings.memoryEvents());
+            if (t.snapshotRows != null) {
+                t.snapshotRows.close();
+                t.snapshotRows = null;
+            }
             publish();
         }
         List<TableShape.Row> rows = snapshot.next(settings.chunkSize());
         boolean last = snapshot.exhausted();
+        if (t.snapshotRows == null) {
+            t.snapshotRows = new EventBuffer(settings.source(), settings.spillDirectory(), settings.memoryEvents());
+        }
+        Instant now = Instant.now();
+        for (TableShape.Row r : rows) {
+            t.snapshotRows.add(0, ChangeEvent.read(settings.source(), t.table, r.key(), r.after(), 0,
+                    t.consistentPoint, t.consistentPoint, now, last));
+        }
+        t.rows += rows.size();
         if (!rows.isEmpty()) {
-            EventBuffer buffer = new EventBuffer(settings.source(), settings.spillDirectory(), rows.size());
-            Instant now = Instant.now();
-            for (TableShape.Row r : rows) {
-                buffer.add(0, ChangeEvent.read(settings.source(), t.table, r.key(), r.after(), 0,
-                        t.consistentPoint, t.consistentPoint, now, last));
-            }
-            t.rows += rows.size();
             t.chunks++;
-            out.add(CommittedTransaction.ofStamped(0, t.consistentPoint, now, buffer));
         }
         if (last) {
             snapshot.close();
             snapshot = null;
-            EventBuffer held = t.held;
-            t.held = null;
-            if (held.count() > 0) {
-                LOG.info("backfill of {}: releasing {} log events held while it ran", t.table, held.count());
-                out.add(CommittedTransaction.ofStamped(0, t.consistentPoint, Instant.now(), held));
-            }
-            else {
-                held.close();
-            }
-            finish(t);
+            // The consistent point is usually ahead of the stream: transactions of other tables committed before it
+            // may not have come through yet. The rows go out only after a stream transaction past that point (this
+            // watermark write makes sure there is one), so nothing later in the stream carries an older LSN than
+            // what the sink and the checkpoint have already seen.
+            t.awaitingRelease = true;
+            t.releaseSeen = false;
+            t.releaseId = UUID.randomUUID().toString();
+            writeWatermark(connection(), new Watermark(WatermarkKind.HIGH, t.table, t.chunks, List.of(), t.releaseId));
         }
         else {
             publish();
@@ -432,6 +459,12 @@ public final class Backfill implements AutoCloseable {
                     && settings.slotName().equals(e.after().path("slot").asText(null))
                     && inFlight.high.equals(e.after().path("watermark").asText(null))) {
                 inFlight.highSeen = true;
+            }
+            for (TableState w : tables.values()) {
+                if (w.awaitingRelease && e.after() != null && w.releaseId.equals(e.after().path("watermark").asText(null))
+                        && settings.slotName().equals(e.after().path("slot").asText(null))) {
+                    w.releaseSeen = true;
+                }
             }
             return null;
         }
@@ -475,6 +508,10 @@ public final class Backfill implements AutoCloseable {
      * the sink right after it; else null.
      */
     public CommittedTransaction afterTransaction(CommittedTransaction tx) throws IOException {
+        CommittedTransaction snapshotOut = releaseSnapshot(tx);
+        if (snapshotOut != null) {
+            return snapshotOut;
+        }
         if (inFlight == null || !inFlight.highSeen) {
             return null;
         }
@@ -499,6 +536,36 @@ public final class Backfill implements AutoCloseable {
             publish();
         }
         return CommittedTransaction.ofStamped(tx.xid(), tx.endLsn(), tx.commitTime(), buffer);
+    }
+
+    /**
+     * An exported-snapshot table whose snapshot is read and whose consistent point the stream has now passed: its rows,
+     * then the log events held while it ran, go to the sink as one transaction stamped with {@code tx}.
+     */
+    private CommittedTransaction releaseSnapshot(CommittedTransaction tx) throws IOException {
+        // released on the release watermark's own transaction: it is written after the snapshot was exported (so it is
+        // past the consistent point) and carries nothing else, so the sink has seen no transaction with this LSN yet
+        TableState t = tables.values().stream().filter(s -> s.awaitingRelease && s.releaseSeen).findFirst().orElse(null);
+        if (t == null) {
+            return null;
+        }
+        EventBuffer out = t.snapshotRows;
+        EventBuffer held = t.held;
+        t.snapshotRows = null;
+        t.held = null;
+        t.awaitingRelease = false;
+        t.releaseSeen = false;
+        if (held != null) {
+            if (held.count() > 0) {
+                LOG.info("backfill of {}: releasing {} log events held while it ran", t.table, held.count());
+            }
+            for (java.util.Iterator<ChangeEvent> it = held.iterator(); it.hasNext(); ) {
+                out.add(0, it.next());
+            }
+            held.close();
+        }
+        finish(t);
+        return CommittedTransaction.ofStamped(tx.xid(), tx.endLsn(), tx.commitTime(), out);
     }
 
     /** True when progress changed since the last {@link #state()}: worth a checkpoint even without new commits. */
@@ -566,6 +633,12 @@ public final class Backfill implements AutoCloseable {
                     t.held.close();
                     t.held = null;
                 }
+                if (t.snapshotRows != null) {
+                    t.snapshotRows.close();
+                    t.snapshotRows = null;
+                }
+                t.awaitingRelease = false;
+                t.releaseSeen = false;
             }
         }
         closeConnection();
@@ -624,6 +697,10 @@ public final class Backfill implements AutoCloseable {
             if (t.held != null) {
                 t.held.close();
                 t.held = null;
+            }
+            if (t.snapshotRows != null) {
+                t.snapshotRows.close();
+                t.snapshotRows = null;
             }
         }
     }

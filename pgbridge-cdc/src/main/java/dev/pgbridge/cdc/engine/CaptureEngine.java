@@ -266,6 +266,11 @@ public final class CaptureEngine {
             Backfill b = backfill;
             while (!stopping) {
                 if (b.active() && !b.waiting()) {
+                    if (b.opensSnapshotNext()) {
+                        current = flush(s, current, pending);
+                        unflushedEvents = 0;
+                        lastFlush = System.nanoTime();
+                    }
                     for (CommittedTransaction rows : backfillStep(b)) {
                         unflushedEvents += deliver(rows, toast);
                     }
@@ -297,12 +302,21 @@ public final class CaptureEngine {
                 if (tx != null) {
                     try (tx) {
                         if (tx.eventCount() > 0) {
-                            long delivered = deliver(tx.map(e -> observe(b, e)), toast);
-                            unflushedEvents += delivered;
-                            if (delivered > 0) {
-                                transactions.incrementAndGet();
-                                spilled.addAndGet(tx.spilledCount());
-                                lastCommitTime = tx.commitTime();
+                            if (onlyWatermarks(tx)) {
+                                // the backfill's own write: nothing for the sink, which must not see its LSN as
+                                // applied before the rows stamped with it (below) arrive
+                                for (java.util.Iterator<ChangeEvent> it = tx.events(); it.hasNext(); ) {
+                                    observe(b, it.next());
+                                }
+                            }
+                            else {
+                                long delivered = deliver(tx.map(e -> observe(b, e)), toast);
+                                unflushedEvents += delivered;
+                                if (delivered > 0) {
+                                    transactions.incrementAndGet();
+                                    spilled.addAndGet(tx.spilledCount());
+                                    lastCommitTime = tx.commitTime();
+                                }
                             }
                             CommittedTransaction chunk = b.afterTransaction(tx);
                             if (chunk != null) {
@@ -377,6 +391,16 @@ public final class CaptureEngine {
             events.addAndGet(count[0]);
             return count[0];
         }
+    }
+
+    /** True when every event of {@code tx} is a write to the watermarks table (stops at the first other one). */
+    private boolean onlyWatermarks(CommittedTransaction tx) {
+        for (java.util.Iterator<ChangeEvent> it = tx.events(); it.hasNext(); ) {
+            if (!it.next().table().equals(config.watermarksTable())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ChangeEvent observe(Backfill b, ChangeEvent e) {

@@ -194,7 +194,7 @@ final class SinkCaptureHarness implements AutoCloseable {
         return CaptureConfig.parse(yaml(sink, tables));
     }
 
-    /** Starts an engine writing into {@code sink} on its own thread and waits until its slot streams. */
+    /** Starts an engine writing into {@code sink} on its own thread; waits until its slot streams and its backfill is done. */
     Running start(CaptureConfig config, ChangeSink sink) {
         CaptureEngine engine = new CaptureEngine(config, config.sourceConnection().orElseThrow(), sink,
                 new CheckpointStore(dir.resolve("checkpoint.json")), dir, FAST);
@@ -214,6 +214,12 @@ final class SinkCaptureHarness implements AutoCloseable {
                 || "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
         if (r.failure.get() != null) {
             throw new IllegalStateException("engine failed to start: " + r.failure.get(), r.failure.get());
+        }
+        // as in CaptureHarness: writes after this point are streamed, never also read by a backfill chunk
+        await("backfill done", Duration.ofSeconds(120), () -> r.failure.get() != null
+                || r.engine.status().backfillDone());
+        if (r.failure.get() != null) {
+            throw new IllegalStateException("engine failed: " + r.failure.get(), r.failure.get());
         }
         return r;
     }
