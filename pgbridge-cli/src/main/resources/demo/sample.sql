@@ -84,3 +84,6 @@ SELECT o.id, o.ordered_at, c.email FROM sales.orders o JOIN sales.customers c ON
 CREATE MATERIALIZED VIEW analytics.revenue_by_month AS
 SELECT date_trunc('month', ordered_at) AS month, sum(quantity * unit_price) AS revenue, count(*) AS lines
 FROM sales.order_lines GROUP BY 1 ORDER BY 1;
+
+-- planner statistics, so `pgbridge tables` shows row estimates from the start
+ANALYZE;
