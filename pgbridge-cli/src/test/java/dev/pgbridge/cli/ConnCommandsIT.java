@@ -38,6 +38,11 @@ class ConnCommandsIT {
         Cli.Result show = cli.run("conn", "show", "warehouse");
         assertThat(show.exitCode()).as(show.toString()).isZero();
         assertThat(show.out()).contains("db.example.com").contains("require").contains("set");
+        // pins: show --format csv failed with a NullPointerException when a field (here the description) was null
+        Cli.Result csv = cli.run("conn", "show", "warehouse", "--format", "csv");
+        assertThat(csv.exitCode()).as(csv.toString()).isZero();
+        assertThat(csv.out()).startsWith("conn_id,tenant,conn_type,host,port,database,login,password,extra,description,")
+                .contains("warehouse,default,postgres,db.example.com,6432,analytics,etl,set,");
 
         Cli.Result edit = cli.run("conn", "edit", "warehouse", "--port", "6433");
         assertThat(edit.exitCode()).as(edit.toString()).isZero();

@@ -1,6 +1,5 @@
 package dev.pgbridge.cli.command;
 
-import dev.pgbridge.cli.output.OutputFormat;
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ConnectionFields;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -38,20 +36,7 @@ final class ConnParseCommand implements Callable<Integer> {
     public Integer call() {
         ConnectionConfig config = UriDialect.fromName(dialect).parse(uri);
         Map<String, Object> fields = ConnectionFields.toMap(config, reveal);
-        if (format.format() == OutputFormat.JSON) {
-            spec.commandLine().getOut().println(Rows.json(fields));
-        }
-        else if (format.format() == OutputFormat.CSV) {
-            new Rows(List.copyOf(fields.keySet()), List.of(new java.util.ArrayList<>(fields.values())))
-                    .print(spec.commandLine().getOut(), OutputFormat.CSV);
-        }
-        else {
-            Rows rows = Rows.of(List.of("field", "value"));
-            for (Map.Entry<String, Object> e : fields.entrySet()) {
-                rows = rows.with(e.getKey(), e.getValue());
-            }
-            rows.print(spec.commandLine().getOut(), OutputFormat.TABLE);
-        }
+        Rows.printRecord(spec.commandLine().getOut(), format.format(), fields);
         return 0;
     }
 }

@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -54,19 +53,7 @@ final class ConnShowCommand implements Callable<Integer> {
         fields.put("credential_version", s.credentialVersion());
         fields.put("created_at", s.createdAt().toString());
         fields.put("updated_at", s.updatedAt().toString());
-        if (format.format() == dev.pgbridge.cli.output.OutputFormat.TABLE) {
-            Rows rows = Rows.of(List.of("field", "value"));
-            for (Map.Entry<String, Object> e : fields.entrySet()) {
-                rows = rows.with(e.getKey(), e.getValue());
-            }
-            rows.print(spec.commandLine().getOut(), format.format());
-        }
-        else if (format.format() == dev.pgbridge.cli.output.OutputFormat.JSON) {
-            spec.commandLine().getOut().println(Rows.json(fields));
-        }
-        else {
-            new Rows(List.copyOf(fields.keySet()), List.of(List.copyOf(fields.values()))).print(spec.commandLine().getOut(), format.format());
-        }
+        Rows.printRecord(spec.commandLine().getOut(), format.format(), fields);
         return 0;
     }
 

@@ -62,6 +62,25 @@ public record Rows(List<String> columns, List<List<Object>> rows) {
         out.flush();
     }
 
+    /**
+     * Prints one record (a connection's fields, a parsed URI): a field/value table for people, a JSON object, or CSV
+     * with the field names as the header. Null values print as null / an empty field.
+     */
+    public static void printRecord(PrintWriter out, OutputFormat format, Map<String, Object> fields) {
+        switch (format) {
+            case JSON -> {
+                out.println(json(fields));
+                out.flush();
+            }
+            case CSV -> new Rows(new ArrayList<>(fields.keySet()), List.of(new ArrayList<>(fields.values()))).print(out, format);
+            case TABLE -> {
+                List<List<Object>> rows = new ArrayList<>();
+                fields.forEach((k, v) -> rows.add(java.util.Arrays.asList(k, v)));
+                new Rows(List.of("field", "value"), rows).print(out, format);
+            }
+        }
+    }
+
     public static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
