@@ -79,7 +79,7 @@ class LauncherIT {
     }
 
     @Test
-    void findsAJdk21EvenWhenJavaHomePointsAtAnOlderOne() {
+    void findsAJdk21WhenJavaHomeIsUnusable() {
         Cli cli = new Cli(home).env("JAVA_HOME", "/nonexistent-jdk");
         Cli.Result help = cli.run("--help");
         assertThat(help.exitCode()).as(help.toString()).isZero();
