@@ -1,6 +1,7 @@
 package dev.pgbridge.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -230,6 +233,49 @@ public final class TestingPostgres {
             }
         }
         throw new IllegalStateException("setting " + name + " is still '" + seen + "', not '" + value + "'");
+    }
+
+    /** True when {@link #restart()} can restart this server (the embedded one). */
+    public boolean restartable() {
+        return embedded != null;
+    }
+
+    /**
+     * Restarts the embedded server as an operator would ({@code pg_ctl restart -m fast}): every session is cut, the
+     * server comes back on the same port with the same settings, and this returns once it accepts connections.
+     */
+    public synchronized void restart() {
+        if (embedded == null) {
+            throw new UnsupportedOperationException("only the embedded server can be restarted");
+        }
+        Path data = dataDirectory.resolve("data");
+        try {
+            long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+            String postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command())
+                    .orElseThrow(() -> new IllegalStateException("cannot find the postmaster (pid " + pid + ")"));
+            List<String> command = new ArrayList<>();
+            if (LinuxUtils.isUnshareAvailable()) {
+                command.addAll(List.of("unshare", "-U")); // as the server was started: pg_ctl refuses to run as root
+            }
+            command.addAll(List.of(Path.of(postgres).resolveSibling("pg_ctl").toString(), "-D", data.toString(),
+                    "-m", "fast", "-w", "-t", "60", "restart"));
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dataDirectory.resolve("restart.log").toFile())
+                    .start();
+            if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("pg_ctl restart failed: "
+                        + Files.readString(dataDirectory.resolve("restart.log")));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting PostgreSQL", e);
+        }
     }
 
     /** The server certificate (PEM), for sslrootcert; null for an external server. */

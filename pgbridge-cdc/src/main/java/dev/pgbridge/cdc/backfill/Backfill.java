@@ -27,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,8 +52,10 @@ import static java.util.Objects.requireNonNull;
  * watermark's transaction comes through, {@link #afterTransaction} hands out the surviving rows as {@code op: r}
  * events, right after it. So every change a consumer received before a backfill row was committed before the chunk
  * was read, and every later one comes after it: no consumer sees a backfill row older than a change it already has,
- * without merging. Progress (table, last key) is kept per completed chunk and checkpointed with the stream position
- * at which the chunk came out; a restart reads on from the next chunk.
+ * without merging. The argument holds for each chunk on its own, so the next chunk is read as soon as one's high
+ * watermark is written, without waiting for it to come through the stream: up to {@value #MAX_IN_FLIGHT} chunks wait
+ * at once, and they come out in order. Progress (table, last key) is kept per completed chunk and checkpointed with
+ * the stream position at which the chunk came out; a restart reads on from the next chunk.
  *
  * <p>A transaction can reach the stream before it is visible to new snapshots (its commit record is flushed, but its
  * backend has not yet left the proc array — for instance while it waits for a synchronous standby). A chunk read
@@ -71,6 +74,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Backfill implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+    /** Chunks read ahead while earlier ones wait for their high watermarks. */
+    static final int MAX_IN_FLIGHT = 3;
 
     /** Which watermark of a chunk. */
     public enum WatermarkKind { LOW, HIGH }
@@ -120,6 +125,10 @@ public final class Backfill implements AutoCloseable {
         long rows;
         long chunks;
         List<String> lastKey;
+        /** The last key read: of the newest chunk in flight, else {@link #lastKey}. */
+        List<String> readKey;
+        /** Every row is read (the last chunk may still be in flight). */
+        boolean allRead;
         Instant startedAt;
         Instant finishedAt;
         Lsn consistentPoint;
@@ -173,7 +182,8 @@ public final class Backfill implements AutoCloseable {
     private final Map<TableId, TableState> tables = new LinkedHashMap<>();
     private WatermarkListener listener = NO_LISTENER;
     private Connection connection;
-    private Chunk inFlight;
+    /** Chunks read, oldest first, waiting for their high watermarks (all of one table). */
+    private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     private ExportedSnapshotRead snapshot;
     private boolean dirty;
     private volatile Map<TableId, BackfillProgress> published = Map.of();
@@ -224,6 +234,7 @@ public final class Backfill implements AutoCloseable {
                 List<String> values = new ArrayList<>();
                 key.forEach(v -> values.add(v.asText()));
                 s.lastKey = values;
+                s.readKey = values;
             }
         }
         else if (oldState == State.RUNNING) {
@@ -254,7 +265,7 @@ public final class Backfill implements AutoCloseable {
 
     /** True while a table still has rows to read or a chunk waits for its high watermark. */
     public boolean active() {
-        return inFlight != null || tables.values().stream().anyMatch(t -> t.state == State.PENDING
+        return !inFlight.isEmpty() || tables.values().stream().anyMatch(t -> t.state == State.PENDING
                 || t.state == State.RUNNING);
     }
 
@@ -264,7 +275,7 @@ public final class Backfill implements AutoCloseable {
      * server would otherwise hold an open transaction that the slot creation waits for, and neither moves).
      */
     public boolean opensSnapshotNext() {
-        if (inFlight != null || snapshot != null) {
+        if (!inFlight.isEmpty() || snapshot != null) {
             return false;
         }
         TableState t = tables.values().stream().filter(s -> s.state == State.PENDING || s.state == State.RUNNING)
@@ -272,9 +283,17 @@ public final class Backfill implements AutoCloseable {
         return t != null && t.mode == Mode.EXPORTED_SNAPSHOT && !t.awaitingRelease;
     }
 
-    /** True when a chunk waits for its high watermark (no new chunk starts until it is out). */
+    /**
+     * True when no new chunk may start now: {@value #MAX_IN_FLIGHT} chunks wait for their high watermarks, or the
+     * table's last rows are read and wait.
+     */
     public boolean waiting() {
-        return inFlight != null;
+        return inFlight.size() >= MAX_IN_FLIGHT || !inFlight.isEmpty() && inFlight.peekLast().table.allRead;
+    }
+
+    /** True when a chunk waits for its high watermark, which the stream is about to bring. */
+    public boolean awaitingWatermark() {
+        return !inFlight.isEmpty();
     }
 
     /**
@@ -283,7 +302,7 @@ public final class Backfill implements AutoCloseable {
      * Returns what must go to the sink now (snapshot rows, held events), possibly nothing.
      */
     public List<CommittedTransaction> step() throws SQLException, IOException {
-        if (inFlight != null) {
+        if (waiting()) {
             return List.of();
         }
         TableState t = tables.values().stream().filter(s -> s.state == State.PENDING || s.state == State.RUNNING)
@@ -297,7 +316,9 @@ public final class Backfill implements AutoCloseable {
             LOG.info("backfill of {} starts ({})", t.table, t.mode.label());
         }
         if (t.mode == Mode.KEY_CHUNKS) {
-            startChunk(t);
+            if (!t.allRead) {
+                startChunk(t);
+            }
             return List.of();
         }
         if (t.awaitingRelease) {
@@ -315,10 +336,10 @@ public final class Backfill implements AutoCloseable {
         if (System.nanoTime() < retryAfterNanos) {
             return;
         }
-        long number = t.chunks + 1;
+        long number = t.chunks + inFlight.size() + 1;
         String low = UUID.randomUUID().toString();
-        writeWatermark(c, new Watermark(WatermarkKind.LOW, t.table, number, t.lastKey, low));
-        TableShape.Chunk read = shape.readChunkWithSnapshot(c, t.lastKey, settings.chunkSize());
+        writeWatermark(c, new Watermark(WatermarkKind.LOW, t.table, number, t.readKey, low));
+        TableShape.Chunk read = shape.readChunkWithSnapshot(c, t.readKey, settings.chunkSize());
         List<TableShape.Row> rows = read.rows();
         Long unseen = invisibleDelivered(read.snapshot());
         if (unseen != null) {
@@ -329,13 +350,19 @@ public final class Backfill implements AutoCloseable {
             return;
         }
         if (rows.isEmpty()) {
-            // nothing after the last key: the previous chunk was the last (it was exactly full)
-            finish(t);
+            // nothing after the last key read: the previous chunk was the last (it was exactly full)
+            t.allRead = true;
+            if (inFlight.isEmpty()) {
+                finish(t);
+            }
             return;
         }
         String high = UUID.randomUUID().toString();
-        inFlight = new Chunk(t, rows, high, rows.size() < settings.chunkSize());
-        writeWatermark(c, new Watermark(WatermarkKind.HIGH, t.table, number, t.lastKey, high));
+        Chunk chunk = new Chunk(t, rows, high, rows.size() < settings.chunkSize());
+        inFlight.addLast(chunk);
+        writeWatermark(c, new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
+        t.readKey = chunk.lastKey;
+        t.allRead = chunk.last;
     }
 
     /**
@@ -455,10 +482,13 @@ public final class Backfill implements AutoCloseable {
     public ChangeEvent observe(ChangeEvent e) throws IOException {
         TableId table = e.table();
         if (table.equals(settings.watermarksTable())) {
-            if (inFlight != null && e.after() != null
-                    && settings.slotName().equals(e.after().path("slot").asText(null))
-                    && inFlight.high.equals(e.after().path("watermark").asText(null))) {
-                inFlight.highSeen = true;
+            if (e.after() != null && settings.slotName().equals(e.after().path("slot").asText(null))) {
+                String id = e.after().path("watermark").asText(null);
+                for (Chunk c : inFlight) {
+                    if (c.high.equals(id)) {
+                        c.highSeen = true;
+                    }
+                }
             }
             for (TableState w : tables.values()) {
                 if (w.awaitingRelease && e.after() != null && w.releaseId.equals(e.after().path("watermark").asText(null))
@@ -468,13 +498,17 @@ public final class Backfill implements AutoCloseable {
             }
             return null;
         }
-        if (inFlight != null && table.equals(inFlight.table.table)) {
-            if (e.op() == Op.TRUNCATE) {
-                inFlight.evicted += inFlight.rows.size();
-                inFlight.rows.clear();
-            }
-            else if (e.key() != null && inFlight.rows.remove(canonicalKey(e.key())) != null) {
-                inFlight.evicted++;
+        if (!inFlight.isEmpty() && table.equals(inFlight.peekFirst().table.table)) {
+            String key = e.op() == Op.TRUNCATE || e.key() == null ? null : canonicalKey(e.key());
+            for (Chunk c : inFlight) {
+                if (e.op() == Op.TRUNCATE) {
+                    c.evicted += c.rows.size();
+                    c.rows.clear();
+                }
+                else if (key != null && c.rows.remove(key) != null) {
+                    c.evicted++;
+                    break; // the chunks hold disjoint keys
+                }
             }
         }
         TableState t = tables.get(table);
@@ -512,11 +546,10 @@ public final class Backfill implements AutoCloseable {
         if (snapshotOut != null) {
             return snapshotOut;
         }
-        if (inFlight == null || !inFlight.highSeen) {
+        if (inFlight.isEmpty() || !inFlight.peekFirst().highSeen) {
             return null;
         }
-        Chunk c = inFlight;
-        inFlight = null;
+        Chunk c = inFlight.removeFirst();
         TableState t = c.table;
         EventBuffer buffer = new EventBuffer(settings.source(), settings.spillDirectory(), Math.max(1, c.rows.size()));
         for (TableShape.Row r : c.rows.values()) {
@@ -529,7 +562,7 @@ public final class Backfill implements AutoCloseable {
         dirty = true;
         LOG.debug("backfill of {}: chunk {} out at {} ({} rows, {} evicted by log events)", t.table, t.chunks,
                 tx.endLsn(), c.rows.size(), c.evicted);
-        if (c.last) {
+        if (c.last || t.allRead && inFlight.isEmpty()) {
             finish(t);
         }
         else {
@@ -617,7 +650,11 @@ public final class Backfill implements AutoCloseable {
      * chunk is read again; a table read in an exported snapshot starts over.
      */
     public void reset() throws IOException {
-        inFlight = null;
+        inFlight.clear();
+        for (TableState t : tables.values()) {
+            t.readKey = t.lastKey;
+            t.allRead = false;
+        }
         if (snapshot != null) {
             snapshot.close();
             snapshot = null;
@@ -680,14 +717,28 @@ public final class Backfill implements AutoCloseable {
         }
     }
 
-    /** A key as text with its fields sorted by name: two keys of one row compare equal whatever their field order. */
+    /**
+     * A key as text with its fields sorted by name: two keys of one row compare equal whatever their field order.
+     * Values keep their exact text ({@code 1.50} is not {@code 1.5}); a value's kind is part of it.
+     */
     static String canonicalKey(ObjectNode key) {
         if (key == null) {
             return "null";
         }
+        if (key.size() == 1) {
+            Map.Entry<String, JsonNode> only = key.properties().iterator().next();
+            return keyPart(new StringBuilder(), only.getKey(), only.getValue()).toString();
+        }
         TreeMap<String, JsonNode> sorted = new TreeMap<>();
         key.properties().forEach(en -> sorted.put(en.getKey(), en.getValue()));
-        return EventJson.write(EventJson.MAPPER.valueToTree(sorted));
+        StringBuilder sb = new StringBuilder();
+        sorted.forEach((name, value) -> keyPart(sb, name, value));
+        return sb.toString();
+    }
+
+    private static StringBuilder keyPart(StringBuilder sb, String name, JsonNode value) {
+        sb.append(name).append('\u0000').append(value.getNodeType().ordinal()).append(':');
+        return (value.isContainerNode() ? sb.append(value) : sb.append(value.asText())).append('\u0001');
     }
 
     @Override

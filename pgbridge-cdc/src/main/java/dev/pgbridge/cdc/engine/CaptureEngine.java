@@ -76,7 +76,7 @@ public final class CaptureEngine {
 
     private final CaptureConfig config;
     private final JdbcTarget target;
-    private final ChangeSink sink;
+    private final SinkPipeline sink;
     private final CheckpointStore checkpoints;
     private final Path spillDirectory;
     private final Settings settings;
@@ -94,6 +94,9 @@ public final class CaptureEngine {
     private volatile Instant lastCommitTime;
     private volatile Lsn confirmedLsn = Lsn.INVALID;
     private volatile int reconnects;
+    /** The checkpoint last written (a reconnect streams on from it); engine thread only. */
+    private Checkpoint lastCheckpoint;
+    private long streamOpenedAt;
     private volatile RelationCache relations;
     private volatile Backfill backfill;
     private Backfill.WatermarkListener watermarkListener;
@@ -110,7 +113,8 @@ public final class CaptureEngine {
                          Path spillDirectory, Settings settings) {
         this.config = requireNonNull(config, "config is null");
         this.target = JdbcTarget.of(requireNonNull(source, "source is null"));
-        this.sink = requireNonNull(sink, "sink is null");
+        this.sink = new SinkPipeline(requireNonNull(sink, "sink is null"), 2L * config.maxMemoryEvents(),
+                "pgbridge-sink-" + config.name());
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.spillDirectory = requireNonNull(spillDirectory, "spillDirectory is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -206,19 +210,25 @@ public final class CaptureEngine {
                 closeQuietly();
             }
             else {
+                sink.abandon();
                 abortControl();
             }
             runner = null;
         }
     }
 
+    /**
+     * Streams until stopped. A lost connection (the server restarting, the network dropping, a busy slot) is said
+     * in the log and retried with backoff: 1 s, doubling up to {@code maxBackoff}, back to 1 s once a stream has run
+     * for a minute. Each attempt reconnects the control session first, from the last checkpoint written.
+     */
     private void loop(Checkpoint checkpoint) throws SQLException {
         long backoff = 1000;
-        Checkpoint current = checkpoint;
+        lastCheckpoint = checkpoint;
         while (!stopping) {
             try {
-                current = pump(current);
-                backoff = 1000;
+                ensureControl();
+                pump(lastCheckpoint);
             }
             catch (SQLException | UncheckedIOException e) {
                 if (stopping) {
@@ -229,11 +239,14 @@ public final class CaptureEngine {
                 }
                 resetBackfill();
                 reconnects++;
+                if (streamOpenedAt != 0 && System.nanoTime() - streamOpenedAt > 60_000_000_000L) {
+                    backoff = 1000;
+                }
+                streamOpenedAt = 0;
                 LOG.warn("capture {}: connection lost ({}); reconnecting in {} ms", config.name(), e.getMessage(),
                         backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
-                ensureControl();
             }
             catch (IOException e) {
                 throw new PgBridgeException(ErrorCode.IO, "capture " + config.name() + ": the sink failed: "
@@ -243,11 +256,12 @@ public final class CaptureEngine {
         }
     }
 
-    /** Streams until stopped or the connection fails; returns the last checkpoint written. */
-    private Checkpoint pump(Checkpoint checkpoint) throws SQLException, IOException {
+    /** Streams from {@code checkpoint} until stopped or the connection fails. */
+    private void pump(Checkpoint checkpoint) throws SQLException, IOException {
         Checkpoint current = checkpoint;
         ReplicationStream s = openStream(current.commitLsn());
         stream = s;
+        streamOpenedAt = System.nanoTime();
         TypeRegistry types = new TypeRegistry(new JdbcSourceCatalog(this::ensureControl));
         RelationCache cache = new RelationCache(types, new JdbcSourceCatalog(this::ensureControl));
         relations = cache;
@@ -277,7 +291,9 @@ public final class CaptureEngine {
                 }
                 ByteBuffer buffer = s.readPending();
                 if (buffer == null) {
-                    if (pending.isAfter(current.commitLsn()) || b.dirty()) {
+                    // while a backfill chunk waits for its high watermark, the periodic flush is enough: a flush per
+                    // chunk would stall the backfill on the sink's fsync
+                    if ((pending.isAfter(current.commitLsn()) || b.dirty()) && !b.awaitingWatermark()) {
                         current = flush(s, current, pending);
                         unflushedEvents = 0;
                         lastFlush = System.nanoTime();
@@ -294,7 +310,8 @@ public final class CaptureEngine {
                         heartbeat();
                         lastHeartbeat = System.nanoTime();
                     }
-                    LockSupport.parkNanos(5_000_000);
+                    // the high watermark of a chunk is on its way: look again soon
+                    LockSupport.parkNanos(b.awaitingWatermark() ? 200_000 : 5_000_000);
                     continue;
                 }
                 Lsn walLsn = s.lastReceiveLsn();
@@ -336,9 +353,8 @@ public final class CaptureEngine {
                 }
             }
             if (!crashing && (pending.isAfter(current.commitLsn()) || b.dirty())) {
-                current = flush(s, current, pending);
+                flush(s, current, pending);
             }
-            return current;
         }
         finally {
             stream = null;
@@ -442,6 +458,7 @@ public final class CaptureEngine {
         sink.flush();
         Checkpoint next = current.at(pending, Instant.now(), backfill.state(), tableStats.toJson());
         checkpoints.save(next);
+        lastCheckpoint = next;
         durableLsn = pending;
         s.confirm(pending);
         confirmedLsn = s.confirmed();

@@ -26,14 +26,15 @@ final class TableStats {
     private final Map<TableId, Stat> stats = new ConcurrentHashMap<>();
 
     void record(ChangeEvent e) {
-        stats.compute(e.table(), (t, old) -> {
-            long n = old == null ? 1 : old.events + 1;
-            int changes = old == null ? 0 : old.schemaChanges;
-            Instant changed = old == null ? null : old.lastSchemaChange;
-            boolean newer = old == null || old.lastCommitLsn == null || e.commitLsn().isAfter(old.lastCommitLsn);
-            return newer ? new Stat(n, e.commitLsn(), e.commitTime(), changes, changed)
-                    : new Stat(n, old.lastCommitLsn, old.lastCommitTime, changes, changed);
-        });
+        Stat old = stats.get(e.table());
+        if (old != null && old.lastCommitLsn != null && !e.commitLsn().isAfter(old.lastCommitLsn)) {
+            stats.put(e.table(), new Stat(old.events + 1, old.lastCommitLsn, old.lastCommitTime, old.schemaChanges,
+                    old.lastSchemaChange));
+        }
+        else {
+            stats.put(e.table(), new Stat(old == null ? 1 : old.events + 1, e.commitLsn(), e.commitTime(),
+                    old == null ? 0 : old.schemaChanges, old == null ? null : old.lastSchemaChange));
+        }
     }
 
     /** A Relation message changed the table's column set (added, dropped or retyped column). */

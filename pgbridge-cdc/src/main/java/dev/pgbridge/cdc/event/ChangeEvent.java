@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.replication.Lsn;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Set;
 
@@ -75,38 +77,14 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
                 Set.of(), lastSnapshotChunk);
     }
 
-    /** The Debezium envelope (payload only). */
+    /** The Debezium envelope (payload only) as a tree, read back from what {@link EventEncoder} writes. */
     public ObjectNode value() {
-        if (!unchangedToast.isEmpty()) {
-            throw new IllegalStateException("event for " + table + " still lacks the unchanged TOAST columns "
-                    + unchangedToast);
+        try {
+            return (ObjectNode) EventJson.MAPPER.readTree(new EventEncoder().value(this).toByteArray());
         }
-        ObjectNode value = EventJson.MAPPER.createObjectNode();
-        value.set("before", before);
-        value.set("after", after);
-        ObjectNode s = value.putObject("source");
-        s.put("version", "pgbridge");
-        s.put("connector", "postgresql");
-        s.put("name", source.name());
-        s.put("ts_ms", commitTime == null ? 0 : commitTime.toEpochMilli());
-        s.put("snapshot", op != Op.READ ? "false" : lastSnapshotChunk ? "last" : "true");
-        s.put("db", source.database());
-        s.put("schema", table.schema());
-        s.put("table", table.table());
-        s.put("txId", txId);
-        s.put("lsn", lsn.asLong());
-        s.put("commit_lsn", commitLsn.asLong());
-        value.put("op", op.code());
-        value.put("ts_ms", handledAtMs);
-        return value;
-    }
-
-    /** {@code {"key": …, "value": …}}, the line of a JSON-lines sink. */
-    public ObjectNode keyAndValue() {
-        ObjectNode line = EventJson.MAPPER.createObjectNode();
-        line.set("key", key);
-        line.set("value", value());
-        return line;
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The key as a JSON value (null for a truncate). */

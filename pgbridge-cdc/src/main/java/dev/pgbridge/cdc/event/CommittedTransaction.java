@@ -62,6 +62,22 @@ public final class CommittedTransaction implements AutoCloseable {
         }, stamped);
     }
 
+    /**
+     * Reads the events once, through the steps added with {@link #map} and stamped with this commit, into a copy held
+     * in memory that outlives {@link #close()}: the same transaction for a sink on another thread. Meant for
+     * transactions that were not spilled.
+     */
+    public CommittedTransaction inMemory() throws IOException {
+        if (buffer == null) {
+            return this;
+        }
+        EventBuffer copy = buffer.emptyCopy(Integer.MAX_VALUE);
+        for (Iterator<ChangeEvent> it = events(); it.hasNext(); ) {
+            copy.add(0, it.next());
+        }
+        return new CommittedTransaction(xid, commitLsn, endLsn, commitTime, copy, UnaryOperator.identity(), true);
+    }
+
     public long xid() {
         return xid;
     }

@@ -53,6 +53,11 @@ public final class EventBuffer implements AutoCloseable {
         this.memoryLimit = memoryLimit;
     }
 
+    /** A new, empty buffer of the same capture and spill directory, holding up to {@code memoryLimit} in memory. */
+    EventBuffer emptyCopy(int memoryLimit) {
+        return new EventBuffer(source, directory, memoryLimit);
+    }
+
     public void add(long subXid, ChangeEvent event) throws IOException {
         count++;
         if (memory.size() < memoryLimit && out == null) {

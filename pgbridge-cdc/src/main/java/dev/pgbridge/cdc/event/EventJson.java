@@ -2,6 +2,7 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +11,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The one JSON configuration of change events: numbers keep their exact digits (no float rounding, no
- * scientific notation for numerics), both when written and when read back from a spill file.
+ * scientific notation for numerics), both when written and when read back from a spill file; text is written as
+ * UTF-8 without escaping what needs no escape.
  */
 public final class EventJson {
     /** Thread-safe once configured. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            // UTF-8 output keeps characters outside the BMP (emoji) as they are, not as \uD83D\uDD11 escapes
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 

@@ -9,7 +9,7 @@ import java.io.IOException;
  * order, then {@link #flush()} before it records a checkpoint and confirms the LSN to PostgreSQL: everything
  * accepted before a flush that returned must survive a crash (kill -9, power loss). A sink may buffer between
  * flushes. Delivery is at-least-once: after a crash the transactions after the last checkpoint are accepted again.
- * Calls come from one thread.
+ * Calls never overlap (they may come from different threads, one after the other).
  */
 public interface ChangeSink extends AutoCloseable {
     /** Takes a committed transaction's events (read them once from {@link CommittedTransaction#events()}). */

@@ -2,7 +2,7 @@ package dev.pgbridge.cdc.sink;
 
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
-import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.EventEncoder;
 import dev.pgbridge.cdc.event.TableId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +46,9 @@ public final class JsonLinesSink implements ChangeSink {
     private final Path directory;
     private final long maxFileBytes;
     private final Map<String, Long> lastSeq = new HashMap<>();
-    private final Map<String, Writer> writers = new HashMap<>();
+    private final Map<TableId, Writer> writers = new HashMap<>();
     private final List<Path> repaired = new ArrayList<>();
+    private final EventEncoder encoder = new EventEncoder();
     private boolean directoryDirty;
 
     public JsonLinesSink(Path directory, long maxFileBytes) throws IOException {
@@ -141,36 +142,36 @@ public final class JsonLinesSink implements ChangeSink {
     public void accept(CommittedTransaction transaction) throws IOException {
         for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
             ChangeEvent event = it.next();
-            byte[] line = (EventJson.write(event.keyAndValue()) + "\n").getBytes(StandardCharsets.UTF_8);
-            writer(event.table()).write(line);
+            encoder.line(event);
+            writer(event.table()).write(encoder.array(), encoder.length());
         }
     }
 
     private Writer writer(TableId table) throws IOException {
+        Writer w = writers.get(table);
+        if (w != null && w.size < maxFileBytes) {
+            return w;
+        }
         String prefix = prefix(table);
-        Writer w = writers.get(prefix);
-        if (w != null && w.size >= maxFileBytes) {
+        if (w != null) {
             w.close(true);
-            writers.remove(prefix);
-            w = null;
+            writers.remove(table);
             lastSeq.put(prefix, lastSeq.get(prefix) + 1);
         }
-        if (w == null) {
-            long seq = lastSeq.getOrDefault(prefix, 0L);
+        long seq = lastSeq.getOrDefault(prefix, 0L);
+        lastSeq.put(prefix, seq);
+        Path file = directory.resolve(fileName(table, seq));
+        if (Files.exists(file) && Files.size(file) >= maxFileBytes) {
+            seq++;
             lastSeq.put(prefix, seq);
-            Path file = directory.resolve(fileName(table, seq));
-            if (Files.exists(file) && Files.size(file) >= maxFileBytes) {
-                seq++;
-                lastSeq.put(prefix, seq);
-                file = directory.resolve(fileName(table, seq));
-            }
-            if (!Files.exists(file)) {
-                directoryDirty = true;
-            }
-            w = new Writer(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND));
-            writers.put(prefix, w);
+            file = directory.resolve(fileName(table, seq));
         }
+        if (!Files.exists(file)) {
+            directoryDirty = true;
+        }
+        w = new Writer(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND));
+        writers.put(table, w);
         return w;
     }
 
@@ -208,20 +209,20 @@ public final class JsonLinesSink implements ChangeSink {
             this.size = channel.size();
         }
 
-        void write(byte[] bytes) throws IOException {
-            if (bytes.length > buffer.remaining()) {
+        void write(byte[] bytes, int length) throws IOException {
+            if (length > buffer.remaining()) {
                 drain();
             }
-            if (bytes.length > buffer.capacity()) {
-                ByteBuffer big = ByteBuffer.wrap(bytes);
+            if (length > buffer.capacity()) {
+                ByteBuffer big = ByteBuffer.wrap(bytes, 0, length);
                 while (big.hasRemaining()) {
                     channel.write(big);
                 }
             }
             else {
-                buffer.put(bytes);
+                buffer.put(bytes, 0, length);
             }
-            size += bytes.length;
+            size += length;
             unsynced = true;
         }
 

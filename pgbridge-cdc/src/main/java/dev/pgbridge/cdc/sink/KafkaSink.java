@@ -2,7 +2,7 @@ package dev.pgbridge.cdc.sink;
 
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
-import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.EventEncoder;
 import dev.pgbridge.cdc.event.TableId;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,6 +73,7 @@ public final class KafkaSink implements ChangeSink {
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong unacknowledged = new AtomicLong();
+    private final EventEncoder encoder = new EventEncoder();
     private long sentSinceFlush;
     private long sent;
     private boolean closed;
@@ -184,8 +184,8 @@ public final class KafkaSink implements ChangeSink {
         for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
             ChangeEvent event = it.next();
             String topic = topicOf(event.table());
-            byte[] key = event.key() == null ? null : EventJson.write(event.key()).getBytes(StandardCharsets.UTF_8);
-            byte[] value = EventJson.write(event.value()).getBytes(StandardCharsets.UTF_8);
+            byte[] key = event.key() == null ? null : encoder.key(event).toByteArray();
+            byte[] value = encoder.value(event).toByteArray();
             unacknowledged.incrementAndGet();
             try {
                 producer.send(new ProducerRecord<>(topic, key, value), this::acknowledged);

@@ -2,7 +2,7 @@ package dev.pgbridge.cdc.sink;
 
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
-import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.EventEncoder;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +16,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class StdoutSink implements ChangeSink {
     private final PrintStream out;
+    private final EventEncoder encoder = new EventEncoder();
 
     public StdoutSink(PrintStream out) {
         this.out = requireNonNull(out, "out is null");
@@ -24,7 +25,8 @@ public final class StdoutSink implements ChangeSink {
     @Override
     public void accept(CommittedTransaction transaction) {
         for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
-            out.println(EventJson.write(it.next().keyAndValue()));
+            encoder.line(it.next());
+            out.write(encoder.array(), 0, encoder.length());
         }
     }
 

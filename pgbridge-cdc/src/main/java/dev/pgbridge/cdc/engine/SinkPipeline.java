@@ -1,0 +1,166 @@
+package dev.pgbridge.cdc.engine;
+
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.sink.ChangeSink;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The sink on a thread of its own, so the engine reads the stream or the next backfill chunk while the sink encodes
+ * and writes what it was given. {@link #accept} reads the transaction's events on the calling (engine) thread —
+ * that is where TOAST values are resolved — into memory and queues them for the sink thread; at most
+ * {@code maxQueuedEvents} events wait, beyond that the caller waits. A transaction too big to hold (spilled to disk,
+ * or more than {@code maxQueuedEvents / 2} events) is not queued: the caller waits until the sink thread is idle and
+ * hands it over itself, streaming from its spill file.
+ *
+ * <p>The wrapped sink never sees two calls at once: {@link #flush()} and {@link #close()} wait for the queue to
+ * empty and then call it on the calling thread. A failure of the sink thread is thrown by the next call, and no
+ * transaction queued after the failed one reaches the sink.
+ */
+final class SinkPipeline implements ChangeSink {
+    private record Queued(Future<?> done, long events) {
+    }
+
+    private final ChangeSink sink;
+    private final long maxQueuedEvents;
+    private final ExecutorService thread;
+    private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+    private long queuedEvents;
+    /** Set by the sink thread when an accept failed; later ones are not run. */
+    private volatile boolean failed;
+
+    SinkPipeline(ChangeSink sink, long maxQueuedEvents, String name) {
+        this.sink = requireNonNull(sink, "sink is null");
+        if (maxQueuedEvents < 2) {
+            throw new IllegalArgumentException("maxQueuedEvents must be at least 2");
+        }
+        this.maxQueuedEvents = maxQueuedEvents;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void accept(CommittedTransaction transaction) throws IOException {
+        completed();
+        if (transaction.spilledCount() > 0 || transaction.eventCount() > maxQueuedEvents / 2) {
+            drain();
+            sink.accept(transaction);
+            return;
+        }
+        CommittedTransaction copy = transaction.inMemory();
+        long events = copy.eventCount();
+        while (!queued.isEmpty() && queuedEvents + events > maxQueuedEvents) {
+            await(queued.removeFirst());
+        }
+        queued.addLast(new Queued(thread.submit(() -> {
+            if (failed) {
+                // nothing after a failed transaction may reach the sink: the PostgreSQL sink would record a later LSN
+                // as applied and skip the failed one on replay
+                throw new IOException("skipped after an earlier failure of the sink");
+            }
+            try {
+                sink.accept(copy);
+            }
+            catch (IOException | RuntimeException | Error e) {
+                failed = true;
+                throw e;
+            }
+            return null;
+        }), events));
+        queuedEvents += events;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        drain();
+        sink.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            drain();
+        }
+        finally {
+            thread.shutdown();
+            sink.close();
+        }
+    }
+
+    /**
+     * After a crash (a test's kill): stops the sink thread without finishing its queue; the wrapped sink is left as
+     * a killed process would leave it.
+     */
+    void abandon() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queued.clear();
+        queuedEvents = 0;
+    }
+
+    /** Takes the finished transactions off the queue, throwing the first failure. */
+    private void completed() throws IOException {
+        while (!queued.isEmpty() && queued.peekFirst().done().isDone()) {
+            await(queued.removeFirst());
+        }
+    }
+
+    private void drain() throws IOException {
+        while (!queued.isEmpty()) {
+            await(queued.removeFirst());
+        }
+    }
+
+    /** Waits until the sink thread is done with what it was running (cancelled work does not run). */
+    private void idle() {
+        try {
+            thread.submit(() -> null).get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (ExecutionException e) {
+            throw new IllegalStateException("a no-op failed on the sink thread", e);
+        }
+    }
+
+    private void await(Queued q) throws IOException {
+        queuedEvents -= q.events();
+        try {
+            q.done().get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the sink was writing");
+        }
+        catch (ExecutionException e) {
+            queued.forEach(later -> later.done().cancel(false));
+            queued.clear();
+            queuedEvents = 0;
+            idle();
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException re -> throw re;
+                case Error err -> throw err;
+                default -> throw new IOException(e.getCause());
+            }
+        }
+    }
+}

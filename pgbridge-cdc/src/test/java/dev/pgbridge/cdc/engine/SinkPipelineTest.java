@@ -1,0 +1,114 @@
+package dev.pgbridge.cdc.engine;
+
+import dev.pgbridge.cdc.event.CaptureSource;
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.event.EventBuffer;
+import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.Op;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.cdc.sink.ChangeSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(30)
+class SinkPipelineTest {
+    private static final CaptureSource SOURCE = new CaptureSource("cap", "db");
+    @TempDir
+    Path spill;
+
+    /** Records what it was given, and on which thread; fails on the transaction with id {@code failOn}. */
+    private static final class Recording implements ChangeSink {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final long failOn;
+
+        Recording(long failOn) {
+            this.failOn = failOn;
+        }
+
+        @Override
+        public void accept(CommittedTransaction tx) throws IOException {
+            if (tx.xid() == failOn) {
+                throw new IOException("disk full at " + tx.xid());
+            }
+            StringBuilder ids = new StringBuilder();
+            for (Iterator<ChangeEvent> it = tx.events(); it.hasNext(); ) {
+                ids.append(it.next().key().get("id").asInt()).append(' ');
+            }
+            calls.add("accept " + tx.xid() + " [" + ids.toString().trim() + "] on " + Thread.currentThread().getName());
+        }
+
+        @Override
+        public void flush() {
+            calls.add("flush on " + Thread.currentThread().getName());
+        }
+
+        @Override
+        public void close() {
+            calls.add("close");
+        }
+    }
+
+    private CommittedTransaction tx(long xid, int events) throws IOException {
+        EventBuffer buffer = new EventBuffer(SOURCE, spill, 1000);
+        for (int i = 0; i < events; i++) {
+            var key = EventJson.MAPPER.createObjectNode().put("id", i);
+            buffer.add(0, ChangeEvent.pending(SOURCE, new TableId("public", "t"), Op.CREATE, key, null, key, xid,
+                    Lsn.of(xid * 100 + i), Set.of()));
+        }
+        return new CommittedTransaction(xid, Lsn.of(xid * 100 + 50), Lsn.of(xid * 100 + 60), Instant.EPOCH, buffer);
+    }
+
+    @Test
+    void transactionsGoToTheSinkThreadInOrderAndFlushWaitsForThem() throws IOException {
+        Recording sink = new Recording(-1);
+        SinkPipeline pipeline = new SinkPipeline(sink, 10, "sink-thread");
+        String caller = Thread.currentThread().getName();
+        for (long xid = 1; xid <= 4; xid++) {
+            try (CommittedTransaction tx = tx(xid, 2)) {
+                // a step run while the pipeline reads the events (TOAST resolution) runs on the caller's thread
+                pipeline.accept(tx.map(e -> {
+                    assertThat(Thread.currentThread().getName()).isEqualTo(caller);
+                    return e.key().get("id").asInt() == 1 && e.txId() == 2 ? null : e;
+                }));
+            }
+        }
+        pipeline.flush();
+        assertThat(sink.calls).containsExactly("accept 1 [0 1] on sink-thread", "accept 2 [0] on sink-thread",
+                "accept 3 [0 1] on sink-thread", "accept 4 [0 1] on sink-thread", "flush on " + caller);
+        // bigger than half the queue: handed over on the caller's thread once the sink thread is idle
+        try (CommittedTransaction big = tx(5, 6)) {
+            pipeline.accept(big);
+        }
+        assertThat(sink.calls.getLast()).isEqualTo("accept 5 [0 1 2 3 4 5] on " + caller);
+        pipeline.close();
+        assertThat(sink.calls.getLast()).isEqualTo("close");
+    }
+
+    @Test
+    void aFailureOfTheSinkThreadIsThrownByTheNextCallAndNothingAfterItIsWritten() throws IOException {
+        Recording sink = new Recording(2);
+        SinkPipeline pipeline = new SinkPipeline(sink, 100, "sink-thread");
+        for (long xid = 1; xid <= 3; xid++) {
+            try (CommittedTransaction tx = tx(xid, 1)) {
+                pipeline.accept(tx);
+            }
+        }
+        assertThatThrownBy(pipeline::flush).isInstanceOf(IOException.class).hasMessage("disk full at 2");
+        assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread");
+        pipeline.close();
+    }
+}
