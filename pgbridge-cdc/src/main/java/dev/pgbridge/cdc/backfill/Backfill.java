@@ -45,7 +45,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p><b>Tables with a key</b> are read in key order, {@code chunkSize} rows at a time ({@code WHERE (k1, k2) > (?, ?)
  * ORDER BY k1, k2 LIMIT ?}). {@link #step()} writes a low watermark (a fresh UUID upserted into the watermarks table
- * under the slot's name), reads the chunk into memory and writes a high watermark. The engine keeps streaming; every
+ * under the slot's name), reads the chunk into memory and writes a high watermark; that write is also the next
+ * chunk's low watermark (it is committed before the next chunk is read), so a chunk costs one watermark commit. The engine keeps streaming; every
  * log event it passes through {@link #observe} for a key of the buffered chunk removes that row from the chunk (the
  * row may be stale; the event carries the newer image), from the moment the chunk was read on — which covers the
  * window between the watermarks, and the events that were already in flight before the low one. When the high
@@ -129,6 +130,8 @@ public final class Backfill implements AutoCloseable {
         List<String> readKey;
         /** Every row is read (the last chunk may still be in flight). */
         boolean allRead;
+        /** A watermark was written since the last chunk was read: the next chunk's low. */
+        boolean lowWritten;
         Instant startedAt;
         Instant finishedAt;
         Lsn consistentPoint;
@@ -184,6 +187,8 @@ public final class Backfill implements AutoCloseable {
     private Connection connection;
     /** Chunks read, oldest first, waiting for their high watermarks (all of one table). */
     private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
+    /** The shape of each table being read in chunks; read again when a chunk finds the table changed. */
+    private final Map<TableId, TableShape> shapes = new HashMap<>();
     private ExportedSnapshotRead snapshot;
     private boolean dirty;
     private volatile Map<TableId, BackfillProgress> published = Map.of();
@@ -329,7 +334,11 @@ public final class Backfill implements AutoCloseable {
 
     private void startChunk(TableState t) throws SQLException, IOException {
         Connection c = connection();
-        TableShape shape = TableShape.read(c, t.table, types);
+        TableShape shape = shapes.get(t.table);
+        if (shape == null) {
+            shape = TableShape.read(c, t.table, types);
+            shapes.put(t.table, shape);
+        }
         if (shape.orderKey().isEmpty()) {
             throw new IllegalStateException("table " + t.table + " lost its primary key during its backfill");
         }
@@ -337,9 +346,27 @@ public final class Backfill implements AutoCloseable {
             return;
         }
         long number = t.chunks + inFlight.size() + 1;
-        String low = UUID.randomUUID().toString();
-        writeWatermark(c, new Watermark(WatermarkKind.LOW, t.table, number, t.readKey, low));
-        TableShape.Chunk read = shape.readChunkWithSnapshot(c, t.readKey, settings.chunkSize());
+        if (!t.lowWritten) {
+            // otherwise the high watermark of the chunk before, written after it was read, is this one's low
+            writeWatermarks(c, List.of(new Watermark(WatermarkKind.LOW, t.table, number, t.readKey,
+                    UUID.randomUUID().toString())));
+            t.lowWritten = true;
+        }
+        TableShape.Chunk read;
+        try {
+            read = shape.readChunkWithSnapshot(c, t.readKey, settings.chunkSize());
+        }
+        catch (SQLException e) {
+            if (!"42703".equals(e.getSQLState())) {
+                throw e;
+            }
+            read = new TableShape.Chunk(List.of(), "", true); // a column dropped between the check and the read
+        }
+        if (read.stale()) {
+            LOG.info("backfill of {}: the table's columns or key changed; reading its shape again", t.table);
+            shapes.remove(t.table);
+            return;
+        }
         List<TableShape.Row> rows = read.rows();
         Long unseen = invisibleDelivered(read.snapshot());
         if (unseen != null) {
@@ -360,9 +387,15 @@ public final class Backfill implements AutoCloseable {
         String high = UUID.randomUUID().toString();
         Chunk chunk = new Chunk(t, rows, high, rows.size() < settings.chunkSize());
         inFlight.addLast(chunk);
-        writeWatermark(c, new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
+        List<Watermark> marks = new ArrayList<>(2);
+        marks.add(new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
+        if (!chunk.last) {
+            marks.add(new Watermark(WatermarkKind.LOW, t.table, number + 1, chunk.lastKey, high));
+        }
+        writeWatermarks(c, marks);
         t.readKey = chunk.lastKey;
         t.allRead = chunk.last;
+        t.lowWritten = !chunk.last;
     }
 
     /**
@@ -398,17 +431,18 @@ public final class Backfill implements AutoCloseable {
         return rereads;
     }
 
-    private void writeWatermark(Connection c, Watermark mark) throws SQLException {
-        listener.beforeWrite(mark);
+    /** One watermark write, which may stand for several watermarks (a chunk's high and the next chunk's low). */
+    private void writeWatermarks(Connection c, List<Watermark> marks) throws SQLException {
+        marks.forEach(listener::beforeWrite);
         TableId w = settings.watermarksTable();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Identifier.quote(w.schema()) + "."
                 + Identifier.quote(w.table()) + " (slot, watermark) VALUES (?, ?) ON CONFLICT (slot) DO UPDATE SET "
                 + "watermark = EXCLUDED.watermark")) {
             ps.setString(1, settings.slotName());
-            ps.setString(2, mark.id());
+            ps.setString(2, marks.getFirst().id());
             ps.executeUpdate();
         }
-        listener.afterWrite(mark);
+        marks.forEach(listener::afterWrite);
     }
 
     private List<CommittedTransaction> snapshotStep(TableState t) throws SQLException, IOException {
@@ -454,7 +488,8 @@ public final class Backfill implements AutoCloseable {
             t.awaitingRelease = true;
             t.releaseSeen = false;
             t.releaseId = UUID.randomUUID().toString();
-            writeWatermark(connection(), new Watermark(WatermarkKind.HIGH, t.table, t.chunks, List.of(), t.releaseId));
+            writeWatermarks(connection(), List.of(new Watermark(WatermarkKind.HIGH, t.table, t.chunks, List.of(),
+                    t.releaseId)));
         }
         else {
             publish();
@@ -651,9 +686,11 @@ public final class Backfill implements AutoCloseable {
      */
     public void reset() throws IOException {
         inFlight.clear();
+        shapes.clear();
         for (TableState t : tables.values()) {
             t.readKey = t.lastKey;
             t.allRead = false;
+            t.lowWritten = false;
         }
         if (snapshot != null) {
             snapshot.close();
@@ -686,6 +723,8 @@ public final class Backfill implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = new org.postgresql.Driver().connect(target.url(), readerProperties());
             connection.setAutoCommit(true);
+            // a chunk's snapshot query and its SELECT share one snapshot
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (java.sql.Statement s = connection.createStatement()) {
                 // a watermark's commit flushes the WAL at once, so the walsender sends it without waiting for the
                 // WAL writer (where synchronous_commit is off, that wait would be each chunk's round trip); local:

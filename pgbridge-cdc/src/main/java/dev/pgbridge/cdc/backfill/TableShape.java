@@ -37,19 +37,42 @@ final class TableShape {
     }
 
     private final TableId table;
+    private final long oid;
+    private final String fingerprint;
     private final List<Column> columns;
     private final List<String> orderKey;
     private final List<String> eventKey;
 
-    private TableShape(TableId table, List<Column> columns, List<String> orderKey, List<String> eventKey) {
+    private TableShape(TableId table, long oid, String fingerprint, List<Column> columns, List<String> orderKey,
+                       List<String> eventKey) {
         this.table = requireNonNull(table, "table is null");
+        this.oid = oid;
+        this.fingerprint = fingerprint;
         this.columns = List.copyOf(columns);
         this.orderKey = List.copyOf(orderKey);
         this.eventKey = List.copyOf(eventKey);
     }
 
+    /**
+     * What the shape is read from, as one text for the table whose OID is {@code oid} (an SQL expression): replica
+     * identity, the columns (name, type, modifier, generated) and the primary-key and identity indexes. Null when the
+     * table is gone.
+     */
+    private static String fingerprintSql(String oid, boolean hasGenerated) {
+        return "(SELECT fc.relreplident::text || ':' || coalesce((SELECT pg_catalog.string_agg(a.attnum || ' ' "
+                + "|| a.attname || ' ' || a.atttypid || ' ' || a.atttypmod"
+                + (hasGenerated ? " || ' ' || a.attgenerated::text" : "") + ", ',' ORDER BY a.attnum) "
+                + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = fc.oid AND a.attnum > 0 AND NOT a.attisdropped), "
+                + "'') || ':' || coalesce((SELECT pg_catalog.string_agg(i.indexrelid || ' ' || i.indisprimary || ' ' "
+                + "|| i.indisreplident || ' ' || i.indkey::text, ',' ORDER BY i.indexrelid) FROM pg_catalog.pg_index i "
+                + "WHERE i.indrelid = fc.oid AND (i.indisprimary OR i.indisreplident)), '') "
+                + "FROM pg_catalog.pg_class fc WHERE fc.oid = " + oid + ")";
+    }
+
     static TableShape read(Connection c, TableId table, TypeRegistry types) throws SQLException {
+        boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
         long oid;
+        String fingerprint;
         char identity;
         List<String> pk;
         List<String> identityIndex;
@@ -62,7 +85,8 @@ final class TableShape {
                        ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
                              JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
                              JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                             WHERE i.indrelid = c.oid AND i.indisreplident ORDER BY k.ord)
+                             WHERE i.indrelid = c.oid AND i.indisreplident ORDER BY k.ord),
+                """ + fingerprintSql("c.oid", hasGenerated) + """
                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relname = ?""")) {
             ps.setString(1, table.schema());
@@ -75,9 +99,9 @@ final class TableShape {
                 identity = rs.getString(2).charAt(0);
                 pk = Arrays.asList((String[]) rs.getArray(3).getArray());
                 identityIndex = Arrays.asList((String[]) rs.getArray(4).getArray());
+                fingerprint = rs.getString(5);
             }
         }
-        boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, a.atttypid::bigint, "
                 + "pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
@@ -101,7 +125,7 @@ final class TableShape {
             case 'i' -> names.stream().filter(identityIndex::contains).toList();
             default -> List.of();
         };
-        return new TableShape(table, columns, orderKey, eventKey);
+        return new TableShape(table, oid, fingerprint, columns, orderKey, eventKey);
     }
 
     TableId table() {
@@ -141,29 +165,40 @@ final class TableShape {
         return "SELECT " + columnList() + from();
     }
 
-    /** Rows read together with the snapshot they were read in ({@code txid_current_snapshot()} text). */
-    record Chunk(List<Row> rows, String snapshot) {
+    /**
+     * Rows read together with the snapshot they were read in ({@code txid_current_snapshot()} text); or, when the
+     * table changed since this shape was read ({@code stale}), nothing.
+     */
+    record Chunk(List<Row> rows, String snapshot, boolean stale) {
     }
 
     /**
-     * Reads one chunk after {@code after} (null: from the start) in a REPEATABLE READ transaction, with that
-     * transaction's snapshot, so the caller can tell which transactions the rows include.
+     * Reads one chunk after {@code after} (null: from the start) in one transaction, with that transaction's
+     * snapshot, so the caller can tell which transactions the rows include. The connection's transactions must be
+     * REPEATABLE READ (one snapshot for both statements). The first statement also checks that the table still has
+     * this shape; if not, nothing is read and the chunk is {@code stale}.
      */
     Chunk readChunkWithSnapshot(Connection c, List<String> after, int limit) throws SQLException {
         c.setAutoCommit(false);
         try {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            }
             String snapshot;
-            try (java.sql.Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_snapshot()::text")) {
-                rs.next();
-                snapshot = rs.getString(1);
+            String now;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.txid_current_snapshot()::text, "
+                    + fingerprintSql("?::oid", c.getMetaData().getDatabaseMajorVersion() >= 12))) {
+                ps.setLong(1, oid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    snapshot = rs.getString(1);
+                    now = rs.getString(2);
+                }
+            }
+            if (!java.util.Objects.equals(now, fingerprint)) {
+                c.rollback();
+                return new Chunk(List.of(), snapshot, true);
             }
             List<Row> rows = readChunk(c, after, limit);
             c.commit();
-            return new Chunk(rows, snapshot);
+            return new Chunk(rows, snapshot, false);
         }
         catch (SQLException | RuntimeException e) {
             c.rollback();
