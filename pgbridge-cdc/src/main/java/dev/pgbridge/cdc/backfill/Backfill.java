@@ -586,7 +586,7 @@ public final class Backfill implements AutoCloseable {
         }
         Chunk c = inFlight.removeFirst();
         TableState t = c.table;
-        EventBuffer buffer = new EventBuffer(settings.source(), settings.spillDirectory(), Math.max(1, c.rows.size()));
+        EventBuffer buffer = EventBuffer.inMemory(settings.source(), settings.spillDirectory(), c.rows.size());
         for (TableShape.Row r : c.rows.values()) {
             buffer.add(0, ChangeEvent.read(settings.source(), t.table, r.key(), r.after(), tx.xid(), tx.commitLsn(),
                     tx.endLsn(), tx.commitTime(), c.last));
@@ -765,8 +765,9 @@ public final class Backfill implements AutoCloseable {
             return "null";
         }
         if (key.size() == 1) {
-            Map.Entry<String, JsonNode> only = key.properties().iterator().next();
-            return keyPart(new StringBuilder(), only.getKey(), only.getValue()).toString();
+            // one table, one key column: the value alone tells the keys apart
+            JsonNode only = key.elements().next();
+            return only.isTextual() ? only.textValue() : keyPart(new StringBuilder(), "", only).toString();
         }
         TreeMap<String, JsonNode> sorted = new TreeMap<>();
         key.properties().forEach(en -> sorted.put(en.getKey(), en.getValue()));

@@ -193,9 +193,7 @@ public final class CaptureEngine {
                 loop(checkpoint);
             }
             finally {
-                if (!crashing) {
-                    b.close();
-                }
+                b.close(); // also after a crash: its reader thread and connections go, as with a killed process
             }
         }
         catch (IOException e) {

@@ -71,7 +71,7 @@ public final class CommittedTransaction implements AutoCloseable {
         if (buffer == null) {
             return this;
         }
-        EventBuffer copy = buffer.emptyCopy(Integer.MAX_VALUE);
+        EventBuffer copy = buffer.emptyCopy((int) Math.min(buffer.count(), 1 << 16));
         for (Iterator<ChangeEvent> it = events(); it.hasNext(); ) {
             copy.add(0, it.next());
         }

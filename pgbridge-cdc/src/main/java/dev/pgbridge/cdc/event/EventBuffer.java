@@ -34,7 +34,7 @@ public final class EventBuffer implements AutoCloseable {
     private final CaptureSource source;
     private final Path directory;
     private final int memoryLimit;
-    private final List<Entry> memory = new ArrayList<>();
+    private final List<Entry> memory;
     private final Set<Long> abortedSubXids = new HashSet<>();
     private Path file;
     private DataOutputStream out;
@@ -51,11 +51,24 @@ public final class EventBuffer implements AutoCloseable {
             throw new IllegalArgumentException("memoryLimit must be >= 0");
         }
         this.memoryLimit = memoryLimit;
+        this.memory = new ArrayList<>();
     }
 
-    /** A new, empty buffer of the same capture and spill directory, holding up to {@code memoryLimit} in memory. */
-    EventBuffer emptyCopy(int memoryLimit) {
-        return new EventBuffer(source, directory, memoryLimit);
+    /** A buffer that expects {@code expected} events and holds them all in memory. */
+    public static EventBuffer inMemory(CaptureSource source, Path directory, int expected) {
+        return new EventBuffer(source, directory, Integer.MAX_VALUE, expected);
+    }
+
+    private EventBuffer(CaptureSource source, Path directory, int memoryLimit, int expected) {
+        this.source = requireNonNull(source, "source is null");
+        this.directory = requireNonNull(directory, "directory is null");
+        this.memoryLimit = memoryLimit;
+        this.memory = new ArrayList<>(expected);
+    }
+
+    /** A new, empty buffer of the same capture and spill directory that holds {@code expected} events in memory. */
+    EventBuffer emptyCopy(int expected) {
+        return inMemory(source, directory, expected);
     }
 
     public void add(long subXid, ChangeEvent event) throws IOException {

@@ -63,6 +63,42 @@ class EventEncoderTest {
                 .endsWith("\"op\":\"t\",\"ts_ms\":0}");
     }
 
+    /** Every kind of value a change event holds, written byte for byte as the JSON mapper writes it. */
+    @Test
+    void valuesAreWrittenExactlyAsTheJsonMapperWritesThem() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        String[] pieces = {"a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f", "\u0000", "\u001f", "\u007f",
+                "é", "ß", "日本", "🔑", "€", "\u2028", "x".repeat(300)};
+        EventEncoder encoder = new EventEncoder();
+        for (int round = 0; round < 300; round++) {
+            ObjectNode key = EventJson.MAPPER.createObjectNode();
+            for (int f = 0; f < 6; f++) {
+                StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(8); i > 0; i--) {
+                    text.append(pieces[random.nextInt(pieces.length)]);
+                }
+                String name = "c" + f + (f == 5 ? text : "");
+                switch (random.nextInt(9)) {
+                    case 0 -> key.put(name, text.toString());
+                    case 1 -> key.put(name, random.nextInt());
+                    case 2 -> key.put(name, random.nextBoolean() ? Long.MIN_VALUE : random.nextLong());
+                    case 3 -> key.put(name, new BigDecimal(random.nextInt(1000) + "E" + (random.nextInt(20) - 10)));
+                    case 4 -> key.put(name, random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+                    case 5 -> key.putNull(name);
+                    case 6 -> key.put(name, random.nextBoolean());
+                    case 7 -> key.putArray(name).add(text.toString()).add(-7).addNull().addArray().add(1.25);
+                    default -> key.putObject(name).put("in", text.toString()).putObject("deeper").put("n", 0);
+                }
+            }
+            ChangeEvent event = new ChangeEvent(SOURCE, TABLE, Op.CREATE, key, null, key, 1, Lsn.of(1), Lsn.of(2),
+                    COMMIT, 0, Set.of());
+            String expected = EventJson.MAPPER.writeValueAsString(key);
+            assertThat(text(encoder.key(event))).isEqualTo(expected);
+            assertThat(text(encoder.line(event))).startsWith("{\"key\":" + expected + ",\"value\":{")
+                    .contains("\"after\":" + expected + ",\"source\":");
+        }
+    }
+
     @Test
     void anEventStillMissingItsToastValuesIsRefused() {
         ChangeEvent e = new ChangeEvent(SOURCE, TABLE, Op.UPDATE, read(1, false).key(), null, read(1, false).after(),
