@@ -40,7 +40,7 @@ class ReconnectIT {
 
         @Override
         public void run() {
-            int next = 100_000;
+            int next = 1_000_000; // above the table's keys
             while (running.get()) {
                 try (Connection c = h.connect(); Statement s = c.createStatement()) {
                     while (running.get()) {
@@ -72,6 +72,22 @@ class ReconnectIT {
         }
     }
 
+    /**
+     * A table of 200,000 rows, a capture of it and the writer started, once the backfill has made progress (and is
+     * not done).
+     */
+    private CaptureHarness.Running startBackfilling(int chunkSize, Writer writer) {
+        h.sql("CREATE TABLE t (id int PRIMARY KEY, v int)",
+                "INSERT INTO t SELECT g, 0 FROM generate_series(1, 200000) g");
+        CaptureHarness.Running engine = h.startStreaming(h.config("  backfill_chunk_size: " + chunkSize + "\n", "t"),
+                null);
+        writer.start();
+        CaptureHarness.await("the backfill under way", Duration.ofSeconds(60), () -> engine.engine().status()
+                .backfill().values().stream().anyMatch(p -> p.rows() > 0));
+        assertThat(engine.engine().status().backfillDone()).as("the backfill still runs").isFalse();
+        return engine;
+    }
+
     private void awaitTableImage(CaptureHarness.Running engine) {
         CaptureHarness.await("the sink's replay equal to the table", Duration.ofSeconds(120),
                 () -> CaptureHarness.replay(h.events("t")).equals(h.tableImage("t", "id")));
@@ -80,15 +96,14 @@ class ReconnectIT {
 
     @Test
     void sessionsEndedByTheServerMidBackfillAndMidStreamAreReconnected() throws Exception {
-        h.sql("CREATE TABLE t (id int PRIMARY KEY, v int)",
-                "INSERT INTO t SELECT g, 0 FROM generate_series(1, 20000) g");
-        CaptureHarness.Running engine = h.startStreaming(h.config("  backfill_chunk_size: 200\n", "t"), null);
         Writer writer = new Writer();
-        writer.start();
+        CaptureHarness.Running engine = startBackfilling(200, writer);
         try {
             String walsender = "SELECT active_pid::text FROM pg_replication_slots WHERE slot_name = '" + h.slot + "'";
             for (int cut = 0; cut < 3; cut++) {
-                Thread.sleep(1000);
+                if (cut > 0) {
+                    Thread.sleep(1000);
+                }
                 String before = h.query(walsender);
                 // the walsender, the control session and the backfill reader, all at once
                 h.superSql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
@@ -112,13 +127,9 @@ class ReconnectIT {
     @Test
     void theServerRestartingIsRiddenThrough() throws Exception {
         assumeTrue(h.server.restartable(), "only the embedded server can be restarted");
-        h.sql("CREATE TABLE t (id int PRIMARY KEY, v int)",
-                "INSERT INTO t SELECT g, 0 FROM generate_series(1, 20000) g");
-        CaptureHarness.Running engine = h.startStreaming(h.config("  backfill_chunk_size: 500\n", "t"), null);
         Writer writer = new Writer();
-        writer.start();
+        CaptureHarness.Running engine = startBackfilling(500, writer);
         try {
-            Thread.sleep(1500);
             h.server.restart();
             int before = writer.commits.get();
             CaptureHarness.await("the writer going on after the restart", Duration.ofSeconds(60),
