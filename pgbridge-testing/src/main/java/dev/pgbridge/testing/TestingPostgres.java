@@ -15,11 +15,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -172,6 +174,12 @@ public final class TestingPostgres {
         if (embedded != null) {
             try {
                 embedded.close();
+                // the certificate, the restart log and what is left of the data directory
+                try (Stream<Path> files = Files.walk(dataDirectory)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
             }
             catch (IOException ignored) {
                 // the JVM is exiting; the temp directory goes with the next clean
