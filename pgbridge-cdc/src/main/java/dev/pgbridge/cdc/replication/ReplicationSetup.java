@@ -187,6 +187,9 @@ public final class ReplicationSetup {
         }
         for (CapturedTable t : tables) {
             identityProblem(t).ifPresent(problems::add);
+            if (t.partitioned() && version >= 120000) {
+                problems.addAll(partitionIdentityProblems(connection, t));
+            }
         }
         boolean anyPartitioned = tables.stream().anyMatch(CapturedTable::partitioned);
         if (anyPartitioned && version < 130000) {
@@ -288,6 +291,35 @@ public final class ReplicationSetup {
                             + ";"));
             case FULL, INDEX -> Optional.empty();
         };
+    }
+
+    /**
+     * The partitions of a partitioned table whose own replica identity cannot identify a row (changes are published
+     * from the partitions, so each needs a key or REPLICA IDENTITY FULL; a root's identity does not reach existing
+     * partitions). Once published, PostgreSQL would refuse their updates and deletes.
+     */
+    public static List<SetupProblem> partitionIdentityProblems(Connection connection, CapturedTable root)
+            throws SQLException {
+        List<SetupProblem> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT n.nspname, c.relname, c.relreplident::text,
+                       EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                FROM pg_catalog.pg_partition_tree(?::oid) t
+                JOIN pg_catalog.pg_class c ON c.oid = t.relid
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE t.isleaf ORDER BY n.nspname, c.relname""")) {
+            ps.setLong(1, root.oid() & 0xFFFFFFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TableId leaf = new TableId(rs.getString(1), rs.getString(2));
+                    CapturedTable asTable = new CapturedTable(leaf, 0, false,
+                            ReplicaIdentity.of(rs.getString(3).charAt(0)), rs.getBoolean(4) ? List.of("(key)") : List.of());
+                    identityProblem(asTable).ifPresent(p -> out.add(new SetupProblem("partition " + leaf + " of "
+                            + root.table() + ": " + p.problem(), p.fix())));
+                }
+            }
+        }
+        return out;
     }
 
     private record Publication(int oid, boolean allTables, boolean insert, boolean update, boolean delete,

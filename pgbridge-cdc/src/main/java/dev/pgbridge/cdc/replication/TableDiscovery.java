@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -60,6 +61,7 @@ public final class TableDiscovery {
 
     public List<Discovered> tables() throws SQLException {
         List<Discovered> out = new ArrayList<>();
+        int version = connection.getMetaData().getDatabaseMajorVersion() * 10000;
         try (PreparedStatement ps = connection.prepareStatement("""
                 SELECT n.nspname, c.relname, c.oid::int, c.relkind::text, c.relreplident::text,
                        ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
@@ -82,7 +84,16 @@ public final class TableDiscovery {
                     List<String> pk = Arrays.asList((String[]) rs.getArray(6).getArray());
                     List<String> index = Arrays.asList((String[]) rs.getArray(7).getArray());
                     CapturedTable t = new CapturedTable(id, rs.getInt(3), partitioned, identity, pk);
-                    out.add(new Discovered(id, partitioned, identity, pk, index, ReplicationSetup.identityProblem(t)));
+                    Optional<SetupProblem> problem = ReplicationSetup.identityProblem(t);
+                    if (problem.isEmpty() && partitioned && version >= 120000) {
+                        List<SetupProblem> leaves = ReplicationSetup.partitionIdentityProblems(connection, t);
+                        if (!leaves.isEmpty()) {
+                            problem = Optional.of(new SetupProblem(leaves.stream().map(SetupProblem::problem)
+                                    .collect(Collectors.joining("; ")), leaves.stream().map(SetupProblem::fix)
+                                    .collect(Collectors.joining(" "))));
+                        }
+                    }
+                    out.add(new Discovered(id, partitioned, identity, pk, index, problem));
                 }
             }
         }

@@ -169,6 +169,24 @@ class CaptureEngineIT {
     }
 
     @Test
+    void aPartitionWhoseOwnIdentityCannotIdentifyRowsIsRefusedWithTheFix() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(h.server.majorVersion() >= 13,
+                "publish_via_partition_root needs PostgreSQL 13");
+        // FULL on the root does not reach the partitions that exist: the events come from them
+        h.sql("CREATE TABLE logs (at date, msg text) PARTITION BY RANGE (at)",
+                "CREATE TABLE logs_2025 PARTITION OF logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE logs_2026 PARTITION OF logs FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                "ALTER TABLE logs REPLICA IDENTITY FULL", "ALTER TABLE logs_2026 REPLICA IDENTITY FULL");
+        var running = h.startNoWait(h.config("", "logs"));
+        CaptureHarness.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
+        assertThat(running.failure().get()).isInstanceOf(PgBridgeException.class);
+        assertThat(running.failure().get().getMessage())
+                .contains("partition public.logs_2025 of public.logs")
+                .contains("ALTER TABLE \"public\".\"logs_2025\" REPLICA IDENTITY FULL;")
+                .doesNotContain("logs_2026\" REPLICA");
+    }
+
+    @Test
     void replicaIdentityUsingIndexAndFullWithoutKeyAreCaptured() throws Exception {
         h.sql("CREATE TABLE ri_index (id int PRIMARY KEY, code text NOT NULL UNIQUE, v text)",
                 "ALTER TABLE ri_index REPLICA IDENTITY USING INDEX ri_index_code_key",
