@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -175,12 +176,19 @@ final class TableShape {
     /**
      * Reads one chunk after {@code after} (null: from the start) in one transaction, with that transaction's
      * snapshot, so the caller can tell which transactions the rows include. The connection's transactions must be
-     * REPEATABLE READ (one snapshot for both statements). The first statement also checks that the table still has
-     * this shape; if not, nothing is read and the chunk is {@code stale}.
+     * REPEATABLE READ (one snapshot for both statements). The table is locked (ACCESS SHARE) before the snapshot is
+     * taken; the first query also checks that the table still has this shape; if not, nothing is read and the chunk
+     * is {@code stale}.
      */
     Chunk readChunkWithSnapshot(Connection c, List<String> after, int limit) throws SQLException {
         c.setAutoCommit(false);
         try {
+            // first, before the snapshot is taken: no DDL can commit until the chunk is read (a table rewrite
+            // committed after the snapshot would look empty to it, as if the table were done)
+            try (Statement s = c.createStatement()) {
+                s.execute("LOCK TABLE " + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table())
+                        + " IN ACCESS SHARE MODE");
+            }
             String snapshot;
             String now;
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.txid_current_snapshot()::text, "

@@ -236,6 +236,7 @@ public final class CaptureEngine {
                     fatalSlotState(sql);
                 }
                 resetBackfill();
+                sink.reset(); // what it has queued comes again from the checkpoint
                 reconnects++;
                 if (streamOpenedAt != 0 && System.nanoTime() - streamOpenedAt > 60_000_000_000L) {
                     backoff = 1000;
@@ -289,14 +290,18 @@ public final class CaptureEngine {
                 }
                 ByteBuffer buffer = s.readPending();
                 if (buffer == null) {
-                    // while a backfill chunk waits for its high watermark, the periodic flush is enough: a flush per
-                    // chunk would stall the backfill on the sink's fsync
-                    if ((pending.isAfter(current.commitLsn()) || b.dirty()) && !b.awaitingWatermark()) {
-                        current = flush(s, current, pending);
-                        unflushedEvents = 0;
-                        lastFlush = System.nanoTime();
+                    if (pending.isAfter(current.commitLsn()) || b.dirty()) {
+                        // while a backfill chunk waits for its high watermark, the periodic flush is enough: a flush
+                        // per chunk would stall the backfill on the sink's fsync
+                        if (!b.awaitingWatermark()
+                                || System.nanoTime() - lastFlush >= settings.flushInterval().toNanos()) {
+                            current = flush(s, current, pending);
+                            unflushedEvents = 0;
+                            lastFlush = System.nanoTime();
+                        }
                     }
                     else if (assembler.idle()) {
+                        // nothing delivered is unflushed: the server's position may be confirmed
                         Lsn server = s.lastReceiveLsn();
                         if (server.isAfter(s.confirmed())) {
                             s.confirm(server);

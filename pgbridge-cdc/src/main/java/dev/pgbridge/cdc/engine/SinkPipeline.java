@@ -23,8 +23,8 @@ import static java.util.Objects.requireNonNull;
  * hands it over itself, streaming from its spill file.
  *
  * <p>The wrapped sink never sees two calls at once: {@link #flush()} and {@link #close()} wait for the queue to
- * empty and then call it on the calling thread. A failure of the sink thread is thrown by the next call, and no
- * transaction queued after the failed one reaches the sink.
+ * empty and then call it on the calling thread. A failure of the sink thread is thrown by the next call and every
+ * one after it until {@link #reset()}; no transaction queued after the failed one reaches the sink.
  */
 final class SinkPipeline implements ChangeSink {
     private record Queued(Future<?> done, long events) {
@@ -35,8 +35,8 @@ final class SinkPipeline implements ChangeSink {
     private final ExecutorService thread;
     private final ArrayDeque<Queued> queued = new ArrayDeque<>();
     private long queuedEvents;
-    /** Set by the sink thread when an accept failed; later ones are not run. */
-    private volatile boolean failed;
+    /** Set by the sink thread when an accept failed: until {@link #reset()}, the sink is not called again. */
+    private volatile Throwable failure;
 
     SinkPipeline(ChangeSink sink, long maxQueuedEvents, String name) {
         this.sink = requireNonNull(sink, "sink is null");
@@ -54,6 +54,7 @@ final class SinkPipeline implements ChangeSink {
     @Override
     public void accept(CommittedTransaction transaction) throws IOException {
         completed();
+        rethrowFailure();
         if (transaction.spilledCount() > 0 || transaction.eventCount() > maxQueuedEvents / 2) {
             drain();
             sink.accept(transaction);
@@ -65,7 +66,7 @@ final class SinkPipeline implements ChangeSink {
             await(queued.removeFirst());
         }
         queued.addLast(new Queued(thread.submit(() -> {
-            if (failed) {
+            if (failure != null) {
                 // nothing after a failed transaction may reach the sink: the PostgreSQL sink would record a later LSN
                 // as applied and skip the failed one on replay
                 throw new IOException("skipped after an earlier failure of the sink");
@@ -74,7 +75,7 @@ final class SinkPipeline implements ChangeSink {
                 sink.accept(copy);
             }
             catch (IOException | RuntimeException | Error e) {
-                failed = true;
+                failure = e;
                 throw e;
             }
             return null;
@@ -85,6 +86,7 @@ final class SinkPipeline implements ChangeSink {
     @Override
     public void flush() throws IOException {
         drain();
+        rethrowFailure();
         sink.flush();
     }
 
@@ -95,7 +97,45 @@ final class SinkPipeline implements ChangeSink {
         }
         finally {
             thread.shutdown();
+            // the sink thread may still run a transaction (an interrupted drain): the sink is closed after it
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!thread.isTerminated() && System.nanoTime() < deadline) {
+                try {
+                    thread.awaitTermination(1, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             sink.close();
+        }
+    }
+
+    /**
+     * Before the engine streams again from its checkpoint (after a lost connection): what is queued is dropped (it
+     * comes again), the sink thread finishes what it runs, and an earlier failure is forgotten.
+     */
+    void reset() {
+        queued.forEach(q -> q.done().cancel(false));
+        queued.clear();
+        queuedEvents = 0;
+        idle();
+        failure = null;
+    }
+
+    /** A failure of the sink thread, thrown again by every call until {@link #reset()}. */
+    private void rethrowFailure() throws IOException {
+        switch (failure) {
+            case null -> {
+            }
+            case IOException io -> throw io;
+            case RuntimeException re -> throw re;
+            case Error err -> throw err;
+            default -> throw new IOException(failure);
         }
     }
 

@@ -46,6 +46,10 @@ public final class EventEncoder {
     private static final byte[] LSN = ascii(",\"lsn\":");
     private static final byte[] COMMIT_LSN = ascii(",\"commit_lsn\":");
 
+    private static final int MAX_NAMES = 4096;
+    /** Characters encoded per capacity check (at most 3 bytes each, 4 for a pair split at the segment's end). */
+    private static final int SEGMENT = 1 << 16;
+
     private byte[] buf = new byte[1024];
     private int length;
     /** Column names as {@code "name":}, by identity (names come from one relation or table shape). */
@@ -184,7 +188,7 @@ public final class EventEncoder {
                         append((byte) ',');
                     }
                     first = false;
-                    append(names.computeIfAbsent(field.getKey(), EventEncoder::quotedName));
+                    append(name(field.getKey()));
                     node(field.getValue());
                 }
                 append((byte) '}');
@@ -232,6 +236,19 @@ public final class EventEncoder {
         }
     }
 
+    /** {@code "name":}, encoded once per name string while fewer than {@value #MAX_NAMES} are known. */
+    private byte[] name(String name) {
+        byte[] known = names.get(name);
+        if (known == null) {
+            known = quotedName(name);
+            if (names.size() >= MAX_NAMES) {
+                names.clear(); // the keys inside jsonb values need not repeat: the cache must not grow with them
+            }
+            names.put(name, known);
+        }
+        return known;
+    }
+
     private static byte[] quotedName(String name) {
         EventEncoder e = new EventEncoder();
         e.string(name);
@@ -242,49 +259,52 @@ public final class EventEncoder {
     /** A JSON string: {@code "}, {@code \} and control characters escaped, everything else as UTF-8. */
     private void string(String s) {
         int n = s.length();
-        ensure(n * 3 + 2);
-        byte[] b = buf;
-        int p = length;
-        b[p++] = '"';
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if (c >= 0x20 && c != '"' && c != '\\') {
-                    b[p++] = (byte) c;
-                    continue;
+        append((byte) '"');
+        for (int i = 0; i < n; ) {
+            int end = Math.min(n, i + SEGMENT);
+            ensure((end - i) * 3 + 4);
+            byte[] b = buf;
+            int p = length;
+            for (; i < end; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    if (c >= 0x20 && c != '"' && c != '\\') {
+                        b[p++] = (byte) c;
+                        continue;
+                    }
+                    length = p;
+                    escape(c);
+                    ensure((end - i) * 3 + 4);
+                    b = buf;
+                    p = length;
                 }
-                length = p;
-                escape(c);
-                ensure((n - i) * 3 + 1);
-                b = buf;
-                p = length;
+                else if (c < 0x800) {
+                    b[p++] = (byte) (0xC0 | c >> 6);
+                    b[p++] = (byte) (0x80 | c & 0x3F);
+                }
+                else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    b[p++] = (byte) (0xF0 | cp >> 18);
+                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp & 0x3F);
+                }
+                else if (Character.isSurrogate(c)) {
+                    length = p;
+                    unicodeEscape(c); // a lone surrogate is no character: escaped
+                    ensure((end - i) * 3 + 4);
+                    b = buf;
+                    p = length;
+                }
+                else {
+                    b[p++] = (byte) (0xE0 | c >> 12);
+                    b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | c & 0x3F);
+                }
             }
-            else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | c >> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                b[p++] = (byte) (0xF0 | cp >> 18);
-                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | cp & 0x3F);
-            }
-            else if (Character.isSurrogate(c)) {
-                length = p;
-                unicodeEscape(c); // a lone surrogate is no character: escaped
-                ensure((n - i) * 3 + 1);
-                b = buf;
-                p = length;
-            }
-            else {
-                b[p++] = (byte) (0xE0 | c >> 12);
-                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            }
+            length = p;
         }
-        b[p++] = '"';
-        length = p;
+        append((byte) '"');
     }
 
     private void escape(char c) {

@@ -296,7 +296,8 @@ public final class ReplicationSetup {
     /**
      * The partitions of a partitioned table whose own replica identity cannot identify a row (changes are published
      * from the partitions, so each needs a key or REPLICA IDENTITY FULL; a root's identity does not reach existing
-     * partitions). Once published, PostgreSQL would refuse their updates and deletes.
+     * partitions). Once published, PostgreSQL would refuse their updates and deletes. Foreign partitions are not
+     * published and do not count.
      */
     public static List<SetupProblem> partitionIdentityProblems(Connection connection, CapturedTable root)
             throws SQLException {
@@ -307,7 +308,7 @@ public final class ReplicationSetup {
                 FROM pg_catalog.pg_partition_tree(?::oid) t
                 JOIN pg_catalog.pg_class c ON c.oid = t.relid
                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE t.isleaf ORDER BY n.nspname, c.relname""")) {
+                WHERE t.isleaf AND c.relkind = 'r' ORDER BY n.nspname, c.relname""")) {
             ps.setLong(1, root.oid() & 0xFFFFFFFFL);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

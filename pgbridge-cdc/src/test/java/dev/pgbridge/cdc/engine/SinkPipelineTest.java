@@ -112,6 +112,15 @@ class SinkPipelineTest {
             pipeline.flush();
         }).isInstanceOf(IOException.class).hasMessage("disk full at 2");
         assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread");
+        // every later call says it too, until the engine streams again from its checkpoint
+        assertThatThrownBy(pipeline::flush).hasMessage("disk full at 2");
+        pipeline.reset();
+        try (CommittedTransaction tx = tx(4, 1)) {
+            pipeline.accept(tx);
+        }
+        pipeline.flush();
+        assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread", "accept 4 [0] on sink-thread",
+                "flush on " + Thread.currentThread().getName());
         pipeline.close();
     }
 }
