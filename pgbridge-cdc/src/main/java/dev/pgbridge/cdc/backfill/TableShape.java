@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -183,18 +182,21 @@ final class TableShape {
     Chunk readChunkWithSnapshot(Connection c, List<String> after, int limit) throws SQLException {
         c.setAutoCommit(false);
         try {
-            // first, before the snapshot is taken: no DDL can commit until the chunk is read (a table rewrite
-            // committed after the snapshot would look empty to it, as if the table were done)
-            try (Statement s = c.createStatement()) {
-                s.execute("LOCK TABLE " + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table())
-                        + " IN ACCESS SHARE MODE");
-            }
+            // the lock first, before the snapshot is taken: no DDL can commit until the chunk is read (a table
+            // rewrite committed after the snapshot would look empty to it, as if the table were done); both
+            // statements go in one round trip
             String snapshot;
             String now;
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.txid_current_snapshot()::text, "
+            try (PreparedStatement ps = c.prepareStatement("LOCK TABLE " + Identifier.quote(table.schema()) + "."
+                    + Identifier.quote(table.table()) + " IN ACCESS SHARE MODE; SELECT "
+                    + "pg_catalog.txid_current_snapshot()::text, "
                     + fingerprintSql("?::oid", c.getMetaData().getDatabaseMajorVersion() >= 12))) {
                 ps.setLong(1, oid);
-                try (ResultSet rs = ps.executeQuery()) {
+                ps.execute();
+                if (!ps.getMoreResults()) {
+                    throw new IllegalStateException("the snapshot query of " + table + " returned no rows");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
                     rs.next();
                     snapshot = rs.getString(1);
                     now = rs.getString(2);
