@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.backfill.Backfill;
 import dev.pgbridge.cdc.backfill.BackfillProgress;
 import dev.pgbridge.cdc.event.TableId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,18 +24,7 @@ import static dev.pgbridge.cdc.engine.CaptureHarness.canonical;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(240)
-class BackfillIT {
-    private CaptureHarness h;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        h = new CaptureHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h.close();
-    }
+class BackfillIT extends HarnessedCapture {
 
     private static List<JsonNode> reads(List<JsonNode> events) {
         return events.stream().filter(e -> e.get("value").get("op").asText().equals("r")).toList();

@@ -3,8 +3,6 @@ package dev.pgbridge.cdc.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.error.PgBridgeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,18 +15,7 @@ import static dev.pgbridge.cdc.engine.CaptureHarness.opsAndKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(180)
-class CaptureEngineIT {
-    private CaptureHarness h;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        h = new CaptureHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h.close();
-    }
+class CaptureEngineIT extends HarnessedCapture {
 
     @Test
     void insertsUpdatesKeyChangeDeletesAndTruncateArriveInOrderAndAnAbortedTransactionNever() throws Exception {

@@ -1,7 +1,5 @@
 package dev.pgbridge.cdc.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,18 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * while a writer changes rows: the capture reconnects by itself, and replaying the sink gives the table.
  */
 @Timeout(240)
-class ReconnectIT {
-    private CaptureHarness h;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        h = new CaptureHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h.close();
-    }
+class ReconnectIT extends HarnessedCapture {
 
     /** A writer that updates and inserts rows of {@code t} until stopped; connection errors are retried. */
     private final class Writer extends Thread {
