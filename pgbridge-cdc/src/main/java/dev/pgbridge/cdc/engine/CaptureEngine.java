@@ -35,6 +35,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -167,6 +168,7 @@ public final class CaptureEngine {
         try {
             control = connect();
             lock(control);
+            refuseOwnWrites(control);
             ReplicationSetup.Result setup = new ReplicationSetup(control, config.slotName(), config.publicationName(),
                     config.bindings(), config.watermarksTable()).prepare();
             recordResources(setup);
@@ -576,6 +578,49 @@ public final class CaptureEngine {
             }
         }
         return holder;
+    }
+
+    /**
+     * Refuses a PostgreSQL sink that writes into the captured database itself where the capture's publication would
+     * publish the sink's schema (FOR ALL TABLES, or its tables bound or listed): every change it applies would come
+     * back as a change to capture, without end. Checked before anything is created.
+     */
+    private void refuseOwnWrites(Connection c) throws SQLException {
+        Optional<String> own = sink.schemaInDatabaseOf(c);
+        if (own.isEmpty()) {
+            return;
+        }
+        String schema = own.get();
+        boolean exists = false;
+        boolean allTables = false;
+        boolean listsSchema = false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.puballtables, EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_publication_tables t WHERE t.pubname = p.pubname AND t.schemaname = ?) "
+                + "FROM pg_catalog.pg_publication p WHERE p.pubname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, config.publicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    exists = true;
+                    allTables = rs.getBoolean(1);
+                    listsSchema = rs.getBoolean(2);
+                }
+            }
+        }
+        boolean bindsSchema = config.bindings().stream().anyMatch(t -> t.schema().equals(schema));
+        String why = allTables ? "publication " + config.publicationName() + " is FOR ALL TABLES"
+                : listsSchema ? "publication " + config.publicationName() + " lists tables of " + schema
+                : bindsSchema ? "the bindings include tables of " + schema
+                : !exists && config.bindings().isEmpty() ? "without bindings the capture would create publication "
+                        + config.publicationName() + " FOR ALL TABLES"
+                : null;
+        if (why != null) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "capture " + config.name() + ": its PostgreSQL sink "
+                    + "writes into schema " + schema + " of the captured database itself, and " + why + ": every "
+                    + "change the sink applies would be captured again, without end", "list the source tables under "
+                    + "bindings (the publication then holds just those) and keep " + schema + " out of them, or "
+                    + "let the sink write into another database");
+        }
     }
 
     private void lock(Connection c) throws SQLException {

@@ -5,7 +5,10 @@ import dev.pgbridge.cdc.sink.ChangeSink;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +84,11 @@ final class SinkPipeline implements ChangeSink {
             return null;
         }), events));
         queuedEvents += events;
+    }
+
+    @Override
+    public Optional<String> schemaInDatabaseOf(Connection source) throws SQLException {
+        return sink.schemaInDatabaseOf(source);
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.pgbridge.cdc.sink;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Where committed transactions go. The engine calls {@link #accept} once per committed transaction, in commit
@@ -17,6 +20,14 @@ public interface ChangeSink extends AutoCloseable {
 
     /** Returns when everything accepted so far is durable. */
     void flush() throws IOException;
+
+    /**
+     * The schema this sink writes into when that lies inside the database {@code source} is connected to: a capture
+     * whose publication includes it would capture the sink's own writes again. Empty for every other sink.
+     */
+    default Optional<String> schemaInDatabaseOf(Connection source) throws SQLException {
+        return Optional.empty();
+    }
 
     /** Flushes and releases resources. */
     @Override

@@ -152,6 +152,23 @@ public final class PostgresSink implements ChangeSink {
                 + "skipped", this.target.url(), captureName, appliedLsn, schema);
     }
 
+    @Override
+    public Optional<String> schemaInDatabaseOf(Connection source) throws SQLException {
+        String target = serverAndDatabase(connection);
+        connection.rollback(); // the sink's connection does not autocommit: end the read's transaction
+        return target.equals(serverAndDatabase(source)) ? Optional.of(schema) : Optional.empty();
+    }
+
+    /** The server instance (its start time and port) and the database a connection is in. */
+    private static String serverAndDatabase(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_postmaster_start_time()::text || ' ' || "
+                     + "coalesce(pg_catalog.inet_server_port()::text, '') || ' ' || pg_catalog.current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private Lsn prepareTarget() throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {

@@ -219,6 +219,30 @@ class PostgresSinkIT {
         assertThat(h.unconfirmedMessages(xid)).as("the failed transaction is not confirmed").isPositive();
     }
 
+    @Test
+    void aSinkIntoTheCapturedDatabaseThatTheCaptureWouldPublishIsRefusedBeforeAnythingIsCreated() throws Exception {
+        h.sql("CREATE TABLE orders (id int PRIMARY KEY)");
+        // no bindings: the capture would publish FOR ALL TABLES, the sink's schema included
+        CaptureConfig config = h.config("{type: stdout}");
+        var source = config.sourceConnection().orElseThrow();
+        PostgresSink intoSource = new PostgresSink(source, "replica", "it_capture", source, PostgresSink.Settings.DEFAULT);
+        assertThatThrownBy(() -> h.start(config, intoSource)).hasRootCauseInstanceOf(PgBridgeException.class)
+                .rootCause().hasMessageContaining("writes into schema replica of the captured database itself")
+                .hasMessageContaining("FOR ALL TABLES");
+        assertThat(h.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + h.slot + "'"))
+                .as("nothing is created").isEqualTo("0");
+        // bound to its source tables, the same sink is fine: the publication holds just those
+        CaptureConfig bound = h.config("{type: stdout}", "orders");
+        PostgresSink again = new PostgresSink(source, "replica", "it_capture", source, PostgresSink.Settings.DEFAULT);
+        var engine = h.start(bound, again);
+        h.sql("INSERT INTO orders VALUES (1)");
+        SinkCaptureHarness.await("replica.orders created", Duration.ofSeconds(60),
+                () -> "t".equals(h.query("SELECT to_regclass('replica.orders') IS NOT NULL")));
+        SinkCaptureHarness.await("the row applied in replica", Duration.ofSeconds(60),
+                () -> "1".equals(h.query("SELECT count(*) FROM replica.orders")));
+        h.stop(engine);
+    }
+
     // ---- exactly once ------------------------------------------------------------------------------------------
 
     private static final CaptureSource SOURCE = new CaptureSource("it_capture", "db");
