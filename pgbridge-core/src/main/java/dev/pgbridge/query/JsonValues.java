@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -63,12 +64,17 @@ import static java.util.Objects.requireNonNull;
  * loses digits beyond 2<sup>53</sup> or 17 significant digits; read them as decimals to keep them.
  */
 public final class JsonValues {
+    private static final StreamReadConstraints READ_WHOLE = StreamReadConstraints.builder()
+            .maxStringLength(Integer.MAX_VALUE)
+            .maxNumberLength(Integer.MAX_VALUE)
+            .maxNestingDepth(Integer.MAX_VALUE)
+            .build();
+    private static final StreamWriteConstraints WRITE_WHOLE = StreamWriteConstraints.builder()
+            .maxNestingDepth(Integer.MAX_VALUE)
+            .build();
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE)
-                    .maxNumberLength(Integer.MAX_VALUE)
-                    .maxNestingDepth(Integer.MAX_VALUE)
-                    .build())
+            .streamReadConstraints(READ_WHOLE)
+            .streamWriteConstraints(WRITE_WHOLE)
             // characters beyond U+FFFF as their 4 UTF-8 bytes, not as an escaped surrogate pair
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
@@ -84,6 +90,18 @@ public final class JsonValues {
     /** The factory pgbridge writes JSON with: no limits on string length, number length or nesting. */
     public static JsonFactory factory() {
         return FACTORY;
+    }
+
+    /**
+     * A new factory with the same settings, for a mapper of its own (a mapper takes its factory over): whatever
+     * PostgreSQL stores (1 GB strings, 131,072-digit numbers, deep json) is read and written whole.
+     */
+    public static JsonFactory newFactory() {
+        return JsonFactory.builder()
+                .streamReadConstraints(READ_WHOLE)
+                .streamWriteConstraints(WRITE_WHOLE)
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .build();
     }
 
     /** Writes one row as a JSON object: keys are the column names exactly, in column order. */
