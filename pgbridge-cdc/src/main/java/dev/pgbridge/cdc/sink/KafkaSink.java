@@ -7,6 +7,7 @@ import dev.pgbridge.cdc.event.TableId;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -250,6 +251,7 @@ public final class KafkaSink implements ChangeSink {
                         .all().get(timeout, TimeUnit.MILLISECONDS);
                 LOG.info("kafka sink: created topic {} ({} partitions)", topic,
                         settings.partitions().map(String::valueOf).orElse("the broker's default number of"));
+                awaitLeaders(topic, timeout);
             }
             catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -271,6 +273,31 @@ public final class KafkaSink implements ChangeSink {
             Thread.currentThread().interrupt();
             throw interrupted("looking up topic " + topic, e);
         }
+    }
+
+    /**
+     * Waits (up to {@code timeoutMillis}) until every partition of a just-created topic has a leader: a produce
+     * request that reaches a partition before its leader is ready is refused, and the idempotent producer's retry of
+     * it can then be refused again as out of sequence, losing the batch.
+     */
+    private void awaitLeaders(String topic, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < deadline) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeoutMillis, TimeUnit.MILLISECONDS).get(topic);
+                if (d != null && !d.partitions().isEmpty() && d.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            }
+            catch (ExecutionException | TimeoutException e) {
+                LOG.debug("kafka sink: topic {} not described yet: {}", topic, e.getMessage());
+            }
+            Thread.sleep(50);
+        }
+        LOG.warn("kafka sink: topic {} still has partitions without a leader after {} ms; sending anyway", topic,
+                timeoutMillis);
     }
 
     /** Waits for every message sent since the last flush to be acknowledged; throws when any was not. */
