@@ -6,7 +6,7 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.connection.JdbcTarget.Endpoint;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ExtraOption;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

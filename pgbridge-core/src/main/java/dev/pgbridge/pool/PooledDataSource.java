@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;

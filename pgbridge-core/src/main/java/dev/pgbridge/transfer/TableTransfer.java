@@ -9,7 +9,7 @@ import dev.pgbridge.copy.LoadTarget;
 import dev.pgbridge.copy.TableCreator;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.sql.Identifier;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;

@@ -1,10 +1,9 @@
-package dev.pgbridge.connection;
+package dev.pgbridge.store;
 
+import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.secret.MasterKey;
-import dev.pgbridge.store.ConnectionStore;
-import dev.pgbridge.store.SqlConnectionStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

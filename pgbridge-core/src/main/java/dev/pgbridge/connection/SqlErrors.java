@@ -1,12 +1,12 @@
-package dev.pgbridge.error;
+package dev.pgbridge.connection;
 
-import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.connection.ExtraOption;
-import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 import javax.net.ssl.SSLException;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;

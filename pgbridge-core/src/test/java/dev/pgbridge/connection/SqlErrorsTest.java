@@ -1,9 +1,11 @@
-package dev.pgbridge.error;
+package dev.pgbridge.connection;
 
-import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLHandshakeException;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;

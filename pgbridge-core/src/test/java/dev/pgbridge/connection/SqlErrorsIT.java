@@ -1,8 +1,8 @@
-package dev.pgbridge.error;
+package dev.pgbridge.connection;
 
-import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.doctor.TestTargets;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,11 @@
-package dev.pgbridge.connection;
+package dev.pgbridge.store;
 
+import dev.pgbridge.connection.AirflowJson;
+import dev.pgbridge.connection.AirflowUri;
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.LibpqConnectionString;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.store.ConnectionStore;
-import dev.pgbridge.store.StoredConnection;
 
 import java.util.Map;
 import java.util.function.Supplier;
