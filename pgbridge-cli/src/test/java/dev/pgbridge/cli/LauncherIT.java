@@ -147,10 +147,28 @@ class LauncherIT {
                 .doesNotContain("\u001b");
     }
 
+    // a rebuilt jar left the class-data archive of the old one in place, which the JVM then neither used nor rewrote
+    @Test
+    void aRebuiltJarGetsAFreshClassDataArchive() throws Exception {
+        Path repo = fakeRepo();
+        Path stubs = stubMaven(dropTheRealJar(repo));
+        Path jar = repo.resolve("pgbridge-cli/target/pgbridge.jar");
+        Path archive = repo.resolve("pgbridge-cli/target/pgbridge-" + Runtime.version().feature() + ".jsa");
+        assertThat(runIn(repo, stubs, "--version").exitCode()).isZero();
+        assertThat(archive).exists();
+
+        // sources change: the launcher rebuilds the jar; the archive was made for the old one
+        Files.setLastModifiedTime(repo.resolve("pgbridge-cli/src/main/java/Some.java"), FileTime.from(Instant.now().plusSeconds(5)));
+        Cli.Result r = runIn(repo, stubs, "--version");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("rebuilding");
+        assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+    }
+
     /** A PATH directory with the tools the launcher uses and no Maven (/usr/bin has one on a developer's machine). */
     private Path toolsWithoutMaven() throws IOException {
         Path tools = Files.createDirectories(home.resolve("tools"));
-        for (String tool : List.of("env", "bash", "sh", "dirname", "readlink", "sed", "head", "awk", "find", "flock", "mkdir", "cat")) {
+        for (String tool : List.of("env", "bash", "sh", "dirname", "readlink", "sed", "head", "awk", "find", "flock", "mkdir", "rm", "cat")) {
             Path found = Stream.of("/usr/bin", "/bin").map(dir -> Path.of(dir, tool)).filter(Files::isExecutable).findFirst()
                     .orElseThrow(() -> new AssertionError(tool + " is in neither /usr/bin nor /bin"));
             Files.createSymbolicLink(tools.resolve(tool), found);
