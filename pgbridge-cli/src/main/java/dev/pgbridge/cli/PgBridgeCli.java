@@ -23,6 +23,17 @@ public final class PgBridgeCli {
         commandLine.setExecutionExceptionHandler(new ErrorPrinter());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpAutoWidth(true);
+        shareVersion(commandLine, commandLine.getCommandSpec().versionProvider());
         return commandLine;
+    }
+
+    /** Every subcommand has a --version (mixinStandardHelpOptions); it prints what the top command's prints. */
+    private static void shareVersion(CommandLine command, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(version);
+            }
+            shareVersion(sub, version);
+        }
     }
 }

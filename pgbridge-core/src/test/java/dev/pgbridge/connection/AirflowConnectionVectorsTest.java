@@ -8,8 +8,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +21,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Every case of {@code shared/vectors/airflow_connection_vectors.json} (taken from Airflow's own tests and docs) as
+ * Every case of {@code airflow_connection_vectors.json} (in the test resources; taken from Airflow's own tests and docs) as
  * one test. Where Airflow 2 and 3 differ, pgbridge follows Airflow 3; the cases written for Airflow 2 assert what
  * Airflow 3 does instead, and say so in their name.
  */
 class AirflowConnectionVectorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Beside this class in the test resources, with a README naming each case's source. */
+    private static final String VECTORS = "airflow_connection_vectors.json";
 
     @TestFactory
     Stream<DynamicTest> airflowConnectionVectors() throws IOException {
@@ -40,18 +41,14 @@ class AirflowConnectionVectorsTest {
     }
 
     static List<JsonNode> loadVectors() throws IOException {
-        String dir = System.getProperty("pgbridge.vectors.dir");
-        if (dir == null || dir.isBlank()) {
-            fail("system property pgbridge.vectors.dir is not set; run through Maven (pgbridge-core/pom.xml sets it "
-                    + "to <repo>/../shared/vectors)");
-        }
-        Path file = Path.of(dir, "airflow_connection_vectors.json");
-        if (!Files.isRegularFile(file)) {
-            fail("the Airflow connection vectors are missing: " + file.toAbsolutePath()
-                    + " (pgbridge.vectors.dir=" + dir + ")");
-        }
         List<JsonNode> cases = new ArrayList<>();
-        JSON.readTree(file.toFile()).forEach(cases::add);
+        try (InputStream in = AirflowConnectionVectorsTest.class.getResourceAsStream(VECTORS)) {
+            if (in == null) {
+                fail("the Airflow connection vectors are missing from the test class path: "
+                        + "pgbridge-core/src/test/resources/dev/pgbridge/connection/" + VECTORS);
+            }
+            JSON.readTree(in).forEach(cases::add);
+        }
         return cases;
     }
 
