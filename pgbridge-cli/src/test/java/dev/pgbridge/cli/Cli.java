@@ -100,6 +100,11 @@ final class Cli {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
         command.addAll(List.of(args));
+        return startCommand(command, out, err);
+    }
+
+    /** Starts any command (e.g. {@code setsid bash -c …}) in the background, as {@link #start} does the launcher. */
+    Process startCommand(List<String> command, Path out, Path err) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("AIRFLOW_CONN_") || k.startsWith("PGBRIDGE_") || k.startsWith("PG"));
         pb.environment().putAll(env);

@@ -191,4 +191,29 @@ class LoadCommandsIT {
         assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("20");
         assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
     }
+
+    // bug: --upsert-key id failed on a GENERATED ALWAYS identity key (428C9), and a key that is no unique key of the
+    // table (id of a table keyed on (id, ordered_at)) was not refused before loading
+    @Test
+    void upsertMergesOnAnIdentityKeyAndRefusesAKeyTheTableDoesNotHave() throws Exception {
+        String table = TestingPostgres.uniqueName("upsert_identity");
+        asRole(target, "CREATE TABLE " + table + " (id bigint GENERATED ALWAYS AS IDENTITY, ordered_at date NOT NULL, "
+                + "note text, PRIMARY KEY (id, ordered_at)) PARTITION BY RANGE (ordered_at); "
+                + "CREATE TABLE " + table + "_2024 PARTITION OF " + table + " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'); "
+                + "INSERT INTO " + table + " (ordered_at, note) VALUES ('2024-03-01', 'one'), ('2024-04-01', 'two')");
+        Cli cli = cliWithTarget();
+        Cli.Result merged = cli.runWithInput("id,ordered_at,note\n2,2024-04-01,changed\n7,2024-05-01,new\n", "load",
+                "--url-env", "TARGET_URL", "--table", table, "--format", "csv", "--file", "-", "--upsert-key", "id,ordered_at");
+        assertThat(merged.exitCode()).as(merged.toString()).isZero();
+        assertThat(merged.out()).startsWith("merged 2 rows into \"public\".\"" + table + "\" on (id, ordered_at): 2 inserted or updated");
+
+        Cli.Result refused = cli.runWithInput("id,ordered_at,note\n1,2024-03-01,lost\n", "load", "--url-env", "TARGET_URL",
+                "--table", table, "--format", "csv", "--file", "-", "--upsert-key", "id", "--truncate");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("error: cannot upsert into \"public\".\"" + table + "\" on (id): no primary key or "
+                + "unique constraint has exactly these columns\nhint: its keys are (id, ordered_at) (the primary key); "
+                + "give all the columns of one of them with --upsert-key\n");
+        assertThat(rows(target, "SELECT string_agg(id || ':' || note, ',' ORDER BY id) FROM " + table))
+                .containsExactly("1:one,2:changed,7:new");
+    }
 }

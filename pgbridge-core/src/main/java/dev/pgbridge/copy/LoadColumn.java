@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A column of a load or transfer target as the catalog describes it: its name exactly as stored, its type as
- * PostgreSQL prints it ({@code format_type}), nullability, whether it is generated, and the type's catalog name
+ * PostgreSQL prints it ({@code format_type}), nullability, whether it is generated or a {@code GENERATED ALWAYS}
+ * identity, and the type's catalog name
  * ({@code int4}, {@code _text}) and whether it is built in (the same type, with the same binary form, in every
  * database).
  */
@@ -13,16 +14,18 @@ public final class LoadColumn {
     private final String type;
     private final boolean notNull;
     private final boolean generated;
+    private final boolean identityAlways;
     private final String typeName;
     private final boolean builtInType;
     private final LoadType loadType;
 
-    LoadColumn(String name, String type, boolean notNull, boolean generated, String typeName, boolean builtInType,
-               LoadType loadType) {
+    LoadColumn(String name, String type, boolean notNull, boolean generated, boolean identityAlways, String typeName,
+               boolean builtInType, LoadType loadType) {
         this.name = requireNonNull(name, "name is null");
         this.type = requireNonNull(type, "type is null");
         this.notNull = notNull;
         this.generated = generated;
+        this.identityAlways = identityAlways;
         this.typeName = requireNonNull(typeName, "typeName is null");
         this.builtInType = builtInType;
         this.loadType = requireNonNull(loadType, "loadType is null");
@@ -44,6 +47,14 @@ public final class LoadColumn {
     /** A generated column ({@code GENERATED ALWAYS AS (…) STORED}): COPY cannot write it. */
     public boolean generated() {
         return generated;
+    }
+
+    /**
+     * A {@code GENERATED ALWAYS AS IDENTITY} column: COPY writes it as given, an INSERT only with
+     * {@code OVERRIDING SYSTEM VALUE}, an UPDATE never (only to DEFAULT).
+     */
+    public boolean identityAlways() {
+        return identityAlways;
     }
 
     /** The type's name in pg_type ({@code int4}, {@code _text}, {@code timestamptz}). */

@@ -4,6 +4,7 @@ import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.sql.Identifier;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,15 +15,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A table rows go into, read from pg_catalog: schema and name exactly as stored, the columns in table order and
- * the primary key. {@link #find} lets PostgreSQL resolve the name the user typed ({@code to_regclass}: unquoted
+ * A table rows go into, read from pg_catalog: schema and name exactly as stored, the columns in table order, the
+ * primary key, and every key an upsert can merge on ({@code uniqueKeys}: the columns of each unique index that
+ * {@code INSERT … ON CONFLICT (columns)} can infer as its arbiter, the primary key first). {@link #find} lets PostgreSQL resolve the name the user typed ({@code to_regclass}: unquoted
  * parts fold to lower case, quoted parts keep their case, an unqualified name follows the search_path).
  */
-public record LoadTable(String schema, String name, List<LoadColumn> columns, List<String> primaryKey) {
+public record LoadTable(String schema, String name, List<LoadColumn> columns, List<String> primaryKey,
+                        List<List<String>> uniqueKeys) {
     /** Type oids below this are PostgreSQL's own (FirstNormalObjectId). */
     private static final long FIRST_NORMAL_OID = 16384;
 
@@ -31,6 +35,13 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
         requireNonNull(name, "name is null");
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         primaryKey = List.copyOf(requireNonNull(primaryKey, "primaryKey is null"));
+        uniqueKeys = requireNonNull(uniqueKeys, "uniqueKeys is null").stream().map(List::copyOf).toList();
+    }
+
+    /** The unique key whose columns are exactly {@code columns} (in any order), if there is one. */
+    public Optional<List<String>> uniqueKey(List<String> columns) {
+        Set<String> wanted = Set.copyOf(columns);
+        return uniqueKeys.stream().filter(k -> k.size() == columns.size() && wanted.equals(Set.copyOf(k))).findFirst();
     }
 
     /** {@code "schema"."name"}, quoted by the one quoting function. */
@@ -93,7 +104,7 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
         Map<Long, TypeRow> types = types(c, oid);
         List<LoadColumn> columns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-                + "a.attnotnull, a.attgenerated <> '', a.atttypid FROM pg_catalog.pg_attribute a "
+                + "a.attnotnull, a.attgenerated <> '', a.atttypid, a.attidentity = 'a' FROM pg_catalog.pg_attribute a "
                 + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
@@ -101,24 +112,40 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                     long typeOid = rs.getLong(5);
                     TypeRow type = types.get(typeOid);
                     columns.add(new LoadColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
-                            type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
+                            rs.getBoolean(6), type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
                             loadType(types, typeOid, rs.getString(2), 0)));
                 }
             }
         }
-        List<String> primaryKey = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_catalog.pg_constraint k "
-                + "CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
-                + "JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum "
-                + "WHERE k.conrelid = ? AND k.contype = 'p' ORDER BY u.ord")) {
+        // the primary key, and every unique index ON CONFLICT (columns) can take as arbiter (immediate, valid, no
+        // predicate, no expression); key columns only, not INCLUDE ones; the primary key first
+        List<String> primaryKey = List.of();
+        List<List<String>> uniqueKeys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT i.indisprimary,
+                       i.indimmediate AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL,
+                       (SELECT pg_catalog.array_agg(a.attname::text ORDER BY k.ord)
+                        FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                        JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                        WHERE k.ord <= i.indnkeyatts)
+                FROM pg_catalog.pg_index i
+                WHERE i.indrelid = ? AND i.indisunique
+                ORDER BY i.indisprimary DESC, i.indexrelid""")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    primaryKey.add(rs.getString(1));
+                    Array array = rs.getArray(3);
+                    List<String> key = array == null ? List.of() : List.of((String[]) array.getArray());
+                    if (rs.getBoolean(1)) {
+                        primaryKey = key;
+                    }
+                    if (rs.getBoolean(2) && !key.isEmpty() && !uniqueKeys.contains(key)) {
+                        uniqueKeys.add(key);
+                    }
                 }
             }
         }
-        return new LoadTable(schema, name, columns, primaryKey);
+        return new LoadTable(schema, name, columns, primaryKey, uniqueKeys);
     }
 
     private record TypeRow(String name, String schema, char type, long baseType, long element, char category,

@@ -19,9 +19,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Where the rows of one load or transfer go, inside the caller's transaction: the table itself, emptied first with
- * {@code --truncate}; or, with an upsert key, a temporary staging table ({@code LIKE} the target, dropped at commit)
- * (with the table's defaults, NOT NULL and CHECK
- * constraints, so a bad row fails during COPY where its line is known) that {@link #finish} merges with {@code INSERT … ON CONFLICT (key) DO UPDATE}. Because all of it happens in one
+ * {@code --truncate}; or, with an upsert key, a temporary staging table ({@code LIKE} the target, dropped at commit;
+ * with the columns loaded, their NOT NULL and the CHECK constraints on them only, so a bad row fails during COPY where
+ * its line is known) that {@link #finish} merges with {@code INSERT … ON CONFLICT (key) DO UPDATE}. Because all of it happens in one
  * transaction, a rollback leaves the table exactly as it was, truncate included.
  */
 public final class LoadTarget {
@@ -60,6 +60,9 @@ public final class LoadTarget {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the upsert key names a column twice: " + key,
                     "name each key column once");
         }
+        if (!key.isEmpty() && table.uniqueKey(key).isEmpty()) {
+            throw noSuchKey(table, key, null);
+        }
         try (Statement s = c.createStatement()) {
             if (truncate) {
                 s.execute("TRUNCATE TABLE " + table.qualifiedName());
@@ -69,9 +72,35 @@ public final class LoadTarget {
                 staging = Identifier.quote("pgbridge_stage_" + HexFormat.of().formatHex(randomBytes()));
                 s.execute("CREATE TEMPORARY TABLE " + staging + " (LIKE " + table.qualifiedName()
                         + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP");
+                // the staging table holds the columns loaded, nothing else: a column left to the table (an identity,
+                // a default) would be NULL there and break its NOT NULL or a CHECK that the table itself passes
+                StringBuilder drop = new StringBuilder();
+                for (String name : table.columnNames()) {
+                    if (!columnNames.contains(name)) {
+                        drop.append(drop.isEmpty() ? "" : ", ").append("DROP COLUMN ").append(Identifier.quote(name));
+                    }
+                }
+                if (!drop.isEmpty()) {
+                    s.execute("ALTER TABLE " + staging + " " + drop);
+                }
             }
             return new LoadTarget(table, columns, key, staging);
         }
+    }
+
+    /** An upsert key that is no primary key or unique constraint of the table: ON CONFLICT could not merge on it. */
+    private static PgBridgeException noSuchKey(LoadTable table, List<String> key, Throwable cause) {
+        List<String> keys = new ArrayList<>();
+        for (List<String> k : table.uniqueKeys()) {
+            keys.add("(" + String.join(", ", k) + ")" + (k.equals(table.primaryKey()) ? " (the primary key)" : ""));
+        }
+        return new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot upsert into " + table.qualifiedName() + " on ("
+                + String.join(", ", key) + "): no primary key or unique constraint has exactly these columns",
+                keys.isEmpty()
+                        ? "the table has no primary key or unique constraint to merge on: add one (ALTER TABLE "
+                                + table.qualifiedName() + " ADD PRIMARY KEY (…)), or load without --upsert-key"
+                        : "its keys are " + String.join(", ", keys) + "; give all the columns of one of them with --upsert-key",
+                cause);
     }
 
     private static byte[] randomBytes() {
@@ -141,7 +170,9 @@ public final class LoadTarget {
     /**
      * Merges the staging table into the table ({@code INSERT … ON CONFLICT (key) DO UPDATE SET} every other column,
      * or {@code DO NOTHING} when the key is all there is) and returns the rows inserted or updated; without an
-     * upsert key, does nothing and returns -1.
+     * upsert key, does nothing and returns -1. A {@code GENERATED ALWAYS AS IDENTITY} column among the columns
+     * loaded takes the input's values ({@code OVERRIDING SYSTEM VALUE}, as COPY does) in rows inserted, and keeps its
+     * value in rows updated (PostgreSQL only sets such a column to DEFAULT).
      */
     public long finish(Connection c) throws SQLException {
         if (staging == null) {
@@ -156,13 +187,16 @@ public final class LoadTarget {
             keys.append(i == 0 ? "" : ", ").append(Identifier.quote(upsertKey.get(i)));
         }
         StringBuilder set = new StringBuilder();
+        boolean overriding = false;
         for (LoadColumn column : columns) {
-            if (!upsertKey.contains(column.name())) {
+            overriding |= column.identityAlways();
+            if (!upsertKey.contains(column.name()) && !column.identityAlways()) {
                 String q = Identifier.quote(column.name());
                 set.append(set.isEmpty() ? "" : ", ").append(q).append(" = EXCLUDED.").append(q);
             }
         }
-        String sql = "INSERT INTO " + table.qualifiedName() + " (" + list + ") SELECT " + list + " FROM " + staging
+        String sql = "INSERT INTO " + table.qualifiedName() + " (" + list + ")"
+                + (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + list + " FROM " + staging
                 + " ON CONFLICT (" + keys + ") DO " + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
         try (Statement s = c.createStatement()) {
             return s.executeLargeUpdate(sql);
@@ -170,10 +204,8 @@ public final class LoadTarget {
         catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (state.equals("42P10")) {
-                throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot upsert into " + table.qualifiedName()
-                        + " on (" + String.join(", ", upsertKey) + "): no primary key or unique constraint has exactly these columns",
-                        "name the columns of its primary key or of a unique constraint with --upsert-key"
-                                + (table.primaryKey().isEmpty() ? "" : " (the primary key is " + String.join(", ", table.primaryKey()) + ")"), e);
+                // checked before loading; the table changed meanwhile
+                throw noSuchKey(table, upsertKey, e);
             }
             if (state.equals("21000")) {
                 throw new PgBridgeException(ErrorCode.INVALID_DATA, "cannot upsert into " + table.qualifiedName()

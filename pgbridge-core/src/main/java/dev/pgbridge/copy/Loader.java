@@ -60,6 +60,14 @@ public final class Loader {
 
     /** Connects to the target, loads, commits and disconnects. */
     public LoadResult load(LoadInput input, LoadOptions options) {
+        return load(input, options, CommitGate.create());
+    }
+
+    /**
+     * Connects to the target, loads, commits through {@code gate} and disconnects; once the gate is interrupted the
+     * load rolls back and fails with {@link ErrorCode#CANCELED}.
+     */
+    public LoadResult load(LoadInput input, LoadOptions options, CommitGate gate) {
         Connection connection;
         try {
             connection = JdbcTarget.of(target).connect();
@@ -68,7 +76,7 @@ public final class Loader {
             throw SqlErrors.translate(e, target);
         }
         try (connection) {
-            return load(connection, input, options);
+            return load(connection, input, options, gate);
         }
         catch (SQLException e) {
             throw SqlErrors.translate(e, target);
@@ -80,11 +88,26 @@ public final class Loader {
      * restored after); commits on success, rolls back on any failure.
      */
     public LoadResult load(Connection connection, LoadInput input, LoadOptions options) {
+        return load(connection, input, options, CommitGate.create());
+    }
+
+    /**
+     * As {@link #load(Connection, LoadInput, LoadOptions)}, committing through {@code gate}. Whatever ends the load
+     * other than its success (a bad row, an exception, an {@link Error} such as OutOfMemoryError, an interruption)
+     * rolls the transaction back before autocommit is restored, so restoring it never commits a half-loaded table;
+     * when the rollback itself fails, autocommit is left off (the connection is broken and its transaction dies
+     * with it).
+     */
+    public LoadResult load(Connection connection, LoadInput input, LoadOptions options, CommitGate gate) {
         requireNonNull(connection, "connection is null");
         requireNonNull(input, "input is null");
         requireNonNull(options, "options is null");
-        return new Run(connection, input, options).execute();
+        requireNonNull(gate, "gate is null");
+        return new Run(connection, input, options, gate).execute();
     }
+
+    /** The message of a load stopped by an interruption (Ctrl-C, SIGTERM) before its COMMIT. */
+    public static final String INTERRUPTED = "interrupted: rolled back, nothing loaded";
 
     private enum Phase { PREPARE, COPY, MERGE, COMMIT }
 
@@ -93,6 +116,7 @@ public final class Loader {
         private final Connection c;
         private final LoadInput input;
         private final LoadOptions o;
+        private final CommitGate gate;
         private final long start = System.nanoTime();
         private Phase phase = Phase.PREPARE;
         private String tableName;
@@ -102,10 +126,11 @@ public final class Loader {
         private LoadCopy copy;
         private Path spool;
 
-        Run(Connection c, LoadInput input, LoadOptions o) {
+        Run(Connection c, LoadInput input, LoadOptions o, CommitGate gate) {
             this.c = c;
             this.input = input;
             this.o = o;
+            this.gate = gate;
             this.tableName = o.table();
         }
 
@@ -118,29 +143,53 @@ public final class Loader {
             catch (SQLException e) {
                 throw SqlErrors.translate(e, target);
             }
+            gate.watch(c);
+            boolean ended = false; // committed or rolled back: restoring autocommit then commits nothing
             try {
                 LoadResult result = inTransaction();
                 phase = Phase.COMMIT;
-                c.commit();
+                gate.commit(c, input instanceof LoadInput.FromStream);
+                ended = true;
                 return new LoadResult(result.table(), result.rows(), result.chunks(), result.bytes(),
                         Duration.ofNanos(System.nanoTime() - start), result.binary(), result.createdTable(), result.merged());
             }
             catch (Throwable t) {
+                // roll back first, before anything else can fail: an Error (OutOfMemoryError) included
+                SQLException notRolledBack = rollback();
+                ended = notRolledBack == null;
+                if (t instanceof Error e) {
+                    if (notRolledBack != null) {
+                        e.addSuppressed(notRolledBack);
+                    }
+                    throw e;
+                }
                 RuntimeException failure = failure(t);
-                rollback(failure);
+                if (notRolledBack != null) {
+                    failure.addSuppressed(notRolledBack);
+                }
                 throw failure;
             }
             finally {
-                try {
-                    if (!c.isClosed()) {
-                        c.setAutoCommit(autoCommit);
-                    }
-                }
-                catch (SQLException e) {
-                    // the connection is broken; the failure being thrown says why
-                    log.debug("cannot restore autocommit", e);
-                }
+                gate.unwatch(c);
+                restoreAutoCommit(autoCommit, ended);
                 deleteSpool();
+            }
+        }
+
+        /** Only after a commit or a rollback: with a transaction open, switching autocommit on would commit it. */
+        private void restoreAutoCommit(boolean autoCommit, boolean ended) {
+            if (!ended) {
+                log.warn("autocommit is left off: the load's transaction could not be rolled back (the connection is broken)");
+                return;
+            }
+            try {
+                if (!c.isClosed()) {
+                    c.setAutoCommit(autoCommit);
+                }
+            }
+            catch (SQLException e) {
+                // the connection is broken; the failure being thrown says why
+                log.debug("cannot restore autocommit", e);
             }
         }
 
@@ -435,6 +484,10 @@ public final class Loader {
         }
 
         private RuntimeException failure(Throwable t) {
+            if (gate.interrupted()) {
+                // whatever the interruption caused (a canceled statement, a closed connection) is not the news
+                return new PgBridgeException(ErrorCode.CANCELED, INTERRUPTED, nothingLoaded(), t);
+            }
             return switch (t) {
                 case PgBridgeException p -> p;
                 case LoadDataException d -> dataError(d);
@@ -446,7 +499,6 @@ public final class Loader {
                 case UncheckedIOException io -> new PgBridgeException(ErrorCode.IO, "cannot read " + input.name() + ": "
                         + io.getCause().getMessage(), "check that the input is readable and complete", io);
                 case RuntimeException r -> r;
-                case Error e -> throw e;
                 default -> new IllegalStateException(t);
             };
         }
@@ -498,22 +550,25 @@ public final class Loader {
                     nothingLoaded() + (translated.hint() == null ? "" : "; " + translated.hint()), e);
         }
 
-        private void rollback(RuntimeException failure) {
+        /** Ends a COPY in flight and rolls back; returns null when rolled back (or the connection is gone), else why not. */
+        private SQLException rollback() {
             try {
                 if (copy != null) {
                     copy.abort();
                 }
             }
-            catch (SQLException e) {
-                failure.addSuppressed(e);
+            catch (SQLException | RuntimeException e) {
+                // the rollback below ends the COPY anyway (or fails, and says so)
+                log.debug("cannot cancel the COPY in flight", e);
             }
             try {
                 if (!c.isClosed()) {
                     c.rollback();
                 }
+                return null;
             }
             catch (SQLException e) {
-                failure.addSuppressed(e);
+                return e;
             }
         }
 

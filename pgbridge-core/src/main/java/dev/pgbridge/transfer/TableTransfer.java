@@ -2,6 +2,8 @@ package dev.pgbridge.transfer;
 
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.copy.CommitGate;
+import dev.pgbridge.copy.Loader;
 import dev.pgbridge.copy.LoadColumn;
 import dev.pgbridge.copy.LoadCopyError;
 import dev.pgbridge.copy.LoadTable;
@@ -71,12 +73,21 @@ public final class TableTransfer {
 
     /** Connects to both sides, transfers, commits the target and disconnects. */
     public TransferResult run(TransferOptions options) {
+        return run(options, CommitGate.create());
+    }
+
+    /**
+     * Connects to both sides, transfers, commits the target through {@code gate} and disconnects; once the gate is
+     * interrupted the target rolls back and the transfer fails with {@link ErrorCode#CANCELED}.
+     */
+    public TransferResult run(TransferOptions options, CommitGate gate) {
         requireNonNull(options, "options is null");
+        requireNonNull(gate, "gate is null");
         Connection source = connect(from, Side.SOURCE);
         try (source) {
             Connection target = connect(to, Side.TARGET);
             try (target) {
-                return run(source, target, options);
+                return run(source, target, options, gate);
             }
         }
         catch (SQLException e) {
@@ -102,21 +113,35 @@ public final class TableTransfer {
      * the target a transaction that is committed on success and rolled back on any failure.
      */
     public TransferResult run(Connection source, Connection target, TransferOptions options) {
-        return new Run(source, target, options).execute();
+        return run(source, target, options, CommitGate.create());
     }
+
+    /**
+     * As {@link #run(Connection, Connection, TransferOptions)}, committing through {@code gate}. Whatever ends the
+     * transfer other than its success (an {@link Error} and an interruption included) rolls the target back before
+     * its autocommit is restored.
+     */
+    public TransferResult run(Connection source, Connection target, TransferOptions options, CommitGate gate) {
+        return new Run(source, target, options, gate).execute();
+    }
+
+    /** The message of a transfer stopped by an interruption (Ctrl-C, SIGTERM) before its COMMIT. */
+    public static final String INTERRUPTED = Loader.INTERRUPTED;
 
     private final class Run {
         private final Connection source;
         private final Connection target;
         private final TransferOptions o;
+        private final CommitGate gate;
         private final long start = System.nanoTime();
         private String targetName;
         private boolean creating;
 
-        Run(Connection source, Connection target, TransferOptions o) {
+        Run(Connection source, Connection target, TransferOptions o, CommitGate gate) {
             this.source = requireNonNull(source, "source is null");
             this.target = requireNonNull(target, "target is null");
             this.o = requireNonNull(o, "options is null");
+            this.gate = requireNonNull(gate, "gate is null");
             this.targetName = o.targetTable();
         }
 
@@ -138,10 +163,21 @@ public final class TableTransfer {
             catch (SQLException e) {
                 throw failure(Side.TARGET, e);
             }
+            gate.watch(source);
+            gate.watch(target);
             try {
                 return transfer();
             }
+            catch (RuntimeException e) {
+                if (gate.interrupted()) {
+                    // whatever the interruption caused (a canceled statement, a closed connection) is not the news
+                    throw new PgBridgeException(ErrorCode.CANCELED, INTERRUPTED, hint(), e);
+                }
+                throw e;
+            }
             finally {
+                gate.unwatch(source);
+                gate.unwatch(target);
                 end(source, sourceAutoCommit, true);
                 end(target, targetAutoCommit, false);
             }
@@ -241,8 +277,9 @@ public final class TableTransfer {
                 cancel(in);
                 throw new PgBridgeException(ErrorCode.INTERNAL, "the transfer into " + targetName + " was interrupted", hint(), e);
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | Error e) {
                 stopReader(pipe, reader);
+                cancel(in);
                 throw e;
             }
             join(reader);
@@ -250,7 +287,7 @@ public final class TableTransfer {
             long merged;
             try {
                 merged = loadTarget.finish(target);
-                target.commit();
+                gate.commit(target, false);
             }
             catch (SQLException e) {
                 throw failure(Side.TARGET, e);

@@ -2,6 +2,7 @@ package dev.pgbridge.cli.command;
 
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.copy.CommitGate;
 import dev.pgbridge.transfer.TableTransfer;
 import dev.pgbridge.transfer.TransferOptions;
 import dev.pgbridge.transfer.TransferResult;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "copy", mixinStandardHelpOptions = true,
         description = {"Copy a table or the rows of a query from one PostgreSQL into a table of another: COPY out of the "
                 + "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target "
-                + "transaction. A failure on either side rolls the target back and says which side failed.",
+                + "transaction. A failure on either side rolls the target back and says which side failed; Ctrl-C or "
+                + "SIGTERM rolls it back and prints '" + RollbackOnExit.MESSAGE + "'.",
                 "--from and --to each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL."})
 final class CopyCommand implements Callable<Integer> {
     private final CliEnvironment environment;
@@ -85,8 +87,26 @@ final class CopyCommand implements Callable<Integer> {
         ConnectionConfig fromConfig = resolve("--from", from, "--from-env", fromEnv, err);
         ConnectionConfig toConfig = resolve("--to", to, "--to-env", toEnv, err);
         TransferSource what = source.table != null ? new TransferSource.Table(source.table) : new TransferSource.Query(source.sql);
-        TransferResult result = new TableTransfer(fromConfig, toConfig).run(TransferOptions.of(what, target)
-                .withCreate(create).withTruncate(truncate).withUpsertKey(upsertKey));
+        TransferOptions options = TransferOptions.of(what, target).withCreate(create).withTruncate(truncate)
+                .withUpsertKey(upsertKey);
+        CommitGate gate = CommitGate.create();
+        try (RollbackOnExit guard = RollbackOnExit.install(gate, err)) {
+            TransferResult result;
+            try {
+                result = new TableTransfer(fromConfig, toConfig).run(options, gate);
+            }
+            catch (RuntimeException e) {
+                if (guard.interrupted()) {
+                    return LoadCommand.INTERRUPTED_EXIT;
+                }
+                throw e;
+            }
+            print(result, out);
+        }
+        return 0;
+    }
+
+    private static void print(TransferResult result, PrintWriter out) {
         if (result.created()) {
             out.println("created table " + result.target() + ":");
             out.println(result.createdTable() + ";");
@@ -103,7 +123,6 @@ final class CopyCommand implements Callable<Integer> {
             out.println("copied " + LoadCommand.rows(result.rows()) + " into " + result.target() + " (" + rate + ")");
         }
         out.flush();
-        return 0;
     }
 
     /** A connection id or a URL (anything with {@code ://} or {@code =}), given directly or through a variable. */

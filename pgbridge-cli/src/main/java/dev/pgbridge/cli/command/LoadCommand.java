@@ -1,6 +1,7 @@
 package dev.pgbridge.cli.command;
 
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.copy.CommitGate;
 import dev.pgbridge.copy.LoadFormat;
 import dev.pgbridge.copy.LoadInput;
 import dev.pgbridge.copy.LoadOptions;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +25,19 @@ import java.util.concurrent.Callable;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Load a CSV or JSON-lines file into a table through COPY, in chunks, in ONE transaction: all rows or "
                 + "none. A bad row anywhere fails the load with its line (the CSV header is line 1) and column, and the table "
-                + "stays exactly as it was (also with --truncate, which runs in the same transaction).",
+                + "stays exactly as it was (also with --truncate, which runs in the same transaction). Only a clean end of "
+                + "the input commits: Ctrl-C or SIGTERM (also when it kills the producer piping into standard input) "
+                + "rolls back and prints '" + RollbackOnExit.MESSAGE + "'.",
                 "CSV is RFC 4180 with a header: NULL is an unquoted empty field, the empty string is \"\". JSON lines: one "
                 + "object per line, values as JSON output writes them (numbers exact, ISO-8601 dates and times, base64 "
                 + "bytea, nested JSON, arrays). Header names and JSON keys are the column names exactly as the table has "
                 + "them (no case folding)."})
 final class LoadCommand implements Callable<Integer> {
+    /** How long a load from standard input waits, at its end, for the signal that may have killed its producer. */
+    private static final Duration STDIN_SETTLE = Duration.ofMillis(250);
+    /** The exit code of an interrupted load when the JVM is not already exiting with 128 + the signal. */
+    static final int INTERRUPTED_EXIT = 130;
+
     private final CliEnvironment environment;
 
     @Spec
@@ -89,7 +98,25 @@ final class LoadCommand implements Callable<Integer> {
         LoadInput input = file.equals("-") ? LoadInput.stream(environment.stdin(), "standard input") : LoadInput.file(Path.of(file));
         LoadOptions options = LoadOptions.of(table, format).withColumns(columns).withCreate(create).withTruncate(truncate)
                 .withUpsertKey(upsertKey).withChunkRows(chunkRows).withHeader(!noHeader);
-        LoadResult result = new Loader(config).load(input, options);
+        // standard input from a pipe: its producer gets the same Ctrl-C, and its end may arrive before the signal
+        CommitGate gate = file.equals("-") ? CommitGate.settling(STDIN_SETTLE) : CommitGate.create();
+        try (RollbackOnExit guard = RollbackOnExit.install(gate, err)) {
+            LoadResult result;
+            try {
+                result = new Loader(config).load(input, options, gate);
+            }
+            catch (RuntimeException e) {
+                if (guard.interrupted()) {
+                    return INTERRUPTED_EXIT;
+                }
+                throw e;
+            }
+            print(result, out);
+        }
+        return 0;
+    }
+
+    private void print(LoadResult result, PrintWriter out) {
         if (result.created()) {
             out.println("created table " + result.table() + ":");
             out.println(result.createdTable() + ";");
@@ -106,7 +133,6 @@ final class LoadCommand implements Callable<Integer> {
             out.println("loaded " + rows(result.rows()) + " into " + result.table() + " (" + rate + "; " + chunks + ")");
         }
         out.flush();
-        return 0;
     }
 
     static String rows(long n) {
