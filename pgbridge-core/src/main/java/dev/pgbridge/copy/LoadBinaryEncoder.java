@@ -1,5 +1,7 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.PgType;
+
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.List;
@@ -71,8 +73,8 @@ final class LoadBinaryEncoder implements LoadRowEncoder {
     static LoadBinaryEncoder forColumns(List<LoadColumn> columns) {
         Type[] types = new Type[columns.size()];
         for (int i = 0; i < types.length; i++) {
-            LoadType type = columns.get(i).loadType();
-            Type binary = type.base() == null ? null : Type.of(type.base());
+            PgType type = columns.get(i).valueType();
+            Type binary = type.builtIn() && type.kind() != PgType.Kind.ARRAY ? Type.of(type.baseName()) : null;
             if (binary == null) {
                 return null;
             }

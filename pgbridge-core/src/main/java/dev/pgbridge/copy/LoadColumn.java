@@ -1,5 +1,7 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.PgType;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -15,17 +17,17 @@ public final class LoadColumn {
     private final boolean generated;
     private final String typeName;
     private final boolean builtInType;
-    private final LoadType loadType;
+    private final PgType valueType;
 
     LoadColumn(String name, String type, boolean notNull, boolean generated, String typeName, boolean builtInType,
-               LoadType loadType) {
+               PgType valueType) {
         this.name = requireNonNull(name, "name is null");
         this.type = requireNonNull(type, "type is null");
         this.notNull = notNull;
         this.generated = generated;
         this.typeName = requireNonNull(typeName, "typeName is null");
         this.builtInType = builtInType;
-        this.loadType = requireNonNull(loadType, "loadType is null");
+        this.valueType = requireNonNull(valueType, "valueType is null");
     }
 
     public String name() {
@@ -56,8 +58,9 @@ public final class LoadColumn {
         return builtInType;
     }
 
-    LoadType loadType() {
-        return loadType;
+    /** How the column's values map (domains as their base type), from the one resolver of types. */
+    public PgType valueType() {
+        return valueType;
     }
 
     @Override

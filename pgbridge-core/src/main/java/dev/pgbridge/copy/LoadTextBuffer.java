@@ -1,12 +1,14 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.PgJson;
+
 /**
  * A growable byte buffer for COPY data. In PostgreSQL's COPY text format: fields separated by a tab, rows ended by a
  * newline, NULL as {@code \N}, and in values a backslash, newline, carriage return and tab escaped with a backslash
  * (so a value can never end a row or field early, and {@code \.} in data is never the end-of-data marker).
  * It also holds raw UTF-8 values ({@link #utf8}) and the big-endian integers of the binary format.
  */
-final class LoadTextBuffer {
+final class LoadTextBuffer implements PgJson.TextSink {
     private static final byte[] NULL = {'\\', 'N'};
     private byte[] bytes;
     private int size;
@@ -84,6 +86,16 @@ final class LoadTextBuffer {
                 i += utf8(c, i + 1 < end ? chars[i + 1] : 0);
             }
         }
+    }
+
+    @Override
+    public void append(char[] chars, int offset, int length) {
+        utf8(chars, offset, length);
+    }
+
+    @Override
+    public void append(CharSequence text) {
+        utf8(text);
     }
 
     void utf8(CharSequence text) {
