@@ -341,6 +341,9 @@ public final class PgJson {
             // a RawJsonNode copied through Jackson's token buffer (valueToTree)
             return toText(type, RawJsonNode.json(String.valueOf(raw.rawValue())));
         }
+        if (value instanceof RawJsonNode raw && raw.json().equals("null")) {
+            return null; // a json value that is JSON null: SQL NULL, as after a spill or for a consumer (documented)
+        }
         if (value instanceof RawJsonNode raw && (type.kind() == PgType.Kind.JSON || type.kind() == PgType.Kind.JSONB
                 || type.kind() == PgType.Kind.FLOAT || type.kind() == PgType.Kind.NUMERIC)) {
             return raw.json();
