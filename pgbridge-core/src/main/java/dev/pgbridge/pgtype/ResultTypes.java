@@ -21,7 +21,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The SQL types of a result's columns, exactly: from each column's type oid and type modifier (what the server's
  * RowDescription says) through {@code format_type(oid, typmod)}, so {@code varchar(20)}, {@code numeric(10,2)},
- * {@code timestamp(3) with time zone}, arrays, enums and domains come out as a {@code CREATE TABLE} needs them. An
+ * {@code timestamp(3) with time zone}, arrays, enums and domains (of a column taken straight from a table; an
+ * expression of a domain type is reported as its base type) come out as a {@code CREATE TABLE} needs them. An
  * identity or serial column is its plain type ({@code bigint}, {@code integer}). A column whose type cannot be a
  * table column (a pseudo-type such as {@code record}) is an error with a hint, never a silent {@code text}.
  */
@@ -34,10 +35,19 @@ public final class ResultTypes {
         }
     }
 
+    /**
+     * A column taken straight from a table whose type is a domain is reported with the domain's base type; its table
+     * and position say which domain it was.
+     */
     private static final String DESCRIBE = """
-            SELECT pg_catalog.format_type(u.oid, u.typmod), t.typname, t.typtype
-            FROM unnest(?::oid[], ?::int4[]) WITH ORDINALITY AS u(oid, typmod, ord)
-            LEFT JOIN pg_catalog.pg_type t ON t.oid = u.oid ORDER BY u.ord""";
+            SELECT CASE WHEN d.oid IS NULL THEN pg_catalog.format_type(u.oid, u.typmod)
+                        ELSE pg_catalog.format_type(a.atttypid, a.atttypmod) END,
+                   coalesce(d.typname, t.typname), t.typtype, d.oid IS NOT NULL
+            FROM unnest(?::oid[], ?::int4[], ?::oid[], ?::int2[]) WITH ORDINALITY AS u(oid, typmod, tbl, pos, ord)
+            LEFT JOIN pg_catalog.pg_type t ON t.oid = u.oid
+            LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = u.tbl AND a.attnum = u.pos AND u.tbl <> 0
+            LEFT JOIN pg_catalog.pg_type d ON d.oid = a.atttypid AND d.typtype = 'd' AND a.atttypid <> u.oid
+            ORDER BY u.ord""";
 
     private ResultTypes() {
     }
@@ -51,18 +61,26 @@ public final class ResultTypes {
         int count = metaData.getColumnCount();
         Long[] oids = new Long[count];
         Integer[] mods = new Integer[count];
+        Long[] tables = new Long[count];
+        Short[] positions = new Short[count];
         PgResultSetMetaData pg = metaData.unwrap(PgResultSetMetaData.class);
         for (int i = 0; i < count; i++) {
             Field field = field(pg, i + 1);
             oids[i] = field.getOID() & 0xFFFFFFFFL;
             mods[i] = field.getMod();
+            tables[i] = field.getTableOid() & 0xFFFFFFFFL;
+            positions[i] = (short) field.getPositionInTable();
         }
         List<SqlType> types = new ArrayList<>(count);
         try (PreparedStatement ps = connection.prepareStatement(DESCRIBE)) {
             Array oidArray = connection.createArrayOf("int8", oids);
             Array modArray = connection.createArrayOf("int4", mods);
+            Array tableArray = connection.createArrayOf("int8", tables);
+            Array positionArray = connection.createArrayOf("int2", positions);
             ps.setArray(1, oidArray);
             ps.setArray(2, modArray);
+            ps.setArray(3, tableArray);
+            ps.setArray(4, positionArray);
             try (ResultSet rs = ps.executeQuery()) {
                 int i = 0;
                 while (rs.next()) {
@@ -76,13 +94,16 @@ public final class ResultTypes {
                                 "cast it in the query to the type the new table should have, e.g. "
                                         + "SELECT (…)::text AS " + column);
                     }
+                    boolean domain = rs.getBoolean(4);
                     types.add(new SqlType(oids[i].intValue(), mods[i], rs.getString(1), typeName,
-                            oids[i] < 16384));
+                            !domain && oids[i] < 16384));
                     i++;
                 }
             }
             oidArray.free();
             modArray.free();
+            tableArray.free();
+            positionArray.free();
         }
         return List.copyOf(types);
     }
