@@ -1,5 +1,6 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.BinaryCopy;
 import dev.pgbridge.pgtype.PgJson;
 
 /**
@@ -8,7 +9,7 @@ import dev.pgbridge.pgtype.PgJson;
  * (so a value can never end a row or field early, and {@code \.} in data is never the end-of-data marker).
  * It also holds raw UTF-8 values ({@link #utf8}) and the big-endian integers of the binary format.
  */
-final class LoadTextBuffer implements PgJson.TextSink {
+final class LoadTextBuffer implements PgJson.TextSink, BinaryCopy.Out {
     private static final byte[] NULL = {'\\', 'N'};
     private byte[] bytes;
     private int size;
@@ -48,14 +49,16 @@ final class LoadTextBuffer implements PgJson.TextSink {
         }
     }
 
-    void raw(byte b) {
+    @Override
+    public void raw(byte b) {
         if (size == bytes.length) {
             ensure(1);
         }
         bytes[size++] = b;
     }
 
-    void raw(byte[] src, int off, int len) {
+    @Override
+    public void raw(byte[] src, int off, int len) {
         ensure(len);
         System.arraycopy(src, off, bytes, size, len);
         size += len;
@@ -115,13 +118,15 @@ final class LoadTextBuffer implements PgJson.TextSink {
         }
     }
 
-    void int16(int value) {
+    @Override
+    public void int16(int value) {
         ensure(2);
         bytes[size++] = (byte) (value >>> 8);
         bytes[size++] = (byte) value;
     }
 
-    void int32(int value) {
+    @Override
+    public void int32(int value) {
         ensure(4);
         bytes[size++] = (byte) (value >>> 24);
         bytes[size++] = (byte) (value >>> 16);
@@ -129,7 +134,8 @@ final class LoadTextBuffer implements PgJson.TextSink {
         bytes[size++] = (byte) value;
     }
 
-    void int64(long value) {
+    @Override
+    public void int64(long value) {
         int32((int) (value >>> 32));
         int32((int) value);
     }
