@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.query.Cancel;
 import dev.pgbridge.query.Column;
-import dev.pgbridge.query.JsonValues;
 import dev.pgbridge.query.Row;
 import dev.pgbridge.query.RowStream;
-import dev.pgbridge.query.ValueType;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * JSON lines from a server-side cursor ({@link RowStream}): one object per row and line, keys the column names
- * exactly, values mapped by {@link JsonValues}; each fetch of rows is written and dropped before the next.
+ * exactly, values mapped by {@link PgJson}; each fetch of rows is written and dropped before the next.
  */
 public final class JsonLinesExport implements Export {
     private final Connection connection;
@@ -50,7 +50,7 @@ public final class JsonLinesExport implements Export {
         ExportByteCounter counter = new ExportByteCounter(out);
         running = select; // opening the stream runs the query until its first rows: cancel may come meanwhile
         try (RowStream rows = RowStream.open(connection, target, select, List.of(), options.fetchSize(), options.timeout());
-             JsonGenerator g = JsonValues.factory().createGenerator(counter)) {
+             JsonGenerator g = PgJson.factory().createGenerator(counter)) {
             if (canceled) {
                 rows.cancel();
             }
@@ -59,7 +59,7 @@ public final class JsonLinesExport implements Export {
             List<Column> columns = rows.columns();
             int width = columns.size();
             SerializedString[] names = new SerializedString[width];
-            ValueType[] types = new ValueType[width];
+            PgType[] types = new PgType[width];
             for (int i = 0; i < width; i++) {
                 names[i] = new SerializedString(columns.get(i).name());
                 types[i] = columns.get(i).type();
@@ -74,7 +74,7 @@ public final class JsonLinesExport implements Export {
                         g.writeStartObject();
                         for (int i = 0; i < width; i++) {
                             g.writeFieldName(names[i]);
-                            JsonValues.write(g, types[i], row, i);
+                            PgJson.writeUtf8(g, types[i], row.utf8(i));
                         }
                         g.writeEndObject();
                         g.writeRaw('\n');

@@ -1,5 +1,7 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.PgType;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -17,10 +19,10 @@ public final class LoadColumn {
     private final boolean identityAlways;
     private final String typeName;
     private final boolean builtInType;
-    private final LoadType loadType;
+    private final PgType valueType;
 
     LoadColumn(String name, String type, boolean notNull, boolean generated, boolean identityAlways, String typeName,
-               boolean builtInType, LoadType loadType) {
+               boolean builtInType, PgType valueType) {
         this.name = requireNonNull(name, "name is null");
         this.type = requireNonNull(type, "type is null");
         this.notNull = notNull;
@@ -28,7 +30,7 @@ public final class LoadColumn {
         this.identityAlways = identityAlways;
         this.typeName = requireNonNull(typeName, "typeName is null");
         this.builtInType = builtInType;
-        this.loadType = requireNonNull(loadType, "loadType is null");
+        this.valueType = requireNonNull(valueType, "valueType is null");
     }
 
     public String name() {
@@ -67,8 +69,9 @@ public final class LoadColumn {
         return builtInType;
     }
 
-    LoadType loadType() {
-        return loadType;
+    /** How the column's values map (domains as their base type), from the one resolver of types. */
+    public PgType valueType() {
+        return valueType;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.BinaryCopy;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
@@ -57,7 +58,7 @@ final class LoadCopy {
         try {
             encoder.row(data, starts, ends, count, buffer);
         }
-        catch (LoadBinaryEncoder.NotBinary notCanonical) {
+        catch (BinaryCopy.NotBinary notCanonical) {
             buffer.truncate(mark);
             fallBackToText();
             beginRow();
@@ -70,7 +71,7 @@ final class LoadCopy {
         if (!chunkOpen) {
             chunkOpen = true;
             if (binary()) {
-                buffer.raw(LoadBinaryEncoder.HEADER, 0, LoadBinaryEncoder.HEADER.length);
+                buffer.raw(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
             }
         }
         return buffer.size();

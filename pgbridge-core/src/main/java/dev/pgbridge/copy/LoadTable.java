@@ -2,6 +2,8 @@ package dev.pgbridge.copy;
 
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.pgtype.TypeCatalog;
+import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 
 import java.sql.Array;
@@ -102,6 +104,9 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
 
     private static LoadTable read(Connection c, long oid, String schema, String name) throws SQLException {
         Map<Long, TypeRow> types = types(c, oid);
+        TypeResolver resolver = new TypeResolver(typeOid -> Optional.ofNullable(types.get(typeOid & 0xFFFFFFFFL))
+                .map(t -> new TypeCatalog.TypeRow(typeOid, t.name, t.type, t.category, (int) t.element,
+                        (int) t.baseType, types.containsKey(t.element) ? types.get(t.element).delimiter : ',')));
         List<LoadColumn> columns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
                 + "a.attnotnull, a.attgenerated <> '', a.atttypid, a.attidentity = 'a' FROM pg_catalog.pg_attribute a "
@@ -113,7 +118,7 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                     TypeRow type = types.get(typeOid);
                     columns.add(new LoadColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
                             rs.getBoolean(6), type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
-                            loadType(types, typeOid, rs.getString(2), 0)));
+                            resolver.resolve((int) typeOid)));
                 }
             }
         }
@@ -175,22 +180,6 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
             }
         }
         return types;
-    }
-
-    private static LoadType loadType(Map<Long, TypeRow> types, long oid, String display, int depth) {
-        TypeRow t = types.get(oid);
-        if (t == null || depth > 32) {
-            return LoadType.scalar(LoadType.Kind.TEXT, display);
-        }
-        if (t.type == 'd') {
-            return loadType(types, t.baseType, display, depth + 1);
-        }
-        if (t.category == 'A' && t.element != 0 && !t.name.equals("int2vector") && !t.name.equals("oidvector")) {
-            TypeRow element = types.get(t.element);
-            LoadType elementType = loadType(types, t.element, element == null ? display : element.name, depth + 1);
-            return LoadType.array(elementType, element == null ? ',' : element.delimiter, display);
-        }
-        return "pg_catalog".equals(t.schema) ? LoadType.builtIn(t.name, display) : LoadType.scalar(LoadType.Kind.TEXT, display);
     }
 
     /** Up to five tables whose name matches the last part of {@code tableName} ignoring case, for a hint. */

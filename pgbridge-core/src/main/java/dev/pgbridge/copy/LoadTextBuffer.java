@@ -1,12 +1,15 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.BinaryCopy;
+import dev.pgbridge.pgtype.PgJson;
+
 /**
  * A growable byte buffer for COPY data. In PostgreSQL's COPY text format: fields separated by a tab, rows ended by a
  * newline, NULL as {@code \N}, and in values a backslash, newline, carriage return and tab escaped with a backslash
  * (so a value can never end a row or field early, and {@code \.} in data is never the end-of-data marker).
  * It also holds raw UTF-8 values ({@link #utf8}) and the big-endian integers of the binary format.
  */
-final class LoadTextBuffer {
+final class LoadTextBuffer implements PgJson.TextSink, BinaryCopy.Out {
     private static final byte[] NULL = {'\\', 'N'};
     private byte[] bytes;
     private int size;
@@ -46,14 +49,16 @@ final class LoadTextBuffer {
         }
     }
 
-    void raw(byte b) {
+    @Override
+    public void raw(byte b) {
         if (size == bytes.length) {
             ensure(1);
         }
         bytes[size++] = b;
     }
 
-    void raw(byte[] src, int off, int len) {
+    @Override
+    public void raw(byte[] src, int off, int len) {
         ensure(len);
         System.arraycopy(src, off, bytes, size, len);
         size += len;
@@ -86,6 +91,16 @@ final class LoadTextBuffer {
         }
     }
 
+    @Override
+    public void append(char[] chars, int offset, int length) {
+        utf8(chars, offset, length);
+    }
+
+    @Override
+    public void append(CharSequence text) {
+        utf8(text);
+    }
+
     void utf8(CharSequence text) {
         int n = text.length();
         ensure(n);
@@ -103,13 +118,15 @@ final class LoadTextBuffer {
         }
     }
 
-    void int16(int value) {
+    @Override
+    public void int16(int value) {
         ensure(2);
         bytes[size++] = (byte) (value >>> 8);
         bytes[size++] = (byte) value;
     }
 
-    void int32(int value) {
+    @Override
+    public void int32(int value) {
         ensure(4);
         bytes[size++] = (byte) (value >>> 24);
         bytes[size++] = (byte) (value >>> 16);
@@ -117,7 +134,8 @@ final class LoadTextBuffer {
         bytes[size++] = (byte) value;
     }
 
-    void int64(long value) {
+    @Override
+    public void int64(long value) {
         int32((int) (value >>> 32));
         int32((int) value);
     }

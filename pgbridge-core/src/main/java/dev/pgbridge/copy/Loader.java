@@ -6,6 +6,8 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,7 @@ import static java.util.Objects.requireNonNull;
  * which then never happened.
  *
  * <p>CSV fields are PostgreSQL's text forms; JSON values are converted to them per the column's type (see
- * {@link LoadJsonValues}). They are sent in COPY's binary format where every column has a simple binary form and the
+ * {@link PgJson#readText}). They are sent in COPY's binary format where every column has a simple binary form and the
  * conversion is exact ({@link LoadBinaryEncoder}), else re-escaped for COPY's text format, which keeps NULL and the
  * empty string apart. Memory stays flat whatever the input size: one record, one COPY buffer and one line number
  * per row of a chunk. {@code create} needs every value before the first row is sent: a file is read twice, a stream
@@ -299,16 +301,15 @@ public final class Loader {
             startCopy(table, columns);
             int n = columns.size();
             Map<String, Integer> index = new HashMap<>();
-            LoadType[] types = new LoadType[n];
+            PgType[] types = new PgType[n];
             for (int i = 0; i < n; i++) {
                 index.put(columns.get(i), i);
-                types[i] = loadTarget.columns().get(i).loadType();
+                types[i] = loadTarget.columns().get(i).valueType();
             }
             LoadTextBuffer row = new LoadTextBuffer(4096);
             int[] starts = new int[n];
             int[] ends = new int[n];
             boolean[] seen = new boolean[n];
-            LoadJsonValues values = new LoadJsonValues();
             try (JsonLinesRecordReader reader = new JsonLinesRecordReader(in)) {
                 while (reader.next()) {
                     long line = reader.line();
@@ -333,11 +334,11 @@ public final class Loader {
                         seen[i] = true;
                         int start = row.size();
                         try {
-                            if (values.write(reader.parser(), types[i], row)) {
+                            if (PgJson.readText(reader.parser(), types[i], row)) {
                                 starts[i] = start;
                             }
                         }
-                        catch (LoadJsonValues.BadValue | IllegalArgumentException e) {
+                        catch (IllegalArgumentException e) {
                             throw new LoadDataException(line, key, e.getMessage(), e);
                         }
                         catch (StreamReadException e) {

@@ -37,7 +37,7 @@ public final class QueryRunner implements AutoCloseable {
     private final Connection connection;
     private final ConnectionConfig target;
     private final boolean owned;
-    private final TypeResolver types;
+    private final ResultColumns types;
     private volatile boolean canceled;
     private volatile Statement current;
 
@@ -45,7 +45,7 @@ public final class QueryRunner implements AutoCloseable {
         this.connection = requireNonNull(connection, "connection is null");
         this.target = requireNonNull(target, "target is null");
         this.owned = owned;
-        this.types = new TypeResolver(connection);
+        this.types = new ResultColumns(connection);
     }
 
     /** Opens a connection of its own to {@code target}; {@link #close()} closes it. */
@@ -177,7 +177,7 @@ public final class QueryRunner implements AutoCloseable {
         handler.start(statement, columns);
         long count = 0;
         while (rs.next()) {
-            handler.row(TypeResolver.row(rs, columns));
+            handler.row(ResultColumns.row(rs, columns));
             count++;
         }
         handler.end(statement, count);

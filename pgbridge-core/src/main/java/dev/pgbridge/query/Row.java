@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One result row: each value exactly as PostgreSQL prints it (its text output, the same text {@code psql} and
- * {@code COPY} show), or null for SQL NULL. {@link JsonValues} turns a value into JSON by its column's type.
+ * {@code COPY} show), or null for SQL NULL. {@link #writeJson} writes a row as JSON, each value mapped by
+ * {@link dev.pgbridge.pgtype.PgJson} by its column's type.
  *
  * <p>Values are kept as the UTF-8 bytes that came off the wire and decoded to strings only when asked for,
  * so streaming rows into JSON never builds a {@code String} for most values.
@@ -52,6 +53,18 @@ public final class Row {
             utf8[index] = b;
         }
         return b;
+    }
+
+    /** Writes a row as a JSON object: keys are the column names exactly, in column order. */
+    public static void writeJson(com.fasterxml.jackson.core.JsonGenerator g, List<Column> columns, Row row)
+            throws java.io.IOException {
+        g.writeStartObject();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            g.writeFieldName(column.name());
+            dev.pgbridge.pgtype.PgJson.writeUtf8(g, column.type(), row.utf8(i));
+        }
+        g.writeEndObject();
     }
 
     public boolean isNull(int index) {

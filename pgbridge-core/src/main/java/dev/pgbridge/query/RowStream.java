@@ -113,7 +113,7 @@ public final class RowStream implements AutoCloseable {
             finally {
                 running = null;
             }
-            columns = new TypeResolver(connection).columns(resultSet);
+            columns = new ResultColumns(connection).columns(resultSet);
         }
         catch (SQLException e) {
             PgBridgeException failure = QueryErrors.translate(e, target, statement, timeout, canceled);
@@ -239,7 +239,7 @@ public final class RowStream implements AutoCloseable {
         try {
             List<Row> batch = new ArrayList<>(Math.min(size, 65_536));
             while (!stop.get() && next()) {
-                batch.add(TypeResolver.row(resultSet, columns));
+                batch.add(ResultColumns.row(resultSet, columns));
                 if (batch.size() == size) {
                     put(queue, batch, stop);
                     batch = new ArrayList<>(Math.min(size, 65_536));

@@ -12,6 +12,7 @@ import dev.pgbridge.copy.TableCreator;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
+import dev.pgbridge.pgtype.ResultTypes;
 import dev.pgbridge.sql.Identifier;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -19,7 +20,6 @@ import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -333,7 +333,7 @@ public final class TableTransfer {
                 sql = sql.substring(0, sql.length() - 1).strip();
             }
             List<String> names = new ArrayList<>();
-            List<String> typeNames = new ArrayList<>();
+            List<ResultTypes.SqlType> types;
             try (PreparedStatement ps = source.prepareStatement(sql)) {
                 ResultSetMetaData md = ps.getMetaData();
                 if (md == null || md.getColumnCount() == 0) {
@@ -352,25 +352,13 @@ public final class TableTransfer {
                                 "give each column its own name with AS");
                     }
                     names.add(name);
-                    typeNames.add(md.getColumnTypeName(i));
                 }
+                types = ResultTypes.of(source, md, names);
             }
             List<SourceColumn> columns = new ArrayList<>();
-            try (PreparedStatement ps = source.prepareStatement("SELECT pg_catalog.format_type(t.oid, NULL), t.typname, "
-                    + "t.oid < 16384 FROM unnest(?::text[]) WITH ORDINALITY AS u(name, ord) "
-                    + "LEFT JOIN pg_catalog.pg_type t ON t.oid = pg_catalog.to_regtype(u.name) ORDER BY u.ord")) {
-                Array array = source.createArrayOf("text", typeNames.toArray());
-                ps.setArray(1, array);
-                try (ResultSet rs = ps.executeQuery()) {
-                    int i = 0;
-                    while (rs.next()) {
-                        String type = rs.getString(1);
-                        columns.add(new SourceColumn(names.get(i), type == null ? "text" : type, false,
-                                rs.getString(2) == null ? typeNames.get(i) : rs.getString(2), rs.getBoolean(3)));
-                        i++;
-                    }
-                }
-                array.free();
+            for (int i = 0; i < names.size(); i++) {
+                ResultTypes.SqlType type = types.get(i);
+                columns.add(new SourceColumn(names.get(i), type.sqlName(), false, type.typeName(), type.builtIn()));
             }
             return new SourceShape(sql, columns, List.of());
         }

@@ -6,7 +6,7 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.doctor.TestTargets;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.query.JsonValues;
+import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.query.QueryException;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.Test;
@@ -82,7 +82,7 @@ class ExportIT {
         assertThat(result.bytes()).isEqualTo(out.size());
         // UTF-8 as it is, no \\u escapes for characters beyond U+FFFF
         assertThat(lines[0]).contains("\"Label\":\"é日本🔑 1\"");
-        JsonNode first = JsonValues.parseExact(lines[0]);
+        JsonNode first = PgJson.parseExact(lines[0]);
         assertThat(first.fieldNames()).toIterable().containsExactly("id", "Label", "tricky", "amount", "ratio", "at", "arr", "doc", "raw");
         assertThat(first.get("Label").textValue()).isEqualTo("é日本🔑 1");
         assertThat(first.get("tricky").textValue()).isEmpty();
@@ -91,9 +91,9 @@ class ExportIT {
         assertThat(first.get("arr").toString()).isEqualTo("[1,null]");
         assertThat(first.get("doc").get("ok").booleanValue()).isFalse();
         assertThat(first.get("raw").textValue()).isEqualTo("AAE=");
-        JsonNode third = JsonValues.parseExact(lines[2]);
+        JsonNode third = PgJson.parseExact(lines[2]);
         assertThat(third.get("tricky").isNull()).isTrue();
-        assertThat(JsonValues.parseExact(lines[1]).get("tricky").textValue()).isEqualTo("a,\"b\"\nc");
+        assertThat(PgJson.parseExact(lines[1]).get("tricky").textValue()).isEqualTo("a,\"b\"\nc");
     }
 
     @Test

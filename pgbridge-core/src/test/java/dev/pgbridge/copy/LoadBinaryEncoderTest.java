@@ -1,5 +1,6 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.pgtype.BinaryCopy;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LoadBinaryEncoderTest {
     /** The binary COPY field (length and bytes) for one value in a column of {@code type}. */
-    private static ByteBuffer field(LoadBinaryEncoder.Type type, String text) {
+    private static ByteBuffer field(BinaryCopy.Type type, String text) {
         byte[] value = text.getBytes(StandardCharsets.UTF_8);
         LoadTextBuffer out = new LoadTextBuffer(8);
         new LoadBinaryEncoder(type).row(value, new int[] {0}, new int[] {value.length}, 1, out);
@@ -27,7 +28,7 @@ class LoadBinaryEncoderTest {
 
     /** Reads numeric's binary form back as a decimal with its display scale. */
     private static String numeric(String text) {
-        ByteBuffer b = field(LoadBinaryEncoder.Type.NUMERIC, text);
+        ByteBuffer b = field(BinaryCopy.Type.NUMERIC, text);
         int ndigits = b.getShort();
         int weight = b.getShort();
         int sign = b.getShort() & 0xFFFF;
@@ -62,7 +63,7 @@ class LoadBinaryEncoderTest {
 
     @Test
     void numericZeroHasNoDigitGroups() {
-        ByteBuffer b = field(LoadBinaryEncoder.Type.NUMERIC, "0.000");
+        ByteBuffer b = field(BinaryCopy.Type.NUMERIC, "0.000");
         assertThat(b.getShort()).isZero();
         assertThat(b.getShort()).isZero();
         assertThat(b.getShort()).isZero();
@@ -71,38 +72,38 @@ class LoadBinaryEncoderTest {
 
     @Test
     void integersInRange() {
-        assertThat(field(LoadBinaryEncoder.Type.INT4, "-2147483648").getInt()).isEqualTo(Integer.MIN_VALUE);
-        assertThat(field(LoadBinaryEncoder.Type.INT8, "-9223372036854775808").getLong()).isEqualTo(Long.MIN_VALUE);
-        assertThat(field(LoadBinaryEncoder.Type.INT8, "9223372036854775807").getLong()).isEqualTo(Long.MAX_VALUE);
-        assertThat(field(LoadBinaryEncoder.Type.INT2, "007").getShort()).isEqualTo((short) 7);
+        assertThat(field(BinaryCopy.Type.INT4, "-2147483648").getInt()).isEqualTo(Integer.MIN_VALUE);
+        assertThat(field(BinaryCopy.Type.INT8, "-9223372036854775808").getLong()).isEqualTo(Long.MIN_VALUE);
+        assertThat(field(BinaryCopy.Type.INT8, "9223372036854775807").getLong()).isEqualTo(Long.MAX_VALUE);
+        assertThat(field(BinaryCopy.Type.INT2, "007").getShort()).isEqualTo((short) 7);
     }
 
     @Test
     void timestampsAreMicrosecondsSince2000() {
-        long micros = field(LoadBinaryEncoder.Type.TIMESTAMPTZ, "2024-01-02T03:04:05.123456+05:30").getLong();
+        long micros = field(BinaryCopy.Type.TIMESTAMPTZ, "2024-01-02T03:04:05.123456+05:30").getLong();
         Instant expected = Instant.parse("2024-01-01T21:34:05.123456Z");
         assertThat(micros).isEqualTo(ChronoUnit.MICROS.between(Instant.parse("2000-01-01T00:00:00Z"), expected));
-        assertThat(field(LoadBinaryEncoder.Type.TIMESTAMPTZ, "1999-12-31 23:59:59.5Z").getLong()).isEqualTo(-500_000L);
-        assertThat(field(LoadBinaryEncoder.Type.TIMESTAMPTZ, "2000-01-01 01:00:00+01").getLong()).isZero();
-        assertThat(field(LoadBinaryEncoder.Type.TIMESTAMPTZ, "2000-01-01 00:00:00-0130").getLong()).isEqualTo(5_400_000_000L);
-        assertThat(field(LoadBinaryEncoder.Type.TIMESTAMP, "2000-01-02 00:00:00.1").getLong()).isEqualTo(86_400_100_000L);
-        assertThat(field(LoadBinaryEncoder.Type.TIMESTAMPTZ, "infinity").getLong()).isEqualTo(Long.MAX_VALUE);
-        assertThat(field(LoadBinaryEncoder.Type.TIMESTAMP, "-infinity").getLong()).isEqualTo(Long.MIN_VALUE);
-        assertThat(field(LoadBinaryEncoder.Type.DATE, "1999-12-31").getInt()).isEqualTo(-1);
-        assertThat(field(LoadBinaryEncoder.Type.DATE, "0001-01-01").getInt()).isEqualTo(-730119);
-        assertThat(field(LoadBinaryEncoder.Type.DATE, "infinity").getInt()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(field(BinaryCopy.Type.TIMESTAMPTZ, "1999-12-31 23:59:59.5Z").getLong()).isEqualTo(-500_000L);
+        assertThat(field(BinaryCopy.Type.TIMESTAMPTZ, "2000-01-01 01:00:00+01").getLong()).isZero();
+        assertThat(field(BinaryCopy.Type.TIMESTAMPTZ, "2000-01-01 00:00:00-0130").getLong()).isEqualTo(5_400_000_000L);
+        assertThat(field(BinaryCopy.Type.TIMESTAMP, "2000-01-02 00:00:00.1").getLong()).isEqualTo(86_400_100_000L);
+        assertThat(field(BinaryCopy.Type.TIMESTAMPTZ, "infinity").getLong()).isEqualTo(Long.MAX_VALUE);
+        assertThat(field(BinaryCopy.Type.TIMESTAMP, "-infinity").getLong()).isEqualTo(Long.MIN_VALUE);
+        assertThat(field(BinaryCopy.Type.DATE, "1999-12-31").getInt()).isEqualTo(-1);
+        assertThat(field(BinaryCopy.Type.DATE, "0001-01-01").getInt()).isEqualTo(-730119);
+        assertThat(field(BinaryCopy.Type.DATE, "infinity").getInt()).isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test
     void uuidByteaBoolAndJsonb() {
-        ByteBuffer uuid = field(LoadBinaryEncoder.Type.UUID, "A0EEBC99-9c0b-4ef8-bb6d-6bb9bd380a11");
+        ByteBuffer uuid = field(BinaryCopy.Type.UUID, "A0EEBC99-9c0b-4ef8-bb6d-6bb9bd380a11");
         assertThat(new BigInteger(1, uuid.array(), uuid.arrayOffset(), 16).toString(16)).isEqualTo("a0eebc999c0b4ef8bb6d6bb9bd380a11");
-        ByteBuffer bytea = field(LoadBinaryEncoder.Type.BYTEA, "\\x00fF5c");
+        ByteBuffer bytea = field(BinaryCopy.Type.BYTEA, "\\x00fF5c");
         assertThat(bytea.remaining()).isEqualTo(3);
         assertThat(new byte[] {bytea.get(), bytea.get(), bytea.get()}).containsExactly(0, 0xff, 0x5c);
-        assertThat(field(LoadBinaryEncoder.Type.BOOL, "true").get()).isEqualTo((byte) 1);
-        assertThat(field(LoadBinaryEncoder.Type.BOOL, "f").get()).isZero();
-        ByteBuffer jsonb = field(LoadBinaryEncoder.Type.JSONB, "{}");
+        assertThat(field(BinaryCopy.Type.BOOL, "true").get()).isEqualTo((byte) 1);
+        assertThat(field(BinaryCopy.Type.BOOL, "f").get()).isZero();
+        ByteBuffer jsonb = field(BinaryCopy.Type.JSONB, "{}");
         assertThat(jsonb.remaining()).isEqualTo(3);
         assertThat(jsonb.get()).as("jsonb version").isEqualTo((byte) 1);
     }
@@ -123,8 +124,8 @@ class LoadBinaryEncoderTest {
                 {"BYTEA", "\\x0"}, {"BYTEA", "abc"}, {"BYTEA", "\\x0g"},
         };
         for (String[] c : cases) {
-            assertThatThrownBy(() -> field(LoadBinaryEncoder.Type.valueOf(c[0]), c[1])).as(c[0] + " " + c[1])
-                    .isSameAs(LoadBinaryEncoder.NOT_BINARY);
+            assertThatThrownBy(() -> field(BinaryCopy.Type.valueOf(c[0]), c[1])).as(c[0] + " " + c[1])
+                    .isSameAs(BinaryCopy.NOT_BINARY);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.doctor.TestTargets;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -137,8 +138,8 @@ class QueryRowStreamIT {
             }
             assertThat(columns).extracting(Column::typeName).containsExactly(type + "[]", type + "_amount[]", "numeric", "interval");
             assertThat(all).hasSize(3);
-            assertThat(JsonValues.toJsonText(columns.get(0).type(), all.get(0).get(0))).isEqualTo("[\"sad\",\"happy\"]");
-            assertThat(JsonValues.toJsonText(columns.get(1).type(), all.get(0).get(1))).isEqualTo("[1.50]");
+            assertThat(PgJson.toJsonText(columns.get(0).type(), all.get(0).get(0))).isEqualTo("[\"sad\",\"happy\"]");
+            assertThat(PgJson.toJsonText(columns.get(1).type(), all.get(0).get(1))).isEqualTo("[1.50]");
             assertThat(all.get(0).get(3)).isEqualTo("P1DT2H");
         }
         finally {

@@ -3,6 +3,8 @@ package dev.pgbridge.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.doctor.TestTargets;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +19,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every common type through the query path into JSON, and back through {@link JsonValues#toText} unchanged. */
+/** Every common type through the query path into JSON, and back through {@link PgJson#toText} unchanged. */
 @Timeout(120)
 class QueryTypesIT {
     private static final String COLUMNS = """
@@ -90,7 +92,7 @@ class QueryTypesIT {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < result.columns().size(); i++) {
             Column column = result.columns().get(i);
-            map.put(column.name(), JsonValues.toJsonText(column.type(), row.get(i)));
+            map.put(column.name(), PgJson.toJsonText(column.type(), row.get(i)));
         }
         return map;
     }
@@ -161,11 +163,11 @@ class QueryTypesIT {
                 .containsEntry("m", "mood").containsEntry("ma", "mood[]").containsEntry("jb", "jsonb")
                 // PostgreSQL describes a domain column by its base type
                 .containsEntry("am", "numeric").containsEntry("tags", "text[]");
-        assertThat(result.columns().get(result.columns().size() - 1).type().element().kind()).isEqualTo(ValueType.Kind.NUMERIC);
+        assertThat(result.columns().get(result.columns().size() - 1).type().element().kind()).isEqualTo(PgType.Kind.NUMERIC);
     }
 
     /**
-     * JSON → {@link JsonValues#toText} → the column's type gives the very value back, for every column and row.
+     * JSON → {@link PgJson#toText} → the column's type gives the very value back, for every column and row.
      * The one documented exception: a JSON null stored in a json/jsonb column comes back as SQL NULL.
      */
     @Test
@@ -178,8 +180,8 @@ class QueryTypesIT {
             for (Row row : result.rows()) {
                 for (int i = 1; i < result.columns().size(); i++) {
                     Column column = result.columns().get(i);
-                    JsonNode json = JsonValues.parseExact(JsonValues.toJsonText(column.type(), row.get(i)));
-                    String text = JsonValues.toText(column.type(), json);
+                    JsonNode json = PgJson.parseExact(PgJson.toJsonText(column.type(), row.get(i)));
+                    String text = PgJson.toText(column.type(), json);
                     if (row.get(i) != null && text == null && json.isNull() && column.name().startsWith("j")
                             || DOCUMENTED_LOSSES.contains(row.get(0) + "/" + column.name())) {
                         continue;

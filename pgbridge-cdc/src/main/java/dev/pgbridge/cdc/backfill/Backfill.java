@@ -12,11 +12,11 @@ import dev.pgbridge.cdc.event.EventBuffer;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.event.TypeRegistry;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
 import dev.pgbridge.cdc.replication.CapturedTable;
 import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,7 +181,7 @@ public final class Backfill implements AutoCloseable {
 
     private final Settings settings;
     private final JdbcTarget target;
-    private final TypeRegistry types;
+    private final TypeResolver types;
     private final Map<TableId, TableState> tables = new LinkedHashMap<>();
     private WatermarkListener listener = NO_LISTENER;
     private Connection connection;
@@ -201,7 +201,7 @@ public final class Backfill implements AutoCloseable {
      * Plans the backfill of {@code captured}: skipped tables only stream; the rest resume from {@code saved} (the
      * checkpoint's {@code backfill} node, null on a first start).
      */
-    public Backfill(Settings settings, JdbcTarget target, TypeRegistry types, List<CapturedTable> captured,
+    public Backfill(Settings settings, JdbcTarget target, TypeResolver types, List<CapturedTable> captured,
                     List<TableId> skip, ObjectNode saved) {
         this.settings = requireNonNull(settings, "settings is null");
         this.target = requireNonNull(target, "target is null");

@@ -2,10 +2,10 @@ package dev.pgbridge.cdc.backfill;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.event.EventJson;
-import dev.pgbridge.cdc.event.PgTextValues;
-import dev.pgbridge.cdc.event.PgType;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.event.TypeRegistry;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
+import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 
 import java.sql.Connection;
@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * carry the same key.
  *
  * <p>Rows are read as PostgreSQL prints them (the connection must not use binary transfer) and mapped with
- * {@link PgTextValues}, the mapping the log events use.
+ * {@link PgJson}, the mapping the log events use.
  */
 final class TableShape {
     record Column(String name, int typeOid, String sqlType, PgType type) {
@@ -69,7 +69,7 @@ final class TableShape {
                 + "FROM pg_catalog.pg_class fc WHERE fc.oid = " + oid + ")";
     }
 
-    static TableShape read(Connection c, TableId table, TypeRegistry types) throws SQLException {
+    static TableShape read(Connection c, TableId table, TypeResolver types) throws SQLException {
         boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
         long oid;
         String fingerprint;
@@ -249,7 +249,7 @@ final class TableShape {
             Column col = columns.get(i);
             String text = rs.getString(i + 1);
             try {
-                after.set(col.name(), PgTextValues.toJson(col.type(), text));
+                after.set(col.name(), PgJson.node(col.type(), text));
             }
             catch (RuntimeException e) {
                 throw new IllegalStateException("cannot map column " + col.name() + " (" + col.type().name() + ") of "

@@ -10,7 +10,6 @@ import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.RelationCache;
 import dev.pgbridge.cdc.event.ToastResolver;
 import dev.pgbridge.cdc.event.TransactionAssembler;
-import dev.pgbridge.cdc.event.TypeRegistry;
 import dev.pgbridge.cdc.pgoutput.PgOutputDecoder;
 import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.cdc.replication.ReplicationSetup;
@@ -21,7 +20,8 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
+import dev.pgbridge.pgtype.TypeResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,7 +185,7 @@ public final class CaptureEngine {
             tableStats.restore(checkpoint.tables());
             Backfill b = new Backfill(new Backfill.Settings(config.slotName(), config.watermarksTable(),
                     config.backfillChunkSize(), new CaptureSource(config.name(), target.database()), spillDirectory,
-                    config.maxMemoryEvents()), target, new TypeRegistry(new JdbcSourceCatalog(this::ensureControl)),
+                    config.maxMemoryEvents()), target, new TypeResolver(new JdbcSourceCatalog(this::ensureControl)),
                     setup.tables(), config.skipBackfills(), checkpoint.backfill());
             if (watermarkListener != null) {
                 b.listener(watermarkListener);
@@ -263,7 +263,7 @@ public final class CaptureEngine {
         ReplicationStream s = openStream(current.commitLsn());
         stream = s;
         streamOpenedAt = System.nanoTime();
-        TypeRegistry types = new TypeRegistry(new JdbcSourceCatalog(this::ensureControl));
+        TypeResolver types = new TypeResolver(new JdbcSourceCatalog(this::ensureControl));
         RelationCache cache = new RelationCache(types, new JdbcSourceCatalog(this::ensureControl));
         relations = cache;
         ToastResolver toast = new ToastResolver(this::ensureControl, types);

@@ -3,6 +3,7 @@ package dev.pgbridge.cdc.engine;
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.ToastResolver;
 
+import dev.pgbridge.pgtype.TypeCatalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,16 +45,8 @@ final class JdbcSourceCatalog implements SourceCatalog {
 
     @Override
     public Optional<TypeRow> type(int typeOid) {
-        try (PreparedStatement ps = connections.get().prepareStatement("SELECT typname, typtype::text, "
-                + "typcategory::text, typelem::bigint, typbasetype::bigint FROM pg_catalog.pg_type WHERE oid = ?::oid")) {
-            ps.setLong(1, typeOid & 0xFFFFFFFFL);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new TypeRow(typeOid, rs.getString(1), rs.getString(2).charAt(0),
-                        rs.getString(3).charAt(0), (int) rs.getLong(4), (int) rs.getLong(5)));
-            }
+        try {
+            return TypeCatalog.lookup(connections.get(), typeOid);
         }
         catch (SQLException e) {
             throw new IllegalStateException("cannot read type " + typeOid + ": " + e.getMessage(), e);

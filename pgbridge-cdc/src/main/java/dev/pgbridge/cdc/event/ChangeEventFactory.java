@@ -11,6 +11,7 @@ import dev.pgbridge.cdc.pgoutput.TupleData;
 import dev.pgbridge.cdc.pgoutput.TupleValue;
 import dev.pgbridge.cdc.replication.Lsn;
 
+import dev.pgbridge.pgtype.PgJson;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -153,7 +154,7 @@ public final class ChangeEventFactory {
                     + column.name() + " of " + r.table());
             case TupleValue.Text t -> {
                 try {
-                    yield PgTextValues.toJson(column.type(), t.text());
+                    yield PgJson.node(column.type(), t.text());
                 }
                 catch (RuntimeException e) {
                     throw new IllegalStateException("cannot map column " + column.name() + " (" + column.type().name()

@@ -39,6 +39,8 @@ public final class EventBuffer implements AutoCloseable {
     private Path file;
     private DataOutputStream out;
     private long spilled;
+    /** The fields of a spilled event that hold rows (key, before, after). */
+    private static final Set<String> ROWS = Set.of("k", "b", "a");
     private long count;
 
     private record Entry(long subXid, ChangeEvent event) {
@@ -146,7 +148,7 @@ public final class EventBuffer implements AutoCloseable {
                         if (bytes.length != length) {
                             throw new EOFException("spill file " + file + " ends inside a record");
                         }
-                        ObjectNode node = (ObjectNode) EventJson.MAPPER.readTree(bytes);
+                        ObjectNode node = EventJson.readWithExactRows(bytes, ROWS);
                         long subXid = node.get("sx").asLong();
                         if (!abortedSubXids.contains(subXid)) {
                             next = fromJson(node);

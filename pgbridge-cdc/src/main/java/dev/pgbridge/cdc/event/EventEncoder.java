@@ -3,8 +3,9 @@ package dev.pgbridge.cdc.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.JsonBytes;
+import dev.pgbridge.pgtype.RawJsonNode;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -17,15 +18,16 @@ import java.util.Map;
  * laid out (see {@link ChangeEvent}); {@link ChangeEvent#value()} reads back what this writes.
  *
  * <p>The bytes are exactly what {@link EventJson#MAPPER} writes for the same tree (numbers as their exact digits,
- * decimals plain, text as UTF-8 with only {@code "}, {@code \} and control characters escaped); writing them here
- * rather than through a Jackson generator halves the cost of an event, the largest part of a backfill's. Column
+ * decimals plain, text as UTF-8 with only {@code "}, {@code \} and control characters escaped), and a column value
+ * made by core's {@link dev.pgbridge.pgtype.PgJson#node} comes out exactly as {@code pgbridge query --format json}
+ * prints it (floats, json, jsonb and arrays are copied from their {@link RawJsonNode}); writing them here rather than
+ * through a Jackson generator ({@link JsonBytes}) halves the cost of an event, the largest part of a backfill's. Column
  * names are encoded once; the {@code source} object is encoded once for all the rows of a backfill chunk.
  *
  * <p>Not thread-safe: one per sink. The bytes of the last {@code line}/{@code value}/{@code key} call stay valid
  * until the next one.
  */
 public final class EventEncoder {
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
@@ -47,18 +49,15 @@ public final class EventEncoder {
     private static final byte[] COMMIT_LSN = ascii(",\"commit_lsn\":");
 
     private static final int MAX_NAMES = 4096;
-    /** Characters encoded per capacity check (at most 3 bytes each, 4 for a pair split at the segment's end). */
-    private static final int SEGMENT = 1 << 16;
 
-    private byte[] buf = new byte[1024];
-    private int length;
+    private final JsonBytes out = new JsonBytes();
     /** Column names as {@code "name":}, by identity (names come from one relation or table shape). */
     private final Map<String, byte[]> names = new IdentityHashMap<>();
     private SourceKey lastSource;
     private byte[] sourceJson;
 
     private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return JsonBytes.ascii(s);
     }
 
     /** {@code {"key": …, "value": …}} and a newline: one line of a JSON-lines file. */
@@ -91,17 +90,17 @@ public final class EventEncoder {
 
     /** The buffer holding the last encoded bytes (from index 0). */
     public byte[] array() {
-        return buf;
+        return out.array();
     }
 
     /** How many bytes the last encoding wrote. */
     public int length() {
-        return length;
+        return out.length();
     }
 
     /** A copy of the last encoded bytes. */
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, length);
+        return out.toByteArray();
     }
 
     private static void checkComplete(ChangeEvent event) {
@@ -112,10 +111,7 @@ public final class EventEncoder {
     }
 
     private void reset() {
-        length = 0;
-        if (buf.length > (1 << 20)) {
-            buf = new byte[1024]; // one huge event does not keep its buffer for good
-        }
+        out.reset(); // one huge event does not keep its buffer for good
     }
 
     private void envelope(ChangeEvent e) {
@@ -127,10 +123,10 @@ public final class EventEncoder {
         SourceKey key = new SourceKey(e);
         if (!key.equals(lastSource)) {
             // the rows of one backfill chunk share their source: it is encoded once
-            int start = length;
+            int start = out.length();
             source(e);
             lastSource = key;
-            sourceJson = Arrays.copyOfRange(buf, start, length);
+            sourceJson = Arrays.copyOfRange(out.array(), start, out.length());
         }
         else {
             append(sourceJson);
@@ -176,6 +172,10 @@ public final class EventEncoder {
     private void node(JsonNode node) {
         if (node == null) {
             append(NULL);
+            return;
+        }
+        if (node instanceof RawJsonNode raw) {
+            out.utf8(raw.json()); // a float, json, jsonb or array value: its JSON as PgJson wrote it
             return;
         }
         switch (node.getNodeType()) {
@@ -250,136 +250,28 @@ public final class EventEncoder {
     }
 
     private static byte[] quotedName(String name) {
-        EventEncoder e = new EventEncoder();
-        e.string(name);
-        e.append((byte) ':');
-        return e.toByteArray();
+        JsonBytes bytes = new JsonBytes(name.length() + 8);
+        bytes.field(name);
+        return bytes.toByteArray();
     }
 
-    /** A JSON string: {@code "}, {@code \} and control characters escaped, everything else as UTF-8. */
     private void string(String s) {
-        int n = s.length();
-        append((byte) '"');
-        for (int i = 0; i < n; ) {
-            int end = Math.min(n, i + SEGMENT);
-            ensure((end - i) * 3 + 4);
-            byte[] b = buf;
-            int p = length;
-            for (; i < end; i++) {
-                char c = s.charAt(i);
-                if (c < 0x80) {
-                    if (c >= 0x20 && c != '"' && c != '\\') {
-                        b[p++] = (byte) c;
-                        continue;
-                    }
-                    length = p;
-                    escape(c);
-                    ensure((end - i) * 3 + 4);
-                    b = buf;
-                    p = length;
-                }
-                else if (c < 0x800) {
-                    b[p++] = (byte) (0xC0 | c >> 6);
-                    b[p++] = (byte) (0x80 | c & 0x3F);
-                }
-                else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
-                    b[p++] = (byte) (0xF0 | cp >> 18);
-                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp & 0x3F);
-                }
-                else if (Character.isSurrogate(c)) {
-                    length = p;
-                    unicodeEscape(c); // a lone surrogate is no character: escaped
-                    ensure((end - i) * 3 + 4);
-                    b = buf;
-                    p = length;
-                }
-                else {
-                    b[p++] = (byte) (0xE0 | c >> 12);
-                    b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | c & 0x3F);
-                }
-            }
-            length = p;
-        }
-        append((byte) '"');
-    }
-
-    private void escape(char c) {
-        char letter = switch (c) {
-            case '"' -> '"';
-            case '\\' -> '\\';
-            case '\b' -> 'b';
-            case '\f' -> 'f';
-            case '\n' -> 'n';
-            case '\r' -> 'r';
-            case '\t' -> 't';
-            default -> 0;
-        };
-        if (letter == 0) {
-            unicodeEscape(c);
-        }
-        else {
-            append((byte) '\\');
-            append((byte) letter);
-        }
-    }
-
-    private void unicodeEscape(char c) {
-        append((byte) '\\');
-        append((byte) 'u');
-        append(HEX[c >> 12 & 0xF]);
-        append(HEX[c >> 8 & 0xF]);
-        append(HEX[c >> 4 & 0xF]);
-        append(HEX[c & 0xF]);
-    }
-
-    private void asciiText(String s) {
-        int n = s.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[length++] = (byte) s.charAt(i);
-        }
+        out.string(s);
     }
 
     private void number(long v) {
-        ensure(20);
-        if (v == Long.MIN_VALUE) {
-            asciiText("-9223372036854775808");
-            return;
-        }
-        if (v < 0) {
-            buf[length++] = '-';
-            v = -v;
-        }
-        int digits = 1;
-        for (long x = v; x >= 10; x /= 10) {
-            digits++;
-        }
-        int end = length + digits;
-        for (int p = end - 1; p >= length; p--) {
-            buf[p] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        length = end;
+        out.number(v);
+    }
+
+    private void asciiText(String s) {
+        out.asciiText(s);
     }
 
     private void append(byte b) {
-        ensure(1);
-        buf[length++] = b;
+        out.append(b);
     }
 
     private void append(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, length, bytes.length);
-        length += bytes.length;
-    }
-
-    private void ensure(int more) {
-        if (length + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
-        }
+        out.append(bytes);
     }
 }

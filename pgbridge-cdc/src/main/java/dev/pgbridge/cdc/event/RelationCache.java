@@ -2,6 +2,7 @@ package dev.pgbridge.cdc.event;
 
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Relation;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.pgtype.TypeResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,13 @@ import static java.util.Objects.requireNonNull;
 public final class RelationCache {
     private static final Logger LOG = LoggerFactory.getLogger(RelationCache.class);
 
-    private final TypeRegistry types;
+    private final TypeResolver types;
     private final SourceCatalog catalog;
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
     private final Map<TableId, Integer> schemaChanges = new HashMap<>();
     private final java.util.List<java.util.function.Consumer<TableId>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public RelationCache(TypeRegistry types, SourceCatalog catalog) {
+    public RelationCache(TypeResolver types, SourceCatalog catalog) {
         this.types = requireNonNull(types, "types is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
     }

@@ -2,6 +2,7 @@ package dev.pgbridge.cdc.event;
 
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
 
+import dev.pgbridge.pgtype.PgType;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;

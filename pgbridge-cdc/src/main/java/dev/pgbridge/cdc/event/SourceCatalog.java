@@ -1,23 +1,18 @@
 package dev.pgbridge.cdc.event;
 
+import dev.pgbridge.pgtype.TypeCatalog;
+
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the event layer asks the source database about, beyond what Relation messages say: a table's primary key
- * (Relation messages flag every column as key under REPLICA IDENTITY FULL) and the shape of types that are not
- * built in (domains, enums, arrays of them).
+ * (Relation messages flag every column as key under REPLICA IDENTITY FULL) and, as a {@link TypeCatalog} of core's
+ * one type resolver, the shape of types that are not built in (domains, enums, arrays of them).
  */
-public interface SourceCatalog {
+public interface SourceCatalog extends TypeCatalog {
     /** The primary-key columns of the table with this oid, in key order; empty when it has none. */
     Optional<List<String>> primaryKey(int relationOid);
-
-    /** {@code pg_type} facts of a type; empty when unknown. */
-    Optional<TypeRow> type(int typeOid);
-
-    /** One row of {@code pg_type}: {@code typtype} (b, d, e, …), {@code typcategory}, element and base type oids. */
-    record TypeRow(int oid, String name, char typtype, char category, int elementOid, int baseTypeOid) {
-    }
 
     /** Knows nothing: types map by oid only, FULL tables are keyed by all columns. */
     SourceCatalog NONE = new SourceCatalog() {

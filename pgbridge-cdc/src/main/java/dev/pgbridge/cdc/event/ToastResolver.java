@@ -2,6 +2,9 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
+import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +48,14 @@ public final class ToastResolver {
     }
 
     private final ConnectionSource connections;
-    private final TypeRegistry types;
+    private final TypeResolver types;
     private final Map<TableId, Map<String, ColumnType>> columnTypes = new LinkedHashMap<>();
     private long lookups;
 
     private record ColumnType(int oid, String sqlName) {
     }
 
-    public ToastResolver(ConnectionSource connections, TypeRegistry types) {
+    public ToastResolver(ConnectionSource connections, TypeResolver types) {
         this.connections = requireNonNull(connections, "connections is null");
         this.types = requireNonNull(types, "types is null");
     }
@@ -118,7 +119,7 @@ public final class ToastResolver {
                 for (int i = 0; i < columns.size(); i++) {
                     ColumnType type = typesOf.get(columns.get(i));
                     PgType pgType = type == null ? PgType.unknown(0) : types.resolve(type.oid());
-                    after.set(columns.get(i), PgTextValues.toJson(pgType, rs.getString(i + 1)));
+                    after.set(columns.get(i), PgJson.node(pgType, rs.getString(i + 1)));
                 }
             }
         }
@@ -159,9 +160,6 @@ public final class ToastResolver {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (value.isTextual() && types.resolve(type.oid()).kind() == PgType.Kind.BYTEA) {
-            return "\\x" + HexFormat.of().formatHex(Base64.getDecoder().decode(value.asText()));
-        }
-        return value.isTextual() ? value.asText() : value.toString();
+        return PgJson.toText(types.resolve(type.oid()), value);
     }
 }

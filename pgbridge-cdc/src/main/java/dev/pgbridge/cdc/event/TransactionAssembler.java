@@ -16,6 +16,7 @@ import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Truncate;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Type;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Update;
 import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.TypeResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ public final class TransactionAssembler implements AutoCloseable {
 
     private final CaptureSource source;
     private final RelationCache relations;
-    private final TypeRegistry types;
+    private final TypeResolver types;
     private final ChangeEventFactory factory;
     private final Path spillDirectory;
     private final int memoryLimit;
@@ -54,7 +55,7 @@ public final class TransactionAssembler implements AutoCloseable {
     private final Map<Long, EventBuffer> streams = new HashMap<>();
     private long streamXid = -1;
 
-    public TransactionAssembler(CaptureSource source, RelationCache relations, TypeRegistry types, Path spillDirectory,
+    public TransactionAssembler(CaptureSource source, RelationCache relations, TypeResolver types, Path spillDirectory,
                                 int memoryLimit) {
         this.source = requireNonNull(source, "source is null");
         this.relations = requireNonNull(relations, "relations is null");

@@ -5,16 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.EventJson;
-import dev.pgbridge.cdc.event.PgType;
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.event.TypeRegistry;
 import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
+import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ import static java.util.Objects.requireNonNull;
  * <p><b>Changes.</b> Inserts, updates and backfill reads become {@code INSERT … ON CONFLICT (primary key) DO UPDATE}
  * of the columns the event carries; deletes are {@code DELETE … WHERE <event key columns> = …}; a truncate is a
  * {@code TRUNCATE}. Every value is bound as text and cast to the target column's type ({@code ?::numeric(10,2)}),
- * converted back from the event's JSON by {@link PgInputText}, so exact numerics, NaN and infinities, arrays, jsonb,
+ * converted back from the event's JSON by {@link PgJson#toText}, so exact numerics, NaN and infinities, arrays, jsonb,
  * bytea and intervals arrive as they left. Changes are applied in JDBC batches per table: within a batch the changes
  * of one key are folded into one with the same effect (they commit in the same target transaction anyway), and
  * deletes run before upserts — which gives the same table as applying every change in order, since the folded
@@ -93,7 +94,7 @@ public final class PostgresSink implements ChangeSink {
     private final String captureName;
     private final Settings settings;
     private final String appliedTable;
-    private final TypeRegistry types;
+    private final TypeResolver types;
     private final Map<TableId, TargetTable> tables = new HashMap<>();
     private final Map<String, TableId> targetNames = new HashMap<>();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -137,7 +138,7 @@ public final class PostgresSink implements ChangeSink {
         this.captureName = requireNonNull(captureName, "captureName is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.appliedTable = Identifier.quote(schema) + "." + Identifier.quote(APPLIED_TABLE);
-        this.types = new TypeRegistry(new TargetTypes());
+        this.types = new TypeResolver(new TargetTypes());
         try {
             connection = this.target.connect();
             connection.setAutoCommit(false);
@@ -636,7 +637,7 @@ public final class PostgresSink implements ChangeSink {
                 TargetColumn column = columns.get(names.get(i));
                 JsonNode value = row.get(names.get(i));
                 try {
-                    values[i] = PgInputText.of(column.type(), value);
+                    values[i] = PgJson.toText(column.type(), value);
                 }
                 catch (RuntimeException e) {
                     throw new IllegalStateException("cannot turn the value of " + source + "." + column.name()
@@ -759,7 +760,7 @@ public final class PostgresSink implements ChangeSink {
         }
     }
 
-    /** {@code pg_type} of the target, for {@link TypeRegistry}: how each column's text is made. */
+    /** {@code pg_type} of the target, for {@link TypeResolver}: how each column's text is made. */
     private final class TargetTypes implements SourceCatalog {
         @Override
         public Optional<List<String>> primaryKey(int relationOid) {

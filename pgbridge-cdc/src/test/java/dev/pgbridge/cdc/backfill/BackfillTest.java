@@ -7,12 +7,12 @@ import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.event.TypeRegistry;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
 import dev.pgbridge.cdc.replication.CapturedTable;
 import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.pgtype.TypeResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +39,7 @@ class BackfillTest {
         JdbcTarget target = JdbcTarget.of(ConnectionConfig.builder().connId(null).host("localhost").database("db")
                 .login("u").build());
         return new Backfill(new Backfill.Settings("slot", WATERMARKS, 10, SOURCE, spill, 100), target,
-                new TypeRegistry(SourceCatalog.NONE),
+                new TypeResolver(SourceCatalog.NONE),
                 List.of(new CapturedTable(KEYED, 1, false, ReplicaIdentity.DEFAULT, List.of("id")),
                         new CapturedTable(KEYLESS, 2, false, ReplicaIdentity.FULL, List.of()),
                         new CapturedTable(SKIPPED, 3, false, ReplicaIdentity.DEFAULT, List.of("id"))),

@@ -3,6 +3,8 @@ package dev.pgbridge.cdc.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +32,9 @@ class EventBufferTest {
         PgType json = PgType.builtIn(3802).orElseThrow();
         PgType numeric = PgType.builtIn(1700).orElseThrow();
         ObjectNode after = EventJson.MAPPER.createObjectNode();
-        after.set("n", PgTextValues.toJson(numeric, digits));
-        after.set("doc", PgTextValues.toJson(json, "{\"deep\": " + deep + ", \"n\": " + digits + "}"));
-        after.set("text", PgTextValues.toJson(json, "\"" + longText + "\""));
+        after.set("n", PgJson.node(numeric, digits));
+        after.set("doc", PgJson.node(json, "{\"deep\": " + deep + ", \"n\": " + digits + "}"));
+        after.set("text", PgJson.node(json, "\"" + longText + "\""));
         ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", 1);
         try (EventBuffer buffer = new EventBuffer(SOURCE, spill, 0)) {
             buffer.add(0, ChangeEvent.pending(SOURCE, new TableId("public", "big"), Op.CREATE, key, null, after, 1,
@@ -41,10 +43,41 @@ class EventBufferTest {
             Iterator<ChangeEvent> it = buffer.iterator();
             JsonNode back = it.next().after();
             assertThat(back.get("n").decimalValue().toPlainString()).isEqualTo(digits);
-            assertThat(back.get("doc").get("n").decimalValue().toPlainString()).isEqualTo(digits);
-            assertThat(EventJson.write(back.get("doc").get("deep"))).isEqualTo(deep);
+            // jsonb values come back as their exact JSON text
+            JsonNode doc = PgJson.parseExact(back.get("doc").asText());
+            assertThat(doc.get("n").decimalValue().toPlainString()).isEqualTo(digits);
+            assertThat(EventJson.write(doc.get("deep"))).isEqualTo(deep);
             assertThat(back.get("text").textValue()).hasSize(25_000_000);
             assertThat(it.hasNext()).isFalse();
+        }
+    }
+
+    // a spilled float 1e+300 came back as 1000…0 (301 digits) and -0 as 0: spilled events differed from kept ones
+    @Test
+    void aSpilledEventWritesTheSameBytesAsBefore() throws Exception {
+        ObjectNode after = EventJson.MAPPER.createObjectNode();
+        after.set("f", PgJson.node(PgType.builtIn(701).orElseThrow(), "1e+300"));
+        after.set("z", PgJson.node(PgType.builtIn(701).orElseThrow(), "-0"));
+        after.set("small", PgJson.node(PgType.builtIn(701).orElseThrow(), "1.5"));
+        after.set("n", PgJson.node(PgType.builtIn(1700).orElseThrow(), "1.50"));
+        after.set("big", PgJson.node(PgType.builtIn(20).orElseThrow(), "-9223372036854775808"));
+        after.set("doc", PgJson.node(PgType.builtIn(3802).orElseThrow(), "{\"b\": 1, \"a\": [1e5, 2.50]}"));
+        after.set("j", PgJson.node(PgType.builtIn(114).orElseThrow(), "{\"a\":1,  \"a\": 2}"));
+        after.set("arr", PgJson.node(PgType.builtIn(1022).orElseThrow(), "{{-0,NULL},{1e-300,NaN}}"));
+        after.set("t", PgJson.node(PgType.builtIn(25).orElseThrow(), "é \"q\""));
+        ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", 1);
+        ChangeEvent event = ChangeEvent.pending(SOURCE, new TableId("public", "t"), Op.CREATE, key, null, after, 1,
+                Lsn.of(1), Set.of());
+        byte[] before = new EventEncoder().value(event).toByteArray();
+        try (EventBuffer buffer = new EventBuffer(SOURCE, spill, 0)) {
+            buffer.add(0, event);
+            assertThat(buffer.spilled()).isEqualTo(1);
+            byte[] back = new EventEncoder().value(buffer.iterator().next()).toByteArray();
+            assertThat(new String(back, java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(new String(before, java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("\"f\":1e+300,\"z\":-0,\"small\":1.5,\"n\":1.50")
+                    .contains("\"doc\":{\"b\": 1, \"a\": [1e5, 2.50]},\"j\":{\"a\":1,  \"a\": 2}")
+                    .contains("\"arr\":[[-0,null],[1e-300,\"NaN\"]]");
         }
     }
 }

@@ -2,11 +2,17 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
+import dev.pgbridge.query.Column;
+import dev.pgbridge.query.Row;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +102,106 @@ class EventEncoderTest {
             assertThat(text(encoder.key(event))).isEqualTo(expected);
             assertThat(text(encoder.line(event))).startsWith("{\"key\":" + expected + ",\"value\":{")
                     .contains("\"after\":" + expected + ",\"source\":");
+        }
+    }
+
+    /**
+     * A value in a capture event is byte for byte what {@code pgbridge query --format json} prints for it: random
+     * PostgreSQL text of every kind, mapped by core's {@link PgJson#node} into an event and by the query printer's
+     * {@link Row#writeJson} into a row object.
+     */
+    // a float8 1e+300 was 1e+300 in query output but 1.0E300 in events; jsonb lost its spaces in events
+    @Test
+    void eventValuesAreByteForByteTheQueryJson() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        String[] pieces = {"a", " ", "\"", "\\", "\n", "\t", "\u0001", "é", "日本", "🔑", ",", "{", "}", "NULL", ""};
+        String[] floats = {"1e+300", "-0", "0.1", "1.5e-07", "3.4028235e+38", "NaN", "Infinity", "-Infinity", "-1.25"};
+        String[] numerics = {"0", "1.50", "-0.00100", "9".repeat(1200) + ".5", "NaN", "Infinity", "-Infinity"};
+        String[] jsons = {"{\"b\": 1, \"a\": [1e5, 2.50, null]}", "{\"a\":1,  \"a\": 2}", "null", "\"s\"", "[]",
+                "{\n  \"x\": 1\n}"};
+        String[] intervals = {"1 year 2 mons -3 days -04:05:06.5", "P1Y2M-3DT-4H-5M-6.5S", "@ 1 day 2 hours ago",
+                "+1-2 -3 -4:05:06.5", "00:00:00"};
+        String[] times = {"2024-02-29 13:45:00.5+01", "0044-03-15 12:00:00+00:19:32 BC", "infinity",
+                "10000-01-01 00:00:00+00"};
+        EventEncoder encoder = new EventEncoder();
+        com.fasterxml.jackson.core.JsonFactory factory = PgJson.factory();
+        for (int round = 0; round < 300; round++) {
+            List<Column> columns = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            ObjectNode after = EventJson.MAPPER.createObjectNode();
+            for (int f = 0; f < 8; f++) {
+                StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    text.append(pieces[random.nextInt(pieces.length)]);
+                }
+                int oid;
+                String value = switch (random.nextInt(11)) {
+                    case 0 -> {
+                        oid = 25;
+                        yield text.toString();
+                    }
+                    case 1 -> {
+                        oid = 20;
+                        yield Long.toString(random.nextLong());
+                    }
+                    case 2 -> {
+                        oid = 701;
+                        yield floats[random.nextInt(floats.length)];
+                    }
+                    case 3 -> {
+                        oid = 1700;
+                        yield numerics[random.nextInt(numerics.length)];
+                    }
+                    case 4 -> {
+                        oid = random.nextBoolean() ? 3802 : 114;
+                        yield jsons[random.nextInt(jsons.length)];
+                    }
+                    case 5 -> {
+                        oid = 1186;
+                        yield intervals[random.nextInt(intervals.length)];
+                    }
+                    case 6 -> {
+                        oid = 1184;
+                        yield times[random.nextInt(times.length)];
+                    }
+                    case 7 -> {
+                        oid = 1009;
+                        yield "{{\"" + text.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\",NULL},{\"\",\"x\"}}";
+                    }
+                    case 8 -> {
+                        oid = 17;
+                        yield random.nextBoolean() ? "\\x00ff10" : "a\\000\\\\";
+                    }
+                    case 9 -> {
+                        oid = 1022;
+                        yield "{" + floats[random.nextInt(floats.length)] + ",NULL}";
+                    }
+                    default -> {
+                        oid = 16;
+                        yield random.nextBoolean() ? null : "t";
+                    }
+                };
+                PgType type = PgType.builtIn(oid).orElseThrow();
+                String name = "c" + f + text;
+                columns.add(new Column(name, type, oid));
+                values.add(value);
+                after.set(name, PgJson.node(type, value));
+            }
+            java.io.StringWriter query = new java.io.StringWriter();
+            try (com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(query)) {
+                Row.writeJson(g, columns, Row.of(values.toArray(String[]::new)));
+            }
+            java.io.ByteArrayOutputStream utf8 = new java.io.ByteArrayOutputStream();
+            try (com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(utf8)) {
+                Row.writeJson(g, columns, Row.of(values.toArray(String[]::new)));
+            }
+            assertThat(utf8.toString(StandardCharsets.UTF_8)).isEqualTo(query.toString());
+            ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", round);
+            ChangeEvent event = new ChangeEvent(SOURCE, TABLE, Op.CREATE, key, null, after, 1, Lsn.of(1), Lsn.of(2),
+                    COMMIT, 0, Set.of());
+            assertThat(text(encoder.line(event))).contains("\"after\":" + query + ",\"source\":");
+            // Jackson writing the event's tree (a spill file) gives the same bytes too
+            assertThat(EventJson.MAPPER.writeValueAsString(after)).isEqualTo(query.toString());
         }
     }
 

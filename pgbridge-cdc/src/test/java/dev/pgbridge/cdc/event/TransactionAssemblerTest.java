@@ -4,6 +4,7 @@ import dev.pgbridge.cdc.pgoutput.PgOutputBytes;
 import dev.pgbridge.cdc.pgoutput.PgOutputDecoder;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage;
 import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.TypeResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class TransactionAssemblerTest {
     }
 
     private TransactionAssembler assembler(int memoryLimit, SourceCatalog catalog) {
-        TypeRegistry types = new TypeRegistry(catalog);
+        TypeResolver types = new TypeResolver(catalog);
         assembler = new TransactionAssembler(SOURCE, new RelationCache(types, catalog), types, spill, memoryLimit);
         return assembler;
     }

@@ -5,7 +5,7 @@ import dev.pgbridge.cdc.replication.TableDiscovery;
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,7 +9,7 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.sql.Identifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -11,7 +11,7 @@ import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,7 +3,7 @@ package dev.pgbridge.cli.command;
 import dev.pgbridge.catalog.Catalog;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 
 import java.sql.Connection;
 import java.sql.SQLException;

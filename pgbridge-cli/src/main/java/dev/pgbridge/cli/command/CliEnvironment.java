@@ -1,6 +1,6 @@
 package dev.pgbridge.cli.command;
 
-import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.connection.LibpqConnectionString;
 import dev.pgbridge.store.ConnectionStore;

@@ -1,6 +1,6 @@
 package dev.pgbridge.cli.command;
 
-import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.store.ConnectionResolver;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

@@ -1,7 +1,7 @@
 package dev.pgbridge.cli.command;
 
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.copy.CommitGate;
 import dev.pgbridge.transfer.TableTransfer;
 import dev.pgbridge.transfer.TransferOptions;

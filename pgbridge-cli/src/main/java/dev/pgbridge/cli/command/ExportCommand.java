@@ -10,7 +10,7 @@ import dev.pgbridge.copy.ExportResult;
 import dev.pgbridge.copy.ExportSource;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.error.SqlErrors;
+import dev.pgbridge.connection.SqlErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package dev.pgbridge.cli.command;
 
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.connection.ConnectionResolver;
+import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import org.slf4j.Logger;

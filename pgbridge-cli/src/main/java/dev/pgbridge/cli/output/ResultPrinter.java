@@ -2,9 +2,9 @@ package dev.pgbridge.cli.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.PrettyPrinter;
+import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.query.Column;
 import dev.pgbridge.query.CountResult;
-import dev.pgbridge.query.JsonValues;
 import dev.pgbridge.query.ResultHandler;
 import dev.pgbridge.query.Row;
 import dev.pgbridge.query.SqlStatement;
@@ -111,7 +111,7 @@ public abstract sealed class ResultPrinter implements ResultHandler {
         public void start(SqlStatement statement, List<Column> columns) throws IOException {
             this.columns = columns;
             this.rows = 0;
-            g = JsonValues.factory().createGenerator(out);
+            g = PgJson.factory().createGenerator(out);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setRootValueSeparator(null);
             if (array) {
@@ -125,7 +125,7 @@ public abstract sealed class ResultPrinter implements ResultHandler {
             if (array) {
                 g.writeRaw(rows == 0 ? "\n  " : ",\n  ");
             }
-            JsonValues.writeRow(g, columns, row);
+            Row.writeJson(g, columns, row);
             if (!array) {
                 g.writeRaw('\n');
             }

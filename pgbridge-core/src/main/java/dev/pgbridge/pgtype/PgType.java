@@ -1,4 +1,4 @@
-package dev.pgbridge.query;
+package dev.pgbridge.pgtype;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -7,24 +7,27 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A PostgreSQL type as pgbridge reads its values: its name and the {@link Kind} that decides how a value in
- * PostgreSQL's text form becomes JSON (see {@link JsonValues}). Arrays carry their element type and the element
- * delimiter ({@code ;} for {@code box}, else {@code ,}).
+ * A PostgreSQL type as pgbridge maps its values: its oid, its name, the {@link Kind} that decides how a value in
+ * PostgreSQL's text form becomes JSON and back (see {@link PgJson} and {@code docs/types.md}), and for an array its
+ * element type and element delimiter ({@code ;} for {@code box}, else {@code ,}). A domain has the kind of its base
+ * type; enums, composite types, ranges and every type pgbridge does not know are {@link Kind#TEXT}.
  *
- * @param name PostgreSQL's type name ({@code pg_type.typname}); arrays as {@code element[]}
+ * @param oid the type's oid (0 when not known); for a domain, the oid of its base type (whose text and binary forms its
+ *            values have)
+ * @param name the type's name ({@code pg_type.typname}); an array as {@code element[]}
  */
-public record ValueType(Kind kind, String name, ValueType element, char delimiter) {
-    /** How values of a type are mapped; see the table in {@link JsonValues}. */
+public record PgType(int oid, String name, Kind kind, PgType element, char delimiter) {
+    /** How values of a type are mapped; the rows of {@code docs/types.md}. */
     public enum Kind {
-        /** int2, int4, int8, oid, xid8: a JSON number with the exact digits. */
+        /** int2, int4, int8, oid, xid, xid8, cid: a JSON number with the exact digits. */
         INTEGER,
-        /** numeric: a JSON number with the exact digits; NaN, Infinity, -Infinity as strings. */
+        /** numeric: a JSON number with the exact digits and scale; NaN, Infinity, -Infinity as strings. */
         NUMERIC,
         /** float4, float8: a JSON number as PostgreSQL prints it (shortest exact form); NaN, ±Infinity as strings. */
         FLOAT,
         /** bool: true or false. */
         BOOLEAN,
-        /** text and every type not listed (uuid, inet, enums, money, ranges, geometric types …): a string. */
+        /** text and every type not listed (uuid, inet, enums, money, ranges, composites …): a string. */
         TEXT,
         /** date: ISO-8601 {@code 2024-02-29}; infinity and -infinity as strings. */
         DATE,
@@ -36,11 +39,11 @@ public record ValueType(Kind kind, String name, ValueType element, char delimite
         TIME,
         /** timetz: ISO-8601 with offset {@code 13:45:00+05:30}. */
         TIMETZ,
-        /** interval: ISO-8601 duration {@code P1Y2M3DT4H5M6.5S}. */
+        /** interval: ISO-8601 duration as PostgreSQL's {@code iso_8601} style prints it, from any IntervalStyle. */
         INTERVAL,
-        /** json: the value as nested JSON. */
+        /** json: the value as JSON, its text kept (on one line). */
         JSON,
-        /** jsonb: the value as nested JSON. */
+        /** jsonb: the value as JSON, as PostgreSQL normalizes it. */
         JSONB,
         /** bytea: base64 (RFC 4648, with padding). */
         BYTEA,
@@ -48,7 +51,7 @@ public record ValueType(Kind kind, String name, ValueType element, char delimite
         ARRAY
     }
 
-    public ValueType {
+    public PgType {
         requireNonNull(kind, "kind is null");
         requireNonNull(name, "name is null");
         if ((kind == Kind.ARRAY) != (element != null)) {
@@ -56,26 +59,52 @@ public record ValueType(Kind kind, String name, ValueType element, char delimite
         }
     }
 
-    public static ValueType scalar(Kind kind, String name) {
-        return new ValueType(kind, name, null, ',');
+    public static PgType scalar(int oid, Kind kind, String name) {
+        return new PgType(oid, name, kind, null, ',');
     }
 
-    public static ValueType arrayOf(ValueType element, char delimiter) {
+    public static PgType arrayOf(int oid, PgType element, char delimiter) {
         requireNonNull(element, "element is null");
-        return new ValueType(Kind.ARRAY, element.name() + "[]", element, delimiter);
+        return new PgType(oid, element.name() + "[]", Kind.ARRAY, element, delimiter);
     }
 
-    /** A type of text values, for types pgbridge does not know. */
-    public static ValueType text(String name) {
-        return scalar(Kind.TEXT, name);
+    /** A type whose values are text, for types pgbridge does not map otherwise. */
+    public static PgType text(int oid, String name) {
+        return scalar(oid, Kind.TEXT, name);
     }
 
-    private static final Map<Integer, ValueType> BUILT_IN = new HashMap<>();
+    /** A type known only by its oid: its values are text. */
+    public static PgType unknown(int oid) {
+        return text(oid, "oid " + oid);
+    }
+
+    /** This type under another name (a domain over it). */
+    PgType named(String name) {
+        return new PgType(oid, name, kind, element, delimiter);
+    }
+
+    /** The name of the built-in type the values are ({@code int4} for a domain over int4), else {@link #name()}. */
+    public String baseName() {
+        PgType builtIn = BUILT_IN.get(oid);
+        return builtIn == null ? name : builtIn.name;
+    }
+
+    /** Whether a JSON array in this type's values is a value (json, jsonb, nested array types), not a dimension. */
+    boolean takesJsonArrays() {
+        return kind == Kind.JSON || kind == Kind.JSONB || kind == Kind.ARRAY;
+    }
+
+    /** Whether this is one of PostgreSQL's own types (oid below 16384): the same, with the same binary form, everywhere. */
+    public boolean builtIn() {
+        return oid > 0 && oid < 16384;
+    }
+
+    private static final Map<Integer, PgType> BUILT_IN = new HashMap<>();
 
     private static void builtIn(int oid, int arrayOid, String name, Kind kind) {
-        ValueType type = scalar(kind, name);
+        PgType type = scalar(oid, kind, name);
         BUILT_IN.put(oid, type);
-        BUILT_IN.put(arrayOid, arrayOf(type, name.equals("box") ? ';' : ','));
+        BUILT_IN.put(arrayOid, arrayOf(arrayOid, type, name.equals("box") ? ';' : ','));
     }
 
     static {
@@ -89,8 +118,8 @@ public record ValueType(Kind kind, String name, ValueType element, char delimite
         builtIn(24, 1008, "regproc", Kind.TEXT);
         builtIn(25, 1009, "text", Kind.TEXT);
         builtIn(26, 1028, "oid", Kind.INTEGER);
-        builtIn(28, 1011, "xid", Kind.TEXT);
-        builtIn(29, 1012, "cid", Kind.TEXT);
+        builtIn(28, 1011, "xid", Kind.INTEGER);
+        builtIn(29, 1012, "cid", Kind.INTEGER);
         builtIn(114, 199, "json", Kind.JSON);
         builtIn(142, 143, "xml", Kind.TEXT);
         builtIn(600, 1017, "point", Kind.TEXT);
@@ -136,13 +165,13 @@ public record ValueType(Kind kind, String name, ValueType element, char delimite
         builtIn(4072, 4073, "jsonpath", Kind.TEXT);
         builtIn(5069, 271, "xid8", Kind.INTEGER);
         // vectors print as "1 2 3", not as array literals
-        BUILT_IN.put(22, text("int2vector"));
-        BUILT_IN.put(30, text("oidvector"));
-        BUILT_IN.put(705, text("unknown"));
+        BUILT_IN.put(22, text(22, "int2vector"));
+        BUILT_IN.put(30, text(30, "oidvector"));
+        BUILT_IN.put(705, text(705, "unknown"));
     }
 
-    /** The built-in type with this OID (the same in every PostgreSQL database), if pgbridge knows it. */
-    public static Optional<ValueType> builtIn(int oid) {
+    /** The built-in type with this oid (the same in every PostgreSQL database), if pgbridge knows it. */
+    public static Optional<PgType> builtIn(int oid) {
         return Optional.ofNullable(BUILT_IN.get(oid));
     }
 

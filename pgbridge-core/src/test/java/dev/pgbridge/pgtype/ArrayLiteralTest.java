@@ -1,4 +1,4 @@
-package dev.pgbridge.query;
+package dev.pgbridge.pgtype;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +8,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class QueryArrayLiteralTest {
+class ArrayLiteralTest {
     @Test
     void parsesFlatArraysWithNullsAndQuotes() {
         assertThat(ArrayLiteral.parse("{1,2,NULL}")).containsExactly("1", "2", null);

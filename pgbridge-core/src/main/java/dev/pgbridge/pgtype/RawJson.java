@@ -1,4 +1,4 @@
-package dev.pgbridge.query;
+package dev.pgbridge.pgtype;
 
 import com.fasterxml.jackson.core.SerializableString;
 

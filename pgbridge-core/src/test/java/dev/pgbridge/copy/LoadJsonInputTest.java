@@ -1,6 +1,9 @@
 package dev.pgbridge.copy;
 
 import com.fasterxml.jackson.core.JsonParser;
+import dev.pgbridge.pgtype.BadValue;
+import dev.pgbridge.pgtype.PgJson;
+import dev.pgbridge.pgtype.PgType;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,29 +12,30 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LoadJsonValuesTest {
-    private static final LoadType INT = LoadType.scalar(LoadType.Kind.INTEGER, "integer");
-    private static final LoadType NUMERIC = LoadType.scalar(LoadType.Kind.NUMERIC, "numeric");
-    private static final LoadType FLOAT = LoadType.scalar(LoadType.Kind.FLOAT, "double precision");
-    private static final LoadType BOOL = LoadType.scalar(LoadType.Kind.BOOL, "boolean");
-    private static final LoadType TEXT = LoadType.scalar(LoadType.Kind.TEXT, "text");
-    private static final LoadType BYTEA = LoadType.scalar(LoadType.Kind.BYTEA, "bytea");
-    private static final LoadType JSONB = LoadType.scalar(LoadType.Kind.JSON, "jsonb");
-    private static final LoadType DATE = LoadType.scalar(LoadType.Kind.DATETIME, "date");
-    private static final LoadType TIMESTAMPTZ = LoadType.scalar(LoadType.Kind.DATETIME, "timestamp with time zone");
-    private static final LoadType INTERVAL = LoadType.scalar(LoadType.Kind.INTERVAL, "interval");
+/** JSON → PostgreSQL input text as a load sends it: core's {@link PgJson#readText} into the load's row buffer. */
+class LoadJsonInputTest {
+    private static final PgType INT = PgType.scalar(0, PgType.Kind.INTEGER, "integer");
+    private static final PgType NUMERIC = PgType.scalar(0, PgType.Kind.NUMERIC, "numeric");
+    private static final PgType FLOAT = PgType.scalar(0, PgType.Kind.FLOAT, "double precision");
+    private static final PgType BOOL = PgType.scalar(0, PgType.Kind.BOOLEAN, "boolean");
+    private static final PgType TEXT = PgType.scalar(0, PgType.Kind.TEXT, "text");
+    private static final PgType BYTEA = PgType.scalar(0, PgType.Kind.BYTEA, "bytea");
+    private static final PgType JSONB = PgType.scalar(0, PgType.Kind.JSONB, "jsonb");
+    private static final PgType DATE = PgType.scalar(0, PgType.Kind.DATE, "date");
+    private static final PgType TIMESTAMPTZ = PgType.scalar(0, PgType.Kind.TIMESTAMPTZ, "timestamp with time zone");
+    private static final PgType INTERVAL = PgType.scalar(0, PgType.Kind.INTERVAL, "interval");
 
-    private static LoadType arrayOf(LoadType element) {
-        return LoadType.array(element, ',', element.name() + "[]");
+    private static PgType arrayOf(PgType element) {
+        return PgType.arrayOf(0, element, ',');
     }
 
     /** PostgreSQL's text input for a JSON value (given as JSON text) in a column of {@code type}; null for NULL. */
-    private static String copy(String json, LoadType type) throws IOException {
+    private static String copy(String json, PgType type) throws IOException {
         LoadTextBuffer out = new LoadTextBuffer(8);
         boolean value;
         try (JsonParser p = JsonLinesRecordReader.FACTORY.createParser(json)) {
             p.nextToken();
-            value = new LoadJsonValues().write(p, type, out);
+            value = PgJson.readText(p, type, out);
             assertThat(p.nextToken()).as("the whole value is consumed").isNull();
         }
         return value ? new String(out.array(), 0, out.size(), StandardCharsets.UTF_8) : null;
@@ -39,7 +43,7 @@ class LoadJsonValuesTest {
 
     @Test
     void nullIsNullForEveryTypeIncludingJson() throws IOException {
-        for (LoadType type : new LoadType[] {INT, TEXT, JSONB, BYTEA, arrayOf(INT)}) {
+        for (PgType type : new PgType[] {INT, TEXT, JSONB, BYTEA, arrayOf(INT)}) {
             assertThat(copy("null", type)).as(type.name()).isNull();
         }
     }
@@ -90,7 +94,7 @@ class LoadJsonValuesTest {
         assertThat(copy("\"AP9c\"", BYTEA)).isEqualTo("\\x00ff5c");
         assertThat(copy("\"\"", BYTEA)).isEqualTo("\\x");
         assertThat(copy("\"\\\\x0a0b\"", BYTEA)).isEqualTo("\\x0a0b");
-        assertThatThrownBy(() -> copy("\"not base64!\"", BYTEA)).isInstanceOf(LoadJsonValues.BadValue.class)
+        assertThatThrownBy(() -> copy("\"not base64!\"", BYTEA)).isInstanceOf(BadValue.class)
                 .hasMessageContaining("base64");
     }
 
@@ -123,8 +127,8 @@ class LoadJsonValuesTest {
         assertThat(copy("\"-0043-03-15\"", DATE)).isEqualTo("0044-03-15 BC");
         assertThat(copy("\"0000-01-01\"", DATE)).isEqualTo("0001-01-01 BC");
         assertThat(copy("\"+10000-01-01\"", DATE)).isEqualTo("10000-01-01");
-        assertThat(copy("\"-0043-03-15T10:00:00Z\"", TIMESTAMPTZ)).isEqualTo("0044-03-15T10:00:00Z BC");
-        assertThat(copy("\"2024-02-29T03:04:05.123456+05:30\"", TIMESTAMPTZ)).isEqualTo("2024-02-29T03:04:05.123456+05:30");
+        assertThat(copy("\"-0043-03-15T10:00:00Z\"", TIMESTAMPTZ)).isEqualTo("0044-03-15 10:00:00Z BC");
+        assertThat(copy("\"2024-02-29T03:04:05.123456+05:30\"", TIMESTAMPTZ)).isEqualTo("2024-02-29 03:04:05.123456+05:30");
     }
 
     @Test
@@ -137,14 +141,14 @@ class LoadJsonValuesTest {
 
     @Test
     void aJsonKindThatCannotBeTheColumnsTypeNamesTheType() {
-        assertThatThrownBy(() -> copy("{\"a\": 1}", INT)).isInstanceOf(LoadJsonValues.BadValue.class)
+        assertThatThrownBy(() -> copy("{\"a\": 1}", INT)).isInstanceOf(BadValue.class)
                 .hasMessage("an object cannot be loaded into a column of type integer "
                         + "(numbers take a JSON number, or \"NaN\", \"Infinity\", \"-Infinity\")");
-        assertThatThrownBy(() -> copy("[1]", TEXT)).isInstanceOf(LoadJsonValues.BadValue.class)
+        assertThatThrownBy(() -> copy("[1]", TEXT)).isInstanceOf(BadValue.class)
                 .hasMessageStartingWith("an array cannot be loaded into a column of type text");
-        assertThatThrownBy(() -> copy("1", BOOL)).isInstanceOf(LoadJsonValues.BadValue.class)
+        assertThatThrownBy(() -> copy("1", BOOL)).isInstanceOf(BadValue.class)
                 .hasMessageContaining("a number cannot be loaded into a column of type boolean");
-        assertThatThrownBy(() -> copy("[{\"a\": 1}]", arrayOf(INT))).isInstanceOf(LoadJsonValues.BadValue.class)
+        assertThatThrownBy(() -> copy("[{\"a\": 1}]", arrayOf(INT))).isInstanceOf(BadValue.class)
                 .hasMessageContaining("object inside the array");
     }
 }

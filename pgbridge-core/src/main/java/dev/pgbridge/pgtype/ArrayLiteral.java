@@ -1,4 +1,4 @@
-package dev.pgbridge.query;
+package dev.pgbridge.pgtype;
 
 import java.util.ArrayList;
 import java.util.Collections;

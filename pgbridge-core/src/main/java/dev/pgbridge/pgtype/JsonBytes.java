@@ -1,0 +1,292 @@
+package dev.pgbridge.pgtype;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Compact UTF-8 JSON written straight into a reused byte buffer, without a generator, a tree or a string per value:
+ * the fast path of change events. {@link PgJson#write(JsonBytes, PgType, String)} writes exactly the bytes
+ * {@link PgJson#write(com.fasterxml.jackson.core.JsonGenerator, PgType, String)} writes through pgbridge's
+ * {@link PgJson#factory() factory}: text as UTF-8 with only {@code "}, {@code \} and control characters escaped
+ * (short escapes where JSON has them, else {@code \}{@code u00XX} in upper case), characters beyond U+FFFF as their 4 bytes.
+ *
+ * <p>Not thread-safe. The bytes stay valid until the next {@link #reset()}.
+ */
+public final class JsonBytes implements JsonOut {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    /** Characters encoded per capacity check (at most 3 bytes each, 4 for a pair split at the segment's end). */
+    private static final int SEGMENT = 1 << 16;
+
+    private byte[] buf;
+    private int length;
+
+    public JsonBytes() {
+        this(1024);
+    }
+
+    public JsonBytes(int capacity) {
+        buf = new byte[capacity];
+    }
+
+    public static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Empties the buffer (and drops a buffer grown beyond 1 MB, so one huge value does not keep it for good). */
+    public void reset() {
+        length = 0;
+        if (buf.length > (1 << 20)) {
+            buf = new byte[1024];
+        }
+    }
+
+    /** The buffer holding the bytes written since the last reset (from index 0). */
+    public byte[] array() {
+        return buf;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, length);
+    }
+
+    public void append(byte b) {
+        ensure(1);
+        buf[length++] = b;
+    }
+
+    public void append(byte[] bytes) {
+        append(bytes, 0, bytes.length);
+    }
+
+    public void append(byte[] bytes, int offset, int count) {
+        ensure(count);
+        System.arraycopy(bytes, offset, buf, length, count);
+        length += count;
+    }
+
+    /** ASCII text as it is (digits of a number). */
+    public void asciiText(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[length++] = (byte) s.charAt(i);
+        }
+    }
+
+    /** Text that already is JSON, as UTF-8 without escaping. */
+    public void utf8(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; ) {
+            int end = Math.min(n, i + SEGMENT);
+            ensure((end - i) * 3 + 4);
+            byte[] b = buf;
+            int p = length;
+            for (; i < end; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    b[p++] = (byte) c;
+                }
+                else if (c < 0x800) {
+                    b[p++] = (byte) (0xC0 | c >> 6);
+                    b[p++] = (byte) (0x80 | c & 0x3F);
+                }
+                else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    b[p++] = (byte) (0xF0 | cp >> 18);
+                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp & 0x3F);
+                }
+                else {
+                    b[p++] = (byte) (0xE0 | c >> 12);
+                    b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | c & 0x3F);
+                }
+            }
+            length = p;
+        }
+    }
+
+    /** A JSON string: {@code "}, {@code \} and control characters escaped, everything else as UTF-8. */
+    public void string(String s) {
+        int n = s.length();
+        append((byte) '"');
+        for (int i = 0; i < n; ) {
+            int end = Math.min(n, i + SEGMENT);
+            ensure((end - i) * 3 + 4);
+            byte[] b = buf;
+            int p = length;
+            for (; i < end; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    if (c >= 0x20 && c != '"' && c != '\\') {
+                        b[p++] = (byte) c;
+                        continue;
+                    }
+                    length = p;
+                    escape(c);
+                    ensure((end - i) * 3 + 4);
+                    b = buf;
+                    p = length;
+                }
+                else if (c < 0x800) {
+                    b[p++] = (byte) (0xC0 | c >> 6);
+                    b[p++] = (byte) (0x80 | c & 0x3F);
+                }
+                else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    b[p++] = (byte) (0xF0 | cp >> 18);
+                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp & 0x3F);
+                }
+                else if (Character.isSurrogate(c)) {
+                    length = p;
+                    unicodeEscape(c); // a lone surrogate is no character: escaped
+                    ensure((end - i) * 3 + 4);
+                    b = buf;
+                    p = length;
+                }
+                else {
+                    b[p++] = (byte) (0xE0 | c >> 12);
+                    b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | c & 0x3F);
+                }
+            }
+            length = p;
+        }
+        append((byte) '"');
+    }
+
+    private void escape(char c) {
+        char letter = switch (c) {
+            case '"' -> '"';
+            case '\\' -> '\\';
+            case '\b' -> 'b';
+            case '\f' -> 'f';
+            case '\n' -> 'n';
+            case '\r' -> 'r';
+            case '\t' -> 't';
+            default -> 0;
+        };
+        if (letter == 0) {
+            unicodeEscape(c);
+        }
+        else {
+            append((byte) '\\');
+            append((byte) letter);
+        }
+    }
+
+    private void unicodeEscape(char c) {
+        ensure(6);
+        buf[length++] = '\\';
+        buf[length++] = 'u';
+        buf[length++] = HEX[c >> 12 & 0xF];
+        buf[length++] = HEX[c >> 8 & 0xF];
+        buf[length++] = HEX[c >> 4 & 0xF];
+        buf[length++] = HEX[c & 0xF];
+    }
+
+    /** A long as its decimal digits. */
+    public void number(long v) {
+        ensure(20);
+        if (v == Long.MIN_VALUE) {
+            asciiText("-9223372036854775808");
+            return;
+        }
+        if (v < 0) {
+            buf[length++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        int end = length + digits;
+        for (int p = end - 1; p >= length; p--) {
+            buf[p] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length = end;
+    }
+
+    private void ensure(int more) {
+        if (length + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+        }
+    }
+
+    // --- JsonOut: what PgJson writes values with
+
+    @Override
+    public void writeNull() {
+        append(NULL);
+    }
+
+    @Override
+    public void writeBoolean(boolean value) {
+        append(value ? TRUE : FALSE);
+    }
+
+    @Override
+    public void writeNumber(String text) {
+        asciiText(text);
+    }
+
+    @Override
+    public void writeString(String text) {
+        string(text);
+    }
+
+    @Override
+    public void writeRaw(String json) {
+        utf8(json);
+    }
+
+    @Override
+    public void writeBinary(byte[] bytes) {
+        append((byte) '"');
+        append(Base64.getEncoder().encode(bytes));
+        append((byte) '"');
+    }
+
+    @Override
+    public void startArray() {
+        append((byte) '[');
+    }
+
+    @Override
+    public void endArray() {
+        append((byte) ']');
+    }
+
+    @Override
+    public void startObject() {
+        append((byte) '{');
+    }
+
+    @Override
+    public void endObject() {
+        append((byte) '}');
+    }
+
+    @Override
+    public void field(String name) {
+        string(name);
+        append((byte) ':');
+    }
+
+    @Override
+    public void comma() {
+        append((byte) ',');
+    }
+}
