@@ -118,7 +118,7 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                     TypeRow type = types.get(typeOid);
                     columns.add(new LoadColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
                             rs.getBoolean(6), type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
-                            resolver.resolve((int) typeOid)));
+                            resolver.resolve((int) typeOid).named(rs.getString(2))));
                 }
             }
         }

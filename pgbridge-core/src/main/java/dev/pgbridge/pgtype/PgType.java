@@ -78,8 +78,11 @@ public record PgType(int oid, String name, Kind kind, PgType element, char delim
         return text(oid, "oid " + oid);
     }
 
-    /** This type under another name (a domain over it). */
-    PgType named(String name) {
+    /**
+     * This type under another name: a domain over it, or the name a message should show ({@code format_type}'s
+     * {@code numeric(10,2)}); the mapping stays the same.
+     */
+    public PgType named(String name) {
         return new PgType(oid, name, kind, element, delimiter);
     }
 
