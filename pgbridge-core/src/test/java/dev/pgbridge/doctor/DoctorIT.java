@@ -59,7 +59,7 @@ class DoctorIT {
                     .contains("(superuser)");
 
             ConnectionConfig verified = config(role.name(), SPECIAL_PASSWORD, db.name(), "sslmode", "verify-full",
-                    "sslrootcert", server.certificate().toString()).toBuilder().host("localhost").build();
+                    "sslrootcert", server.certificate().toString());
             DoctorReport strict = doctor.check(verified, ALL);
             assertThat(strict.checks()).allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(DoctorCheck.Status.OK));
             assertThat(new ConnectionTester().test(verified).ok()).isTrue();
