@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -66,7 +67,7 @@ public final class Doctor {
             connection.setNetworkTimeout(Runnable::run, (int) limit.toMillis());
             Session session = new Session(connection, c, (int) Math.max(1, limit.toSeconds()));
             checks.add(session.connect(target));
-            checks.add(tls(target));
+            checks.add(tls(target, encrypted(connection)));
             if (caps.contains(Capability.READ)) {
                 checks.addAll(session.guard(Capability.READ, READ_TABLES, session::read));
             }
@@ -83,16 +84,32 @@ public final class Doctor {
         catch (SQLException e) {
             PgBridgeException error = SqlErrors.translate(e, c);
             checks.add(DoctorCheck.fail(CONNECT, null, error.getMessage(), error.hint()));
-            checks.add(tls(target));
+            checks.add(tls(target, null));
         }
         return new DoctorReport(checks);
     }
 
-    private static DoctorCheck tls(JdbcTarget target) {
+    /** Whether the session is encrypted (pg_stat_ssl); null when that cannot be read. */
+    private static Boolean encrypted(Connection connection) {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            return rs.next() ? rs.getBoolean(1) : null;
+        }
+        catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** What TLS gives this connection: by libpq's rules (TlsPolicy), and by the session when there is one. */
+    private static DoctorCheck tls(JdbcTarget target, Boolean encrypted) {
         TlsPolicy tls = target.tls();
         String mode = "sslmode=" + target.sslMode();
         String fix = "set extra \"sslmode\": \"verify-full\" and \"sslrootcert\": \"<file of the CA certificate that "
                 + "signed the server's certificate>\"";
+        if (Boolean.FALSE.equals(encrypted) && !"disable".equals(target.sslMode())) {
+            return DoctorCheck.warn(TLS, null, mode + ": the session is not encrypted (the server does not offer TLS, "
+                    + "or the TLS attempt failed and " + mode + " connected without it, as libpq does)", fix);
+        }
         return switch (tls.verification()) {
             case CHAIN_AND_HOST -> DoctorCheck.ok(TLS, null, mode + ": encrypted, and the server's certificate and "
                     + "host name are verified (against " + tls.rootCertificate().map(Object::toString).orElse("?") + ")");
