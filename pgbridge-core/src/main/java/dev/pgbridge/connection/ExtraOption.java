@@ -21,7 +21,8 @@ public enum ExtraOption {
             "TLS mode, as libpq: disable, allow, prefer, require, verify-ca, verify-full",
             "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
     SSLROOTCERT("sslrootcert", Type.PATH, null, true, "sslrootcert", false,
-            "file of trusted CA certificates (PEM), for verify-ca and verify-full"),
+            "file of trusted CA certificates (PEM); default $HOME/.postgresql/root.crt. As in libpq, when it exists every "
+                    + "TLS session verifies the server's certificate against it (require too)"),
     SSLCERT("sslcert", Type.PATH, null, true, "sslcert", false, "client certificate file (PEM)"),
     SSLKEY("sslkey", Type.PATH, null, true, "sslkey", false, "client private key file"),
     SSLPASSWORD("sslpassword", Type.STRING, null, true, "sslpassword", true, "password of the client key"),

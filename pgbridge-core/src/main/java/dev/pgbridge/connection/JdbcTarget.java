@@ -26,7 +26,8 @@ import static java.util.Objects.requireNonNull;
  * A connection as pgjdbc takes it: a {@code jdbc:postgresql://h1:p1,h2:p2/db} URL with no parameters, plus driver
  * properties derived only from the {@link ExtraOption} allowlist (no user text ever becomes a raw driver property).
  * Timeouts always have a value, so no connection attempt can hang: connect 10 s, login connect + 5 s unless given;
- * socket (read) timeout only when {@code socket_timeout} is given.
+ * socket (read) timeout only when {@code socket_timeout} is given. TLS is decided as libpq decides it ({@link TlsPolicy}):
+ * {@code sslmode} and {@code sslrootcert} never reach pgjdbc as given, but as the attempts libpq would make.
  *
  * <p>{@link #toString()} shows the URL and the user, never the password.
  */
@@ -36,6 +37,11 @@ public final class JdbcTarget {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9._-]{0,252})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
     private static final Driver DRIVER = new Driver();
+    /** Driver settings {@link #connect(Map)} never takes from a caller: TLS, credentials, class-loading hooks. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("user", "password", "sslmode",
+            "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslhostnameverifier", "sslfactory", "sslfactoryarg",
+            "sslpasswordcallback", "socketfactory", "socketfactoryarg", "authenticationpluginclassname", "loggerfile",
+            "loggerlevel");
 
     private final ConnectionConfig config;
     private final List<Endpoint> endpoints;
@@ -43,6 +49,7 @@ public final class JdbcTarget {
     private final String user;
     private final Secret password;
     private final String sslMode;
+    private final TlsPolicy tls;
     private final Duration connectTimeout;
     private final Duration loginTimeout;
     private final Duration socketTimeout;
@@ -72,14 +79,15 @@ public final class JdbcTarget {
     }
 
     private JdbcTarget(ConnectionConfig config, List<Endpoint> endpoints, String database, String user,
-                       Secret password, String sslMode, Duration connectTimeout, Duration loginTimeout,
+                       Secret password, TlsPolicy tls, Duration connectTimeout, Duration loginTimeout,
                        Duration socketTimeout, Map<String, String> driverProperties) {
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
         this.database = database;
         this.user = user;
         this.password = password;
-        this.sslMode = sslMode;
+        this.sslMode = tls.sslMode();
+        this.tls = tls;
         this.connectTimeout = connectTimeout;
         this.loginTimeout = loginTimeout;
         this.socketTimeout = socketTimeout;
@@ -88,10 +96,17 @@ public final class JdbcTarget {
 
     /**
      * The JDBC form of a connection. Fails with {@link ErrorCode#INVALID_CONFIG} naming every bad extra at once, a
-     * malformed host or port, a missing login, or a Unix-socket host (pgjdbc cannot use Unix sockets).
+     * malformed host or port, a missing login, or a Unix-socket host (pgjdbc cannot use Unix sockets). The default
+     * root certificate file is found through this process's HOME, as libpq finds it.
      */
     public static JdbcTarget of(ConnectionConfig c) {
+        return of(c, System.getenv());
+    }
+
+    /** The JDBC form of a connection, with libpq's default files found through the HOME in {@code env}. */
+    public static JdbcTarget of(ConnectionConfig c, Map<String, String> env) {
         requireNonNull(c, "connection is null");
+        requireNonNull(env, "env is null");
         List<Endpoint> endpoints = endpoints(c);
         for (Endpoint e : endpoints) {
             if (e.unixSocket()) {
@@ -132,9 +147,9 @@ public final class JdbcTarget {
         String socketValue = values.get(ExtraOption.SOCKET_TIMEOUT);
         Duration socket = socketValue == null ? null : Duration.ofSeconds(Long.parseLong(socketValue));
         String sslMode = values.getOrDefault(ExtraOption.SSLMODE, ExtraOption.SSLMODE.defaultValue());
+        TlsPolicy tls = TlsPolicy.of(sslMode, values.get(ExtraOption.SSLROOTCERT), env);
 
         Map<String, String> props = new LinkedHashMap<>();
-        props.put(ExtraOption.SSLMODE.jdbcProperty(), sslMode);
         props.put(ExtraOption.CONNECT_TIMEOUT.jdbcProperty(), Long.toString(connect.toSeconds()));
         // pgjdbc waits up to sslResponseTimeout (5 s) for the answer to its SSLRequest; tie it to connect_timeout
         props.put("sslResponseTimeout", Long.toString(connect.toMillis()));
@@ -146,8 +161,9 @@ public final class JdbcTarget {
                 values.getOrDefault(ExtraOption.APPLICATION_NAME, ExtraOption.APPLICATION_NAME.defaultValue()));
         for (Map.Entry<ExtraOption, String> entry : values.entrySet()) {
             ExtraOption option = entry.getKey();
-            if (option.jdbcProperty() == null || props.containsKey(option.jdbcProperty())) {
-                continue;
+            if (option.jdbcProperty() == null || props.containsKey(option.jdbcProperty())
+                    || option == ExtraOption.SSLMODE || option == ExtraOption.SSLROOTCERT) {
+                continue; // TLS: per attempt, from the TlsPolicy
             }
             props.put(option.jdbcProperty(), jdbcValue(option, entry.getValue()));
         }
@@ -155,7 +171,7 @@ public final class JdbcTarget {
         props.put("logServerErrorDetail", "false");
 
         String database = c.database() == null || c.database().isEmpty() ? c.login() : c.database();
-        return new JdbcTarget(c, endpoints, database, c.login(), c.password(), sslMode, connect, login, socket, props);
+        return new JdbcTarget(c, endpoints, database, c.login(), c.password(), tls, connect, login, socket, props);
     }
 
     /**
@@ -240,27 +256,86 @@ public final class JdbcTarget {
         return sb.append('/').append(percentEncode(database)).toString();
     }
 
-    /** A fresh copy of the driver properties, including user and password. */
+    /**
+     * A fresh copy of the driver properties of the first connection attempt, including user and password. To open a
+     * connection use {@link #connect()} or {@link #connect(Map)}: only they make every attempt libpq would make
+     * (sslmode=prefer with a root certificate tries again without TLS when the certificate does not verify).
+     */
     public Properties properties() {
+        return properties(tls.attempts().getFirst(), Map.of());
+    }
+
+    private Properties properties(TlsPolicy.Attempt attempt, Map<String, String> settings) {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (password != null) {
             p.setProperty("password", password.reveal());
         }
+        Map<String, String> tlsProperties = new LinkedHashMap<>();
+        tls.apply(attempt, tlsProperties);
+        tlsProperties.forEach(p::setProperty);
         driverProperties.forEach(p::setProperty);
+        settings.forEach(p::setProperty);
         return p;
     }
 
     /**
      * Opens a connection with pgjdbc (not through {@code DriverManager}, so no other registered driver and no
-     * process-wide login timeout takes part). When pgjdbc gives up at the login timeout, its exception has no cause;
-     * it is rethrown as a {@link SQLTimeoutException} so the timeout can be told apart from other failures.
+     * process-wide login timeout takes part), making the attempts libpq would make for the sslmode (see
+     * {@link TlsPolicy}). When pgjdbc gives up at the login timeout, its exception has no cause; it is rethrown as a
+     * {@link SQLTimeoutException} so the timeout can be told apart from other failures. A certificate that does not
+     * verify, or a root certificate file that verify-ca/verify-full lacks, fails as a {@link TlsVerificationException}.
      * Errors are not translated here: callers translate at their boundary with {@code SqlErrors}.
      */
     public Connection connect() throws SQLException {
+        return connect(Map.of());
+    }
+
+    /**
+     * {@link #connect()} with further driver settings for this one connection (e.g. {@code replication=database});
+     * they may not touch TLS, user or password.
+     */
+    public Connection connect(Map<String, String> settings) throws SQLException {
+        requireNonNull(settings, "settings is null");
+        for (String key : settings.keySet()) {
+            if (RESERVED.contains(key.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("driver setting " + key + " is decided by the connection");
+            }
+        }
+        if (tls.needsRootCertificate() && !tls.rootCertificateExists()) {
+            throw TlsVerificationException.rootCertificateMissing(tls, endpointsText());
+        }
+        List<TlsPolicy.Attempt> attempts = tls.attempts();
+        SQLException reported = null;
+        for (int i = 0; i < attempts.size(); i++) {
+            TlsPolicy.Attempt attempt = attempts.get(i);
+            try {
+                return open(properties(attempt, settings));
+            }
+            catch (SQLException e) {
+                SQLException failure = TlsVerificationException.explain(attempt, tls, endpointsText(), e);
+                if (reported == null || attempt.tls()) {
+                    if (reported != null) {
+                        failure.addSuppressed(reported);
+                    }
+                    reported = failure;
+                }
+                else {
+                    reported.addSuppressed(failure);
+                }
+                if (i == attempts.size() - 1 || networkFailure(e)) {
+                    throw reported;
+                }
+                // libpq: prefer tries again without TLS, allow with TLS, after any failure past the TCP connect
+            }
+        }
+        throw new IllegalStateException("no connection attempt for sslmode " + sslMode);
+    }
+
+    private Connection open(Properties properties) throws SQLException {
         long start = System.nanoTime();
         try {
-            Connection connection = DRIVER.connect(url(), properties());
+            Connection connection = DRIVER.connect(url(), properties);
             if (connection == null) {
                 throw new SQLException("pgjdbc did not accept the URL " + url(), "08001");
             }
@@ -275,6 +350,26 @@ public final class JdbcTarget {
             }
             throw e;
         }
+    }
+
+    /** A failure before any TLS or login took place (no route, refused, timed out): no other attempt can help. */
+    private static boolean networkFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String endpointsText() {
+        StringBuilder sb = new StringBuilder();
+        for (Endpoint e : endpoints) {
+            sb.append(sb.isEmpty() ? "" : ",").append(e.address());
+        }
+        return sb.toString();
     }
 
     public ConnectionConfig config() {
@@ -296,6 +391,11 @@ public final class JdbcTarget {
 
     public String sslMode() {
         return sslMode;
+    }
+
+    /** How this connection uses TLS, as libpq decides it. */
+    public TlsPolicy tls() {
+        return tls;
     }
 
     /** Whether the sslmode insists on TLS (require, verify-ca, verify-full). */

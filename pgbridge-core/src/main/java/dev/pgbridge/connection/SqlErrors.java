@@ -194,6 +194,11 @@ public final class SqlErrors {
             }
         }
         for (Throwable t : chain) {
+            if (t instanceof TlsVerificationException tls) {
+                return tlsVerification(tls, e);
+            }
+        }
+        for (Throwable t : chain) {
             if (t instanceof CertificateException || t instanceof java.security.cert.CertPathValidatorException
                     || t instanceof java.security.cert.CertPathBuilderException) {
                 return new PgBridgeException(ErrorCode.TLS_VERIFY_FAILED,
@@ -209,7 +214,7 @@ public final class SqlErrors {
             return new PgBridgeException(ErrorCode.TLS_VERIFY_FAILED,
                     "a TLS certificate or key file for " + address + " could not be read: " + describe(e),
                     "point sslrootcert (and sslcert/sslkey, if used) at readable PEM files; without sslrootcert "
-                            + "pgjdbc reads ~/.postgresql/root.crt", e);
+                            + "the root certificate file is $HOME/.postgresql/root.crt, as in libpq", e);
         }
         for (Throwable t : chain) {
             if (t instanceof SSLException) {
@@ -235,6 +240,37 @@ public final class SqlErrors {
                             + "raise maximumPoolSize", e);
         }
         return null;
+    }
+
+    /**
+     * A certificate refused as libpq would refuse it, naming the root certificate file and why it was read (given as
+     * sslrootcert, or libpq's default that sslmode=require also uses when it exists).
+     */
+    private static PgBridgeException tlsVerification(TlsVerificationException tls, Throwable e) {
+        String file = tls.rootCertificate().map(f -> "\"" + f + "\"").orElse("(no home directory)");
+        String source = tls.rootCertificateGiven() ? "sslrootcert" : "the default root certificate file";
+        return switch (tls.reason()) {
+            case ROOT_CERTIFICATE_MISSING -> new PgBridgeException(ErrorCode.TLS_VERIFY_FAILED,
+                    tls.getMessage() + ": sslmode=" + tls.sslMode() + " needs it to verify the certificate of "
+                            + tls.address(),
+                    "provide the file " + file + " (the CA certificate, PEM, that signed the server's certificate) or "
+                            + "set sslrootcert to where it is; or change sslmode to one that does not verify the "
+                            + "certificate (require)", e);
+            case NOT_TRUSTED -> new PgBridgeException(ErrorCode.TLS_VERIFY_FAILED,
+                    "the TLS certificate of " + tls.address() + " could not be verified with sslmode=" + tls.sslMode()
+                            + " against " + source + " " + file + ": " + rootMessage(tls),
+                    (tls.rootCertificateGiven() || tls.sslMode().startsWith("verify")
+                            ? "set sslrootcert to the CA certificate (PEM) that signed the server's certificate"
+                            : "libpq, and so pgbridge, verifies the certificate under sslmode=" + tls.sslMode()
+                                    + " when " + file + " exists: put the CA certificate (PEM) that signed the "
+                                    + "server's certificate there, or set sslrootcert to it")
+                            + " (for a self-signed server certificate, that certificate itself)", e);
+            case HOST_NOT_NAMED -> new PgBridgeException(ErrorCode.TLS_VERIFY_FAILED,
+                    "the TLS certificate of " + tls.address() + " does not name the host (sslmode=verify-full checks "
+                            + "its subjectAltName entries, and its common name when no entry of the host's kind, "
+                            + "DNS name or IP address, is present)",
+                    "connect with a name the certificate lists (CN or subjectAltName), or use sslmode=verify-ca", e);
+        };
     }
 
     /** The innermost SQLException that carries a SQLSTATE (HikariCP wraps pgjdbc's). */

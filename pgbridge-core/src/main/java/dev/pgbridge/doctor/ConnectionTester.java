@@ -4,6 +4,7 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ExtraOption;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.connection.JdbcTarget.Endpoint;
+import dev.pgbridge.connection.TlsPolicy;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * {@code conn test}: checks a connection step by step — DNS, TCP, TLS (per sslmode), authentication, database,
  * server version — and reports each with status, detail and duration. It stops at the first failure (later steps
@@ -51,9 +54,21 @@ public final class ConnectionTester {
     private record Reachable(Endpoint endpoint, InetSocketAddress address) {
     }
 
+    private final Map<String, String> env;
+
+    /** A tester that finds libpq's default files (the root certificate) through this process's HOME. */
+    public ConnectionTester() {
+        this(System.getenv());
+    }
+
+    /** A tester that finds libpq's default files through the HOME in {@code env}. */
+    public ConnectionTester(Map<String, String> env) {
+        this.env = Map.copyOf(requireNonNull(env, "env is null"));
+    }
+
     /** Runs the test; a connection whose extra is invalid fails with {@link ErrorCode#INVALID_CONFIG} instead. */
     public TestReport test(ConnectionConfig c) {
-        return new Run(c).run();
+        return new Run(c, env).run();
     }
 
     /** The state of one test run. */
@@ -65,14 +80,16 @@ public final class ConnectionTester {
         private final PgBridgeException targetProblem;
         private final Duration connectTimeout;
         private final String sslMode;
+        private String tlsVerdict;
+        private boolean serverOffersTls;
 
-        Run(ConnectionConfig config) {
+        Run(ConnectionConfig config, Map<String, String> env) {
             this.config = config;
             this.endpoints = JdbcTarget.endpoints(config);
             JdbcTarget t = null;
             PgBridgeException problem = null;
             try {
-                t = JdbcTarget.of(config);
+                t = JdbcTarget.of(config, env);
             }
             catch (PgBridgeException e) {
                 if (endpoints.stream().noneMatch(Endpoint::unixSocket)) {
@@ -116,7 +133,7 @@ public final class ConnectionTester {
                     steps.add(TestStep.skipped(name, "not run: " + failedStep + " failed"));
                 }
             }
-            return new TestReport(steps);
+            return new TestReport(steps, failed() ? null : tlsVerdict);
         }
 
         private Map<Endpoint, List<InetAddress>> dns() {
@@ -244,8 +261,7 @@ public final class ConnectionTester {
                 Duration took = since(loginStart);
                 connection.setNetworkTimeout(Runnable::run, (int) target.loginTimeout().toMillis());
                 String encryption = encryption(connection);
-                steps.add(TestStep.ok(TestStep.TLS, tls.detail() + "; the session uses " + encryption,
-                        tls.duration()));
+                steps.add(TestStep.ok(TestStep.TLS, tls.detail() + "; " + session(encryption), tls.duration()));
                 steps.add(TestStep.ok(TestStep.AUTHENTICATION, "logged in as \"" + target.user() + "\" ("
                         + encryption + ")", took));
                 steps.add(TestStep.ok(TestStep.DATABASE, "connected to database \"" + target.database() + "\"",
@@ -260,16 +276,52 @@ public final class ConnectionTester {
                 }
                 else if (error.code() == ErrorCode.DATABASE_NOT_FOUND || error.code() == ErrorCode.PRIVILEGE_MISSING) {
                     // PostgreSQL authenticates before it looks the database up
-                    steps.add(tls);
+                    steps.add(tlsBeforeLogin(tls));
                     steps.add(TestStep.ok(TestStep.AUTHENTICATION, "the server accepted the login \""
                             + target.user() + "\"", took));
                     steps.add(TestStep.fail(TestStep.DATABASE, error, Duration.ZERO));
                 }
                 else {
-                    steps.add(tls);
+                    steps.add(tlsBeforeLogin(tls));
                     steps.add(TestStep.fail(TestStep.AUTHENTICATION, error, took));
                 }
             }
+        }
+
+        /** The TLS step when the login failed after it: what this sslmode checks, not what a session showed. */
+        private TestStep tlsBeforeLogin(TestStep probe) {
+            if (!serverOffersTls || "disable".equals(sslMode)) {
+                return probe;
+            }
+            return TestStep.ok(TestStep.TLS, probe.detail() + "; with TLS, " + target.tls().describe(),
+                    probe.duration());
+        }
+
+        /**
+         * What the session that logged in shows about TLS, in words that are true for it: encrypted or not, and what
+         * was verified of the certificate against which file (decided as libpq decides; see TlsPolicy).
+         */
+        private String session(String encryption) {
+            boolean encrypted = encryption.startsWith("TLS") && !"TLS unknown".equals(encryption);
+            if (!encrypted) {
+                tlsVerdict = "not encrypted";
+                if ("disable".equals(sslMode) || !serverOffersTls) {
+                    return "the session is not encrypted";
+                }
+                return "the session is not encrypted: sslmode=" + sslMode + " connected without TLS, as libpq does"
+                        + ("prefer".equals(sslMode) && target.tls().verification() != TlsPolicy.Verification.NONE
+                                ? " when the certificate does not verify against "
+                                        + target.tls().rootCertificate().map(Object::toString).orElse("the root file")
+                                : " when the server accepts that");
+            }
+            tlsVerdict = encryption + ", " + switch (target.tls().verification()) {
+                case NONE -> "the certificate is not verified";
+                case CHAIN -> "the certificate is verified against "
+                        + target.tls().rootCertificate().map(Object::toString).orElse("") + " (CA chain only)";
+                case CHAIN_AND_HOST -> "the certificate is verified against "
+                        + target.tls().rootCertificate().map(Object::toString).orElse("") + " (CA chain and host name)";
+            };
+            return "the session uses " + encryption + "; " + target.tls().describe();
         }
 
         /**
@@ -293,14 +345,9 @@ public final class ConnectionTester {
             Duration took = since(start);
             String at = endpoint == null ? address.toString() : endpoint.address();
             if (answer == 'S') {
-                return switch (sslMode) {
-                    case "disable" -> TestStep.ok(TestStep.TLS, "the server at " + at
-                            + " supports TLS, but sslmode=disable does not use it", took);
-                    case "verify-ca", "verify-full" -> TestStep.ok(TestStep.TLS, "the server at " + at
-                            + " supports TLS; its certificate is verified at login (sslmode=" + sslMode + ")", took);
-                    default -> TestStep.ok(TestStep.TLS, "the server at " + at + " supports TLS (sslmode=" + sslMode
-                            + ": encrypted, the certificate is not verified)", took);
-                };
+                serverOffersTls = true;
+                return TestStep.ok(TestStep.TLS, "the server at " + at + " supports TLS"
+                        + ("disable".equals(sslMode) ? ", but sslmode=disable does not use it" : ""), took);
             }
             if (answer == 'N' || answer == 'E') {
                 if (JdbcTarget.requiresTls(sslMode)) {

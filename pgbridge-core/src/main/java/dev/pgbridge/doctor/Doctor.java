@@ -3,6 +3,7 @@ package dev.pgbridge.doctor;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ExtraOption;
 import dev.pgbridge.connection.JdbcTarget;
+import dev.pgbridge.connection.TlsPolicy;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
 
@@ -10,11 +11,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -41,18 +44,30 @@ public final class Doctor {
     /** How many schemas a fix lists before it stops. */
     private static final int MAX_LISTED = 20;
 
+    private final Map<String, String> env;
+
+    /** A doctor that finds libpq's default files (the root certificate) through this process's HOME. */
+    public Doctor() {
+        this(System.getenv());
+    }
+
+    /** A doctor that finds libpq's default files through the HOME in {@code env}. */
+    public Doctor(Map<String, String> env) {
+        this.env = Map.copyOf(requireNonNull(env, "env is null"));
+    }
+
     /** Runs the general checks and those of every capability asked for. Invalid configuration throws. */
     public DoctorReport check(ConnectionConfig c, Set<Capability> capabilities) {
         requireNonNull(c, "connection is null");
         Set<Capability> caps = capabilities.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(capabilities);
-        JdbcTarget target = JdbcTarget.of(c);
+        JdbcTarget target = JdbcTarget.of(c, env);
         List<DoctorCheck> checks = new ArrayList<>();
         try (Connection connection = target.connect()) {
             Duration limit = target.socketTimeout().orElse(target.loginTimeout());
             connection.setNetworkTimeout(Runnable::run, (int) limit.toMillis());
             Session session = new Session(connection, c, (int) Math.max(1, limit.toSeconds()));
             checks.add(session.connect(target));
-            checks.add(tls(target));
+            checks.add(tls(target, encrypted(connection)));
             if (caps.contains(Capability.READ)) {
                 checks.addAll(session.guard(Capability.READ, READ_TABLES, session::read));
             }
@@ -69,26 +84,43 @@ public final class Doctor {
         catch (SQLException e) {
             PgBridgeException error = SqlErrors.translate(e, c);
             checks.add(DoctorCheck.fail(CONNECT, null, error.getMessage(), error.hint()));
-            checks.add(tls(target));
+            checks.add(tls(target, null));
         }
         return new DoctorReport(checks);
     }
 
-    private static DoctorCheck tls(JdbcTarget target) {
-        if ("verify-full".equals(target.sslMode())) {
-            return DoctorCheck.ok(TLS, null, "sslmode=verify-full: encrypted, and the server's certificate and "
-                    + "host name are verified");
+    /** Whether the session is encrypted (pg_stat_ssl); null when that cannot be read. */
+    private static Boolean encrypted(Connection connection) {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            return rs.next() ? rs.getBoolean(1) : null;
         }
-        String found = switch (target.sslMode()) {
-            case "disable" -> "sslmode=disable: traffic, including the login, is not encrypted";
-            case "allow", "prefer" -> "sslmode=" + target.sslMode()
-                    + ": encrypted only when the server offers TLS, and the server's identity is not verified";
-            case "verify-ca" -> "sslmode=verify-ca: the certificate is verified, but not that it names this host";
-            default -> "sslmode=" + target.sslMode() + ": encrypted, but the server's identity is not verified";
+        catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** What TLS gives this connection: by libpq's rules (TlsPolicy), and by the session when there is one. */
+    private static DoctorCheck tls(JdbcTarget target, Boolean encrypted) {
+        TlsPolicy tls = target.tls();
+        String mode = "sslmode=" + target.sslMode();
+        String fix = "set extra \"sslmode\": \"verify-full\" and \"sslrootcert\": \"<file of the CA certificate that "
+                + "signed the server's certificate>\"";
+        if (Boolean.FALSE.equals(encrypted) && !"disable".equals(target.sslMode())) {
+            return DoctorCheck.warn(TLS, null, mode + ": the session is not encrypted (the server does not offer TLS, "
+                    + "or the TLS attempt failed and " + mode + " connected without it, as libpq does)", fix);
+        }
+        return switch (tls.verification()) {
+            case CHAIN_AND_HOST -> DoctorCheck.ok(TLS, null, mode + ": encrypted, and the server's certificate and "
+                    + "host name are verified (against " + tls.rootCertificate().map(Object::toString).orElse("?") + ")");
+            case CHAIN -> DoctorCheck.warn(TLS, null, mode + ": " + tls.describe(), fix);
+            case NONE -> DoctorCheck.warn(TLS, null, switch (target.sslMode()) {
+                case "disable" -> mode + ": traffic, including the login, is not encrypted";
+                case "allow", "prefer" -> mode + ": encrypted only when the server offers TLS, and "
+                        + tls.describe();
+                default -> mode + ": encrypted, but " + tls.describe();
+            }, fix);
         };
-        return DoctorCheck.warn(TLS, null, found,
-                "set extra \"sslmode\": \"verify-full\" and \"sslrootcert\": \"<file of the CA certificate that "
-                        + "signed the server's certificate>\"");
     }
 
     /** A body of checks that may fail with an SQLException. */

@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +34,12 @@ public final class SecretRedactor {
             "(?i)(?<prefix>\"(?:password|passwd|pwd|secret|master[_-]?key|token|sslpassword)\"\\s*:\\s*)"
                     + "(?<secret>\"(?:[^\"\\\\]|\\\\.)*\")");
 
-    private final List<String> forms = new CopyOnWriteArrayList<>();
+    /**
+     * The forms to mask, longest first (so a longer form is masked before a shorter one it contains). Never changed in
+     * place: {@link #register} builds a new list and publishes it with one volatile write, so a concurrent
+     * {@link #redact} sees either the old forms or the new ones, never a list without a form registered before.
+     */
+    private volatile List<String> forms = List.of();
 
     public static SecretRedactor global() {
         return GLOBAL;
@@ -52,19 +57,18 @@ public final class SecretRedactor {
         add.add(URLEncoder.encode(value, StandardCharsets.UTF_8));
         add.add(URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
         add.add(jsonEscaped(value));
-        boolean changed = false;
-        for (String form : add) {
-            if (!forms.contains(form)) {
-                forms.add(form);
-                changed = true;
-            }
+        publish(add);
+    }
+
+    /** Copy-on-write: writers take turns, readers never wait and never see a partial update. */
+    private synchronized void publish(Set<String> add) {
+        List<String> current = forms;
+        if (current.containsAll(add)) {
+            return;
         }
-        if (changed) {
-            // longest first, so a longer form is masked before a shorter one that it contains
-            List<String> sorted = forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
-            forms.clear();
-            forms.addAll(sorted);
-        }
+        forms = Stream.concat(current.stream(), add.stream().filter(form -> !current.contains(form)))
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
     }
 
     /** The text with every known secret masked. */
@@ -73,7 +77,7 @@ public final class SecretRedactor {
             return text;
         }
         String out = text;
-        for (String form : forms) {
+        for (String form : forms) { // one read of the volatile field: a consistent snapshot
             if (out.contains(form)) {
                 out = out.replace(form, MASK);
             }

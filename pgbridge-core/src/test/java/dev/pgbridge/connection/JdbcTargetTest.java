@@ -59,9 +59,12 @@ class JdbcTargetTest {
                 .hasMessageContaining("3 hosts but 2 ports");
     }
 
+    /** An environment whose HOME has no .postgresql directory. */
+    private static final Map<String, String> NO_HOME_FILES = Map.of("HOME", "/nonexistent/pgbridge-home");
+
     @Test
     void defaultsLeaveNothingToHangOn() {
-        Properties p = JdbcTarget.of(base().build()).properties();
+        Properties p = JdbcTarget.of(base().build(), NO_HOME_FILES).properties();
         assertThat(p.getProperty("user")).isEqualTo("alice");
         assertThat(p.getProperty("password")).isEqualTo(PASSWORD);
         assertThat(p.getProperty("sslmode")).isEqualTo("prefer");
@@ -81,6 +84,7 @@ class JdbcTargetTest {
         Properties p = target.properties();
         assertThat(p.getProperty("sslmode")).isEqualTo("verify-full");
         assertThat(p.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
+        assertThat(p.getProperty("sslhostnameverifier")).isEqualTo(LibpqHostnameVerifier.class.getName());
         assertThat(p.getProperty("connectTimeout")).isEqualTo("3");
         assertThat(p.getProperty("loginTimeout")).isEqualTo("8");
         assertThat(p.getProperty("socketTimeout")).isEqualTo("60");
@@ -107,7 +111,8 @@ class JdbcTargetTest {
     void unknownExtrasNeverReachTheDriver() {
         Properties p = JdbcTarget.of(base().extra(Map.of("socketFactory", "evil.Factory", "sslfactory", "evil.F",
                 "loggerFile", "/tmp/x", "authenticationPluginClassName", "evil.P", "sslhostnameverifier", "evil.V",
-                "client_encoding", "LATIN1", "hostaddr", "10.0.0.1", "__extra__", "x")).build()).properties();
+                "client_encoding", "LATIN1", "hostaddr", "10.0.0.1", "__extra__", "x")).build(), NO_HOME_FILES)
+                .properties();
         assertThat(p.stringPropertyNames()).containsExactlyInAnyOrder("user", "password", "sslmode", "connectTimeout",
                 "sslResponseTimeout", "loginTimeout", "ApplicationName", "logServerErrorDetail");
     }

@@ -150,7 +150,9 @@ class SqlErrorsIT {
             PgBridgeException missing = failure(config(role.name(), SPECIAL_PASSWORD, "postgres", "sslmode", "verify-full",
                     "sslrootcert", "/nonexistent/root.crt"));
             assertThat(missing.code()).isEqualTo(ErrorCode.TLS_VERIFY_FAILED);
-            assertThat(missing.getMessage()).contains("could not be read");
+            // libpq's refusal, before anything is sent: root certificate file "…" does not exist
+            assertThat(missing.getMessage()).startsWith("root certificate file \"/nonexistent/root.crt\" does not exist");
+            assertThat(missing.hint()).contains("/nonexistent/root.crt");
         }
     }
 

@@ -59,10 +59,36 @@ class DoctorIT {
                     .contains("(superuser)");
 
             ConnectionConfig verified = config(role.name(), SPECIAL_PASSWORD, db.name(), "sslmode", "verify-full",
-                    "sslrootcert", server.certificate().toString()).toBuilder().host("localhost").build();
+                    "sslrootcert", server.certificate().toString());
             DoctorReport strict = doctor.check(verified, ALL);
             assertThat(strict.checks()).allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(DoctorCheck.Status.OK));
             assertThat(new ConnectionTester().test(verified).ok()).isTrue();
+        }
+    }
+
+    // issue 8: doctor said "encrypted, but the server's identity is not verified" for sslmode=require with a root certificate
+    @Test
+    void theTlsCheckSaysWhatLibpqWouldVerify() throws Exception {
+        assumeTrue(server.tls() && server.certificate() != null, "the test server has its own CA");
+        try (TestRole role = role()) {
+            String ca = server.certificate().toString();
+            DoctorCheck require = check(doctor.check(config(role.name(), SPECIAL_PASSWORD, "postgres",
+                    "sslmode", "require", "sslrootcert", ca), Set.of()), Doctor.TLS);
+            assertThat(require.status()).isEqualTo(DoctorCheck.Status.WARN);
+            assertThat(require.found()).isEqualTo("sslmode=require: the certificate is verified against " + ca
+                    + " (CA chain; the host name is not checked: sslmode=require with a root certificate, as libpq)");
+
+            // prefer with a CA that did not sign the certificate: libpq, and pgbridge, connect without TLS
+            DoctorCheck prefer = check(doctor.check(config(role.name(), SPECIAL_PASSWORD, "postgres",
+                    "sslmode", "prefer", "sslrootcert", TestTargets.unrelatedRootCertificate().toString()), Set.of()),
+                    Doctor.TLS);
+            assertThat(prefer.status()).isEqualTo(DoctorCheck.Status.WARN);
+            assertThat(prefer.found()).startsWith("sslmode=prefer: the session is not encrypted");
+
+            DoctorCheck full = check(doctor.check(config(role.name(), SPECIAL_PASSWORD, "postgres",
+                    "sslmode", "verify-full", "sslrootcert", ca), Set.of()), Doctor.TLS);
+            assertThat(full.status()).isEqualTo(DoctorCheck.Status.OK);
+            assertThat(full.found()).contains("host name are verified (against " + ca + ")");
         }
     }
 

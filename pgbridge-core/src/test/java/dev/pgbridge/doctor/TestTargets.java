@@ -55,8 +55,15 @@ public final class TestTargets {
         }
     }
 
-    /** A PEM file with a CA certificate that did not sign the test server's certificate (from the JDK's trust store). */
+    /**
+     * A PEM file with a CA certificate that did not sign the test server's certificate: the test server's unrelated CA,
+     * or for an external server the first CA of the JDK's trust store.
+     */
     public static Path unrelatedRootCertificate() throws Exception {
+        Path unrelated = TestingPostgres.get().unrelatedCertificate();
+        if (unrelated != null) {
+            return unrelated;
+        }
         Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
         KeyStore store = KeyStore.getInstance(cacerts.toFile(), "changeit".toCharArray());
         X509Certificate cert = (X509Certificate) store.getCertificate(Collections.list(store.aliases()).getFirst());

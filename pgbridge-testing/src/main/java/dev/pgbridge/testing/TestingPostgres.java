@@ -29,7 +29,7 @@ import static java.util.Objects.requireNonNull;
  * One real PostgreSQL server per JVM, shared by every test.
  *
  * <p>By default an embedded server (binaries from Maven Central) is started on first use with
- * {@code wal_level=logical}, TLS on (a self-signed certificate made with {@code openssl}), and
+ * {@code wal_level=logical}, TLS on (a certificate signed by a test CA, both made with {@code openssl}), and
  * scram-sha-256 authentication for every TCP connection. {@code -Dpgbridge.test.jdbcUrl=} points the
  * suite at an external server instead (its URL must carry a superuser's credentials).
  *
@@ -42,6 +42,10 @@ public final class TestingPostgres {
     public static final String TLS_ONLY = "pgb_tls_only";
     /** Group role whose members must connect without TLS (as if the server had TLS off). */
     public static final String NO_TLS_ONLY = "pgb_notls_only";
+    /** The one name in the embedded server's certificate (subjectAltName IP:127.0.0.1), also its listen address. */
+    public static final String CERTIFICATE_HOST = "127.0.0.1";
+    /** A name of the embedded server that its certificate does not list. */
+    public static final String HOST_NOT_IN_CERTIFICATE = "localhost";
     private static TestingPostgres instance;
 
     private final EmbeddedPostgres embedded;
@@ -95,7 +99,7 @@ public final class TestingPostgres {
                     .setServerConfig("max_wal_senders", "40")
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("password_encryption", "scram-sha-256")
-                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("listen_addresses", CERTIFICATE_HOST)
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
@@ -109,7 +113,7 @@ public final class TestingPostgres {
             String password = randomToken();
             int port = embedded.getPort();
             try (Connection c = DriverManager.getConnection(
-                    "jdbc:postgresql://127.0.0.1:" + port + "/postgres?sslmode=disable", "postgres", "");
+                    "jdbc:postgresql://" + CERTIFICATE_HOST + ":" + port + "/postgres?sslmode=disable", "postgres", "");
                  Statement s = c.createStatement()) {
                 s.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
                 s.execute("CREATE ROLE " + TLS_ONLY + " NOLOGIN");
@@ -126,7 +130,7 @@ public final class TestingPostgres {
                     host    all          all            all        scram-sha-256
                     host    replication  all            all        scram-sha-256
                     """);
-            TestingPostgres server = new TestingPostgres(embedded, "127.0.0.1", port, "postgres", password, tls, dir);
+            TestingPostgres server = new TestingPostgres(embedded, CERTIFICATE_HOST, port, "postgres", password, tls, dir);
             server.execute("SELECT pg_reload_conf()");
             if (tls) {
                 server.awaitSetting("ssl", "on");
@@ -142,22 +146,51 @@ public final class TestingPostgres {
         }
     }
 
-    /** A self-signed certificate for CN=localhost with openssl; false when openssl is not there (TLS off). */
+    /**
+     * Certificates made with openssl in {@code dir}: a test CA ({@code ca.crt}), the server's certificate signed by it
+     * ({@code server.crt}, {@code server.key}: subjectAltName {@code IP:127.0.0.1} only, and a common name that is no
+     * host name, so {@code localhost} is a name the certificate lacks), and an unrelated CA ({@code other-ca.crt}) that
+     * signed nothing here. False when openssl is not there (TLS off).
+     */
     private static boolean makeCertificate(Path dir) throws IOException {
         Files.createDirectories(dir);
-        ProcessBuilder pb = new ProcessBuilder("openssl", "req", "-new", "-x509", "-days", "30", "-nodes",
-                "-newkey", "rsa:2048", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout", dir.resolve("server.key").toString(),
-                "-out", dir.resolve("server.crt").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        String caExtensions = "basicConstraints=critical,CA:TRUE";
+        Path serverExtensions = dir.resolve("server.ext");
+        Files.writeString(serverExtensions, "subjectAltName=IP:" + CERTIFICATE_HOST + "\n"
+                + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+        boolean made = openssl(dir, "req", "-new", "-x509", "-days", "30", "-nodes", "-newkey", "rsa:2048",
+                "-subj", "/CN=pgbridge test CA", "-addext", caExtensions,
+                "-keyout", "ca.key", "-out", "ca.crt")
+                && openssl(dir, "req", "-new", "-x509", "-days", "30", "-nodes", "-newkey", "rsa:2048",
+                "-subj", "/CN=pgbridge unrelated test CA", "-addext", caExtensions,
+                "-keyout", "other-ca.key", "-out", "other-ca.crt")
+                && openssl(dir, "req", "-new", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=pgbridge test server",
+                "-keyout", "server.key", "-out", "server.csr")
+                && openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                "-set_serial", Long.toString(RANDOM.nextLong() & Long.MAX_VALUE), "-days", "30",
+                "-extfile", serverExtensions.toString(), "-out", "server.crt");
+        if (!made) {
+            return false;
+        }
+        Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+        return true;
+    }
+
+    private static boolean openssl(Path dir, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("openssl");
+        command.addAll(List.of(arguments));
         try {
-            Process p = pb.start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 return false;
             }
+            return true;
         }
         catch (IOException e) {
             return false;
@@ -166,8 +199,6 @@ public final class TestingPostgres {
             Thread.currentThread().interrupt();
             return false;
         }
-        Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
-        return true;
     }
 
     private synchronized void stop() {
@@ -286,9 +317,17 @@ public final class TestingPostgres {
         }
     }
 
-    /** The server certificate (PEM), for sslrootcert; null for an external server. */
+    /**
+     * The CA certificate (PEM) that signed the server's certificate, for sslrootcert; null for an external server.
+     * The server's certificate names {@link #CERTIFICATE_HOST} only.
+     */
     public Path certificate() {
-        return dataDirectory == null ? null : dataDirectory.resolve("tls").resolve("server.crt");
+        return dataDirectory == null ? null : dataDirectory.resolve("tls").resolve("ca.crt");
+    }
+
+    /** A CA certificate (PEM) that signed nothing this server presents, for sslrootcert; null for an external server. */
+    public Path unrelatedCertificate() {
+        return dataDirectory == null ? null : dataDirectory.resolve("tls").resolve("other-ca.crt");
     }
 
     public String jdbcUrl(String database) {

@@ -33,7 +33,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -74,6 +73,9 @@ import static java.util.Objects.requireNonNull;
  * <p>Watermark rows never reach a sink. One thread (the engine's) calls everything but {@link #progress()}.
  */
 public final class Backfill implements AutoCloseable {
+    /** Text results for every type, exactly as PostgreSQL prints them (and as the log events carry them). */
+    private static final Map<String, String> READER_SETTINGS = Map.of(
+            "binaryTransfer", "false", "ApplicationName", "pgbridge-backfill");
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     /** Chunks read ahead while earlier ones wait for their high watermarks. */
     static final int MAX_IN_FLIGHT = 3;
@@ -450,7 +452,7 @@ public final class Backfill implements AutoCloseable {
         if (snapshot == null) {
             TableShape shape = TableShape.read(connection(), t.table, types);
             String temporary = temporarySlotName();
-            snapshot = ExportedSnapshotRead.open(target, readerProperties(), shape, temporary, settings.chunkSize());
+            snapshot = ExportedSnapshotRead.open(target, READER_SETTINGS, shape, temporary, settings.chunkSize());
             t.consistentPoint = snapshot.consistentPoint();
             t.rows = 0;
             t.chunks = 0;
@@ -721,7 +723,7 @@ public final class Backfill implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = new org.postgresql.Driver().connect(target.url(), readerProperties());
+            connection = target.connect(READER_SETTINGS);
             connection.setAutoCommit(true);
             // a chunk's snapshot query and its SELECT share one snapshot
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -733,14 +735,6 @@ public final class Backfill implements AutoCloseable {
             }
         }
         return connection;
-    }
-
-    /** Text results for every type, exactly as PostgreSQL prints them (and as the log events carry them). */
-    private Properties readerProperties() {
-        Properties p = target.properties();
-        p.setProperty("binaryTransfer", "false");
-        p.setProperty("ApplicationName", "pgbridge-backfill");
-        return p;
     }
 
     private void closeConnection() {

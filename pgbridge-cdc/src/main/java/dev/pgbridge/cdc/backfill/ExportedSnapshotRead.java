@@ -45,10 +45,9 @@ final class ExportedSnapshotRead implements AutoCloseable {
         this.consistentPoint = consistentPoint;
     }
 
-    static ExportedSnapshotRead open(JdbcTarget target, java.util.Properties readerProperties, TableShape shape,
+    static ExportedSnapshotRead open(JdbcTarget target, java.util.Map<String, String> readerSettings, TableShape shape,
                                      String temporarySlot, int fetchSize) throws SQLException {
-        Connection replication = new org.postgresql.Driver().connect(target.url(),
-                ReplicationStream.replicationProperties(target));
+        Connection replication = target.connect(ReplicationStream.REPLICATION_SETTINGS);
         Connection reader = null;
         try {
             Lsn point;
@@ -64,7 +63,7 @@ final class ExportedSnapshotRead implements AutoCloseable {
                 throw new SQLException("the temporary slot " + temporarySlot + " exported no usable snapshot ("
                         + snapshot + ")");
             }
-            reader = new org.postgresql.Driver().connect(target.url(), readerProperties);
+            reader = target.connect(readerSettings);
             reader.setAutoCommit(false);
             reader.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (Statement s = reader.createStatement()) {

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -46,14 +46,12 @@ public final class ReplicationStream implements AutoCloseable {
         this.confirmed = confirmed;
     }
 
-    /** Driver properties for a replication connection: a copy of the target's with replication settings added. */
-    public static Properties replicationProperties(JdbcTarget target) {
-        Properties p = target.properties();
-        p.setProperty("replication", "database");
-        p.setProperty("assumeMinServerVersion", "10");
-        p.setProperty("preferQueryMode", "simple");
-        return p;
-    }
+    /**
+     * Driver settings of a replication connection, added to the target's by {@link JdbcTarget#connect(Map)} (which
+     * makes TLS as libpq does, like every other connection).
+     */
+    public static final Map<String, String> REPLICATION_SETTINGS = Map.of(
+            "replication", "database", "assumeMinServerVersion", "10", "preferQueryMode", "simple");
 
     /**
      * Opens a replication connection and starts streaming {@code slot} from {@code start} ({@link Lsn#INVALID}: from
@@ -62,7 +60,7 @@ public final class ReplicationStream implements AutoCloseable {
     public static ReplicationStream open(JdbcTarget target, String slot, String publication, Lsn start,
                                          Duration statusInterval) throws SQLException {
         requireNonNull(target, "target is null");
-        Connection connection = new org.postgresql.Driver().connect(target.url(), replicationProperties(target));
+        Connection connection = target.connect(REPLICATION_SETTINGS);
         try {
             String versionText = connection.unwrap(org.postgresql.core.BaseConnection.class)
                     .getParameterStatus("server_version");

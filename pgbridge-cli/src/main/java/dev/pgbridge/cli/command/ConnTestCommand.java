@@ -42,7 +42,7 @@ final class ConnTestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConnectionConfig config = target.resolve(environment, tenant.tenant(), err).config();
-        TestReport report = new ConnectionTester().test(config);
+        TestReport report = new ConnectionTester(environment.env()).test(config);
         Rows rows = Rows.of(List.of("step", "status", "ms", "detail"));
         for (TestStep step : report.steps()) {
             rows = rows.with(step.name(), step.status().name(), step.duration().toMillis(),
@@ -54,7 +54,7 @@ final class ConnTestCommand implements Callable<Integer> {
         rows.print(out, format.format());
         if (report.ok()) {
             if (format.format() == OutputFormat.TABLE) {
-                out.println("connection ok");
+                out.println("connection ok" + report.tlsVerdict().map(tls -> " (" + tls + ")").orElse(""));
             }
             return 0;
         }

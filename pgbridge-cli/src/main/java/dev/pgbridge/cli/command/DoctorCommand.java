@@ -50,7 +50,7 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ConnectionConfig config = target.resolve(environment, tenant.tenant(), spec.commandLine().getErr()).config();
-        DoctorReport report = new Doctor().check(config, Capability.parse(capabilities));
+        DoctorReport report = new Doctor(environment.env()).check(config, Capability.parse(capabilities));
         SecretRedactor redactor = SecretRedactor.global();
         if (format.format() == OutputFormat.TABLE) {
             out.println("Doctor for " + ConnShowCommand.target(config) + ", capabilities " + capabilities);
