@@ -71,6 +71,27 @@ public final class JdbcTarget {
         }
     }
 
+    /**
+     * A kind of session a caller asks for on top of the connection's own settings (TLS, timeouts, the allowlisted
+     * extras, which all stay): typed, so no caller passes raw driver properties.
+     */
+    public enum Session {
+        /**
+         * A logical replication session ({@code replication=database}): the walsender speaks only the simple query
+         * protocol, and pgjdbc must not probe the server with queries a walsender refuses.
+         */
+        LOGICAL_REPLICATION(Map.of("replication", "database", "preferQueryMode", "simple",
+                "assumeMinServerVersion", "10")),
+        /** Every result value in PostgreSQL's text form, exactly as the server prints it (no binary transfer). */
+        TEXT_RESULTS(Map.of("binaryTransfer", "false"));
+
+        private final Map<String, String> driverProperties;
+
+        Session(Map<String, String> driverProperties) {
+            this.driverProperties = driverProperties;
+        }
+    }
+
     private JdbcTarget(ConnectionConfig config, List<Endpoint> endpoints, String database, String user,
                        Secret password, String sslMode, Duration connectTimeout, Duration loginTimeout,
                        Duration socketTimeout, Map<String, String> driverProperties) {
@@ -156,6 +177,15 @@ public final class JdbcTarget {
 
         String database = c.database() == null || c.database().isEmpty() ? c.login() : c.database();
         return new JdbcTarget(c, endpoints, database, c.login(), c.password(), sslMode, connect, login, socket, props);
+    }
+
+    /** This target with the driver settings of {@code session} added; the connection's own settings stay. */
+    public JdbcTarget with(Session session) {
+        requireNonNull(session, "session is null");
+        Map<String, String> props = new LinkedHashMap<>(driverProperties);
+        props.putAll(session.driverProperties);
+        return new JdbcTarget(config, endpoints, database, user, password, sslMode, connectTimeout, loginTimeout,
+                socketTimeout, props);
     }
 
     /**

@@ -33,7 +33,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -450,7 +449,7 @@ public final class Backfill implements AutoCloseable {
         if (snapshot == null) {
             TableShape shape = TableShape.read(connection(), t.table, types);
             String temporary = temporarySlotName();
-            snapshot = ExportedSnapshotRead.open(target, readerProperties(), shape, temporary, settings.chunkSize());
+            snapshot = ExportedSnapshotRead.open(target, reader(), shape, temporary, settings.chunkSize());
             t.consistentPoint = snapshot.consistentPoint();
             t.rows = 0;
             t.chunks = 0;
@@ -721,7 +720,7 @@ public final class Backfill implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = new org.postgresql.Driver().connect(target.url(), readerProperties());
+            connection = reader().connect();
             connection.setAutoCommit(true);
             // a chunk's snapshot query and its SELECT share one snapshot
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -735,12 +734,13 @@ public final class Backfill implements AutoCloseable {
         return connection;
     }
 
-    /** Text results for every type, exactly as PostgreSQL prints them (and as the log events carry them). */
-    private Properties readerProperties() {
-        Properties p = target.properties();
-        p.setProperty("binaryTransfer", "false");
-        p.setProperty("ApplicationName", "pgbridge-backfill");
-        return p;
+    /**
+     * The reader's connection: the capture's own (TLS, timeouts), with text results for every type, exactly as
+     * PostgreSQL prints them (and as the log events carry them).
+     */
+    private JdbcTarget reader() {
+        return JdbcTarget.of(target.config().withExtra("application_name", "pgbridge-backfill"))
+                .with(JdbcTarget.Session.TEXT_RESULTS);
     }
 
     private void closeConnection() {

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -46,15 +45,6 @@ public final class ReplicationStream implements AutoCloseable {
         this.confirmed = confirmed;
     }
 
-    /** Driver properties for a replication connection: a copy of the target's with replication settings added. */
-    public static Properties replicationProperties(JdbcTarget target) {
-        Properties p = target.properties();
-        p.setProperty("replication", "database");
-        p.setProperty("assumeMinServerVersion", "10");
-        p.setProperty("preferQueryMode", "simple");
-        return p;
-    }
-
     /**
      * Opens a replication connection and starts streaming {@code slot} from {@code start} ({@link Lsn#INVALID}: from
      * the slot's confirmed position). Errors are pgjdbc's, untranslated.
@@ -62,7 +52,7 @@ public final class ReplicationStream implements AutoCloseable {
     public static ReplicationStream open(JdbcTarget target, String slot, String publication, Lsn start,
                                          Duration statusInterval) throws SQLException {
         requireNonNull(target, "target is null");
-        Connection connection = new org.postgresql.Driver().connect(target.url(), replicationProperties(target));
+        Connection connection = target.with(JdbcTarget.Session.LOGICAL_REPLICATION).connect();
         try {
             String versionText = connection.unwrap(org.postgresql.core.BaseConnection.class)
                     .getParameterStatus("server_version");
