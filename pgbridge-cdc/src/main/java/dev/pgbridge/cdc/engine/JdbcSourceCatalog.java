@@ -2,6 +2,9 @@ package dev.pgbridge.cdc.engine;
 
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.ToastResolver;
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.SqlErrors;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,12 +15,23 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** {@link SourceCatalog} read from the source's {@code pg_catalog} over the capture's normal connection. */
+/**
+ * {@link SourceCatalog} read from the source's {@code pg_catalog} over the capture's normal connection. A failure is
+ * a {@link PgBridgeException} translated by SQLSTATE with the {@link SQLException} as its cause, so the capture's
+ * classifier retries a lost connection and stops on anything else.
+ */
 final class JdbcSourceCatalog implements SourceCatalog {
     private final ToastResolver.ConnectionSource connections;
+    private final ConnectionConfig source;
 
-    JdbcSourceCatalog(ToastResolver.ConnectionSource connections) {
+    JdbcSourceCatalog(ToastResolver.ConnectionSource connections, ConnectionConfig source) {
         this.connections = requireNonNull(connections, "connections is null");
+        this.source = requireNonNull(source, "source is null");
+    }
+
+    private PgBridgeException failure(String what, SQLException e) {
+        PgBridgeException translated = SqlErrors.translate(e, source);
+        return new PgBridgeException(translated.code(), what + ": " + translated.getMessage(), translated.hint(), e);
     }
 
     @Override
@@ -37,8 +51,7 @@ final class JdbcSourceCatalog implements SourceCatalog {
             return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot read the primary key of relation " + relationOid + ": "
-                    + e.getMessage(), e);
+            throw failure("cannot read the primary key of relation " + relationOid, e);
         }
     }
 
@@ -56,7 +69,7 @@ final class JdbcSourceCatalog implements SourceCatalog {
             }
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot read type " + typeOid + ": " + e.getMessage(), e);
+            throw failure("cannot read type " + typeOid + " of the source", e);
         }
     }
 }

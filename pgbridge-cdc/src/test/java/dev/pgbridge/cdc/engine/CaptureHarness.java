@@ -114,13 +114,8 @@ final class CaptureHarness implements AutoCloseable {
     }
 
     CaptureEngine engine(CaptureConfig config) {
-        try {
-            return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
-                    new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
+                new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.cdc.sink.ChangeSink;
+import dev.pgbridge.cdc.sink.SinkFailure;
+import dev.pgbridge.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +42,9 @@ class SinkPipelineTest {
         }
 
         @Override
-        public void accept(CommittedTransaction tx) throws IOException {
+        public void accept(CommittedTransaction tx) {
             if (tx.xid() == failOn) {
-                throw new IOException("disk full at " + tx.xid());
+                throw new SinkFailure(ErrorCode.IO, "disk full at " + tx.xid(), null);
             }
             StringBuilder ids = new StringBuilder();
             for (Iterator<ChangeEvent> it = tx.events(); it.hasNext(); ) {
@@ -110,7 +112,7 @@ class SinkPipelineTest {
                 }
             }
             pipeline.flush();
-        }).isInstanceOf(IOException.class).hasMessage("disk full at 2");
+        }).isInstanceOf(SinkFailure.class).hasMessage("disk full at 2");
         assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread");
         // every later call says it too, until the engine streams again from its checkpoint
         assertThatThrownBy(pipeline::flush).hasMessage("disk full at 2");

@@ -294,7 +294,7 @@ class PostgresSinkIT {
         dying.accept(counterTx(0x400, 4));
         h.killTargetSessions();
         assertThat(h.targetRows("SELECT n FROM mirror.counters")).containsExactly("3");
-        assertThatThrownBy(dying::close).isInstanceOf(IOException.class);
+        assertThatThrownBy(dying::close).isInstanceOf(SinkFailure.class);
         try (PostgresSink third = sink("mirror")) {
             assertThat(third.appliedLsn()).isEqualTo(Lsn.of(0x300));
             third.accept(counterTx(0x400, 4));

@@ -5,6 +5,7 @@ import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureEngine;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
@@ -373,29 +374,29 @@ final class SinkCaptureHarness implements AutoCloseable {
         }
 
         @Override
-        public void accept(CommittedTransaction transaction) throws IOException {
+        public void accept(CommittedTransaction transaction) {
             if (crashed || mode == 1) {
                 crashed = true;
-                throw new IOException("simulated crash before the target committed");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "simulated crash before the target committed", null);
             }
             delegate.accept(transaction);
         }
 
         @Override
-        public void flush() throws IOException {
+        public void flush() {
             if (crashed || mode == 1) {
                 crashed = true;
-                throw new IOException("simulated crash before the target committed");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "simulated crash before the target committed", null);
             }
             delegate.flush();
             if (mode == 2) {
                 crashed = true;
-                throw new IOException("simulated crash after the target committed");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "simulated crash after the target committed", null);
             }
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (!crashed) {
                 delegate.close();
                 return;
@@ -404,7 +405,7 @@ final class SinkCaptureHarness implements AutoCloseable {
             try {
                 delegate.close();
             }
-            catch (IOException expected) {
+            catch (SinkFailure expected) {
                 // its session is gone: nothing of the open transaction survives, which is the point
             }
         }
