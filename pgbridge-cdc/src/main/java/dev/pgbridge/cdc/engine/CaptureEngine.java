@@ -186,7 +186,8 @@ public final class CaptureEngine {
             tableStats.restore(checkpoint.tables());
             Backfill b = new Backfill(new Backfill.Settings(config.slotName(), config.watermarksTable(),
                     config.backfillChunkSize(), new CaptureSource(config.name(), target.database()), spillDirectory,
-                    config.maxMemoryEvents()), target, new TypeRegistry(new JdbcSourceCatalog(this::ensureControl, target.config())),
+                    config.maxMemoryEvents()), target,
+                    new TypeRegistry(new JdbcSourceCatalog(this::ensureControl, target.config())),
                     setup.tables(), config.skipBackfills(), checkpoint.backfill());
             if (watermarkListener != null) {
                 b.listener(watermarkListener);
@@ -403,12 +404,12 @@ public final class CaptureEngine {
             }
             PgBridgeException translated = SqlErrors.translate(e, target.config());
             boolean privilege = translated.code() == ErrorCode.PRIVILEGE_MISSING;
+            String hint = privilege ? "GRANT SELECT ON the captured tables, and SELECT, INSERT, UPDATE ON "
+                    + config.watermarksTable() + ", to the capture's role; or list the table in advanced.skip_backfills"
+                    : (translated.hint() == null ? "" : translated.hint() + "; ") + "fix the cause and start the "
+                    + "capture again: the backfill goes on from its last completed chunk";
             throw new PgBridgeException(translated.code(), "capture " + config.name() + ": the backfill failed: "
-                    + translated.getMessage(), privilege ? "GRANT SELECT ON the captured tables, and SELECT, INSERT, "
-                    + "UPDATE ON " + config.watermarksTable() + ", to the capture's role; or list the table in "
-                    + "advanced.skip_backfills" : (translated.hint() == null ? "" : translated.hint() + "; ")
-                    + "fix the cause and start the capture again: the backfill goes on from its last completed chunk",
-                    e);
+                    + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", hint, e);
         }
     }
 
