@@ -187,8 +187,10 @@ class CaptureCommandsIT {
         Path err = f.work.resolve("run.err");
         Process run = cli.start(out, err, "capture", "run", "--config", config.toString(), "--status-every", "0");
         try {
+            // held by the walsender, not by the session still creating the slot
             CaptureFixture.await("the capture streaming", Duration.ofSeconds(90), () -> "t".equals(f.query(
-                    "SELECT active FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'")));
+                    "SELECT s.active AND a.backend_type = 'walsender' FROM pg_replication_slots s "
+                            + "JOIN pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = '" + f.slot + "'")));
             f.sql("INSERT INTO orders VALUES (1, 'denied')");
             assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run ends by itself").isTrue();
         }
