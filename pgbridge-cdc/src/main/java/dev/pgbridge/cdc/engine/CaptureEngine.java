@@ -245,8 +245,8 @@ public final class CaptureEngine {
                     CaptureFailures.sqlCause(e).ifPresent(this::fatalSlotState);
                     throw CaptureFailures.typed(e, config.name(), target.config(), stateDirectory());
                 }
+                sink.reset(); // writes what it has queued: the backfill does not read a chunk it handed over again
                 resetBackfill();
-                sink.reset(); // what it has queued comes again from the checkpoint
                 reconnects++;
                 if (streamOpenedAt != 0 && System.nanoTime() - streamOpenedAt > 60_000_000_000L) {
                     backoff = 1000;

@@ -131,14 +131,14 @@ final class SinkPipeline implements ChangeSink {
     }
 
     /**
-     * Before the engine streams again from its checkpoint (after a lost connection): what is queued is dropped (it
-     * comes again), the sink thread finishes what it runs, and an earlier failure is forgotten.
+     * Before the engine streams again from its checkpoint (after a lost connection): what is queued is written — a
+     * backfill chunk counts as read once it was handed over and is not read again, so dropping it would lose its rows;
+     * the stream's transactions among it come again from the checkpoint (at-least-once) — and an earlier failure is
+     * forgotten. A failure of the queued work is thrown.
      */
     void reset() {
-        queued.forEach(q -> q.done().cancel(false));
-        queued.clear();
+        drain();
         queuedEvents = 0;
-        idle();
         failure = null;
     }
 
