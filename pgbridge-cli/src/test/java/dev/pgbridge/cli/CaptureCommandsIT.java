@@ -173,6 +173,42 @@ class CaptureCommandsIT {
         assertThat(table.out()).contains("no_key").contains("REPLICA IDENTITY FULL");
     }
 
+    // regression: a privilege the PostgreSQL sink lacked was reported as "check the disk space"
+    @Test
+    void aPostgresSinkWithoutInsertPrivilegeStopsTheRunWithThePrivilegeErrorAndTheGrant() throws Exception {
+        f.sql("CREATE TABLE orders (id int PRIMARY KEY, item text)");
+        String role = "\"" + f.role.name() + "\"";
+        // the sink applies into schema mirror of the same database; its table belongs to a DBA and is read-only to us
+        f.server.executeIn(f.db.name(), "CREATE SCHEMA mirror AUTHORIZATION " + role + "; CREATE TABLE mirror.orders "
+                + "(id int PRIMARY KEY, item text); GRANT SELECT ON mirror.orders TO " + role);
+        Path config = f.configWithSink("src", "{type: postgres, connection: src, schema: mirror}", "orders");
+        Cli cli = new Cli(home).env("AIRFLOW_CONN_SRC", f.airflowUri());
+        Path out = f.work.resolve("run.out");
+        Path err = f.work.resolve("run.err");
+        Process run = cli.start(out, err, "capture", "run", "--config", config.toString(), "--status-every", "0");
+        try {
+            // held by the walsender, not by the session still creating the slot
+            CaptureFixture.await("the capture streaming", Duration.ofSeconds(90), () -> "t".equals(f.query(
+                    "SELECT s.active AND a.backend_type = 'walsender' FROM pg_replication_slots s "
+                            + "JOIN pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = '" + f.slot + "'")));
+            f.sql("INSERT INTO orders VALUES (1, 'denied')");
+            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run ends by itself").isTrue();
+        }
+        finally {
+            run.destroyForcibly();
+        }
+        String stderr = read(err);
+        assertThat(run.exitValue()).as(stderr).isEqualTo(1);
+        List<String> errors = stderr.lines().filter(l -> l.startsWith("error: ")).toList();
+        assertThat(errors).as(stderr).hasSize(1);
+        assertThat(errors.getFirst()).contains("postgres sink").contains("permission denied for table orders");
+        assertThat(stderr).contains("\nhint: ask the owner of the tables or a superuser of the target to run:\n"
+                + "GRANT INSERT, UPDATE, DELETE, TRUNCATE ON TABLE \"mirror\".\"orders\" TO " + role + ";")
+                .doesNotContain("disk space").doesNotContain("a bug in pgbridge")
+                .doesNotContain(CaptureFixture.PASSWORD);
+        assertThat(f.query("SELECT count(*) FROM mirror.orders")).isEqualTo("0");
+    }
+
     @Test
     void configErrorsAreAllReportedAtOnceWithTheValidChoicesAndExitCode2() throws Exception {
         Path config = f.work.resolve("bad.yaml");

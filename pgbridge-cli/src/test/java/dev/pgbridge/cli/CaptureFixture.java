@@ -73,7 +73,16 @@ final class CaptureFixture implements AutoCloseable {
         return write("connection: " + connId + "\n", extraAdvanced, tables);
     }
 
+    /** A config naming a saved connection id, with {@code sink} (a YAML flow map) instead of the jsonl directory. */
+    Path configWithSink(String connId, String sink, String... tables) {
+        return write("connection: " + connId + "\n", "", sink, tables);
+    }
+
     private Path write(String source, String extraAdvanced, String... tables) {
+        return write(source, extraAdvanced, "{type: jsonl, dir: \"" + sinkDir + "\"}", tables);
+    }
+
+    private Path write(String source, String extraAdvanced, String sink, String... tables) {
         StringBuilder y = new StringBuilder(source)
                 .append("advanced:\n  slotName: ").append(slot).append("\n  publicationName: ").append(publication)
                 .append("\n  watermarksTable: public.").append(watermarks)
@@ -84,7 +93,7 @@ final class CaptureFixture implements AutoCloseable {
                 y.append("  - {namespace: public, stream: ").append(t).append("}\n");
             }
         }
-        y.append("sink: {type: jsonl, dir: \"").append(sinkDir).append("\"}\n");
+        y.append("sink: ").append(sink).append('\n');
         try {
             Path file = work.resolve("capture.yaml");
             Files.writeString(file, y);

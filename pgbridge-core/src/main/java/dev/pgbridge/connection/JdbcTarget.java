@@ -37,7 +37,7 @@ public final class JdbcTarget {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9._-]{0,252})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
     private static final Driver DRIVER = new Driver();
-    /** Driver settings {@link #connect(Map)} never takes from a caller: TLS, credentials, class-loading hooks. */
+    /** Driver settings connect never takes from a caller: TLS, credentials, class-loading hooks. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("user", "password", "sslmode",
             "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslhostnameverifier", "sslfactory", "sslfactoryarg",
             "sslpasswordcallback", "socketfactory", "socketfactoryarg", "authenticationpluginclassname", "loggerfile",
@@ -75,6 +75,27 @@ public final class JdbcTarget {
         @Override
         public String toString() {
             return address();
+        }
+    }
+
+    /**
+     * A kind of session a caller asks for on top of the connection's own settings (TLS, timeouts, the allowlisted
+     * extras, which all stay): typed, so no caller passes raw driver properties.
+     */
+    public enum Session {
+        /**
+         * A logical replication session ({@code replication=database}): the walsender speaks only the simple query
+         * protocol, and pgjdbc must not probe the server with queries a walsender refuses.
+         */
+        LOGICAL_REPLICATION(Map.of("replication", "database", "preferQueryMode", "simple",
+                "assumeMinServerVersion", "10")),
+        /** Every result value in PostgreSQL's text form, exactly as the server prints it (no binary transfer). */
+        TEXT_RESULTS(Map.of("binaryTransfer", "false"));
+
+        private final Map<String, String> driverProperties;
+
+        Session(Map<String, String> driverProperties) {
+            this.driverProperties = driverProperties;
         }
     }
 
@@ -174,6 +195,15 @@ public final class JdbcTarget {
         return new JdbcTarget(c, endpoints, database, c.login(), c.password(), tls, connect, login, socket, props);
     }
 
+    /** This target with the driver settings of {@code session} added; the connection's own settings stay. */
+    public JdbcTarget with(Session session) {
+        requireNonNull(session, "session is null");
+        Map<String, String> props = new LinkedHashMap<>(driverProperties);
+        props.putAll(session.driverProperties);
+        return new JdbcTarget(config, endpoints, database, user, password, tls, connectTimeout, loginTimeout,
+                socketTimeout, props);
+    }
+
     /**
      * The hosts and ports of a connection, paired as libpq pairs them: one port for every host, one port for all,
      * or none (5432). A Unix-socket host is returned, not rejected, so diagnostics can report it.
@@ -258,7 +288,7 @@ public final class JdbcTarget {
 
     /**
      * A fresh copy of the driver properties of the first connection attempt, including user and password. To open a
-     * connection use {@link #connect()} or {@link #connect(Map)}: only they make every attempt libpq would make
+     * connection use {@link #connect()}: only it make every attempt libpq would make
      * (sslmode=prefer with a root certificate tries again without TLS when the certificate does not verify).
      */
     public Properties properties() {
@@ -292,10 +322,10 @@ public final class JdbcTarget {
     }
 
     /**
-     * {@link #connect()} with further driver settings for this one connection (e.g. {@code replication=database});
-     * they may not touch TLS, user or password.
+     * {@link #connect()} with further driver settings for this one connection; they may not touch TLS, user or
+     * password. Callers outside ask for a {@link Session} instead.
      */
-    public Connection connect(Map<String, String> settings) throws SQLException {
+    private Connection connect(Map<String, String> settings) throws SQLException {
         requireNonNull(settings, "settings is null");
         for (String key : settings.keySet()) {
             if (RESERVED.contains(key.toLowerCase(Locale.ROOT))) {

@@ -37,6 +37,11 @@ public enum ErrorCode {
     CANCELED,
     /** Input data that cannot be loaded (a bad value, a malformed CSV or JSON line), with its line and column. */
     INVALID_DATA,
+    /**
+     * A capture's sink refused or lost what it was given (a Kafka broker's error, a failed write into a sink) for a
+     * reason no more specific code names; the capture stops and resumes from its checkpoint when started again.
+     */
+    SINK_FAILED,
     MASTER_KEY,
     STORE,
     IO,

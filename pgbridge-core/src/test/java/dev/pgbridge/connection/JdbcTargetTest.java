@@ -168,4 +168,21 @@ class JdbcTargetTest {
         target.properties().setProperty("socketFactory", "evil");
         assertThat(target.properties().getProperty("socketFactory")).isNull();
     }
+
+    @Test
+    void aReplicationSessionKeepsTheConnectionsTlsAndTimeouts() {
+        JdbcTarget target = JdbcTarget.of(base().extra(Map.of("sslmode", "verify-full", "sslrootcert", "/etc/ca.pem",
+                "connect_timeout", 3, "socket_timeout", "60")).build());
+        Properties p = target.with(JdbcTarget.Session.LOGICAL_REPLICATION).properties();
+        assertThat(p.getProperty("replication")).isEqualTo("database");
+        assertThat(p.getProperty("preferQueryMode")).isEqualTo("simple");
+        assertThat(p.getProperty("sslmode")).isEqualTo("verify-full");
+        assertThat(p.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
+        assertThat(p.getProperty("connectTimeout")).isEqualTo("3");
+        assertThat(p.getProperty("socketTimeout")).isEqualTo("60");
+        assertThat(p.getProperty("password")).isEqualTo(PASSWORD);
+        assertThat(target.properties().getProperty("replication")).as("the original is unchanged").isNull();
+        assertThat(target.with(JdbcTarget.Session.TEXT_RESULTS).properties().getProperty("binaryTransfer"))
+                .isEqualTo("false");
+    }
 }

@@ -120,13 +120,14 @@ class TlsPolicyTest {
     }
 
     @Test
-    void connectSettingsCannotTouchTls() {
+    void aSessionKeepsTheConnectionsTls() throws IOException {
+        Path ca = defaultRoot();
         ConnectionConfig c = ConnectionConfig.builder().connId("c").host("db.invalid").port(5432).database("d")
-                .login("u").password("pw").build();
-        JdbcTarget target = JdbcTarget.of(c, env());
-        for (String key : List.of("sslmode", "sslrootcert", "sslfactory", "sslhostnameverifier", "password", "user")) {
-            assertThatThrownBy(() -> target.connect(Map.of(key, "x"))).as(key)
-                    .isInstanceOf(IllegalArgumentException.class);
+                .login("u").password("pw").extra(Map.of("sslmode", "require")).build();
+        for (JdbcTarget.Session session : JdbcTarget.Session.values()) {
+            Properties p = JdbcTarget.of(c, env()).with(session).properties();
+            assertThat(p.getProperty("sslmode")).as(session.name()).isEqualTo("verify-ca");
+            assertThat(p.getProperty("sslrootcert")).as(session.name()).isEqualTo(ca.toString());
         }
     }
 

@@ -73,9 +73,6 @@ import static java.util.Objects.requireNonNull;
  * <p>Watermark rows never reach a sink. One thread (the engine's) calls everything but {@link #progress()}.
  */
 public final class Backfill implements AutoCloseable {
-    /** Text results for every type, exactly as PostgreSQL prints them (and as the log events carry them). */
-    private static final Map<String, String> READER_SETTINGS = Map.of(
-            "binaryTransfer", "false", "ApplicationName", "pgbridge-backfill");
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     /** Chunks read ahead while earlier ones wait for their high watermarks. */
     static final int MAX_IN_FLIGHT = 3;
@@ -452,7 +449,7 @@ public final class Backfill implements AutoCloseable {
         if (snapshot == null) {
             TableShape shape = TableShape.read(connection(), t.table, types);
             String temporary = temporarySlotName();
-            snapshot = ExportedSnapshotRead.open(target, READER_SETTINGS, shape, temporary, settings.chunkSize());
+            snapshot = ExportedSnapshotRead.open(target, reader(), shape, temporary, settings.chunkSize());
             t.consistentPoint = snapshot.consistentPoint();
             t.rows = 0;
             t.chunks = 0;
@@ -723,7 +720,7 @@ public final class Backfill implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = target.connect(READER_SETTINGS);
+            connection = reader().connect();
             connection.setAutoCommit(true);
             // a chunk's snapshot query and its SELECT share one snapshot
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -735,6 +732,15 @@ public final class Backfill implements AutoCloseable {
             }
         }
         return connection;
+    }
+
+    /**
+     * The reader's connection: the capture's own (TLS, timeouts), with text results for every type, exactly as
+     * PostgreSQL prints them (and as the log events carry them).
+     */
+    private JdbcTarget reader() {
+        return JdbcTarget.of(target.config().withExtra("application_name", "pgbridge-backfill"))
+                .with(JdbcTarget.Session.TEXT_RESULTS);
     }
 
     private void closeConnection() {

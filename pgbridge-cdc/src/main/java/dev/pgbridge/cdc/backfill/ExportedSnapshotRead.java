@@ -1,7 +1,6 @@
 package dev.pgbridge.cdc.backfill;
 
 import dev.pgbridge.cdc.replication.Lsn;
-import dev.pgbridge.cdc.replication.ReplicationStream;
 import dev.pgbridge.connection.JdbcTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +44,9 @@ final class ExportedSnapshotRead implements AutoCloseable {
         this.consistentPoint = consistentPoint;
     }
 
-    static ExportedSnapshotRead open(JdbcTarget target, java.util.Map<String, String> readerSettings, TableShape shape,
+    static ExportedSnapshotRead open(JdbcTarget target, JdbcTarget readerTarget, TableShape shape,
                                      String temporarySlot, int fetchSize) throws SQLException {
-        Connection replication = target.connect(ReplicationStream.REPLICATION_SETTINGS);
+        Connection replication = target.with(JdbcTarget.Session.LOGICAL_REPLICATION).connect();
         Connection reader = null;
         try {
             Lsn point;
@@ -63,7 +62,7 @@ final class ExportedSnapshotRead implements AutoCloseable {
                 throw new SQLException("the temporary slot " + temporarySlot + " exported no usable snapshot ("
                         + snapshot + ")");
             }
-            reader = target.connect(readerSettings);
+            reader = readerTarget.connect();
             reader.setAutoCommit(false);
             reader.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (Statement s = reader.createStatement()) {

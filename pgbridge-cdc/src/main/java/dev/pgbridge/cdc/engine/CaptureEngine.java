@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,8 +57,10 @@ import static java.util.Objects.requireNonNull;
  *       pending and the sink holds nothing unflushed, the position the server last reported (keepalive or
  *       heartbeat) is confirmed, so {@code confirmed_flush_lsn} advances even when only uncaptured tables
  *       change.</li>
- *   <li>A lost connection is logged and retried with backoff (1 s doubling to 30 s); a dropped or invalidated slot
- *       stops the capture with what happened and how to backfill again.</li>
+ *   <li>What is retried is decided once, by {@link CaptureFailures}: a lost connection, the server restarting, a
+ *       serialization failure or a busy slot is logged and retried with backoff (1 s doubling to 30 s); a dropped or
+ *       invalidated slot stops the capture with what happened and how to backfill again; anything else (a missing
+ *       privilege, a failed sink) stops it with its code and hint.</li>
  *   <li>Backfill: the existing rows of every captured table not in {@code skip_backfills} are read by a
  *       {@link Backfill} between stream messages, in the same loop; its watermark rows never reach the sink, its
  *       chunks go to the sink right after their high watermark's transaction, and its progress is part of every
@@ -185,7 +186,7 @@ public final class CaptureEngine {
             tableStats.restore(checkpoint.tables());
             Backfill b = new Backfill(new Backfill.Settings(config.slotName(), config.watermarksTable(),
                     config.backfillChunkSize(), new CaptureSource(config.name(), target.database()), spillDirectory,
-                    config.maxMemoryEvents()), target, new TypeResolver(new JdbcSourceCatalog(this::ensureControl)),
+                    config.maxMemoryEvents()), target, new TypeResolver(new JdbcSourceCatalog(this::ensureControl, target.config())),
                     setup.tables(), config.skipBackfills(), checkpoint.backfill());
             if (watermarkListener != null) {
                 b.listener(watermarkListener);
@@ -205,6 +206,9 @@ public final class CaptureEngine {
         catch (SQLException e) {
             throw SqlErrors.translate(e, target.config());
         }
+        catch (RuntimeException e) {
+            throw CaptureFailures.typed(e, config.name(), target.config(), stateDirectory());
+        }
         finally {
             if (!crashing) {
                 closeQuietly();
@@ -218,11 +222,12 @@ public final class CaptureEngine {
     }
 
     /**
-     * Streams until stopped. A lost connection (the server restarting, the network dropping, a busy slot) is said
-     * in the log and retried with backoff: 1 s, doubling up to {@code maxBackoff}, back to 1 s once a stream has run
-     * for a minute. Each attempt reconnects the control session first, from the last checkpoint written.
+     * Streams until stopped. A failure {@link CaptureFailures} calls retriable (the server restarting, the network
+     * dropping, a busy slot) is said in the log and retried with backoff: 1 s, doubling up to {@code maxBackoff}, back
+     * to 1 s once a stream has run for a minute. Each attempt reconnects the control session first, from the last
+     * checkpoint written. Any other failure stops the capture with its code and hint.
      */
-    private void loop(Checkpoint checkpoint) throws SQLException {
+    private void loop(Checkpoint checkpoint) {
         long backoff = 1000;
         lastCheckpoint = checkpoint;
         while (!stopping) {
@@ -230,31 +235,38 @@ public final class CaptureEngine {
                 ensureControl();
                 pump(lastCheckpoint);
             }
-            catch (SQLException | UncheckedIOException e) {
-                if (stopping) {
+            catch (SQLException | IOException | RuntimeException e) {
+                boolean retriable = CaptureFailures.retriable(e);
+                if (stopping && retriable) {
                     break;
                 }
-                if (e instanceof SQLException sql) {
-                    fatalSlotState(sql);
+                if (!retriable) {
+                    CaptureFailures.sqlCause(e).ifPresent(this::fatalSlotState);
+                    throw CaptureFailures.typed(e, config.name(), target.config(), stateDirectory());
                 }
+                sink.reset(); // writes what it has queued: the backfill does not read a chunk it handed over again
                 resetBackfill();
-                sink.reset(); // what it has queued comes again from the checkpoint
                 reconnects++;
                 if (streamOpenedAt != 0 && System.nanoTime() - streamOpenedAt > 60_000_000_000L) {
                     backoff = 1000;
                 }
                 streamOpenedAt = 0;
-                LOG.warn("capture {}: connection lost ({}); reconnecting in {} ms", config.name(), e.getMessage(),
+                LOG.warn("capture {}: connection lost ({}); reconnecting in {} ms", config.name(), describe(e),
                         backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
             }
-            catch (IOException e) {
-                throw new PgBridgeException(ErrorCode.IO, "capture " + config.name() + ": the sink failed: "
-                        + e.getMessage(), "check the sink's disk space and permissions; the capture resumes from its "
-                        + "checkpoint when started again", e);
-            }
         }
+    }
+
+    /** The failure's message with the SQLSTATE that made it retriable, for the log. */
+    private static String describe(Throwable e) {
+        return CaptureFailures.sqlCause(e).map(sql -> e.getMessage() + " [SQLSTATE " + sql.getSQLState() + "]")
+                .orElse(String.valueOf(e.getMessage()));
+    }
+
+    private String stateDirectory() {
+        return String.valueOf(checkpoints.file().toAbsolutePath().getParent());
     }
 
     /** Streams from {@code checkpoint} until stopped or the connection fails. */
@@ -263,8 +275,8 @@ public final class CaptureEngine {
         ReplicationStream s = openStream(current.commitLsn());
         stream = s;
         streamOpenedAt = System.nanoTime();
-        TypeResolver types = new TypeResolver(new JdbcSourceCatalog(this::ensureControl));
-        RelationCache cache = new RelationCache(types, new JdbcSourceCatalog(this::ensureControl));
+        TypeResolver types = new TypeResolver(new JdbcSourceCatalog(this::ensureControl, target.config()));
+        RelationCache cache = new RelationCache(types, new JdbcSourceCatalog(this::ensureControl, target.config()));
         relations = cache;
         ToastResolver toast = new ToastResolver(this::ensureControl, types);
         cache.onSchemaChange(toast::forget);
@@ -378,25 +390,25 @@ public final class CaptureEngine {
     }
 
     /**
-     * One backfill step. A lost connection is retried like the stream's; any other SQL error (a missing privilege,
-     * a table that changed under the backfill) stops the capture, since no retry can help.
+     * One backfill step. What {@link CaptureFailures} calls retriable is retried like the stream's; any other SQL error
+     * (a missing privilege, a table that changed under the backfill) stops the capture, since no retry can help.
      */
     private java.util.List<CommittedTransaction> backfillStep(Backfill b) throws SQLException, IOException {
         try {
             return b.step();
         }
         catch (SQLException e) {
-            String state = e.getSQLState();
-            if (state == null || state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
+            if (CaptureFailures.retriable(e)) {
                 throw e;
             }
-            boolean privilege = "42501".equals(state);
-            throw new PgBridgeException(privilege ? ErrorCode.PRIVILEGE_MISSING : ErrorCode.SQL_ERROR,
-                    "capture " + config.name() + ": the backfill failed: " + e.getMessage() + " (SQLSTATE " + state
-                            + ")", privilege ? "GRANT SELECT ON the captured tables, and SELECT, INSERT, UPDATE ON "
-                            + config.watermarksTable() + ", to the capture's role; or list the table in "
-                            + "advanced.skip_backfills" : "fix the cause and start the capture again: the backfill "
-                            + "goes on from its last completed chunk", e);
+            PgBridgeException translated = SqlErrors.translate(e, target.config());
+            boolean privilege = translated.code() == ErrorCode.PRIVILEGE_MISSING;
+            String hint = privilege ? "GRANT SELECT ON the captured tables, and SELECT, INSERT, UPDATE ON "
+                    + config.watermarksTable() + ", to the capture's role; or list the table in advanced.skip_backfills"
+                    : (translated.hint() == null ? "" : translated.hint() + "; ") + "fix the cause and start the "
+                    + "capture again: the backfill goes on from its last completed chunk";
+            throw new PgBridgeException(translated.code(), "capture " + config.name() + ": the backfill failed: "
+                    + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", hint, e);
         }
     }
 
@@ -424,12 +436,15 @@ public final class CaptureEngine {
         return true;
     }
 
-    private static ChangeEvent observe(Backfill b, ChangeEvent e) {
+    private ChangeEvent observe(Backfill b, ChangeEvent e) {
         try {
             return b.observe(e);
         }
         catch (IOException io) {
-            throw new UncheckedIOException("cannot hold back a change of " + e.table() + " during its backfill", io);
+            throw new PgBridgeException(ErrorCode.IO, "capture " + config.name() + ": cannot hold back a change of "
+                    + e.table() + " during its backfill: " + io, "check the free space and permissions of the spill "
+                    + "directory " + spillDirectory + "; the capture resumes from its checkpoint when started again",
+                    io);
         }
     }
 
@@ -491,12 +506,12 @@ public final class CaptureEngine {
                         settings.statusInterval());
             }
             catch (SQLException e) {
-                fatalSlotState(e);
                 if (!"55006".equals(e.getSQLState()) || stopping) {
                     throw e;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new PgBridgeException(ErrorCode.CONNECTION_FAILED, "replication slot \"" + config.slotName()
+                    // CAPTURE_LOCKED, not a lost connection: retrying without end cannot free a slot another session holds
+                    throw new PgBridgeException(ErrorCode.CAPTURE_LOCKED, "replication slot \"" + config.slotName()
                             + "\" is still in use by another session after " + settings.slotBusyRetry().toSeconds()
                             + " s: " + e.getMessage(), "find the session with SELECT active_pid FROM "
                             + "pg_replication_slots WHERE slot_name = '" + config.slotName() + "' and end it with "
@@ -508,17 +523,55 @@ public final class CaptureEngine {
         }
     }
 
-    /** Throws when the slot is gone or invalidated: no retry can help. */
+    /**
+     * Throws {@link ErrorCode#SLOT_LOST} when a failure that stops the capture comes from its slot being gone or
+     * invalidated. The SQLSTATEs ({@code 42704} undefined object, {@code 55000} object not in prerequisite state) are
+     * shared with other failures (a dropped publication, wal_level), so the slot's row in {@code pg_replication_slots}
+     * decides, not the message.
+     */
     private void fatalSlotState(SQLException e) {
         String state = e.getSQLState();
-        String message = String.valueOf(e.getMessage());
-        if ("42704".equals(state)) {
+        if (!"42704".equals(state) && !"55000".equals(state)) {
+            return;
+        }
+        Optional<SlotState> slot;
+        try {
+            slot = slotState(ensureControl());
+        }
+        catch (SQLException unreadable) {
+            e.addSuppressed(unreadable);
+            return; // the failure is reported as it is
+        }
+        if (slot.isEmpty()) {
             throw slotGone("replication slot \"" + config.slotName() + "\" no longer exists (it was dropped): "
                     + "changes since " + durableLsn + " can no longer be streamed");
         }
-        if ("55000".equals(state) && message.contains("replication slot")) {
-            throw slotGone("replication slot \"" + config.slotName() + "\" was invalidated (wal_status = lost): "
-                    + message);
+        if (slot.get().invalidated()) {
+            throw slotGone("replication slot \"" + config.slotName() + "\" was invalidated (" + slot.get().why()
+                    + "): " + e.getMessage());
+        }
+    }
+
+    /** A slot's row: invalidated when {@code wal_status} is {@code lost} or an invalidation reason is set. */
+    private record SlotState(String walStatus, String invalidationReason) {
+        boolean invalidated() {
+            return "lost".equals(walStatus) || invalidationReason != null;
+        }
+
+        String why() {
+            return invalidationReason != null ? "invalidation_reason = " + invalidationReason
+                    : "wal_status = " + walStatus;
+        }
+    }
+
+    /** The slot's row, read through to_jsonb so the columns of every version (12: neither, 13+, 17+) can be asked. */
+    private Optional<SlotState> slotState(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_jsonb(s) ->> 'wal_status', "
+                + "to_jsonb(s) ->> 'invalidation_reason' FROM pg_catalog.pg_replication_slots s WHERE s.slot_name = ?")) {
+            ps.setString(1, config.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new SlotState(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
         }
     }
 
@@ -650,7 +703,7 @@ public final class CaptureEngine {
         try {
             sink.close();
         }
-        catch (IOException e) {
+        catch (RuntimeException e) {
             LOG.warn("capture {}: closing the sink failed: {}", config.name(), e.getMessage());
         }
         Connection c = control;

@@ -2,8 +2,11 @@ package dev.pgbridge.cdc.engine;
 
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.ToastResolver;
-
+import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.SqlErrors;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.TypeCatalog;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,12 +16,23 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** {@link SourceCatalog} read from the source's {@code pg_catalog} over the capture's normal connection. */
+/**
+ * {@link SourceCatalog} read from the source's {@code pg_catalog} over the capture's normal connection. A failure is
+ * a {@link PgBridgeException} translated by SQLSTATE with the {@link SQLException} as its cause, so the capture's
+ * classifier retries a lost connection and stops on anything else.
+ */
 final class JdbcSourceCatalog implements SourceCatalog {
     private final ToastResolver.ConnectionSource connections;
+    private final ConnectionConfig source;
 
-    JdbcSourceCatalog(ToastResolver.ConnectionSource connections) {
+    JdbcSourceCatalog(ToastResolver.ConnectionSource connections, ConnectionConfig source) {
         this.connections = requireNonNull(connections, "connections is null");
+        this.source = requireNonNull(source, "source is null");
+    }
+
+    private PgBridgeException failure(String what, SQLException e) {
+        PgBridgeException translated = SqlErrors.translate(e, source);
+        return new PgBridgeException(translated.code(), what + ": " + translated.getMessage(), translated.hint(), e);
     }
 
     @Override
@@ -38,8 +52,7 @@ final class JdbcSourceCatalog implements SourceCatalog {
             return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot read the primary key of relation " + relationOid + ": "
-                    + e.getMessage(), e);
+            throw failure("cannot read the primary key of relation " + relationOid, e);
         }
     }
 
@@ -49,7 +62,7 @@ final class JdbcSourceCatalog implements SourceCatalog {
             return TypeCatalog.lookup(connections.get(), typeOid);
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot read type " + typeOid + ": " + e.getMessage(), e);
+            throw failure("cannot read type " + typeOid + " of the source", e);
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.pgbridge.cdc.engine;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.sink.ChangeSink;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
+import dev.pgbridge.cdc.sink.SinkFailure;
+import dev.pgbridge.error.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -55,7 +55,7 @@ final class SinkPipeline implements ChangeSink {
     }
 
     @Override
-    public void accept(CommittedTransaction transaction) throws IOException {
+    public void accept(CommittedTransaction transaction) {
         completed();
         rethrowFailure();
         if (transaction.spilledCount() > 0 || transaction.eventCount() > maxQueuedEvents / 2) {
@@ -63,7 +63,14 @@ final class SinkPipeline implements ChangeSink {
             sink.accept(transaction);
             return;
         }
-        CommittedTransaction copy = transaction.inMemory();
+        CommittedTransaction copy;
+        try {
+            copy = transaction.inMemory();
+        }
+        catch (java.io.IOException e) {
+            // the engine's spill file, not the sink: the capture's classifier types it
+            throw new java.io.UncheckedIOException("cannot read the events of " + transaction, e);
+        }
         long events = copy.eventCount();
         while (!queued.isEmpty() && queuedEvents + events > maxQueuedEvents) {
             await(queued.removeFirst());
@@ -72,12 +79,12 @@ final class SinkPipeline implements ChangeSink {
             if (failure != null) {
                 // nothing after a failed transaction may reach the sink: the PostgreSQL sink would record a later LSN
                 // as applied and skip the failed one on replay
-                throw new IOException("skipped after an earlier failure of the sink");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "skipped after an earlier failure of the sink", null);
             }
             try {
                 sink.accept(copy);
             }
-            catch (IOException | RuntimeException | Error e) {
+            catch (RuntimeException | Error e) {
                 failure = e;
                 throw e;
             }
@@ -92,14 +99,14 @@ final class SinkPipeline implements ChangeSink {
     }
 
     @Override
-    public void flush() throws IOException {
+    public void flush() {
         drain();
         rethrowFailure();
         sink.flush();
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         try {
             drain();
         }
@@ -124,27 +131,30 @@ final class SinkPipeline implements ChangeSink {
     }
 
     /**
-     * Before the engine streams again from its checkpoint (after a lost connection): what is queued is dropped (it
-     * comes again), the sink thread finishes what it runs, and an earlier failure is forgotten.
+     * Before the engine streams again from its checkpoint (after a lost connection): what is queued is written — a
+     * backfill chunk counts as read once it was handed over and is not read again, so dropping it would lose its rows;
+     * the stream's transactions among it come again from the checkpoint (at-least-once) — and an earlier failure is
+     * forgotten. A failure of the queued work is thrown.
      */
     void reset() {
-        queued.forEach(q -> q.done().cancel(false));
-        queued.clear();
+        drain();
         queuedEvents = 0;
-        idle();
         failure = null;
     }
 
     /** A failure of the sink thread, thrown again by every call until {@link #reset()}. */
-    private void rethrowFailure() throws IOException {
+    private void rethrowFailure() {
         switch (failure) {
             case null -> {
             }
-            case IOException io -> throw io;
             case RuntimeException re -> throw re;
             case Error err -> throw err;
-            default -> throw new IOException(failure);
+            default -> throw unexpected(failure);
         }
+    }
+
+    private static SinkFailure unexpected(Throwable cause) {
+        return new SinkFailure(ErrorCode.SINK_FAILED, "the sink failed: " + cause, null, cause);
     }
 
     /**
@@ -164,13 +174,13 @@ final class SinkPipeline implements ChangeSink {
     }
 
     /** Takes the finished transactions off the queue, throwing the first failure. */
-    private void completed() throws IOException {
+    private void completed() {
         while (!queued.isEmpty() && queued.peekFirst().done().isDone()) {
             await(queued.removeFirst());
         }
     }
 
-    private void drain() throws IOException {
+    private void drain() {
         while (!queued.isEmpty()) {
             await(queued.removeFirst());
         }
@@ -189,14 +199,14 @@ final class SinkPipeline implements ChangeSink {
         }
     }
 
-    private void await(Queued q) throws IOException {
+    private void await(Queued q) {
         queuedEvents -= q.events();
         try {
             q.done().get();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the sink was writing");
+            throw new SinkFailure(ErrorCode.CANCELED, "interrupted while the sink was writing", null, e);
         }
         catch (ExecutionException e) {
             queued.forEach(later -> later.done().cancel(false));
@@ -204,10 +214,9 @@ final class SinkPipeline implements ChangeSink {
             queuedEvents = 0;
             idle();
             switch (e.getCause()) {
-                case IOException io -> throw io;
                 case RuntimeException re -> throw re;
                 case Error err -> throw err;
-                default -> throw new IOException(e.getCause());
+                default -> throw unexpected(e.getCause());
             }
         }
     }

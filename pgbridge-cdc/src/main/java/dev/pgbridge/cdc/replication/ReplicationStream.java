@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -47,20 +46,13 @@ public final class ReplicationStream implements AutoCloseable {
     }
 
     /**
-     * Driver settings of a replication connection, added to the target's by {@link JdbcTarget#connect(Map)} (which
-     * makes TLS as libpq does, like every other connection).
-     */
-    public static final Map<String, String> REPLICATION_SETTINGS = Map.of(
-            "replication", "database", "assumeMinServerVersion", "10", "preferQueryMode", "simple");
-
-    /**
      * Opens a replication connection and starts streaming {@code slot} from {@code start} ({@link Lsn#INVALID}: from
      * the slot's confirmed position). Errors are pgjdbc's, untranslated.
      */
     public static ReplicationStream open(JdbcTarget target, String slot, String publication, Lsn start,
                                          Duration statusInterval) throws SQLException {
         requireNonNull(target, "target is null");
-        Connection connection = target.connect(REPLICATION_SETTINGS);
+        Connection connection = target.with(JdbcTarget.Session.LOGICAL_REPLICATION).connect();
         try {
             String versionText = connection.unwrap(org.postgresql.core.BaseConnection.class)
                     .getParameterStatus("server_version");

@@ -2,7 +2,6 @@ package dev.pgbridge.cdc.sink;
 
 import dev.pgbridge.cdc.event.CommittedTransaction;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -13,13 +12,17 @@ import java.util.Optional;
  * accepted before a flush that returned must survive a crash (kill -9, power loss). A sink may buffer between
  * flushes. Delivery is at-least-once: after a crash the transactions after the last checkpoint are accepted again.
  * Calls never overlap (they may come from different threads, one after the other).
+ *
+ * <p>A sink fails with a {@link SinkFailure}: the code and hint of the cause (a privilege the target lacks, a full
+ * disk, a broker that refuses this client), never a bare {@code IOException}. After a failure it may refuse every
+ * further call; the capture stops and resumes from its checkpoint when started again.
  */
 public interface ChangeSink extends AutoCloseable {
     /** Takes a committed transaction's events (read them once from {@link CommittedTransaction#events()}). */
-    void accept(CommittedTransaction transaction) throws IOException;
+    void accept(CommittedTransaction transaction);
 
     /** Returns when everything accepted so far is durable. */
-    void flush() throws IOException;
+    void flush();
 
     /**
      * The schema this sink writes into when that lies inside the database {@code source} is connected to: a capture
@@ -31,5 +34,5 @@ public interface ChangeSink extends AutoCloseable {
 
     /** Flushes and releases resources. */
     @Override
-    void close() throws IOException;
+    void close();
 }

@@ -4,6 +4,7 @@ import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.EventEncoder;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +52,22 @@ public final class JsonLinesSink implements ChangeSink {
     private final EventEncoder encoder = new EventEncoder();
     private boolean directoryDirty;
 
-    public JsonLinesSink(Path directory, long maxFileBytes) throws IOException {
+    /** Opens (creates) {@code directory}; fails with a {@link SinkFailure} when it cannot be created or read. */
+    public JsonLinesSink(Path directory, long maxFileBytes) {
         this.directory = requireNonNull(directory, "directory is null");
         if (maxFileBytes < 1) {
             throw new IllegalArgumentException("maxFileBytes must be positive");
         }
         this.maxFileBytes = maxFileBytes;
+        try {
+            open();
+        }
+        catch (IOException e) {
+            throw failure("opening", e);
+        }
+    }
+
+    private void open() throws IOException {
         Files.createDirectories(directory);
         Map<String, Path> last = new HashMap<>();
         try (Stream<Path> files = Files.list(directory)) {
@@ -139,12 +150,25 @@ public final class JsonLinesSink implements ChangeSink {
     }
 
     @Override
-    public void accept(CommittedTransaction transaction) throws IOException {
-        for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
-            ChangeEvent event = it.next();
-            encoder.line(event);
-            writer(event.table()).write(encoder.array(), encoder.length());
+    public void accept(CommittedTransaction transaction) {
+        try {
+            for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
+                ChangeEvent event = it.next();
+                encoder.line(event);
+                writer(event.table()).write(encoder.array(), encoder.length());
+            }
         }
+        catch (IOException e) {
+            throw failure("writing " + transaction + " to", e);
+        }
+    }
+
+    /** A file failure: the disk is full, the directory not writable, the file system gone. */
+    private SinkFailure failure(String what, IOException e) {
+        return new SinkFailure(ErrorCode.IO, "jsonl sink: " + what + " " + directory + " failed: " + e,
+                "check the free space (df -h " + directory + ") and the permissions of " + directory + "; nothing "
+                        + "after the last checkpoint is confirmed to PostgreSQL, and the capture resumes from its "
+                        + "checkpoint when started again", e);
     }
 
     private Writer writer(TableId table) throws IOException {
@@ -176,7 +200,16 @@ public final class JsonLinesSink implements ChangeSink {
     }
 
     @Override
-    public void flush() throws IOException {
+    public void flush() {
+        try {
+            sync();
+        }
+        catch (IOException e) {
+            throw failure("flushing", e);
+        }
+    }
+
+    private void sync() throws IOException {
         for (Writer w : writers.values()) {
             w.flush(true);
         }
@@ -189,12 +222,19 @@ public final class JsonLinesSink implements ChangeSink {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         flush();
-        for (Writer w : writers.values()) {
-            w.close(false);
+        try {
+            for (Writer w : writers.values()) {
+                w.close(false);
+            }
         }
-        writers.clear();
+        catch (IOException e) {
+            throw failure("closing the files in", e);
+        }
+        finally {
+            writers.clear();
+        }
     }
 
     /** One open file: a write buffer in front of the channel, fsynced on flush. */

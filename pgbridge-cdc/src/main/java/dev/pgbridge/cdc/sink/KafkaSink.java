@@ -14,15 +14,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
+import dev.pgbridge.error.ErrorCode;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -140,7 +146,12 @@ public final class KafkaSink implements ChangeSink {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(settings.requestTimeout().toMillis()));
         p.putAll(settings.producerOverrides());
         p.putAll(GUARANTEES);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        catch (KafkaException e) {
+            throw unusable(e);
+        }
         Map<String, Object> a = new HashMap<>();
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         a.put(AdminClientConfig.CLIENT_ID_CONFIG, "pgbridge-" + captureName + "-admin");
@@ -152,7 +163,50 @@ public final class KafkaSink implements ChangeSink {
                 a.put(k, v);
             }
         });
-        this.admin = Admin.create(a);
+        try {
+            this.admin = Admin.create(a);
+        }
+        catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw unusable(e);
+        }
+    }
+
+    /** Why the producer or Admin client could not even be made: an unknown broker name, a bad override. */
+    private SinkFailure unusable(KafkaException e) {
+        if (noneResolves(bootstrapServers)) {
+            return new SinkFailure(ErrorCode.UNKNOWN_HOST, "kafka sink: no broker of bootstrapServers \""
+                    + bootstrapServers + "\" resolves to an address", "check the host names in the sink's "
+                    + "bootstrapServers (see what DNS says with getent hosts NAME), or use IP addresses", e);
+        }
+        if (e instanceof ConfigException || e.getCause() instanceof ConfigException) {
+            return new SinkFailure(ErrorCode.INVALID_CONFIG, "kafka sink: the producer settings are not valid: "
+                    + rootMessage(e), "fix bootstrapServers (host:port, comma separated) and the producer overrides", e);
+        }
+        return failure("cannot create the Kafka client", e);
+    }
+
+    /** True when not one {@code host:port} of the list resolves (DNS); the decision is the resolver's, not a message's. */
+    static boolean noneResolves(String bootstrapServers) {
+        for (String server : bootstrapServers.split(",")) {
+            String hostPort = server.trim();
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                continue;
+            }
+            try {
+                InetAddress.getAllByName(host);
+                return false;
+            }
+            catch (UnknownHostException unknown) {
+                // try the next one
+            }
+        }
+        return true;
     }
 
     /** The topic of a table: {@code <topicPrefix>.<schema>.<table>}, characters Kafka refuses replaced by {@code _}. */
@@ -180,7 +234,7 @@ public final class KafkaSink implements ChangeSink {
     }
 
     @Override
-    public void accept(CommittedTransaction transaction) throws IOException {
+    public void accept(CommittedTransaction transaction) {
         checkUsable();
         for (Iterator<ChangeEvent> it = transaction.events(); it.hasNext(); ) {
             ChangeEvent event = it.next();
@@ -219,7 +273,7 @@ public final class KafkaSink implements ChangeSink {
         }
     }
 
-    private String topicOf(TableId table) throws IOException {
+    private String topicOf(TableId table) {
         String topic = topics.get(table);
         if (topic == null) {
             topic = topic(topicPrefix, table);
@@ -230,7 +284,7 @@ public final class KafkaSink implements ChangeSink {
     }
 
     /** Creates the topic unless it exists (described first, so a client without CREATE rights can use existing ones). */
-    private void ensureTopic(String topic) throws IOException {
+    private void ensureTopic(String topic) {
         if (knownTopics.contains(topic)) {
             return;
         }
@@ -261,13 +315,10 @@ public final class KafkaSink implements ChangeSink {
             knownTopics.add(topic);
         }
         catch (ExecutionException e) {
-            throw new IOException("kafka sink: cannot find or create topic " + topic + " at " + bootstrapServers
-                    + ": " + e.getCause().getMessage() + "; create it (or grant this client DESCRIBE and CREATE on "
-                    + "it) and start the capture again", e.getCause());
+            throw failure("cannot find or create topic " + topic, e.getCause());
         }
         catch (TimeoutException e) {
-            throw new IOException("kafka sink: no answer from " + bootstrapServers + " within " + timeout
-                    + " ms while looking up topic " + topic + "; check bootstrapServers and that the brokers are up", e);
+            throw failure("no answer within " + timeout + " ms while looking up topic " + topic, e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -302,7 +353,7 @@ public final class KafkaSink implements ChangeSink {
 
     /** Waits for every message sent since the last flush to be acknowledged; throws when any was not. */
     @Override
-    public void flush() throws IOException {
+    public void flush() {
         checkUsable();
         long count = sentSinceFlush;
         try {
@@ -315,8 +366,9 @@ public final class KafkaSink implements ChangeSink {
             throw failure(failed.get() + " message(s) of the last " + count + " sent were not acknowledged", null);
         }
         if (unacknowledged.get() != 0) {
-            throw new IOException("kafka sink: " + unacknowledged.get() + " message(s) still unacknowledged after the "
-                    + "producer's flush returned");
+            throw new SinkFailure(ErrorCode.SINK_FAILED, "kafka sink: " + unacknowledged.get() + " message(s) still "
+                    + "unacknowledged after the producer's flush returned", "start the capture again: it resumes from "
+                    + "its checkpoint (consumers may see the events since then twice)");
         }
         sentSinceFlush = 0;
     }
@@ -326,33 +378,85 @@ public final class KafkaSink implements ChangeSink {
         return sent;
     }
 
-    private void checkUsable() throws IOException {
+    private void checkUsable() {
         if (closed) {
-            throw new IOException("kafka sink is closed");
+            throw new SinkFailure(ErrorCode.SINK_FAILED, "kafka sink is closed", null);
         }
         if (firstFailure.get() != null) {
             throw failure("an earlier message was not delivered", null);
         }
     }
 
-    private IOException failure(String what, Exception now) {
-        Exception first = now != null ? now : firstFailure.get();
-        return new IOException("kafka sink (" + bootstrapServers + "): " + what + ": " + first
-                + "; nothing after the last checkpoint is confirmed to PostgreSQL: check that the brokers are up and "
-                + "reachable, then start the capture again (it resumes from its checkpoint; consumers may see the "
-                + "events since then twice)", first);
+    /**
+     * A failure of this sink with the code and hint its cause calls for, decided by the Kafka exception's type: the
+     * broker refusing the client's login, a missing ACL on a topic or the cluster, no answer in time; anything else is
+     * {@link ErrorCode#SINK_FAILED}.
+     */
+    private SinkFailure failure(String what, Throwable now) {
+        Throwable first = now != null ? now : firstFailure.get();
+        String message = "kafka sink (" + bootstrapServers + "): " + what + ": " + first + "; nothing after the last "
+                + "checkpoint is confirmed to PostgreSQL";
+        String again = "; then start the capture again (it resumes from its checkpoint; consumers may see the events "
+                + "since then twice)";
+        Throwable cause = first;
+        for (Throwable t = first; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            switch (t) {
+                case AuthenticationException auth -> {
+                    return new SinkFailure(ErrorCode.AUTHENTICATION_FAILED, message, "the brokers refused this "
+                            + "client's login: check the security settings given to the producer (security.protocol, "
+                            + "sasl.mechanism, sasl.jaas.config, ssl.*) and the credentials" + again, auth);
+                }
+                case TopicAuthorizationException topics -> {
+                    return new SinkFailure(ErrorCode.PRIVILEGE_MISSING, message, "the client's principal may not "
+                            + "use topic(s) " + topics.unauthorizedTopics() + ": grant it WRITE and DESCRIBE (and "
+                            + "CREATE, to let pgbridge create missing topics) on the prefix, e.g. kafka-acls.sh "
+                            + "--bootstrap-server " + bootstrapServers + " --add --allow-principal User:<principal> "
+                            + "--operation Write --operation Describe --operation Create --topic " + topicPrefix
+                            + ". --resource-pattern-type prefixed" + again, topics);
+                }
+                case ClusterAuthorizationException cluster -> {
+                    return new SinkFailure(ErrorCode.PRIVILEGE_MISSING, message, "the client's principal lacks a "
+                            + "cluster permission: the idempotent producer needs IDEMPOTENT_WRITE on the cluster (older "
+                            + "brokers) and creating topics needs CREATE, e.g. kafka-acls.sh --bootstrap-server "
+                            + bootstrapServers + " --add --allow-principal User:<principal> --operation "
+                            + "IdempotentWrite --operation Create --cluster" + again, cluster);
+                }
+                case AuthorizationException other -> {
+                    return new SinkFailure(ErrorCode.PRIVILEGE_MISSING, message, "the brokers refused an operation "
+                            + "of this client (" + other.getClass().getSimpleName() + "): grant its principal the ACL "
+                            + "the broker log names" + again, other);
+                }
+                case org.apache.kafka.common.errors.TimeoutException timeout -> cause = timeout;
+                case TimeoutException timeout -> cause = timeout;
+                default -> {
+                }
+            }
+        }
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException || cause instanceof TimeoutException) {
+            return new SinkFailure(ErrorCode.TIMEOUT, message, "no broker answered in time: check bootstrapServers ("
+                    + bootstrapServers + "), that the brokers are up and reachable from this host, and that they "
+                    + "advertise addresses this host can reach (advertised.listeners)" + again, first);
+        }
+        return new SinkFailure(ErrorCode.SINK_FAILED, message, "check that the brokers are up and reachable and read "
+                + "their log for this error" + again, first);
     }
 
-    private static InterruptedIOException interrupted(String what, Exception cause) {
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
+    private static SinkFailure interrupted(String what, Exception cause) {
         Thread.currentThread().interrupt();
-        InterruptedIOException e = new InterruptedIOException("kafka sink: interrupted while " + what);
-        e.initCause(cause);
-        return e;
+        return new SinkFailure(ErrorCode.CANCELED, "kafka sink: interrupted while " + what, null, cause);
     }
 
     /** Flushes, then closes the producer; the producer and Admin client are closed even when the flush fails. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (closed) {
             return;
         }

@@ -20,7 +20,6 @@ import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -106,7 +105,7 @@ public final class PostgresSink implements ChangeSink {
     private Instant acceptedCommitTime;
     private boolean uncommitted;
     private int pendingChanges;
-    private IOException failure;
+    private SinkFailure failure;
     private boolean closed;
     private long appliedTransactions;
     private long skippedTransactions;
@@ -146,8 +145,10 @@ public final class PostgresSink implements ChangeSink {
             acceptedLsn = appliedLsn;
         }
         catch (SQLException e) {
+            SinkFailure failed = failure("preparing schema " + schema + " and its " + APPLIED_TABLE + " table", e,
+                    "fix the cause and start the capture again");
             closeConnections();
-            throw SqlErrors.translate(e, this.target.config());
+            throw failed;
         }
         LOG.info("postgres sink {}: capture {} has applied up to {} in schema {}; transactions at or before it are "
                 + "skipped", this.target.url(), captureName, appliedLsn, schema);
@@ -227,7 +228,7 @@ public final class PostgresSink implements ChangeSink {
     }
 
     @Override
-    public void accept(CommittedTransaction transaction) throws IOException {
+    public void accept(CommittedTransaction transaction) {
         checkUsable();
         Lsn end = transaction.endLsn();
         if (!end.isAfter(acceptedLsn)) {
@@ -254,7 +255,7 @@ public final class PostgresSink implements ChangeSink {
 
     /** Sends what is pending, moves the stored LSN and commits: after it returns the target has it all. */
     @Override
-    public void flush() throws IOException {
+    public void flush() {
         checkUsable();
         if (!uncommitted) {
             return;
@@ -284,44 +285,137 @@ public final class PostgresSink implements ChangeSink {
         }
     }
 
-    private void checkUsable() throws IOException {
+    private void checkUsable() {
         if (closed) {
-            throw new IOException("postgres sink is closed");
+            throw new SinkFailure(ErrorCode.SINK_FAILED, "postgres sink is closed", null);
         }
         if (failure != null) {
-            throw new IOException("postgres sink: refusing to go on after an earlier failure: " + failure.getMessage(),
-                    failure);
+            throw new SinkFailure(failure.code(), "postgres sink: refusing to go on after an earlier failure: "
+                    + failure.getMessage(), failure.hint(), failure);
         }
     }
 
-    /** Rolls back, remembers the failure and returns it as an {@link IOException} that says what to do. */
-    private IOException fail(String what, Exception e) {
+    /** Rolls back, remembers the failure and returns it with the code and hint of its cause. */
+    private SinkFailure fail(String what, Exception e) {
         try {
             connection.rollback();
         }
         catch (SQLException rollback) {
             e.addSuppressed(rollback);
         }
-        String reason;
-        Throwable cause = e;
-        if (e instanceof SQLException sql) {
-            PgBridgeException translated = SqlErrors.translate(sql, target.config());
-            reason = translated.getMessage() + (translated.hint() == null ? "" : " (" + translated.hint() + ")");
-            cause = translated;
-        }
-        else if (e instanceof PgBridgeException known) {
-            reason = known.getMessage() + (known.hint() == null ? "" : " (" + known.hint() + ")");
-        }
-        else {
-            reason = e.getMessage();
-        }
-        failure = new IOException("postgres sink " + target.url() + " schema " + schema + ": " + what + " failed: "
-                + reason + "; the open target transaction was rolled back and nothing after " + appliedLsn
-                + " is confirmed; fix the cause and start the capture again (it resumes from its checkpoint and "
-                + "the target skips what it already has)", cause);
+        failure = failure(what, e, "the open target transaction was rolled back and nothing after " + appliedLsn
+                + " is confirmed; start the capture again (it resumes from its checkpoint and the target skips what "
+                + "it already has)");
         pendingChanges = 0;
         tables.values().forEach(TargetTable::clearPending);
         return failure;
+    }
+
+    /**
+     * A failure of {@code what}, typed by its cause: an {@link SQLException} anywhere in the chain is translated by
+     * SQLSTATE (a missing privilege gets the GRANT this sink needs, read from the target's catalog), a
+     * {@link PgBridgeException} keeps its code and hint; {@code then} says what happens next.
+     */
+    private SinkFailure failure(String what, Exception e, String then) {
+        String where = "postgres sink " + target.url() + " schema " + schema + ": " + what + " failed: ";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgBridgeException known) {
+                return new SinkFailure(known.code(), where + known.getMessage(), hint(known.hint(), then), e);
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                PgBridgeException translated = SqlErrors.translate(sql, target.config());
+                String hint = translated.hint();
+                if (translated.code() == ErrorCode.PRIVILEGE_MISSING) {
+                    hint = grants().map(sql1 -> "ask the owner of the tables or a superuser of the target to run:\n"
+                            + sql1).orElse(hint);
+                }
+                return new SinkFailure(translated.code(), where + translated.getMessage(), hint(hint, then), e);
+            }
+        }
+        return new SinkFailure(ErrorCode.SINK_FAILED, where + e.getMessage(), then, e);
+    }
+
+    private static String hint(String hint, String then) {
+        return hint == null ? then : hint + "; " + then;
+    }
+
+    /**
+     * The GRANTs the sink's role lacks in the target: USAGE and CREATE on the schema (CREATE on the database when the
+     * schema is missing), SELECT, INSERT, UPDATE, DELETE and TRUNCATE on the tables it applies into, SELECT, INSERT and
+     * UPDATE on {@value #APPLIED_TABLE}. Empty when the catalog shows none missing (the denial lies elsewhere: row
+     * security, a column privilege, a trigger) or cannot be read.
+     */
+    private Optional<String> grants() {
+        List<String> lines = new ArrayList<>();
+        try {
+            connection.rollback();
+            String role;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT current_user::text, "
+                    + "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE'), "
+                    + "pg_catalog.current_database()::text, (SELECT ARRAY[pg_catalog.has_schema_privilege(n.oid, "
+                    + "'USAGE'), pg_catalog.has_schema_privilege(n.oid, 'CREATE')] FROM pg_catalog.pg_namespace n "
+                    + "WHERE n.nspname = ?)")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    role = Identifier.quote(rs.getString(1));
+                    java.sql.Array schemaRights = rs.getArray(4);
+                    if (schemaRights == null) {
+                        if (!rs.getBoolean(2)) {
+                            lines.add("GRANT CREATE ON DATABASE " + Identifier.quote(rs.getString(3)) + " TO " + role
+                                    + ";");
+                        }
+                    }
+                    else {
+                        Boolean[] rights = (Boolean[]) schemaRights.getArray();
+                        List<String> missing = new ArrayList<>();
+                        if (!rights[0]) {
+                            missing.add("USAGE");
+                        }
+                        if (!rights[1]) {
+                            missing.add("CREATE");
+                        }
+                        if (!missing.isEmpty()) {
+                            lines.add("GRANT " + String.join(", ", missing) + " ON SCHEMA " + Identifier.quote(schema)
+                                    + " TO " + role + ";");
+                        }
+                    }
+                }
+            }
+            List<String> names = new ArrayList<>(tables.keySet().stream().map(TableId::table).sorted().toList());
+            names.add(APPLIED_TABLE);
+            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relname::text, "
+                    + "pg_catalog.has_table_privilege(c.oid, 'SELECT'), pg_catalog.has_table_privilege(c.oid, 'INSERT'), "
+                    + "pg_catalog.has_table_privilege(c.oid, 'UPDATE'), pg_catalog.has_table_privilege(c.oid, 'DELETE'), "
+                    + "pg_catalog.has_table_privilege(c.oid, 'TRUNCATE') FROM pg_catalog.pg_class c "
+                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE n.nspname = ? AND c.relname = ANY (?) ORDER BY c.relname")) {
+                ps.setString(1, schema);
+                ps.setArray(2, connection.createArrayOf("text", names.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    String[] privileges = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"};
+                    while (rs.next()) {
+                        boolean applied = rs.getString(1).equals(APPLIED_TABLE);
+                        List<String> missing = new ArrayList<>();
+                        for (int i = 0; i < (applied ? 3 : privileges.length); i++) {
+                            if (!rs.getBoolean(2 + i)) {
+                                missing.add(privileges[i]);
+                            }
+                        }
+                        if (!missing.isEmpty()) {
+                            lines.add("GRANT " + String.join(", ", missing) + " ON TABLE " + qualified(rs.getString(1))
+                                    + " TO " + role + ";");
+                        }
+                    }
+                }
+            }
+            connection.rollback();
+        }
+        catch (SQLException | RuntimeException e) {
+            LOG.debug("postgres sink: cannot read the target's privileges: {}", e.getMessage());
+            return Optional.empty();
+        }
+        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", lines));
     }
 
     private void apply(ChangeEvent event) throws SQLException {
@@ -439,7 +533,7 @@ public final class PostgresSink implements ChangeSink {
 
     /** Rolls back what was not flushed and closes the connections; flushes first unless a failure came before. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (closed) {
             return;
         }

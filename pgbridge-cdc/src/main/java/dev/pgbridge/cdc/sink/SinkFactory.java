@@ -3,7 +3,6 @@ package dev.pgbridge.cdc.sink;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.LibpqConnectionString;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.function.Function;
 
@@ -32,8 +31,11 @@ public final class SinkFactory {
         }
     }
 
-    /** Opens the sink: connects (Kafka, PostgreSQL) or opens its directory (jsonl). */
-    public static ChangeSink open(SinkSettings settings, Context context) throws IOException {
+    /**
+     * Opens the sink: connects (Kafka, PostgreSQL) or opens its directory (jsonl); fails with a {@link SinkFailure}
+     * (or an {@code INVALID_CONFIG} {@link dev.pgbridge.error.PgBridgeException}) that says what to do.
+     */
+    public static ChangeSink open(SinkSettings settings, Context context) {
         requireNonNull(settings, "settings is null");
         requireNonNull(context, "context is null");
         return switch (settings) {

@@ -4,7 +4,7 @@ import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.EventEncoder;
 
-import java.io.IOException;
+import dev.pgbridge.error.ErrorCode;
 import java.io.PrintStream;
 import java.util.Iterator;
 
@@ -31,15 +31,17 @@ public final class StdoutSink implements ChangeSink {
     }
 
     @Override
-    public void flush() throws IOException {
+    public void flush() {
         out.flush();
         if (out.checkError()) {
-            throw new IOException("standard output is closed or failed");
+            throw new SinkFailure(ErrorCode.IO, "stdout sink: standard output is closed or failed (the program "
+                    + "reading it may have ended)", "keep the reading end of the pipe open while the capture runs; "
+                    + "the capture resumes from its checkpoint when started again");
         }
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         flush();
     }
 }

@@ -36,6 +36,15 @@ final class CaptureHarness implements AutoCloseable {
     static final CaptureEngine.Settings FAST = new CaptureEngine.Settings(Duration.ofMillis(100), 10_000,
             Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(2));
 
+    /**
+     * The slot is held by a walsender: streaming has begun. While {@code pg_create_logical_replication_slot} builds the
+     * slot, it is active too, held by the creating session, and a plain {@code active} check passed before the engine
+     * had made its backfill (which then looked done with no table).
+     */
+    static final String WALSENDER_ACTIVE = "SELECT s.active AND a.backend_type = 'walsender' FROM "
+            + "pg_catalog.pg_replication_slots s JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid "
+            + "WHERE s.slot_name = ?";
+
     final TestingPostgres server = TestingPostgres.get();
     final TestRole role;
     final TestDatabase db;
@@ -114,13 +123,8 @@ final class CaptureHarness implements AutoCloseable {
     }
 
     CaptureEngine engine(CaptureConfig config) {
-        try {
-            return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
-                    new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
+                new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
     }
 
     /**
@@ -145,7 +149,7 @@ final class CaptureHarness implements AutoCloseable {
     Running startStreaming(CaptureConfig config, dev.pgbridge.cdc.backfill.Backfill.WatermarkListener listener) {
         Running r = startNoWait(config, listener);
         await("slot " + slot + " active", Duration.ofSeconds(60), () -> r.failure.get() != null
-                || "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
+                || "t".equals(query(WALSENDER_ACTIVE.replace("?", "'" + slot + "'"))));
         if (r.failure.get() != null) {
             throw new IllegalStateException("engine failed to start: " + r.failure.get(), r.failure.get());
         }

@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The connections of a running capture cut from under it — every session of its role ended by the server (what a
- * network drop or a failover looks like from the client), and the whole server restarted — while it backfills and
- * while a writer changes rows: the capture reconnects by itself, and replaying the sink gives the table.
+ * network drop or a failover looks like from the client), the walsender alone, and the whole server restarted —
+ * while it backfills and while a writer changes rows: the capture reconnects by itself, and replaying the sink gives
+ * the table. Which failures are retried is {@link CaptureFailures}' decision (unit-tested in CaptureFailuresTest).
  */
 @Timeout(240)
 class ReconnectIT extends HarnessedCapture {
@@ -76,8 +77,21 @@ class ReconnectIT extends HarnessedCapture {
     }
 
     private void awaitTableImage(CaptureHarness.Running engine) {
-        CaptureHarness.await("the sink's replay equal to the table", Duration.ofSeconds(120),
-                () -> CaptureHarness.replay(h.events("t")).equals(h.tableImage("t", "id")));
+        try {
+            CaptureHarness.await("the sink's replay equal to the table", Duration.ofSeconds(120),
+                    () -> CaptureHarness.replay(h.events("t")).equals(h.tableImage("t", "id")));
+        }
+        catch (AssertionError timedOut) {
+            // say which rows differ, and whether the engine still ran
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> replay = CaptureHarness.replay(h.events("t"));
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> table = h.tableImage("t", "id");
+            java.util.List<String> differing = table.keySet().stream()
+                    .filter(k -> !table.get(k).equals(replay.get(k))).limit(10)
+                    .map(k -> k + " table " + table.get(k) + " replay " + replay.get(k)).toList();
+            throw new AssertionError(timedOut.getMessage() + ": " + table.size() + " rows, " + replay.size()
+                    + " replayed, differing " + differing + ", engine " + engine.engine().status()
+                    + ", failure " + engine.failure().get(), timedOut);
+        }
         assertThat(engine.failure().get()).isNull();
     }
 
@@ -101,12 +115,20 @@ class ReconnectIT extends HarnessedCapture {
                 });
             }
             h.awaitBackfill(engine);
+            // then the walsender alone, mid-stream: its FATAL 57P01 (or the broken socket, 08006) is retried too
+            String before = h.query(walsender);
+            h.superSql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
+                    + h.slot + "'");
+            CaptureHarness.await("a new walsender after the walsender alone was ended", Duration.ofSeconds(60), () -> {
+                String now = h.query(walsender);
+                return now != null && !now.equals(before);
+            });
         }
         finally {
             writer.finish();
         }
         awaitTableImage(engine);
-        assertThat(engine.engine().status().reconnects()).isGreaterThanOrEqualTo(3);
+        assertThat(engine.engine().status().reconnects()).isGreaterThanOrEqualTo(4);
         assertThat(writer.commits.get()).isPositive();
         h.stop(engine);
     }

@@ -9,6 +9,8 @@ import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.cdc.sink.ChangeSink;
+import dev.pgbridge.cdc.sink.SinkFailure;
+import dev.pgbridge.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class SinkPipelineTest {
     Path spill;
 
     /** Records what it was given, and on which thread; fails on the transaction with id {@code failOn}. */
-    private static final class Recording implements ChangeSink {
+    private static class Recording implements ChangeSink {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final long failOn;
 
@@ -40,9 +42,9 @@ class SinkPipelineTest {
         }
 
         @Override
-        public void accept(CommittedTransaction tx) throws IOException {
+        public void accept(CommittedTransaction tx) {
             if (tx.xid() == failOn) {
-                throw new IOException("disk full at " + tx.xid());
+                throw new SinkFailure(ErrorCode.IO, "disk full at " + tx.xid(), null);
             }
             StringBuilder ids = new StringBuilder();
             for (Iterator<ChangeEvent> it = tx.events(); it.hasNext(); ) {
@@ -110,7 +112,7 @@ class SinkPipelineTest {
                 }
             }
             pipeline.flush();
-        }).isInstanceOf(IOException.class).hasMessage("disk full at 2");
+        }).isInstanceOf(SinkFailure.class).hasMessage("disk full at 2");
         assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread");
         // every later call says it too, until the engine streams again from its checkpoint
         assertThatThrownBy(pipeline::flush).hasMessage("disk full at 2");
@@ -121,6 +123,43 @@ class SinkPipelineTest {
         pipeline.flush();
         assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread", "accept 4 [0] on sink-thread",
                 "flush on " + Thread.currentThread().getName());
+        pipeline.close();
+    }
+
+    // regression: a reset after a lost connection dropped queued backfill chunks, whose rows were then never read again
+    @Test
+    void aResetWritesWhatIsQueuedInsteadOfDroppingIt() throws IOException {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        Recording sink = new Recording(-1) {
+            @Override
+            public void accept(CommittedTransaction tx) {
+                try {
+                    gate.await(); // the sink thread is busy while more is queued
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.accept(tx);
+            }
+        };
+        SinkPipeline pipeline = new SinkPipeline(sink, 100, "sink-thread");
+        for (long xid = 1; xid <= 3; xid++) {
+            try (CommittedTransaction tx = tx(xid, 1)) {
+                pipeline.accept(tx);
+            }
+        }
+        Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            gate.countDown();
+        });
+        pipeline.reset();
+        assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread", "accept 2 [0] on sink-thread",
+                "accept 3 [0] on sink-thread");
         pipeline.close();
     }
 }

@@ -42,14 +42,14 @@ class ReplicationTlsIT {
         try (TestRole role = server.createRole(TestingPostgres.uniqueName("pgb_rtls"), PASSWORD, "REPLICATION")) {
             Map<String, String> env = Map.of("HOME", home.toString());
             JdbcTarget verified = JdbcTarget.of(config(role, "verify-full", server.certificate()), env);
-            try (Connection c = verified.connect(ReplicationStream.REPLICATION_SETTINGS);
+            try (Connection c = verified.with(JdbcTarget.Session.LOGICAL_REPLICATION).connect();
                  Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("systemid")).isNotBlank();
             }
             JdbcTarget wrongCa = JdbcTarget.of(config(role, "require", server.unrelatedCertificate()), env);
-            assertThatThrownBy(() -> wrongCa.connect(ReplicationStream.REPLICATION_SETTINGS).close())
+            assertThatThrownBy(() -> wrongCa.with(JdbcTarget.Session.LOGICAL_REPLICATION).connect().close())
                     .isInstanceOfSatisfying(TlsVerificationException.class, e ->
                             assertThat(e.reason()).isEqualTo(TlsVerificationException.Reason.NOT_TRUSTED));
         }

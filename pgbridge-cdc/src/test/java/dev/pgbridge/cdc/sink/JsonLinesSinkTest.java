@@ -130,4 +130,25 @@ class JsonLinesSinkTest {
         assertThat(files()).extracting(p -> p.getFileName().toString())
                 .containsExactly("my%2Eschema.ta%2Fble%20é日本.0000000000.jsonl", "public.orders.0000000000.jsonl");
     }
+
+    // regression: a full disk reached the user as an IOException wrapped by the engine, with no code of its own
+    @Test
+    void aFullDiskIsAnIoFailureWithTheSinksHint() throws IOException {
+        Path full = Path.of("/dev/full"); // every write fails with ENOSPC
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full), "needs /dev/full");
+        Files.createSymbolicLink(dir.resolve(JsonLinesSink.prefix(TABLE) + ".0000000000.jsonl"), full);
+        JsonLinesSink sink = new JsonLinesSink(dir, 1 << 20);
+        SinkFailure failure = org.assertj.core.api.Assertions.catchThrowableOfType(SinkFailure.class, () -> {
+            try (CommittedTransaction t = tx(TABLE, 0, 10)) {
+                sink.accept(t);
+            }
+            sink.flush();
+        });
+        assertThat(failure).as("the write or the flush fails").isNotNull();
+        assertThat(failure.code()).isEqualTo(dev.pgbridge.error.ErrorCode.IO);
+        assertThat(failure.getMessage()).startsWith("jsonl sink: ").contains(dir.toString())
+                .contains("No space left on device");
+        assertThat(failure.hint()).contains("df -h " + dir).contains("resumes from its checkpoint");
+        assertThat(failure).hasRootCauseInstanceOf(IOException.class);
+    }
 }

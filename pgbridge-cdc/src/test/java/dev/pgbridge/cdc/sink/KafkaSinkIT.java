@@ -3,6 +3,7 @@ package dev.pgbridge.cdc.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import kafka.server.BrokerServer;
 import kafka.testkit.KafkaClusterTestKit;
@@ -228,8 +229,9 @@ class KafkaSinkIT {
         assertThat(h.unconfirmedMessages(second)).as("the slot holds the second insert: not confirmed").isPositive();
         assertThat(h.unconfirmedMessages(first)).as("the first one was confirmed").isZero();
         assertThat(h.confirmedComparedTo(delivered)).isNotNegative();
-        assertThat(failure.getCause()).isInstanceOf(IOException.class);
-        assertThat(failure.getCause().getCause().toString()).containsAnyOf("TimeoutException", "Expiring");
+        assertThat(failure).isInstanceOf(SinkFailure.class);
+        assertThat(((PgBridgeException) failure).code()).isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(failure.getCause().toString()).containsAnyOf("TimeoutException", "Expiring");
         LOG.info("kafka sink failure as reported: {}", failure.getMessage().lines().collect(Collectors.joining(" ")));
     }
 }

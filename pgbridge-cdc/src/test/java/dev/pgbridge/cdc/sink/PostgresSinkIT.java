@@ -9,6 +9,7 @@ import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -214,9 +215,39 @@ class PostgresSinkIT {
         long xid = h.transaction("INSERT INTO paint VALUES (1, 'red')");
         Throwable failure = h.awaitFailure(engine, Duration.ofSeconds(60));
         assertThat(failure).isInstanceOf(PgBridgeException.class);
-        assertThat(failure.getMessage()).contains("cannot create mirror.paint in the target")
-                .contains("colour").contains("CREATE TYPE");
+        assertThat(failure.getMessage()).contains("cannot create mirror.paint in the target").contains("colour");
+        assertThat(((PgBridgeException) failure).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(((PgBridgeException) failure).hint()).contains("CREATE TYPE");
         assertThat(h.unconfirmedMessages(xid)).as("the failed transaction is not confirmed").isPositive();
+    }
+
+    // regression: a privilege the target lacked stopped the capture as an IO error ("check the disk space")
+    @Test
+    void aPrivilegeTheTargetLacksStopsTheCaptureWithTheGrantThatFixesIt() throws Exception {
+        h.sql("CREATE TABLE orders (id int PRIMARY KEY, note text)");
+        String role = dev.pgbridge.sql.Identifier.quote(h.role.name());
+        // the schema is the sink's, the table a DBA's, which the sink's role may only read
+        h.server.executeIn(h.targetDb.name(), "CREATE SCHEMA mirror AUTHORIZATION " + role + "; "
+                + "CREATE TABLE mirror.orders (id int PRIMARY KEY, note text); GRANT SELECT ON mirror.orders TO " + role);
+        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}", "orders");
+        var engine = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
+        long xid = h.transaction("INSERT INTO orders VALUES (1, 'first')");
+        Throwable failure = h.awaitFailure(engine, Duration.ofSeconds(60));
+        assertThat(failure).isInstanceOf(SinkFailure.class);
+        PgBridgeException typed = (PgBridgeException) failure;
+        assertThat(typed.code()).isEqualTo(ErrorCode.PRIVILEGE_MISSING);
+        assertThat(typed.getMessage()).contains("postgres sink").contains("permission denied for table orders")
+                .doesNotContain("disk");
+        String grant = "GRANT INSERT, UPDATE, DELETE, TRUNCATE ON TABLE \"mirror\".\"orders\" TO " + role + ";";
+        assertThat(typed.hint()).contains(grant).doesNotContain("disk space");
+        assertThat(h.unconfirmedMessages(xid)).as("the failed transaction is not confirmed").isPositive();
+
+        // the GRANT of the hint is all it takes: started again, the capture applies the row
+        h.server.executeIn(h.targetDb.name(), grant);
+        var again = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
+        SinkCaptureHarness.await("the row applied once granted", Duration.ofSeconds(60),
+                () -> h.targetRows("SELECT id, note FROM mirror.orders").equals(List.of("1|first")));
+        h.stop(again);
     }
 
     @Test
@@ -294,7 +325,7 @@ class PostgresSinkIT {
         dying.accept(counterTx(0x400, 4));
         h.killTargetSessions();
         assertThat(h.targetRows("SELECT n FROM mirror.counters")).containsExactly("3");
-        assertThatThrownBy(dying::close).isInstanceOf(IOException.class);
+        assertThatThrownBy(dying::close).isInstanceOf(SinkFailure.class);
         try (PostgresSink third = sink("mirror")) {
             assertThat(third.appliedLsn()).isEqualTo(Lsn.of(0x300));
             third.accept(counterTx(0x400, 4));

@@ -4,7 +4,9 @@ import dev.pgbridge.cdc.checkpoint.CheckpointStore;
 import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureEngine;
 import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.replication.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
@@ -210,8 +212,11 @@ final class SinkCaptureHarness implements AutoCloseable {
         t.start();
         Running r = new Running(engine, t, failure);
         running.add(r);
+        // held by a walsender, not by the session still creating it (see CaptureHarness.WALSENDER_ACTIVE)
         await("slot " + slot + " active", Duration.ofSeconds(60), () -> r.failure.get() != null
-                || "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
+                || "t".equals(query("SELECT s.active AND a.backend_type = 'walsender' FROM "
+                + "pg_catalog.pg_replication_slots s JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid "
+                + "WHERE s.slot_name = '" + slot + "'")));
         if (r.failure.get() != null) {
             throw new IllegalStateException("engine failed to start: " + r.failure.get(), r.failure.get());
         }
@@ -373,29 +378,33 @@ final class SinkCaptureHarness implements AutoCloseable {
         }
 
         @Override
-        public void accept(CommittedTransaction transaction) throws IOException {
+        public void accept(CommittedTransaction transaction) {
             if (crashed || mode == 1) {
                 crashed = true;
-                throw new IOException("simulated crash before the target committed");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "simulated crash before the target committed", null);
             }
             delegate.accept(transaction);
         }
 
         @Override
-        public void flush() throws IOException {
+        public void flush() {
             if (crashed || mode == 1) {
                 crashed = true;
-                throw new IOException("simulated crash before the target committed");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "simulated crash before the target committed", null);
             }
+            // "after the target committed" means after a flush that committed something: a flush with nothing to
+            // commit (the backfill's last checkpoint) must not crash first, or the target would not be ahead
+            Lsn before = delegate instanceof PostgresSink p ? p.appliedLsn() : null;
             delegate.flush();
-            if (mode == 2) {
+            boolean committed = before == null || !((PostgresSink) delegate).appliedLsn().equals(before);
+            if (mode == 2 && committed) {
                 crashed = true;
-                throw new IOException("simulated crash after the target committed");
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "simulated crash after the target committed", null);
             }
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (!crashed) {
                 delegate.close();
                 return;
@@ -404,7 +413,7 @@ final class SinkCaptureHarness implements AutoCloseable {
             try {
                 delegate.close();
             }
-            catch (IOException expected) {
+            catch (SinkFailure expected) {
                 // its session is gone: nothing of the open transaction survives, which is the point
             }
         }

@@ -64,15 +64,9 @@ final class CaptureRunCommand implements Callable<Integer> {
             throw new PgBridgeException(ErrorCode.IO, "cannot prepare the capture's state directory " + state.dir()
                     + ": " + e.getMessage(), "check PGBRIDGE_HOME and its permissions", e);
         }
-        ChangeSink sink;
-        try {
-            sink = SinkFactory.open(config.sink().settings(), new SinkFactory.Context(config.name(), source,
-                    id -> environment.resolver().resolve(id, options.tenant).config(), System.out));
-        }
-        catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot open the " + config.sink().type() + " sink: " + e.getMessage(),
-                    "check that the sink's directory can be created and written", e);
-        }
+        // fails with a SinkFailure that says what to do (a full disk, a missing privilege, an unknown broker)
+        ChangeSink sink = SinkFactory.open(config.sink().settings(), new SinkFactory.Context(config.name(), source,
+                id -> environment.resolver().resolve(id, options.tenant).config(), System.out));
         CaptureEngine engine = new CaptureEngine(config, source, sink, new CheckpointStore(state.checkpoint()),
                 state.spill(), CaptureEngine.Settings.DEFAULT);
         err.println("capture " + config.name() + ": starting (slot " + config.slotName() + ", publication "
