@@ -10,7 +10,7 @@ import dev.pgbridge.cdc.event.EventEncoder;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.query.Column;
 import dev.pgbridge.query.Query;

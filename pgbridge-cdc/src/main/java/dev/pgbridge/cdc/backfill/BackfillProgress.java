@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.backfill;
 
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.time.Instant;
 import java.util.List;

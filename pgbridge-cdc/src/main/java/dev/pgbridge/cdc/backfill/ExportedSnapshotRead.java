@@ -1,6 +1,6 @@
 package dev.pgbridge.cdc.backfill;
 
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.connection.JdbcTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.checkpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.time.Instant;
 

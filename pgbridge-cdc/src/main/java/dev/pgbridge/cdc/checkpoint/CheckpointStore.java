@@ -3,7 +3,7 @@ package dev.pgbridge.cdc.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.event.EventJson;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 

@@ -11,7 +11,7 @@ import dev.pgbridge.cdc.event.RelationCache;
 import dev.pgbridge.cdc.event.ToastResolver;
 import dev.pgbridge.cdc.event.TransactionAssembler;
 import dev.pgbridge.cdc.pgoutput.PgOutputDecoder;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.cdc.replication.ReplicationSetup;
 import dev.pgbridge.cdc.replication.ReplicationStream;
 import dev.pgbridge.cdc.replication.SlotLost;

@@ -2,7 +2,7 @@ package dev.pgbridge.cdc.engine;
 
 import dev.pgbridge.cdc.backfill.BackfillProgress;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.time.Instant;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,7 +9,7 @@ import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Truncate;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Update;
 import dev.pgbridge.cdc.pgoutput.TupleData;
 import dev.pgbridge.cdc.pgoutput.TupleValue;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import dev.pgbridge.pgtype.PgJson;
 import java.util.ArrayList;

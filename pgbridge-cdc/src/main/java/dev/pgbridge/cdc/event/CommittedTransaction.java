@@ -1,6 +1,6 @@
 package dev.pgbridge.cdc.event;
 
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

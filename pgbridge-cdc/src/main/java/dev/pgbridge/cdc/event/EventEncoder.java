@@ -2,7 +2,7 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.pgtype.JsonBytes;
 import dev.pgbridge.pgtype.RawJsonNode;
 

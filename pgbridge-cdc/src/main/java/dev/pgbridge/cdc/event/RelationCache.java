@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.event;
 
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Relation;
-import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.catalog.ReplicaIdentity;
 import dev.pgbridge.pgtype.TypeResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package dev.pgbridge.cdc.event;
 
-import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.catalog.ReplicaIdentity;
 
 import dev.pgbridge.pgtype.PgType;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.pgbridge.cdc.pgoutput.PgOutputMessage.StreamStop;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Truncate;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Type;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Update;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.pgtype.TypeResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,7 +8,7 @@ import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Message;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.OldTupleKind;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Origin;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Relation;
-import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.catalog.ReplicaIdentity;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.StreamAbort;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.StreamCommit;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.StreamStart;
@@ -16,7 +16,7 @@ import dev.pgbridge.cdc.pgoutput.PgOutputMessage.StreamStop;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Truncate;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Type;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage.Update;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

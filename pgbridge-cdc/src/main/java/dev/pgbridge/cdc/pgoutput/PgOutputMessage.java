@@ -1,6 +1,7 @@
 package dev.pgbridge.cdc.pgoutput;
 
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.catalog.ReplicaIdentity;
+import dev.pgbridge.pgtype.Lsn;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -68,30 +69,6 @@ public sealed interface PgOutputMessage {
             public boolean key() {
                 return (flags & KEY_FLAG) != 0;
             }
-        }
-    }
-
-    /** {@code pg_class.relreplident}. */
-    enum ReplicaIdentity {
-        DEFAULT('d'), NOTHING('n'), FULL('f'), INDEX('i');
-
-        private final char code;
-
-        ReplicaIdentity(char code) {
-            this.code = code;
-        }
-
-        public char code() {
-            return code;
-        }
-
-        public static ReplicaIdentity of(char code) {
-            for (ReplicaIdentity r : values()) {
-                if (r.code == code) {
-                    return r;
-                }
-            }
-            throw new IllegalArgumentException("unknown replica identity '" + code + "'");
         }
     }
 

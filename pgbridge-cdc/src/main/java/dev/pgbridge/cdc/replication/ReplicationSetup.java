@@ -1,7 +1,8 @@
 package dev.pgbridge.cdc.replication;
 
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.catalog.ReplicaIdentity;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.sql.Identifier;

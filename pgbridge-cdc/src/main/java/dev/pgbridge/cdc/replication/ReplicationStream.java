@@ -1,5 +1,6 @@
 package dev.pgbridge.cdc.replication;
 
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.connection.JdbcTarget;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;

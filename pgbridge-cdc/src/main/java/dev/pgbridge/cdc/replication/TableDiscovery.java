@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.replication;
 
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.pgoutput.PgOutputMessage.ReplicaIdentity;
+import dev.pgbridge.catalog.ReplicaIdentity;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -7,7 +7,7 @@ import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;

@@ -1,6 +1,6 @@
 package dev.pgbridge.cdc.checkpoint;
 
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.error.PgBridgeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

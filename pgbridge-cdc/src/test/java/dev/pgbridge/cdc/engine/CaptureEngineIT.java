@@ -51,7 +51,7 @@ class CaptureEngineIT extends HarnessedCapture {
         h.stop(engine);
         assertThat(h.events("items").toString()).doesNotContain("aborted");
         // the last commit was confirmed to the server once durable
-        String lastCommit = dev.pgbridge.cdc.replication.Lsn.of(
+        String lastCommit = dev.pgbridge.pgtype.Lsn.of(
                 events.getLast().get("value").get("source").get("commit_lsn").asLong()).toString();
         assertThat(h.query("SELECT confirmed_flush_lsn >= '" + lastCommit + "'::pg_lsn FROM pg_replication_slots "
                 + "WHERE slot_name = '" + h.slot + "'")).isEqualTo("t");

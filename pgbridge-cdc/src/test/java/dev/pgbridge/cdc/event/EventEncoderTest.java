@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.query.Column;

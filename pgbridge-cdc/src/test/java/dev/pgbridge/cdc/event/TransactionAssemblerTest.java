@@ -3,7 +3,7 @@ package dev.pgbridge.cdc.event;
 import dev.pgbridge.cdc.pgoutput.PgOutputBytes;
 import dev.pgbridge.cdc.pgoutput.PgOutputDecoder;
 import dev.pgbridge.cdc.pgoutput.PgOutputMessage;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.pgtype.TypeResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -200,7 +200,7 @@ class KafkaSinkIT {
                 .isEqualTo("{\"id\":1,\"näme\":\"é日本🔑\"}");
         assertThat(lineItems.getFirst().value().get("source").get("table").asText()).isEqualTo("Line Items");
         // everything delivered was confirmed to the source
-        String lastCommit = dev.pgbridge.cdc.replication.Lsn.of(items.stream()
+        String lastCommit = dev.pgbridge.pgtype.Lsn.of(items.stream()
                 .mapToLong(m -> m.value().get("source").get("commit_lsn").asLong()).max().orElseThrow()).toString();
         assertThat(h.confirmedComparedTo(lastCommit)).isNotNegative();
     }
@@ -213,7 +213,7 @@ class KafkaSinkIT {
         var engine = h.start(config, sink("down", Duration.ofSeconds(4)));
         long first = h.transaction("INSERT INTO t VALUES (1)");
         String commitLsn = consume("down.public.t", 1).getFirst().value().get("source").get("commit_lsn").asText();
-        String delivered = dev.pgbridge.cdc.replication.Lsn.of(Long.parseLong(commitLsn)).toString();
+        String delivered = dev.pgbridge.pgtype.Lsn.of(Long.parseLong(commitLsn)).toString();
         await("the first insert confirmed", Duration.ofSeconds(30), () -> h.confirmedComparedTo(delivered) >= 0);
 
         for (BrokerServer broker : kafka.brokers().values()) {

@@ -8,7 +8,7 @@ import dev.pgbridge.cdc.event.EventBuffer;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import org.junit.jupiter.api.AfterEach;

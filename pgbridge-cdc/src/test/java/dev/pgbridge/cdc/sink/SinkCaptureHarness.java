@@ -4,7 +4,7 @@ import dev.pgbridge.cdc.checkpoint.CheckpointStore;
 import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureEngine;
 import dev.pgbridge.cdc.event.CommittedTransaction;
-import dev.pgbridge.cdc.replication.Lsn;
+import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.testing.TestDatabase;

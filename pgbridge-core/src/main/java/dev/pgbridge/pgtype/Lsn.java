@@ -1,4 +1,4 @@
-package dev.pgbridge.cdc.replication;
+package dev.pgbridge.pgtype;
 
 import java.util.Locale;
 
