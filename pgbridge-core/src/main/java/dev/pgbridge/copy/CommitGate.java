@@ -184,6 +184,8 @@ public final class CommitGate {
 
     /** Thrown by {@link #commit} once the gate was interrupted: nothing was committed. */
     public static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Interrupted() {
             super("interrupted before commit", null, false, false);
         }

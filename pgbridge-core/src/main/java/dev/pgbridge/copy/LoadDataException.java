@@ -5,6 +5,8 @@ package dev.pgbridge.copy;
  * field or column when known) and why. The loader turns it into a {@code PgBridgeException} naming the column.
  */
 final class LoadDataException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final long line;
     private final int field;
     private final String column;

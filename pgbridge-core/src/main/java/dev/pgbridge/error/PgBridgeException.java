@@ -7,6 +7,8 @@ import static java.util.Objects.requireNonNull;
  * and a code for machines. Messages and hints never carry a secret.
  */
 public class PgBridgeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final ErrorCode code;
     private final String hint;
 

@@ -57,6 +57,8 @@ public final class BinaryCopy {
 
     /** A value without a canonical form here: the load goes on in text format. Thrown once; no stack trace. */
     public static final class NotBinary extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         private NotBinary() {
             super("a value has no canonical binary form", null, false, false);
         }

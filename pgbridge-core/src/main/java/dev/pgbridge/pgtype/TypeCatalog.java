@@ -55,6 +55,8 @@ public interface TypeCatalog {
 
     /** A catalog read that failed; {@link #getCause()} is the driver's exception. */
     final class ReadFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         public ReadFailure(SQLException cause) {
             super("cannot read pg_type: " + cause.getMessage(), cause);
         }

@@ -11,6 +11,8 @@ import java.util.Optional;
  * is ({@link #excerpt()}, psql-style), and PostgreSQL's DETAIL.
  */
 public final class QueryException extends PgBridgeException {
+    private static final long serialVersionUID = 1L;
+
     private static final int WINDOW = 100;
 
     private final transient SqlStatement statement;

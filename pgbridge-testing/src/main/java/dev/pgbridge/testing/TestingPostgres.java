@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -370,6 +371,38 @@ public final class TestingPostgres {
         }
         catch (SQLException e) {
             throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Drops a replication slot if it exists, ending the walsender that holds it first (a just-ended walsender may
+     * hold it a moment longer: tried for up to 10 s). Test teardown; an interrupt stops the attempts and is kept.
+     */
+    public void dropReplicationSlot(String database, String slot) {
+        try (Connection c = connect(database)) {
+            for (int i = 0; i < 100; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(active_pid) FROM "
+                        + "pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+                    ps.setString(1, slot);
+                    ps.execute();
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) FROM "
+                        + "pg_replication_slots WHERE slot_name = ?")) {
+                    ps.setString(1, slot);
+                    ps.execute();
+                    return;
+                }
+                catch (SQLException busy) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new IllegalStateException("replication slot " + slot + " is still busy after 10 s");
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot drop replication slot " + slot + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.pgbridge.cdc.pgoutput;
 
 /** The bytes are not a valid pgoutput message; {@link #offset()} is where reading stopped. */
 public final class MalformedMessageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final int offset;
 
     public MalformedMessageException(String message, int offset) {

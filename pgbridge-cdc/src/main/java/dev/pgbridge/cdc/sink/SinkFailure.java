@@ -9,6 +9,8 @@ import dev.pgbridge.error.PgBridgeException;
  * stops rather than retrying; started again it resumes from its checkpoint.
  */
 public final class SinkFailure extends PgBridgeException {
+    private static final long serialVersionUID = 1L;
+
     public SinkFailure(ErrorCode code, String message, String hint, Throwable cause) {
         super(code, message, hint, cause);
     }

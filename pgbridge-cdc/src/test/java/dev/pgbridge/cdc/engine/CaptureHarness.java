@@ -308,34 +308,26 @@ final class CaptureHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        for (Running r : List.copyOf(running)) {
-            r.engine.stop();
-            r.thread.join(30_000);
+    public void close() throws SQLException, IOException {
+        try {
+            stopAndDropSlot();
         }
-        running.clear();
-        try (Connection c = server.connect(db.name())) {
-            for (int i = 0; i < 100; i++) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(active_pid) FROM "
-                        + "pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
-                    ps.setString(1, slot);
-                    ps.execute();
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) FROM "
-                        + "pg_replication_slots WHERE slot_name = ?")) {
-                    ps.setString(1, slot);
-                    ps.execute();
-                    break;
-                }
-                catch (SQLException busy) {
-                    Thread.sleep(100);
-                }
-            }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         db.close();
         role.close();
         deleteTree(dir);
         deleteTree(spill);
+    }
+
+    private void stopAndDropSlot() throws SQLException, InterruptedException {
+        for (Running r : List.copyOf(running)) {
+            r.engine.stop();
+            r.thread.join(30_000);
+        }
+        running.clear();
+        server.dropReplicationSlot(db.name(), slot);
     }
 
     private static void deleteTree(Path root) throws IOException {

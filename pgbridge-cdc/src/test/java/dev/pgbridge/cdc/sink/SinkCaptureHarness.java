@@ -328,24 +328,7 @@ final class SinkCaptureHarness implements AutoCloseable {
             r.thread.join(30_000);
         }
         running.clear();
-        try (Connection c = server.connect(db.name())) {
-            for (int i = 0; i < 100; i++) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(active_pid) FROM "
-                        + "pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
-                    ps.setString(1, slot);
-                    ps.execute();
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) FROM "
-                        + "pg_replication_slots WHERE slot_name = ?")) {
-                    ps.setString(1, slot);
-                    ps.execute();
-                    break;
-                }
-                catch (SQLException busy) {
-                    Thread.sleep(100);
-                }
-            }
-        }
+        server.dropReplicationSlot(db.name(), slot);
     }
 
     /**

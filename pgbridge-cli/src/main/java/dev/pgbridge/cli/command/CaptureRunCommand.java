@@ -18,11 +18,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -73,15 +72,12 @@ final class CaptureRunCommand implements Callable<Integer> {
                 + config.publicationName() + ", sink " + config.sink().type() + ", state " + state.dir() + ")");
         err.flush();
         LOG.info("capture {} starting: {}", config.name(), config);
-        Map<String, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
-        for (String name : new String[] {"INT", "TERM"}) {
-            previous.put(name, Signal.handle(new Signal(name), signal -> {
-                err.println("capture " + config.name() + ": SIG" + signal.getName() + " received, stopping after the "
-                        + "current checkpoint");
-                err.flush();
-                engine.stop();
-            }));
-        }
+        Signals trapped = Signals.trap(List.of("INT", "TERM"), signal -> {
+            err.println("capture " + config.name() + ": SIG" + signal + " received, stopping after the current "
+                    + "checkpoint");
+            err.flush();
+            engine.stop();
+        });
         Thread reporter = null;
         if (statusSeconds > 0) {
             reporter = Thread.ofPlatform().daemon().name("capture-status").start(() -> report(engine, config, err));
@@ -93,7 +89,7 @@ final class CaptureRunCommand implements Callable<Integer> {
             if (reporter != null) {
                 reporter.interrupt();
             }
-            previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
+            trapped.close();
         }
         CaptureStatus status = engine.status();
         err.println("capture " + config.name() + ": stopped; " + line(status));

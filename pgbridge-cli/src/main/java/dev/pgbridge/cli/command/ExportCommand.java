@@ -98,13 +98,17 @@ final class ExportCommand implements Callable<Integer> {
         try (Connection c = connect(config); Output out = Output.open(output)) {
             Export export = Export.of(format, c, config, options);
             ExportResult result;
-            try (CancelOnExit ignored = CancelOnExit.install(export::cancel)) {
+            CancelOnExit cancelOnExit = CancelOnExit.install(export::cancel);
+            try {
                 result = export.run(source, out.stream(), progress::update);
                 out.commit();
             }
             catch (RuntimeException e) {
                 progress.interrupt();
                 throw e;
+            }
+            finally {
+                cancelOnExit.close();
             }
             progress.finish("exported", result.rows(), result.bytes(), result.elapsed());
         }

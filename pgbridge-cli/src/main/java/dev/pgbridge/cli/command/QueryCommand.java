@@ -79,9 +79,14 @@ final class QueryCommand implements Callable<Integer> {
         String text = sqlText();
         ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
         ResultPrinter printer = ResultPrinter.of(format, spec.commandLine().getOut(), spec.commandLine().getErr(), !noHeader);
-        try (QueryRunner runner = QueryRunner.open(config);
-             CancelOnExit ignored = CancelOnExit.install(runner::cancel)) {
-            runner.run(new Query(text, parameters, timeout), printer);
+        try (QueryRunner runner = QueryRunner.open(config)) {
+            CancelOnExit cancelOnExit = CancelOnExit.install(runner::cancel);
+            try {
+                runner.run(new Query(text, parameters, timeout), printer);
+            }
+            finally {
+                cancelOnExit.close();
+            }
         }
         finally {
             printer.finish();

@@ -1,35 +1,21 @@
 package dev.pgbridge.cli.command;
 
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
-
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * Passes SIGINT, SIGTERM and SIGHUP that pgbridge receives on to a child process (by {@code kill -SIG pid}),
  * so {@code pgbridge run} behaves like the task itself under an orchestrator.
  */
 final class SignalForwarding {
-    private static final String[] SIGNALS = {"INT", "TERM", "HUP"};
-    private final Map<String, SignalHandler> previous;
+    private final Signals trapped;
 
-    private SignalForwarding(Map<String, SignalHandler> previous) {
-        this.previous = previous;
+    private SignalForwarding(Signals trapped) {
+        this.trapped = trapped;
     }
 
     static SignalForwarding install(Process child) {
-        Map<String, SignalHandler> previous = new HashMap<>();
-        for (String name : SIGNALS) {
-            try {
-                previous.put(name, Signal.handle(new Signal(name), signal -> forward(child, signal.getName())));
-            }
-            catch (IllegalArgumentException e) {
-                // this signal cannot be handled on this platform or is reserved by the JVM: leave it alone
-            }
-        }
-        return new SignalForwarding(previous);
+        return new SignalForwarding(Signals.trap(List.of("INT", "TERM", "HUP"), signal -> forward(child, signal)));
     }
 
     private static void forward(Process child, String signal) {
@@ -45,6 +31,6 @@ final class SignalForwarding {
     }
 
     void uninstall() {
-        previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
+        trapped.close();
     }
 }
