@@ -37,6 +37,11 @@ public enum ErrorCode {
     CANCELED,
     /** Input data that cannot be loaded (a bad value, a malformed CSV or JSON line), with its line and column. */
     INVALID_DATA,
+    /**
+     * What was captured cannot be shown to match the source (e.g. a row read back for its unchanged TOAST values
+     * was gone, and the stream passed the point by which its delete had to come without it).
+     */
+    DATA_INTEGRITY,
     MASTER_KEY,
     STORE,
     IO,
