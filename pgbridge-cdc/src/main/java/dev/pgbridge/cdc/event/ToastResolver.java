@@ -59,16 +59,10 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ToastResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ToastResolver.class);
-    /**
-     * Whether the event's transaction is visible in a new snapshot. Its 32-bit xid is widened to the 64-bit txid
-     * relative to the snapshot's xmax: the signed 32-bit distance from xmax's low 32 bits, added to xmax (the xid may
-     * be at or above xmax while not yet visible, or far below it).
-     */
-    private static final String VISIBLE = """
-            SELECT pg_catalog.txid_visible_in_snapshot(
-                     s.xmax - 2147483648 + ((? - s.xmax % 4294967296 + 6442450944) % 4294967296), s.snapshot)
-            FROM (SELECT c.snapshot, pg_catalog.txid_snapshot_xmax(c.snapshot) AS xmax
-                  FROM pg_catalog.txid_current_snapshot() AS c(snapshot)) s""";
+    /** Whether the event's transaction is visible in a new snapshot (the xid widened against its xmax). */
+    private static final String VISIBLE = "SELECT pg_catalog.txid_visible_in_snapshot(" + widenedTxid("?", "s.xmax")
+            + ", s.snapshot) FROM (SELECT c.snapshot, pg_catalog.txid_snapshot_xmax(c.snapshot) AS xmax "
+            + "FROM pg_catalog.txid_current_snapshot() AS c(snapshot)) s";
     /**
      * The WAL position after the lookup's snapshot: every transaction that snapshot sees inserted its commit record
      * below it (the insert position, not the write position: an asynchronous commit is visible before it is written).
@@ -106,6 +100,15 @@ public final class ToastResolver {
         if (visibilityTimeout.isNegative()) {
             throw new IllegalArgumentException("visibilityTimeout is negative: " + visibilityTimeout);
         }
+    }
+
+    /**
+     * SQL for the 64-bit txid of the 32-bit xid {@code xid} (pgoutput's), relative to the 64-bit {@code xmax} of a
+     * snapshot: the signed 32-bit distance from xmax's low 32 bits, added to xmax — the xid may be at or above xmax
+     * (committed, not yet visible) or below it, across an epoch boundary either way.
+     */
+    static String widenedTxid(String xid, String xmax) {
+        return "(" + xmax + " - 2147483648 + ((" + xid + " - " + xmax + " % 4294967296 + 6442450944) % 4294967296))";
     }
 
     /** How many rows were read from the source so far. */

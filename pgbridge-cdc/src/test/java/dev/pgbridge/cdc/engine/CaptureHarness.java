@@ -45,6 +45,8 @@ final class CaptureHarness implements AutoCloseable {
     final Path dir;
     final Path spill;
     private final List<Running> running = new ArrayList<>();
+    /** The timings of the engines started from now on. */
+    CaptureEngine.Settings settings = FAST;
 
     record Running(CaptureEngine engine, Thread thread, AtomicReference<Throwable> failure) {
     }
@@ -116,7 +118,7 @@ final class CaptureHarness implements AutoCloseable {
     CaptureEngine engine(CaptureConfig config) {
         try {
             return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
-                    new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
+                    new CheckpointStore(dir.resolve("checkpoint.json")), spill, settings);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -132,4 +132,24 @@ class ToastVisibilityIT extends HarnessedCapture {
         });
         assertThat(opsAndKeys(h.events("unseen"))).containsExactly("c:{\"id\":1}", "u:{\"id\":1}");
     }
+
+    @Test
+    void aTransactionThatNeverBecomesVisibleStopsTheCaptureWithATimeoutNamingIt() throws Exception {
+        createToastTable("stuck");
+        CaptureEngine.Settings fast = CaptureHarness.FAST;
+        h.settings = new CaptureEngine.Settings(fast.flushInterval(), fast.flushEvents(), fast.statusInterval(),
+                fast.slotBusyRetry(), fast.maxBackoff(), Duration.ofSeconds(1));
+        var engine = h.start(h.config("", "stuck"));
+        h.sql("INSERT INTO stuck VALUES (1, 0, '" + randomHex(6, 8000) + "')");
+        h.awaitEvents("stuck", 1);
+        try (InvisibleCommit held = InvisibleCommit.hold(h, "UPDATE stuck SET n = 1 WHERE id = 1")) {
+            CaptureHarness.await("the capture to stop", Duration.ofSeconds(60), () -> !engine.thread().isAlive());
+        }
+        assertThat(engine.failure().get()).isInstanceOfSatisfying(PgBridgeException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(e.getMessage()).contains("public.stuck", "not visible to new snapshots after 1 s", "[big]");
+            assertThat(e.hint()).contains("SyncRep");
+        });
+        assertThat(h.events("stuck")).hasSize(1);
+    }
 }
