@@ -1,6 +1,7 @@
 package dev.pgbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgbridge.testing.InvisibleCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +49,7 @@ class CaptureStressIT {
 
     @AfterEach
     void tearDown() throws Exception {
+        InvisibleCommit.reset(f.server); // whatever happened to the holder, no commit stays held
         f.close();
     }
 
@@ -152,6 +155,41 @@ class CaptureStressIT {
                 writerFailure.set(e);
             }
         }, "stress-writer");
+        // now and then a commit is held between its WAL record (streamed) and its visibility, as a synchronous
+        // standby does: a key move of a row with a large value, or a rewrite of it followed by another update
+        AtomicInteger heldCommits = new AtomicInteger();
+        AtomicReference<Throwable> holderFailure = new AtomicReference<>();
+        Thread holder = new Thread(() -> {
+            Random random = new Random(11);
+            try {
+                while (writing.get()) {
+                    Thread.sleep(300 + random.nextInt(700));
+                    int k = 75 * (1 + random.nextInt(400)) + (random.nextBoolean() ? 100_000 : 0);
+                    int to = k >= 100_000 ? k - 100_000 : k + 100_000;
+                    String[] statements = random.nextBoolean()
+                            ? new String[] {"SET lock_timeout = '2s'", "UPDATE stress SET id = " + to + ", v = v + 1 "
+                                    + "WHERE id = " + k + " AND NOT EXISTS (SELECT 1 FROM stress WHERE id = " + to + ")"}
+                            : new String[] {"SET lock_timeout = '2s'", "BEGIN", "UPDATE stress SET big = (SELECT "
+                                    + "string_agg(md5(random()::text), '') FROM generate_series(1, 90)) WHERE id = " + k,
+                                    "UPDATE stress SET v = v + 1, note = 'held' WHERE id = " + k, "COMMIT"};
+                    try (InvisibleCommit held = InvisibleCommit.hold(f.server, f::connect, statements)) {
+                        if (held.held()) {
+                            heldCommits.incrementAndGet();
+                        }
+                        Thread.sleep(200 + random.nextInt(600));
+                    }
+                    catch (IllegalStateException e) {
+                        // its row was locked by the writer's commit, itself waiting for the standby: not held
+                        if (!(e.getCause() instanceof SQLException sql) || !"55P03".equals(sql.getSQLState())) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            catch (Throwable e) {
+                holderFailure.set(e);
+            }
+        }, "stress-holder");
 
         Random pause = new Random(7);
         int killedDuringBackfill = 0;
@@ -163,6 +201,7 @@ class CaptureStressIT {
                 CaptureFixture.await("the slot", Duration.ofSeconds(90), () -> "1".equals(f.query(
                         "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'")));
                 writer.start();
+                holder.start();
             }
             if (cycle < 2) {
                 // the first kills land inside the backfill, once this run has checkpointed a chunk of its own
@@ -197,11 +236,16 @@ class CaptureStressIT {
         }
         writing.set(false);
         writer.join();
+        holder.join();
         assertThat(writerFailure.get()).isNull();
+        assertThat(holderFailure.get()).isNull();
         f.sql("INSERT INTO stress VALUES (999999, 0, 'end')");
 
         Path err = f.work.resolve("final.err");
-        Process last = cli.start(f.work.resolve("final.out"), err, "capture", "run", "--config", config.toString());
+        // the kills are over: the last run reads the rest of the backfill in larger chunks
+        Path finalConfig = f.config("  backfill_chunk_size: 1000\n", "stress");
+        Process last = cli.start(f.work.resolve("final.out"), err, "capture", "run", "--config",
+                finalConfig.toString());
         try {
             CaptureFixture.await("the end marker and the backfill done", Duration.ofSeconds(240), () -> {
                 JsonNode saved = CaptureFixture.readJson(checkpoint);
@@ -222,12 +266,14 @@ class CaptureStressIT {
         assertThat(keyChanges.get()).isGreaterThan(10);
         assertThat(toastKeyChanges.get()).as("key moves of rows with a large value").isGreaterThan(10);
         assertThat(toastRewrites.get()).isGreaterThan(10);
+        assertThat(heldCommits.get()).as("commits streamed before they were visible").isGreaterThan(5);
         assertThat(killedDuringBackfill).as("at least one kill hit the backfill").isGreaterThanOrEqualTo(1);
         assertThat(CaptureFixture.differences(CaptureFixture.replay(events), f.tableImage("stress", "id"), 20))
                 .as("replayed events vs the table, by key").isEmpty();
         System.out.printf("stress: %d writes (%d key changes, %d of rows with a large value; %d rewrites of it), %d "
-                        + "events, %d of %d kills during the backfill, %d s%n", writes.get(), keyChanges.get(),
-                toastKeyChanges.get(), toastRewrites.get(), events.size(), killedDuringBackfill, CYCLES,
+                        + "commits held invisible, %d events, %d of %d kills during the backfill, %d s%n", writes.get(),
+                keyChanges.get(), toastKeyChanges.get(), toastRewrites.get(), heldCommits.get(), events.size(),
+                killedDuringBackfill, CYCLES,
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.backfill.Backfill;
 import dev.pgbridge.cdc.backfill.BackfillProgress;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.testing.InvisibleCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -215,7 +216,7 @@ class BackfillIT extends HarnessedCapture {
             public void beforeWrite(Backfill.Watermark w) {
                 if (w.kind() == Backfill.WatermarkKind.HIGH && w.chunk() == 2 && held.get() == null) {
                     // committed in the WAL, waiting for the standby that never comes: streamed, yet invisible
-                    held.set(InvisibleCommit.hold(h, "UPDATE vis SET v = 999 WHERE id = 25"));
+                    held.set(InvisibleCommit.hold(h.server, h::connect, "UPDATE vis SET v = 999 WHERE id = 25"));
                 }
             }
 

@@ -3,6 +3,7 @@ package dev.pgbridge.cdc.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.testing.InvisibleCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,7 +56,9 @@ class ToastVisibilityIT extends HarnessedCapture {
         String big = randomHex(1, 8000);
         h.sql("INSERT INTO moved VALUES (1, 0, '" + big + "')");
         h.awaitEvents("moved", 1);
-        try (InvisibleCommit held = InvisibleCommit.hold(h, "UPDATE moved SET id = id + 100000 WHERE id = 1")) {
+        try (InvisibleCommit held = InvisibleCommit.hold(h.server, h::connect,
+                "UPDATE moved SET id = id + 100000 WHERE id = 1")) {
+            assertThat(held.held()).isTrue();
             awaitCaptureWaiting(h, engine, "moved", 3);
         }
         List<JsonNode> events = h.awaitEvents("moved", 3);
@@ -77,10 +80,11 @@ class ToastVisibilityIT extends HarnessedCapture {
         String after = randomHex(3, 8000);
         h.sql("INSERT INTO rewritten VALUES (1, 0, '" + before + "')");
         h.awaitEvents("rewritten", 1);
-        try (InvisibleCommit held = InvisibleCommit.hold(h, "BEGIN",
+        try (InvisibleCommit held = InvisibleCommit.hold(h.server, h::connect, "BEGIN",
                 "UPDATE rewritten SET big = '" + after + "' WHERE id = 1",
                 "UPDATE rewritten SET n = 1 WHERE id = 1",
                 "COMMIT")) {
+            assertThat(held.held()).isTrue();
             awaitCaptureWaiting(h, engine, "rewritten", 3);
         }
         List<JsonNode> events = h.awaitEvents("rewritten", 3);
@@ -142,7 +146,8 @@ class ToastVisibilityIT extends HarnessedCapture {
         var engine = h.start(h.config("", "stuck"));
         h.sql("INSERT INTO stuck VALUES (1, 0, '" + randomHex(6, 8000) + "')");
         h.awaitEvents("stuck", 1);
-        try (InvisibleCommit held = InvisibleCommit.hold(h, "UPDATE stuck SET n = 1 WHERE id = 1")) {
+        try (InvisibleCommit held = InvisibleCommit.hold(h.server, h::connect,
+                "UPDATE stuck SET n = 1 WHERE id = 1")) {
             CaptureHarness.await("the capture to stop", Duration.ofSeconds(60), () -> !engine.thread().isAlive());
         }
         assertThat(engine.failure().get()).isInstanceOfSatisfying(PgBridgeException.class, e -> {
