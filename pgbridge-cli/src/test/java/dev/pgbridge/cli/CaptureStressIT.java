@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 4, test 1, and issue 8 §1: a writer inserts, upserts, updates (keys too) and deletes over a few hundred keys
  * of a 30,000-row table whose hot rows carry large EXTERNAL (out-of-line TOAST) values — it rewrites them, updates
  * other columns and moves keys while leaving them untouched (pgoutput then sends "unchanged TOAST"), commits with
- * {@code synchronous_commit = on} (so a commit may be streamed before it is visible) — while {@code pgbridge capture
- * run} is killed with SIGKILL and started again every few seconds, from inside its backfill on; at the end (writer
- * stopped, capture caught up) the jsonl events replayed per key in file order are exactly the source table, the large
- * column included.
+ * {@code synchronous_commit = on} (so a commit may be streamed before it is visible), and now and then a commit is
+ * held between its WAL record and its visibility ({@link InvisibleCommit}) — while {@code pgbridge capture run} is
+ * killed with SIGKILL and started again every few seconds, from inside its backfill on; at the end (writer stopped,
+ * capture caught up) the jsonl events replayed per key in file order are exactly the source table, the large column
+ * included.
  */
 @Timeout(600)
 class CaptureStressIT {
@@ -74,7 +75,8 @@ class CaptureStressIT {
         long started = System.nanoTime();
         f.sql("CREATE TABLE stress (id int PRIMARY KEY, v int NOT NULL, note text, big text)",
                 "ALTER TABLE stress ALTER COLUMN big SET STORAGE EXTERNAL",
-                // the hot keys (multiples of 75) start with a large value: 2,560 hex digits, stored out of line
+                // the hot keys (multiples of 75) and the held rows start with a large value: 2,560 hex digits, stored
+                // out of line
                 "INSERT INTO stress SELECT g, 0, 'seed', CASE WHEN g % 75 = 0 OR g < 0 THEN (SELECT "
                         + "string_agg(md5(g::text || s), '') FROM generate_series(1, 80) s) END "
                         + "FROM generate_series(-" + HELD_ROWS + ", 30000) g WHERE g <> 0");
