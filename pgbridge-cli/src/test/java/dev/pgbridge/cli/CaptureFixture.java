@@ -193,6 +193,45 @@ final class CaptureFixture implements AutoCloseable {
         return image;
     }
 
+    /**
+     * Where a replayed image and the table's differ, key by key (at most {@code max} lines): a missing or extra row, or
+     * the columns whose values differ, long values shortened to their length and head. Empty when they are equal.
+     */
+    static List<String> differences(Map<String, JsonNode> replayed, Map<String, JsonNode> table, int max) {
+        List<String> out = new ArrayList<>();
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(replayed.keySet());
+        keys.addAll(table.keySet());
+        for (String key : keys) {
+            JsonNode got = replayed.get(key);
+            JsonNode want = table.get(key);
+            if (got == null || want == null) {
+                out.add(key + (got == null ? ": missing from the sink" : ": in the sink, not in the table"));
+            }
+            else if (!got.equals(want)) {
+                java.util.SortedSet<String> columns = new java.util.TreeSet<>();
+                got.fieldNames().forEachRemaining(columns::add);
+                want.fieldNames().forEachRemaining(columns::add);
+                StringBuilder line = new StringBuilder(key).append(':');
+                for (String column : columns) {
+                    if (!java.util.Objects.equals(got.get(column), want.get(column))) {
+                        line.append(' ').append(column).append(" sink=").append(shortened(got.get(column)))
+                                .append(" table=").append(shortened(want.get(column)));
+                    }
+                }
+                out.add(line.toString());
+            }
+            if (out.size() >= max) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static String shortened(JsonNode value) {
+        String text = String.valueOf(value);
+        return text.length() <= 40 ? text : text.length() + " chars " + text.substring(0, 24) + "…";
+    }
+
     /** The table as row_to_json rows by canonical key (tables of int and text columns). */
     Map<String, JsonNode> tableImage(String table, String... keyColumns) {
         Map<String, JsonNode> image = new TreeMap<>();

@@ -42,6 +42,11 @@ public enum ErrorCode {
      * reason no more specific code names; the capture stops and resumes from its checkpoint when started again.
      */
     SINK_FAILED,
+    /**
+     * What was captured cannot be shown to match the source (e.g. a row read back for its unchanged TOAST values
+     * was gone, and the stream passed the point by which its delete had to come without it).
+     */
+    DATA_INTEGRITY,
     MASTER_KEY,
     STORE,
     IO,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.backfill.BackfillProgress.Mode;
 import dev.pgbridge.cdc.backfill.BackfillProgress.State;
+import dev.pgbridge.cdc.event.CanonicalKey;
 import dev.pgbridge.cdc.event.CaptureSource;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
@@ -169,7 +170,7 @@ public final class Backfill implements AutoCloseable {
         Chunk(TableState table, List<TableShape.Row> read, String high, boolean last) {
             this.table = table;
             for (TableShape.Row r : read) {
-                rows.put(canonicalKey(r.key()), r);
+                rows.put(CanonicalKey.of(r.key()), r);
             }
             this.high = high;
             this.lastKey = read.getLast().orderKeyText();
@@ -533,7 +534,7 @@ public final class Backfill implements AutoCloseable {
             return null;
         }
         if (!inFlight.isEmpty() && table.equals(inFlight.peekFirst().table.table)) {
-            String key = e.op() == Op.TRUNCATE || e.key() == null ? null : canonicalKey(e.key());
+            String key = e.op() == Op.TRUNCATE || e.key() == null ? null : CanonicalKey.of(e.key());
             for (Chunk c : inFlight) {
                 if (e.op() == Op.TRUNCATE) {
                     c.evicted += c.rows.size();
@@ -754,31 +755,6 @@ public final class Backfill implements AutoCloseable {
                 LOG.debug("closing the backfill connection: {}", e.getMessage());
             }
         }
-    }
-
-    /**
-     * A key as text with its fields sorted by name: two keys of one row compare equal whatever their field order.
-     * Values keep their exact text ({@code 1.50} is not {@code 1.5}); a value's kind is part of it.
-     */
-    static String canonicalKey(ObjectNode key) {
-        if (key == null) {
-            return "null";
-        }
-        if (key.size() == 1) {
-            // one table, one key column: the value alone tells the keys apart
-            JsonNode only = key.elements().next();
-            return only.isTextual() ? only.textValue() : keyPart(new StringBuilder(), "", only).toString();
-        }
-        TreeMap<String, JsonNode> sorted = new TreeMap<>();
-        key.properties().forEach(en -> sorted.put(en.getKey(), en.getValue()));
-        StringBuilder sb = new StringBuilder();
-        sorted.forEach((name, value) -> keyPart(sb, name, value));
-        return sb.toString();
-    }
-
-    private static StringBuilder keyPart(StringBuilder sb, String name, JsonNode value) {
-        sb.append(name).append('\u0000').append(value.getNodeType().ordinal()).append(':');
-        return (value.isContainerNode() ? sb.append(value) : sb.append(value.asText())).append('\u0001');
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.pgbridge.cdc.event.CaptureSource;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.RelationCache;
+import dev.pgbridge.cdc.event.ToastObligations;
 import dev.pgbridge.cdc.event.ToastResolver;
 import dev.pgbridge.cdc.event.TransactionAssembler;
 import dev.pgbridge.cdc.pgoutput.PgOutputDecoder;
@@ -100,15 +101,29 @@ public final class CaptureEngine {
     private Checkpoint lastCheckpoint;
     private long streamOpenedAt;
     private volatile RelationCache relations;
+    private volatile ToastResolver toast;
     private volatile Backfill backfill;
     private Backfill.WatermarkListener watermarkListener;
     private final TableStats tableStats = new TableStats();
 
-    /** Timings; the defaults suit production, tests shorten them. */
+    /**
+     * Timings; the defaults suit production, tests shorten them. {@code toastVisibilityTimeout} bounds the wait for a
+     * streamed transaction to become visible before its unchanged TOAST values are read back ({@link ToastResolver}).
+     */
     public record Settings(Duration flushInterval, long flushEvents, Duration statusInterval, Duration slotBusyRetry,
-                           Duration maxBackoff) {
+                           Duration maxBackoff, Duration toastVisibilityTimeout) {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(500), 50_000, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+        public Settings {
+            requireNonNull(toastVisibilityTimeout, "toastVisibilityTimeout is null");
+        }
+
+        /** With the default TOAST visibility timeout (60 s). */
+        public Settings(Duration flushInterval, long flushEvents, Duration statusInterval, Duration slotBusyRetry,
+                        Duration maxBackoff) {
+            this(flushInterval, flushEvents, statusInterval, slotBusyRetry, maxBackoff, Duration.ofSeconds(60));
+        }
     }
 
     public CaptureEngine(CaptureConfig config, ConnectionConfig source, ChangeSink sink, CheckpointStore checkpoints,
@@ -148,6 +163,12 @@ public final class CaptureEngine {
     long backfillRereads() {
         Backfill b = backfill;
         return b == null ? 0 : b.rereads();
+    }
+
+    /** Transactions whose unchanged TOAST values waited for them to become visible (for tests). */
+    long toastVisibilityWaits() {
+        ToastResolver t = toast;
+        return t == null ? 0 : t.visibilityWaits();
     }
 
     /** Test hook: called around every watermark write of the backfill (set before {@link #run()}). */
@@ -278,7 +299,10 @@ public final class CaptureEngine {
         TypeResolver types = new TypeResolver(new JdbcSourceCatalog(this::ensureControl, target.config()));
         RelationCache cache = new RelationCache(types, new JdbcSourceCatalog(this::ensureControl, target.config()));
         relations = cache;
-        ToastResolver toast = new ToastResolver(this::ensureControl, types);
+        ToastObligations obligations = new ToastObligations();
+        ToastResolver toast = new ToastResolver(this::ensureControl, types, obligations,
+                settings.toastVisibilityTimeout());
+        this.toast = toast;
         cache.onSchemaChange(toast::forget);
         cache.onSchemaChange(tableStats::schemaChanged);
         CaptureSource source = new CaptureSource(config.name(), target.database());
@@ -299,7 +323,7 @@ public final class CaptureEngine {
                         lastFlush = System.nanoTime();
                     }
                     for (CommittedTransaction rows : backfillStep(b)) {
-                        unflushedEvents += deliver(rows, toast);
+                        unflushedEvents += deliver(rows, toast, obligations);
                     }
                 }
                 ByteBuffer buffer = s.readPending();
@@ -335,6 +359,8 @@ public final class CaptureEngine {
                 CommittedTransaction tx = assembler.accept(decoder.decode(buffer), walLsn);
                 if (tx != null) {
                     try (tx) {
+                        // every transaction that committed before this one has been delivered
+                        obligations.beforeTransaction(tx.commitLsn());
                         if (tx.eventCount() > 0) {
                             if (onlyWatermarks(tx)) {
                                 // the backfill's own write: nothing for the sink, which must not see its LSN as
@@ -344,7 +370,7 @@ public final class CaptureEngine {
                                 }
                             }
                             else {
-                                long delivered = deliver(tx.map(e -> observe(b, e)), toast);
+                                long delivered = deliver(tx.map(e -> observe(b, e)), toast, obligations);
                                 unflushedEvents += delivered;
                                 if (delivered > 0) {
                                     transactions.incrementAndGet();
@@ -354,7 +380,7 @@ public final class CaptureEngine {
                             }
                             CommittedTransaction chunk = b.afterTransaction(tx);
                             if (chunk != null) {
-                                unflushedEvents += deliver(chunk, toast);
+                                unflushedEvents += deliver(chunk, toast, obligations);
                             }
                         }
                     }
@@ -412,11 +438,15 @@ public final class CaptureEngine {
         }
     }
 
-    /** Hands a transaction to the sink with its TOAST columns resolved; returns the events the sink got. */
-    private long deliver(CommittedTransaction tx, ToastResolver toast) throws IOException {
+    /**
+     * Hands a transaction to the sink with its TOAST columns resolved, its deletes settling what the resolver expects
+     * ({@link ToastObligations}); returns the events the sink got.
+     */
+    private long deliver(CommittedTransaction tx, ToastResolver toast, ToastObligations obligations)
+            throws IOException {
         try (tx) {
             long[] count = new long[1];
-            sink.accept(tx.map(toast::resolve).map(e -> {
+            sink.accept(tx.map(toast::resolve).map(obligations::observe).map(e -> {
                 count[0]++;
                 tableStats.record(e);
                 return e;

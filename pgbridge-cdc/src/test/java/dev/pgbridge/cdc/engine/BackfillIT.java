@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.backfill.Backfill;
 import dev.pgbridge.cdc.backfill.BackfillProgress;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.testing.InvisibleCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -209,21 +210,13 @@ class BackfillIT extends HarnessedCapture {
     void aChunkIsReadAgainWhileAStreamedTransactionIsNotYetVisibleToItsSnapshot() throws Exception {
         h.sql("CREATE TABLE vis (id int PRIMARY KEY, v int)",
                 "INSERT INTO vis SELECT g, 0 FROM generate_series(1, 100) g");
-        AtomicReference<Thread> blocked = new AtomicReference<>();
+        AtomicReference<InvisibleCommit> held = new AtomicReference<>();
         Backfill.WatermarkListener listener = new Backfill.WatermarkListener() {
             @Override
             public void beforeWrite(Backfill.Watermark w) {
-                if (w.kind() == Backfill.WatermarkKind.HIGH && w.chunk() == 2 && blocked.get() == null) {
-                    h.server.execute("ALTER SYSTEM SET synchronous_standby_names = 'pgbridge_nobody'");
-                    h.server.execute("SELECT pg_reload_conf()");
-                    h.server.awaitSetting("synchronous_standby_names", "pgbridge_nobody");
-                    Thread t = new Thread(() -> h.sql("SET synchronous_commit = on",
-                            "UPDATE vis SET v = 999 WHERE id = 25"));
-                    t.start();
-                    blocked.set(t);
+                if (w.kind() == Backfill.WatermarkKind.HIGH && w.chunk() == 2 && held.get() == null) {
                     // committed in the WAL, waiting for the standby that never comes: streamed, yet invisible
-                    CaptureHarness.await("the update waiting for the standby", Duration.ofSeconds(30), () -> "1".equals(
-                            h.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")));
+                    held.set(InvisibleCommit.hold(h.server, h::connect, "UPDATE vis SET v = 999 WHERE id = 25"));
                 }
             }
 
@@ -239,10 +232,11 @@ class BackfillIT extends HarnessedCapture {
             assertThat(engine.engine().status().backfillDone()).isFalse();
         }
         finally {
-            h.server.execute("ALTER SYSTEM RESET synchronous_standby_names");
-            h.server.execute("SELECT pg_reload_conf()");
+            InvisibleCommit commit = held.get();
+            if (commit != null) {
+                commit.close();
+            }
         }
-        blocked.get().join(30_000);
         h.awaitBackfill(engine);
         h.stop(engine);
         List<JsonNode> events = h.events("vis");

@@ -54,6 +54,8 @@ final class CaptureHarness implements AutoCloseable {
     final Path dir;
     final Path spill;
     private final List<Running> running = new ArrayList<>();
+    /** The timings of the engines started from now on. */
+    CaptureEngine.Settings settings = FAST;
 
     record Running(CaptureEngine engine, Thread thread, AtomicReference<Throwable> failure) {
     }
@@ -124,7 +126,7 @@ final class CaptureHarness implements AutoCloseable {
 
     CaptureEngine engine(CaptureConfig config) {
         return new CaptureEngine(config, config.sourceConnection().orElseThrow(), new JsonLinesSink(dir, 1 << 20),
-                new CheckpointStore(dir.resolve("checkpoint.json")), spill, FAST);
+                new CheckpointStore(dir.resolve("checkpoint.json")), spill, settings);
     }
 
     /**
