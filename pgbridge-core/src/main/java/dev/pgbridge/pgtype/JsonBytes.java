@@ -11,9 +11,10 @@ import java.util.Base64;
  * {@link PgJson#factory() factory}: text as UTF-8 with only {@code "}, {@code \} and control characters escaped
  * (short escapes where JSON has them, else {@code \}{@code u00XX} in upper case), characters beyond U+FFFF as their 4 bytes.
  *
- * <p>Not thread-safe. The bytes stay valid until the next {@link #reset()}.
+ * <p>Not thread-safe. The bytes stay valid until the next {@link #reset()}. A writer of a larger document (the
+ * change-event encoder) extends it, so its hot path calls these methods directly.
  */
-public final class JsonBytes implements JsonOut {
+public class JsonBytes implements JsonOut {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
@@ -37,7 +38,7 @@ public final class JsonBytes implements JsonOut {
     }
 
     /** Empties the buffer (and drops a buffer grown beyond 1 MB, so one huge value does not keep it for good). */
-    public void reset() {
+    public final void reset() {
         length = 0;
         if (buf.length > (1 << 20)) {
             buf = new byte[1024];
@@ -45,35 +46,35 @@ public final class JsonBytes implements JsonOut {
     }
 
     /** The buffer holding the bytes written since the last reset (from index 0). */
-    public byte[] array() {
+    public final byte[] array() {
         return buf;
     }
 
-    public int length() {
+    public final int length() {
         return length;
     }
 
-    public byte[] toByteArray() {
+    public final byte[] toByteArray() {
         return Arrays.copyOf(buf, length);
     }
 
-    public void append(byte b) {
+    public final void append(byte b) {
         ensure(1);
         buf[length++] = b;
     }
 
-    public void append(byte[] bytes) {
+    public final void append(byte[] bytes) {
         append(bytes, 0, bytes.length);
     }
 
-    public void append(byte[] bytes, int offset, int count) {
+    public final void append(byte[] bytes, int offset, int count) {
         ensure(count);
         System.arraycopy(bytes, offset, buf, length, count);
         length += count;
     }
 
     /** ASCII text as it is (digits of a number). */
-    public void asciiText(String s) {
+    public final void asciiText(String s) {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
@@ -82,7 +83,7 @@ public final class JsonBytes implements JsonOut {
     }
 
     /** Text that already is JSON, as UTF-8 without escaping. */
-    public void utf8(String s) {
+    public final void utf8(String s) {
         int n = s.length();
         for (int i = 0; i < n; ) {
             int end = Math.min(n, i + SEGMENT);
@@ -116,7 +117,7 @@ public final class JsonBytes implements JsonOut {
     }
 
     /** A JSON string: {@code "}, {@code \} and control characters escaped, everything else as UTF-8. */
-    public void string(String s) {
+    public final void string(String s) {
         int n = s.length();
         append((byte) '"');
         for (int i = 0; i < n; ) {
@@ -197,7 +198,7 @@ public final class JsonBytes implements JsonOut {
     }
 
     /** A long as its decimal digits. */
-    public void number(long v) {
+    public final void number(long v) {
         ensure(20);
         if (v == Long.MIN_VALUE) {
             asciiText("-9223372036854775808");

@@ -27,7 +27,7 @@ import java.util.Map;
  * <p>Not thread-safe: one per sink. The bytes of the last {@code line}/{@code value}/{@code key} call stay valid
  * until the next one.
  */
-public final class EventEncoder {
+public final class EventEncoder extends JsonBytes {
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
@@ -50,15 +50,10 @@ public final class EventEncoder {
 
     private static final int MAX_NAMES = 4096;
 
-    private final JsonBytes out = new JsonBytes();
     /** Column names as {@code "name":}, by identity (names come from one relation or table shape). */
     private final Map<String, byte[]> names = new IdentityHashMap<>();
     private SourceKey lastSource;
     private byte[] sourceJson;
-
-    private static byte[] ascii(String s) {
-        return JsonBytes.ascii(s);
-    }
 
     /** {@code {"key": …, "value": …}} and a newline: one line of a JSON-lines file. */
     public EventEncoder line(ChangeEvent event) {
@@ -88,20 +83,6 @@ public final class EventEncoder {
         return this;
     }
 
-    /** The buffer holding the last encoded bytes (from index 0). */
-    public byte[] array() {
-        return out.array();
-    }
-
-    /** How many bytes the last encoding wrote. */
-    public int length() {
-        return out.length();
-    }
-
-    /** A copy of the last encoded bytes. */
-    public byte[] toByteArray() {
-        return out.toByteArray();
-    }
 
     private static void checkComplete(ChangeEvent event) {
         if (!event.unchangedToast().isEmpty()) {
@@ -110,9 +91,6 @@ public final class EventEncoder {
         }
     }
 
-    private void reset() {
-        out.reset(); // one huge event does not keep its buffer for good
-    }
 
     private void envelope(ChangeEvent e) {
         append(BEFORE);
@@ -123,10 +101,10 @@ public final class EventEncoder {
         SourceKey key = new SourceKey(e);
         if (!key.equals(lastSource)) {
             // the rows of one backfill chunk share their source: it is encoded once
-            int start = out.length();
+            int start = length();
             source(e);
             lastSource = key;
-            sourceJson = Arrays.copyOfRange(out.array(), start, out.length());
+            sourceJson = Arrays.copyOfRange(array(), start, length());
         }
         else {
             append(sourceJson);
@@ -175,7 +153,7 @@ public final class EventEncoder {
             return;
         }
         if (node instanceof RawJsonNode raw) {
-            out.utf8(raw.json()); // a float, json, jsonb or array value: its JSON as PgJson wrote it
+            utf8(raw.json()); // a float, json, jsonb or array value: its JSON as PgJson wrote it
             return;
         }
         switch (node.getNodeType()) {
@@ -253,25 +231,5 @@ public final class EventEncoder {
         JsonBytes bytes = new JsonBytes(name.length() + 8);
         bytes.field(name);
         return bytes.toByteArray();
-    }
-
-    private void string(String s) {
-        out.string(s);
-    }
-
-    private void number(long v) {
-        out.number(v);
-    }
-
-    private void asciiText(String s) {
-        out.asciiText(s);
-    }
-
-    private void append(byte b) {
-        out.append(b);
-    }
-
-    private void append(byte[] bytes) {
-        out.append(bytes);
     }
 }
