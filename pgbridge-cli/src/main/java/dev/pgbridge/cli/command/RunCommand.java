@@ -63,17 +63,19 @@ final class RunCommand implements Callable<Integer> {
                     + " (from " + resolved.source().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         err.flush();
-        Process child;
+        // trapped before the child starts, so a signal that comes at once is not lost (nor kills pgbridge alone)
+        SignalForwarding forwarding = SignalForwarding.install();
         try {
-            child = builder.start();
-        }
-        catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot start " + command.get(0) + ": " + e.getMessage(),
-                    "check that the command exists and is executable (it is looked up on PATH)", e);
-        }
-        log.info("run: started pid {} for {} with {}", child.pid(), command.get(0), connIds);
-        SignalForwarding forwarding = SignalForwarding.install(child);
-        try {
+            Process child;
+            try {
+                child = builder.start();
+            }
+            catch (IOException e) {
+                throw new PgBridgeException(ErrorCode.IO, "cannot start " + command.get(0) + ": " + e.getMessage(),
+                        "check that the command exists and is executable (it is looked up on PATH)", e);
+            }
+            log.info("run: started pid {} for {} with {}", child.pid(), command.get(0), connIds);
+            forwarding.attach(child);
             int code = child.waitFor();
             log.info("run: pid {} exited with {}", child.pid(), code);
             return code;
