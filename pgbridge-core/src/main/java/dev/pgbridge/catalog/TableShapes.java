@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,26 @@ public final class TableShapes {
     /** The shape of the relation with this oid; empty when it is gone. */
     public static Optional<TableShape> read(Connection connection, long oid) throws SQLException {
         return query(connection, "c.oid = ?::oid", oid).stream().findFirst();
+    }
+
+    /**
+     * The shapes of those of {@code names} (exactly as stored) that exist in {@code schema}, whatever their kind, in
+     * one query; ordered by name.
+     */
+    public static List<TableShape> read(Connection connection, String schema, Collection<String> names)
+            throws SQLException {
+        requireNonNull(schema, "schema is null");
+        return query(connection, "n.nspname = ? AND c.relname = ANY (?)", schema,
+                connection.createArrayOf("text", names.toArray()));
+    }
+
+    /**
+     * The shapes of the ordinary tables at the leaves of partitioned table {@code rootOid}'s partition tree (foreign
+     * partitions left out), ordered by schema and name. PostgreSQL 12 and later ({@code pg_partition_tree}).
+     */
+    public static List<TableShape> leafPartitions(Connection connection, long rootOid) throws SQLException {
+        return query(connection, "c.relkind = 'r' AND c.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(?::oid) t"
+                + " WHERE t.isleaf)", rootOid);
     }
 
     /**

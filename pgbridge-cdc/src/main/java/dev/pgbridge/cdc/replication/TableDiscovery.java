@@ -63,12 +63,9 @@ public final class TableDiscovery {
         List<Discovered> out = new ArrayList<>();
         int version = connection.getMetaData().getDatabaseMajorVersion() * 10000;
         for (TableShape shape : TableShapes.tables(connection, false)) {
-            TableId id = new TableId(shape.name().schema(), shape.name().name());
-            boolean partitioned = shape.relkind() == 'p';
-            CapturedTable t = new CapturedTable(id, (int) shape.oid(), partitioned, shape.replicaIdentity(),
-                    shape.primaryKey());
+            CapturedTable t = CapturedTable.of(shape);
             Optional<SetupProblem> problem = ReplicationSetup.identityProblem(t);
-            if (problem.isEmpty() && partitioned && version >= 120000) {
+            if (problem.isEmpty() && t.partitioned() && version >= 120000) {
                 List<SetupProblem> leaves = ReplicationSetup.partitionIdentityProblems(connection, t);
                 if (!leaves.isEmpty()) {
                     problem = Optional.of(new SetupProblem(leaves.stream().map(SetupProblem::problem)
@@ -76,7 +73,7 @@ public final class TableDiscovery {
                             .collect(Collectors.joining(" "))));
                 }
             }
-            out.add(new Discovered(id, partitioned, shape.replicaIdentity(), shape.primaryKey(),
+            out.add(new Discovered(t.table(), t.partitioned(), shape.replicaIdentity(), shape.primaryKey(),
                     shape.identityIndex(), problem));
         }
         return out;
