@@ -33,7 +33,7 @@ public final class TableShapes {
                    (SELECT %1$s FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
                    (SELECT %1$s FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisreplident),
                    ARRAY(SELECT %1$s FROM pg_catalog.pg_index i
-                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate AND i.indpred IS NULL
+                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL
                            AND i.indexprs IS NULL
                          ORDER BY i.indisprimary DESC, i.indexrelid)
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
