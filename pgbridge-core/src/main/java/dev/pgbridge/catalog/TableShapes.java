@@ -84,8 +84,8 @@ public final class TableShapes {
      * partitions left out), ordered by schema and name. PostgreSQL 12 and later ({@code pg_partition_tree}).
      */
     public static List<TableShape> leafPartitions(Connection connection, long rootOid) throws SQLException {
-        return query(connection, "c.relkind = 'r' AND c.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(?::oid) t"
-                + " WHERE t.isleaf)", rootOid);
+        return query(connection, "c.relkind = 'r' AND c.oid IN "
+                + "(SELECT t.relid FROM pg_catalog.pg_partition_tree(?::oid) t WHERE t.isleaf)", rootOid);
     }
 
     /**
