@@ -106,7 +106,7 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
             return Optional.empty();
         }
         TableShape shape = found.get();
-        Map<Long, TypeRow> types = types(c, oid);
+        Map<Long, TypeRow> types = types(c, shape);
         TypeResolver resolver = new TypeResolver(typeOid -> Optional.ofNullable(types.get(typeOid & 0xFFFFFFFFL))
                 .map(t -> new TypeCatalog.TypeRow(typeOid, t.name, t.type, t.category, (int) t.element,
                         (int) t.baseType, types.containsKey(t.element) ? types.get(t.element).delimiter : ',')));
@@ -128,13 +128,12 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                            char delimiter) {
     }
 
-    /** Every type the columns use, with the base types of domains and the element types of arrays. */
-    private static Map<Long, TypeRow> types(Connection c, long tableOid) throws SQLException {
+    /** Every type the columns of {@code shape} use, with the base types of domains and the element types of arrays. */
+    private static Map<Long, TypeRow> types(Connection c, TableShape shape) throws SQLException {
         Map<Long, TypeRow> types = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH RECURSIVE t(oid) AS (
-                    SELECT a.atttypid FROM pg_catalog.pg_attribute a
-                    WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
+                    SELECT pg_catalog.unnest(?::bigint[])::oid
                     UNION
                     SELECT v.x FROM pg_catalog.pg_type p JOIN t ON p.oid = t.oid
                     CROSS JOIN LATERAL (VALUES (p.typbasetype), (p.typelem)) AS v(x) WHERE v.x <> 0
@@ -142,7 +141,8 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                 SELECT p.oid, p.typname, n.nspname, p.typtype, p.typbasetype, p.typelem, p.typcategory, p.typdelim
                 FROM pg_catalog.pg_type p JOIN pg_catalog.pg_namespace n ON n.oid = p.typnamespace
                 WHERE p.oid IN (SELECT oid FROM t)""")) {
-            ps.setLong(1, tableOid);
+            ps.setArray(1, c.createArrayOf("bigint", shape.columns().stream()
+                    .map(column -> column.typeOid() & 0xFFFFFFFFL).distinct().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     types.put(rs.getLong(1), new TypeRow(rs.getString(2), rs.getString(3), rs.getString(4).charAt(0),
