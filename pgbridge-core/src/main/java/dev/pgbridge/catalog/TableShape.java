@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * @param columns         the live columns (dropped ones left out) in position order
  * @param primaryKey      the primary key's columns in key order (INCLUDE columns left out); empty when none
  * @param identityIndex   the columns of the {@code REPLICA IDENTITY USING INDEX} index in key order; empty when none
- * @param uniqueKeys      the column lists of every immediate, non-partial, expression-free unique index (the primary
+ * @param uniqueKeys      the column lists of every valid, immediate, non-partial, expression-free unique index (the primary
  *                        key first): the keys {@code ON CONFLICT (…)} accepts as its arbiter
  */
 public record TableShape(QualifiedName name, long oid, char relkind, boolean partition, ReplicaIdentity replicaIdentity,

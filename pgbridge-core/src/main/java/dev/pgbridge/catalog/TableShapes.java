@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class TableShapes {
                    (SELECT %1$s FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
                    (SELECT %1$s FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisreplident),
                    ARRAY(SELECT %1$s FROM pg_catalog.pg_index i
-                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate AND i.indpred IS NULL
+                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL
                            AND i.indexprs IS NULL
                          ORDER BY i.indisprimary DESC, i.indexrelid)
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -65,6 +66,26 @@ public final class TableShapes {
     /** The shape of the relation with this oid; empty when it is gone. */
     public static Optional<TableShape> read(Connection connection, long oid) throws SQLException {
         return query(connection, "c.oid = ?::oid", oid).stream().findFirst();
+    }
+
+    /**
+     * The shapes of those of {@code names} (exactly as stored) that exist in {@code schema}, whatever their kind, in
+     * one query; ordered by name.
+     */
+    public static List<TableShape> read(Connection connection, String schema, Collection<String> names)
+            throws SQLException {
+        requireNonNull(schema, "schema is null");
+        return query(connection, "n.nspname = ? AND c.relname = ANY (?)", schema,
+                connection.createArrayOf("text", names.toArray()));
+    }
+
+    /**
+     * The shapes of the ordinary tables at the leaves of partitioned table {@code rootOid}'s partition tree (foreign
+     * partitions left out), ordered by schema and name. PostgreSQL 12 and later ({@code pg_partition_tree}).
+     */
+    public static List<TableShape> leafPartitions(Connection connection, long rootOid) throws SQLException {
+        return query(connection, "c.relkind = 'r' AND c.oid IN "
+                + "(SELECT t.relid FROM pg_catalog.pg_partition_tree(?::oid) t WHERE t.isleaf)", rootOid);
     }
 
     /**

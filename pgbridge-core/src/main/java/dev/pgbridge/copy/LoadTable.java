@@ -1,12 +1,13 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.TypeCatalog;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,18 +78,14 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
     public static Optional<LoadTable> find(Connection c, String tableName) throws SQLException {
         requireNonNull(tableName, "tableName is null");
         long oid;
-        String schema;
-        String name;
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c "
-                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?)::oid::bigint")) {
             ps.setString(1, tableName);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
+                rs.next();
+                oid = rs.getLong(1);
+                if (rs.wasNull()) {
                     return Optional.empty();
                 }
-                oid = rs.getLong(1);
-                schema = rs.getString(2);
-                name = rs.getString(3);
             }
         }
         catch (SQLException e) {
@@ -99,71 +96,44 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
             }
             throw e;
         }
-        return Optional.of(read(c, oid, schema, name));
+        return read(c, oid);
     }
 
-    private static LoadTable read(Connection c, long oid, String schema, String name) throws SQLException {
-        Map<Long, TypeRow> types = types(c, oid);
+    /** The table with this oid, its columns and keys read by core's {@link TableShapes}; empty when it is gone. */
+    private static Optional<LoadTable> read(Connection c, long oid) throws SQLException {
+        Optional<TableShape> found = TableShapes.read(c, oid);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        TableShape shape = found.get();
+        Map<Long, TypeRow> types = types(c, shape);
         TypeResolver resolver = new TypeResolver(typeOid -> Optional.ofNullable(types.get(typeOid & 0xFFFFFFFFL))
                 .map(t -> new TypeCatalog.TypeRow(typeOid, t.name, t.type, t.category, (int) t.element,
                         (int) t.baseType, types.containsKey(t.element) ? types.get(t.element).delimiter : ',')));
         List<LoadColumn> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-                + "a.attnotnull, a.attgenerated <> '', a.atttypid, a.attidentity = 'a' FROM pg_catalog.pg_attribute a "
-                + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long typeOid = rs.getLong(5);
-                    TypeRow type = types.get(typeOid);
-                    columns.add(new LoadColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
-                            rs.getBoolean(6), type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
-                            resolver.resolve((int) typeOid).named(rs.getString(2))));
-                }
-            }
+        for (TableShape.Column column : shape.columns()) {
+            long typeOid = column.typeOid() & 0xFFFFFFFFL;
+            TypeRow type = types.get(typeOid);
+            columns.add(new LoadColumn(column.name(), column.type(), !column.nullable(), column.isGenerated(),
+                    column.identityAlways(), type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
+                    resolver.resolve(column.typeOid()).named(column.type())));
         }
-        // the primary key, and every unique index ON CONFLICT (columns) can take as arbiter (immediate, valid, no
-        // predicate, no expression); key columns only, not INCLUDE ones; the primary key first
-        List<String> primaryKey = List.of();
-        List<List<String>> uniqueKeys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT i.indisprimary,
-                       i.indimmediate AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL,
-                       (SELECT pg_catalog.array_agg(a.attname::text ORDER BY k.ord)
-                        FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-                        JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                        WHERE k.ord <= i.indnkeyatts)
-                FROM pg_catalog.pg_index i
-                WHERE i.indrelid = ? AND i.indisunique
-                ORDER BY i.indisprimary DESC, i.indexrelid""")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Array array = rs.getArray(3);
-                    List<String> key = array == null ? List.of() : List.of((String[]) array.getArray());
-                    if (rs.getBoolean(1)) {
-                        primaryKey = key;
-                    }
-                    if (rs.getBoolean(2) && !key.isEmpty() && !uniqueKeys.contains(key)) {
-                        uniqueKeys.add(key);
-                    }
-                }
-            }
-        }
-        return new LoadTable(schema, name, columns, primaryKey, uniqueKeys);
+        // every unique index ON CONFLICT (columns) can take as arbiter, the primary key first (TableShape.uniqueKeys)
+        List<List<String>> uniqueKeys = shape.uniqueKeys().stream().filter(k -> !k.isEmpty()).distinct().toList();
+        return Optional.of(new LoadTable(shape.name().schema(), shape.name().name(), columns, shape.primaryKey(),
+                uniqueKeys));
     }
 
     private record TypeRow(String name, String schema, char type, long baseType, long element, char category,
                            char delimiter) {
     }
 
-    /** Every type the columns use, with the base types of domains and the element types of arrays. */
-    private static Map<Long, TypeRow> types(Connection c, long tableOid) throws SQLException {
+    /** Every type the columns of {@code shape} use, with the base types of domains and the element types of arrays. */
+    private static Map<Long, TypeRow> types(Connection c, TableShape shape) throws SQLException {
         Map<Long, TypeRow> types = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH RECURSIVE t(oid) AS (
-                    SELECT a.atttypid FROM pg_catalog.pg_attribute a
-                    WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
+                    SELECT pg_catalog.unnest(?::bigint[])::oid
                     UNION
                     SELECT v.x FROM pg_catalog.pg_type p JOIN t ON p.oid = t.oid
                     CROSS JOIN LATERAL (VALUES (p.typbasetype), (p.typelem)) AS v(x) WHERE v.x <> 0
@@ -171,7 +141,8 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                 SELECT p.oid, p.typname, n.nspname, p.typtype, p.typbasetype, p.typelem, p.typcategory, p.typdelim
                 FROM pg_catalog.pg_type p JOIN pg_catalog.pg_namespace n ON n.oid = p.typnamespace
                 WHERE p.oid IN (SELECT oid FROM t)""")) {
-            ps.setLong(1, tableOid);
+            ps.setArray(1, c.createArrayOf("bigint", shape.columns().stream()
+                    .map(column -> column.typeOid() & 0xFFFFFFFFL).distinct().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     types.put(rs.getLong(1), new TypeRow(rs.getString(2), rs.getString(3), rs.getString(4).charAt(0),

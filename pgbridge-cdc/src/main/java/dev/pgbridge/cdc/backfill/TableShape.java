@@ -1,19 +1,20 @@
 package dev.pgbridge.cdc.backfill;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -69,52 +70,34 @@ final class TableShape {
                 + "FROM pg_catalog.pg_class fc WHERE fc.oid = " + oid + ")";
     }
 
+    /**
+     * Reads the shape through core's {@link TableShapes}. The fingerprint is read first: a change committed after it
+     * makes the first chunk stale, and the shape is then read again.
+     */
     static TableShape read(Connection c, TableId table, TypeResolver types) throws SQLException {
-        boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
-        long oid;
         String fingerprint;
-        char identity;
-        List<String> pk;
-        List<String> identityIndex;
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.oid::bigint, c.relreplident::text,
-                       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
-                             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                             WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord),
-                       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
-                             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                             WHERE i.indrelid = c.oid AND i.indisreplident ORDER BY k.ord),
-                """ + fingerprintSql("c.oid", hasGenerated) + """
-                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = ? AND c.relname = ?""")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT "
+                + fingerprintSql("c.oid", c.getMetaData().getDatabaseMajorVersion() >= 12)
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ?")) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("table " + table + " no longer exists", "42P01");
-                }
-                oid = rs.getLong(1);
-                identity = rs.getString(2).charAt(0);
-                pk = Arrays.asList((String[]) rs.getArray(3).getArray());
-                identityIndex = Arrays.asList((String[]) rs.getArray(4).getArray());
-                fingerprint = rs.getString(5);
+                fingerprint = rs.next() ? rs.getString(1) : null;
             }
+        }
+        var shape = TableShapes.read(c, QualifiedName.of(table.schema(), table.table())).orElse(null);
+        if (fingerprint == null || shape == null) {
+            throw new SQLException("table " + table + " no longer exists", "42P01");
         }
         List<Column> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, a.atttypid::bigint, "
-                + "pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
-                + "WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped"
-                + (hasGenerated ? " AND a.attgenerated = ''" : "") + " ORDER BY a.attnum")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int typeOid = (int) rs.getLong(2);
-                    columns.add(new Column(rs.getString(1), typeOid, rs.getString(3), types.resolve(typeOid)));
-                }
-            }
+        for (var column : shape.writableColumns()) {
+            columns.add(new Column(column.name(), column.typeOid(), column.type(), types.resolve(column.typeOid())));
         }
+        long oid = shape.oid();
+        char identity = shape.replicaIdentity().code();
+        List<String> pk = shape.primaryKey();
+        List<String> identityIndex = shape.identityIndex();
         List<String> names = columns.stream().map(Column::name).toList();
         List<String> orderKey = !pk.isEmpty() ? pk : identity == 'i' ? identityIndex : List.of();
         List<String> eventKey = switch (identity) {

@@ -1,5 +1,7 @@
 package dev.pgbridge.cdc.engine;
 
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.ToastResolver;
 import dev.pgbridge.connection.ConnectionConfig;
@@ -7,10 +9,7 @@ import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.TypeCatalog;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,19 +36,9 @@ final class JdbcSourceCatalog implements SourceCatalog {
 
     @Override
     public Optional<List<String>> primaryKey(int relationOid) {
-        try (PreparedStatement ps = connections.get().prepareStatement("""
-                SELECT a.attname FROM pg_catalog.pg_index i
-                JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-                JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                WHERE i.indrelid = ?::oid AND i.indisprimary ORDER BY k.ord""")) {
-            ps.setLong(1, relationOid & 0xFFFFFFFFL);
-            List<String> columns = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
-                }
-            }
-            return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
+        try {
+            return TableShapes.read(connections.get(), relationOid & 0xFFFFFFFFL)
+                    .map(TableShape::primaryKey).filter(key -> !key.isEmpty());
         }
         catch (SQLException e) {
             throw failure("cannot read the primary key of relation " + relationOid, e);

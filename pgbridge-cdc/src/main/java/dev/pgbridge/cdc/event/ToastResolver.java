@@ -2,6 +2,8 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.Lsn;
@@ -9,6 +11,7 @@ import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 import static java.util.Objects.requireNonNull;
@@ -247,19 +251,9 @@ public final class ToastResolver {
             return cached;
         }
         Map<String, ColumnType> result = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, a.atttypid, pg_catalog.format_type(a.atttypid, a.atttypmod)
-                FROM pg_catalog.pg_attribute a
-                JOIN pg_catalog.pg_class r ON r.oid = a.attrelid
-                JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
-                WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.put(rs.getString(1), new ColumnType(rs.getInt(2), rs.getString(3)));
-                }
-            }
+        Optional<TableShape> shape = TableShapes.read(c, QualifiedName.of(table.schema(), table.table()));
+        for (TableShape.Column column : shape.map(TableShape::columns).orElse(List.of())) {
+            result.put(column.name(), new ColumnType(column.typeOid(), column.type()));
         }
         columnTypes.put(table, result);
         return result;

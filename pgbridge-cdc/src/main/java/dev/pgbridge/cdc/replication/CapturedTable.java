@@ -2,6 +2,7 @@ package dev.pgbridge.cdc.replication;
 
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.catalog.ReplicaIdentity;
+import dev.pgbridge.catalog.TableShape;
 
 import java.util.List;
 
@@ -14,5 +15,11 @@ public record CapturedTable(TableId table, int oid, boolean partitioned, Replica
         requireNonNull(table, "table is null");
         requireNonNull(replicaIdentity, "replicaIdentity is null");
         primaryKey = List.copyOf(primaryKey);
+    }
+
+    /** The capture's view of a table the catalog read. */
+    public static CapturedTable of(TableShape shape) {
+        return new CapturedTable(new TableId(shape.name().schema(), shape.name().name()), (int) shape.oid(),
+                shape.relkind() == 'p', shape.replicaIdentity(), shape.primaryKey());
     }
 }

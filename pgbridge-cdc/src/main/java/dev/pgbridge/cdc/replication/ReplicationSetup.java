@@ -2,24 +2,26 @@ package dev.pgbridge.cdc.replication;
 
 import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.catalog.ReplicaIdentity;
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -303,23 +305,10 @@ public final class ReplicationSetup {
     public static List<SetupProblem> partitionIdentityProblems(Connection connection, CapturedTable root)
             throws SQLException {
         List<SetupProblem> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("""
-                SELECT n.nspname, c.relname, c.relreplident::text,
-                       EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-                FROM pg_catalog.pg_partition_tree(?::oid) t
-                JOIN pg_catalog.pg_class c ON c.oid = t.relid
-                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE t.isleaf AND c.relkind = 'r' ORDER BY n.nspname, c.relname""")) {
-            ps.setLong(1, root.oid() & 0xFFFFFFFFL);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TableId leaf = new TableId(rs.getString(1), rs.getString(2));
-                    CapturedTable asTable = new CapturedTable(leaf, 0, false,
-                            ReplicaIdentity.of(rs.getString(3).charAt(0)), rs.getBoolean(4) ? List.of("(key)") : List.of());
-                    identityProblem(asTable).ifPresent(p -> out.add(new SetupProblem("partition " + leaf + " of "
-                            + root.table() + ": " + p.problem(), p.fix())));
-                }
-            }
+        for (TableShape shape : TableShapes.leafPartitions(connection, root.oid() & 0xFFFFFFFFL)) {
+            CapturedTable leaf = CapturedTable.of(shape);
+            identityProblem(leaf).ifPresent(p -> out.add(new SetupProblem("partition " + leaf.table() + " of "
+                    + root.table() + ": " + p.problem(), p.fix())));
         }
         return out;
     }
@@ -419,16 +408,6 @@ public final class ReplicationSetup {
         return members;
     }
 
-    private static final String TABLE_COLUMNS = """
-            SELECT c.relname, c.oid::int, c.relkind::text, c.relreplident::text,
-                   ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
-                         JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-                         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                         WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord),
-                   n.nspname
-            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            """;
-
     /** The bound tables, one catalog query per schema; a missing or unsuitable table is a problem. */
     private List<CapturedTable> boundTables(List<SetupProblem> problems) throws SQLException {
         Map<String, List<String>> bySchema = new LinkedHashMap<>();
@@ -437,25 +416,16 @@ public final class ReplicationSetup {
         }
         Map<TableId, CapturedTable> found = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : bySchema.entrySet()) {
-            try (PreparedStatement ps = connection.prepareStatement(TABLE_COLUMNS
-                    + " WHERE n.nspname = ? AND c.relname = ANY (?)")) {
-                ps.setString(1, e.getKey());
-                Array names = connection.createArrayOf("text", e.getValue().toArray());
-                ps.setArray(2, names);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        TableId id = new TableId(e.getKey(), rs.getString(1));
-                        String kind = rs.getString(3);
-                        if (!kind.equals("r") && !kind.equals("p")) {
-                            problems.add(new SetupProblem(id + " is not a table (relkind " + kind + "); only tables "
-                                    + "and partitioned tables have changes to capture",
-                                    "remove {namespace: " + id.schema() + ", stream: " + id.table() + "} from bindings"));
-                            found.put(id, null);
-                            continue;
-                        }
-                        found.put(id, table(id, rs));
-                    }
+            for (TableShape shape : TableShapes.read(connection, e.getKey(), e.getValue())) {
+                TableId id = new TableId(e.getKey(), shape.name().name());
+                if (shape.relkind() != 'r' && shape.relkind() != 'p') {
+                    problems.add(new SetupProblem(id + " is not a table (relkind " + shape.relkind() + "); only "
+                            + "tables and partitioned tables have changes to capture",
+                            "remove {namespace: " + id.schema() + ", stream: " + id.table() + "} from bindings"));
+                    found.put(id, null);
+                    continue;
                 }
+                found.put(id, CapturedTable.of(shape));
             }
         }
         List<CapturedTable> tables = new ArrayList<>();
@@ -471,26 +441,9 @@ public final class ReplicationSetup {
         return tables;
     }
 
-    private static CapturedTable table(TableId id, ResultSet rs) throws SQLException {
-        String[] pk = (String[]) rs.getArray(5).getArray();
-        return new CapturedTable(id, rs.getInt(2), rs.getString(3).equals("p"),
-                ReplicaIdentity.of(rs.getString(4).charAt(0)), List.of(pk));
-    }
-
     /** Every ordinary and partitioned table outside the system schemas (what FOR ALL TABLES publishes). */
     private List<CapturedTable> allTables() throws SQLException {
-        List<CapturedTable> tables = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(TABLE_COLUMNS + """
-                 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-                 ORDER BY n.nspname, c.relname""")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(table(new TableId(rs.getString(6), rs.getString(1)), rs));
-                }
-            }
-        }
-        return tables;
+        return TableShapes.tables(connection, false).stream().map(CapturedTable::of).toList();
     }
 
     private List<CapturedTable> publicationTables(Publication p) throws SQLException {
@@ -498,20 +451,18 @@ public final class ReplicationSetup {
             return allTables();
         }
         List<TableId> members = publicationMembers(p);
-        List<CapturedTable> tables = new ArrayList<>();
+        Map<String, List<String>> bySchema = new LinkedHashMap<>();
         for (TableId t : members) {
-            try (PreparedStatement ps = connection.prepareStatement(TABLE_COLUMNS
-                    + " WHERE n.nspname = ? AND c.relname = ?")) {
-                ps.setString(1, t.schema());
-                ps.setString(2, t.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        tables.add(table(t, rs));
-                    }
-                }
+            bySchema.computeIfAbsent(t.schema(), s -> new ArrayList<>()).add(t.table());
+        }
+        Map<TableId, CapturedTable> found = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : bySchema.entrySet()) {
+            for (TableShape shape : TableShapes.read(connection, e.getKey(), e.getValue())) {
+                CapturedTable t = CapturedTable.of(shape);
+                found.put(t.table(), t);
             }
         }
-        return tables;
+        return members.stream().map(found::get).filter(Objects::nonNull).toList();
     }
 
     private int intValue(String sql) throws SQLException {

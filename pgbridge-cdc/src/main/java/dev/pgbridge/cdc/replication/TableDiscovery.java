@@ -2,14 +2,14 @@ package dev.pgbridge.cdc.replication;
 
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.catalog.ReplicaIdentity;
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -62,40 +62,19 @@ public final class TableDiscovery {
     public List<Discovered> tables() throws SQLException {
         List<Discovered> out = new ArrayList<>();
         int version = connection.getMetaData().getDatabaseMajorVersion() * 10000;
-        try (PreparedStatement ps = connection.prepareStatement("""
-                SELECT n.nspname, c.relname, c.oid::int, c.relkind::text, c.relreplident::text,
-                       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
-                             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                             WHERE i.indrelid = c.oid AND i.indisprimary ORDER BY k.ord),
-                       ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i
-                             JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                             WHERE i.indrelid = c.oid AND i.indisreplident ORDER BY k.ord)
-                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-                  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-                ORDER BY n.nspname, c.relname""")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TableId id = new TableId(rs.getString(1), rs.getString(2));
-                    boolean partitioned = rs.getString(4).equals("p");
-                    ReplicaIdentity identity = ReplicaIdentity.of(rs.getString(5).charAt(0));
-                    List<String> pk = Arrays.asList((String[]) rs.getArray(6).getArray());
-                    List<String> index = Arrays.asList((String[]) rs.getArray(7).getArray());
-                    CapturedTable t = new CapturedTable(id, rs.getInt(3), partitioned, identity, pk);
-                    Optional<SetupProblem> problem = ReplicationSetup.identityProblem(t);
-                    if (problem.isEmpty() && partitioned && version >= 120000) {
-                        List<SetupProblem> leaves = ReplicationSetup.partitionIdentityProblems(connection, t);
-                        if (!leaves.isEmpty()) {
-                            problem = Optional.of(new SetupProblem(leaves.stream().map(SetupProblem::problem)
-                                    .collect(Collectors.joining("; ")), leaves.stream().map(SetupProblem::fix)
-                                    .collect(Collectors.joining(" "))));
-                        }
-                    }
-                    out.add(new Discovered(id, partitioned, identity, pk, index, problem));
+        for (TableShape shape : TableShapes.tables(connection, false)) {
+            CapturedTable t = CapturedTable.of(shape);
+            Optional<SetupProblem> problem = ReplicationSetup.identityProblem(t);
+            if (problem.isEmpty() && t.partitioned() && version >= 120000) {
+                List<SetupProblem> leaves = ReplicationSetup.partitionIdentityProblems(connection, t);
+                if (!leaves.isEmpty()) {
+                    problem = Optional.of(new SetupProblem(leaves.stream().map(SetupProblem::problem)
+                            .collect(Collectors.joining("; ")), leaves.stream().map(SetupProblem::fix)
+                            .collect(Collectors.joining(" "))));
                 }
             }
+            out.add(new Discovered(t.table(), t.partitioned(), shape.replicaIdentity(), shape.primaryKey(),
+                    shape.identityIndex(), problem));
         }
         return out;
     }

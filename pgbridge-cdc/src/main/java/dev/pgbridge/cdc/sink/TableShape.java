@@ -1,21 +1,20 @@
 package dev.pgbridge.cdc.sink;
 
+import dev.pgbridge.catalog.TableShapes;
+import dev.pgbridge.sql.QualifiedName;
+
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A table's columns as its database prints their types ({@code format_type}: {@code numeric(10,2)},
- * {@code timestamp with time zone[]}, an enum's name) and its primary key in key order, read from
- * {@code pg_catalog} in one query. Generated columns are left out: logical replication does not send them, and a
- * copy computes its own or has none.
+ * What the PostgreSQL sink needs of a table, taken from core's {@link dev.pgbridge.catalog.TableShape}: its columns
+ * as its database prints their types ({@code format_type}: {@code numeric(10,2)}, {@code timestamp with time zone[]},
+ * an enum's name) and its primary key in key order. Generated columns are left out: logical replication does not
+ * send them, and a copy computes its own or has none.
  */
 record TableShape(List<Column> columns, List<String> primaryKey) {
     TableShape {
@@ -31,36 +30,16 @@ record TableShape(List<Column> columns, List<String> primaryKey) {
         }
     }
 
-    private static final String COLUMNS = """
-            SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid::bigint,
-                   (SELECT pg_catalog.array_position(i.indkey::int2[], a.attnum) FROM pg_catalog.pg_index i
-                    WHERE i.indrelid = c.oid AND i.indisprimary) AS key_position
-            FROM pg_catalog.pg_class c
-            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
-            WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'f')
-              AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-            ORDER BY a.attnum
-            """;
-
-    /** The table {@code schema.table} of the connected database; empty when there is no such table. */
+    /**
+     * The table {@code schema.table} of the connected database (an ordinary, partitioned or foreign table, read by
+     * core's {@link TableShapes}); empty when there is no such table or it has no column to write.
+     */
     static Optional<TableShape> read(Connection connection, String schema, String table) throws SQLException {
-        List<Column> columns = new ArrayList<>();
-        TreeMap<Integer, String> key = new TreeMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), (int) rs.getLong(3)));
-                    int position = rs.getInt(4);
-                    if (!rs.wasNull()) {
-                        key.put(position, rs.getString(1));
-                    }
-                }
-            }
-        }
-        return columns.isEmpty() ? Optional.empty() : Optional.of(new TableShape(columns, List.copyOf(key.values())));
+        return TableShapes.read(connection, QualifiedName.of(schema, table))
+                .filter(shape -> shape.relkind() == 'r' || shape.relkind() == 'p' || shape.relkind() == 'f')
+                .map(shape -> new TableShape(shape.writableColumns().stream()
+                        .map(c -> new Column(c.name(), c.type(), c.typeOid())).toList(), shape.primaryKey()))
+                .filter(shape -> !shape.columns().isEmpty());
     }
 
     Optional<Column> column(String name) {
