@@ -37,11 +37,6 @@ public final class JdbcTarget {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9._-]{0,252})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
     private static final Driver DRIVER = new Driver();
-    /** Driver settings connect never takes from a caller: TLS, credentials, class-loading hooks. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("user", "password", "sslmode",
-            "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslhostnameverifier", "sslfactory", "sslfactoryarg",
-            "sslpasswordcallback", "socketfactory", "socketfactoryarg", "authenticationpluginclassname", "loggerfile",
-            "loggerlevel");
 
     private final ConnectionConfig config;
     private final List<Endpoint> endpoints;
@@ -292,10 +287,10 @@ public final class JdbcTarget {
      * (sslmode=prefer with a root certificate tries again without TLS when the certificate does not verify).
      */
     public Properties properties() {
-        return properties(tls.attempts().getFirst(), Map.of());
+        return properties(tls.attempts().getFirst());
     }
 
-    private Properties properties(TlsPolicy.Attempt attempt, Map<String, String> settings) {
+    private Properties properties(TlsPolicy.Attempt attempt) {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (password != null) {
@@ -305,7 +300,6 @@ public final class JdbcTarget {
         tls.apply(attempt, tlsProperties);
         tlsProperties.forEach(p::setProperty);
         driverProperties.forEach(p::setProperty);
-        settings.forEach(p::setProperty);
         return p;
     }
 
@@ -318,20 +312,6 @@ public final class JdbcTarget {
      * Errors are not translated here: callers translate at their boundary with {@code SqlErrors}.
      */
     public Connection connect() throws SQLException {
-        return connect(Map.of());
-    }
-
-    /**
-     * {@link #connect()} with further driver settings for this one connection; they may not touch TLS, user or
-     * password. Callers outside ask for a {@link Session} instead.
-     */
-    private Connection connect(Map<String, String> settings) throws SQLException {
-        requireNonNull(settings, "settings is null");
-        for (String key : settings.keySet()) {
-            if (RESERVED.contains(key.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("driver setting " + key + " is decided by the connection");
-            }
-        }
         if (tls.needsRootCertificate() && !tls.rootCertificateExists()) {
             throw TlsVerificationException.rootCertificateMissing(tls, endpointsText());
         }
@@ -340,7 +320,7 @@ public final class JdbcTarget {
         for (int i = 0; i < attempts.size(); i++) {
             TlsPolicy.Attempt attempt = attempts.get(i);
             try {
-                return open(properties(attempt, settings));
+                return open(properties(attempt));
             }
             catch (SQLException e) {
                 SQLException failure = TlsVerificationException.explain(attempt, tls, endpointsText(), e);
