@@ -15,6 +15,7 @@ import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.PgType;
+import dev.pgbridge.pgtype.TypeCatalog;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
@@ -863,16 +864,8 @@ public final class PostgresSink implements ChangeSink {
 
         @Override
         public Optional<TypeRow> type(int typeOid) {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT typname, typtype::text, typcategory::text, "
-                    + "typelem::bigint, typbasetype::bigint FROM pg_catalog.pg_type WHERE oid = ?::oid")) {
-                ps.setLong(1, typeOid & 0xFFFFFFFFL);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new TypeRow(typeOid, rs.getString(1), rs.getString(2).charAt(0),
-                            rs.getString(3).charAt(0), (int) rs.getLong(4), (int) rs.getLong(5)));
-                }
+            try {
+                return TypeCatalog.lookup(connection, typeOid);
             }
             catch (SQLException e) {
                 throw new IllegalStateException("cannot read type " + typeOid + " of the target: " + e.getMessage(), e);
