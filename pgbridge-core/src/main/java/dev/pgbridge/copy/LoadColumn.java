@@ -7,9 +7,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A column of a load or transfer target as the catalog describes it: its name exactly as stored, its type as
  * PostgreSQL prints it ({@code format_type}), nullability, whether it is generated or a {@code GENERATED ALWAYS}
- * identity, and the type's catalog name
- * ({@code int4}, {@code _text}) and whether it is built in (the same type, with the same binary form, in every
- * database).
+ * identity, its type's oid and whether that type is built in (the same type, with the same binary form, in every
+ * database), and how its values map ({@link PgType}).
  */
 public final class LoadColumn {
     private final String name;
@@ -17,19 +16,17 @@ public final class LoadColumn {
     private final boolean notNull;
     private final boolean generated;
     private final boolean identityAlways;
-    private final String typeName;
-    private final boolean builtInType;
+    private final int typeOid;
     private final PgType valueType;
 
-    LoadColumn(String name, String type, boolean notNull, boolean generated, boolean identityAlways, String typeName,
-               boolean builtInType, PgType valueType) {
+    LoadColumn(String name, String type, boolean notNull, boolean generated, boolean identityAlways, int typeOid,
+               PgType valueType) {
         this.name = requireNonNull(name, "name is null");
         this.type = requireNonNull(type, "type is null");
         this.notNull = notNull;
         this.generated = generated;
         this.identityAlways = identityAlways;
-        this.typeName = requireNonNull(typeName, "typeName is null");
-        this.builtInType = builtInType;
+        this.typeOid = typeOid;
         this.valueType = requireNonNull(valueType, "valueType is null");
     }
 
@@ -59,14 +56,17 @@ public final class LoadColumn {
         return identityAlways;
     }
 
-    /** The type's name in pg_type ({@code int4}, {@code _text}, {@code timestamptz}). */
-    public String typeName() {
-        return typeName;
+    /** The column's type oid ({@code atttypid}; a domain's own oid, not its base type's). */
+    public int typeOid() {
+        return typeOid;
     }
 
-    /** Whether the type is one of PostgreSQL's own (its oid below 16384), so its binary COPY form is the same everywhere. */
+    /**
+     * Whether the type is one of PostgreSQL's own (its oid below 16384, FirstNormalObjectId), so its binary COPY form
+     * is the same everywhere; a domain never is.
+     */
     public boolean builtInType() {
-        return builtInType;
+        return typeOid != 0 && Integer.compareUnsigned(typeOid, 16384) < 0;
     }
 
     /** How the column's values map (domains as their base type), from the one resolver of types. */

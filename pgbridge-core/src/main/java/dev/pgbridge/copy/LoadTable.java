@@ -4,6 +4,7 @@ import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.pgtype.TypeCatalog;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
@@ -13,10 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,9 +29,6 @@ import static java.util.Objects.requireNonNull;
  */
 public record LoadTable(String schema, String name, List<LoadColumn> columns, List<String> primaryKey,
                         List<List<String>> uniqueKeys) {
-    /** Type oids below this are PostgreSQL's own (FirstNormalObjectId). */
-    private static final long FIRST_NORMAL_OID = 16384;
-
     public LoadTable {
         requireNonNull(schema, "schema is null");
         requireNonNull(name, "name is null");
@@ -99,58 +95,33 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
         return read(c, oid);
     }
 
-    /** The table with this oid, its columns and keys read by core's {@link TableShapes}; empty when it is gone. */
+    /**
+     * The table with this oid, its columns and keys read by core's {@link TableShapes}, each column's type resolved by
+     * the one {@link TypeResolver} over this connection's {@code pg_type}; empty when it is gone.
+     */
     private static Optional<LoadTable> read(Connection c, long oid) throws SQLException {
         Optional<TableShape> found = TableShapes.read(c, oid);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         TableShape shape = found.get();
-        Map<Long, TypeRow> types = types(c, shape);
-        TypeResolver resolver = new TypeResolver(typeOid -> Optional.ofNullable(types.get(typeOid & 0xFFFFFFFFL))
-                .map(t -> new TypeCatalog.TypeRow(typeOid, t.name, t.type, t.category, (int) t.element,
-                        (int) t.baseType, types.containsKey(t.element) ? types.get(t.element).delimiter : ',')));
+        TypeResolver types = new TypeResolver(TypeCatalog.of(c));
         List<LoadColumn> columns = new ArrayList<>();
         for (TableShape.Column column : shape.columns()) {
-            long typeOid = column.typeOid() & 0xFFFFFFFFL;
-            TypeRow type = types.get(typeOid);
+            PgType type;
+            try {
+                type = types.resolve(column.typeOid());
+            }
+            catch (TypeCatalog.ReadFailure e) {
+                throw e.getCause();
+            }
             columns.add(new LoadColumn(column.name(), column.type(), !column.nullable(), column.isGenerated(),
-                    column.identityAlways(), type == null ? "" : type.name, typeOid < FIRST_NORMAL_OID,
-                    resolver.resolve(column.typeOid()).named(column.type())));
+                    column.identityAlways(), column.typeOid(), type.named(column.type())));
         }
         // every unique index ON CONFLICT (columns) can take as arbiter, the primary key first (TableShape.uniqueKeys)
         List<List<String>> uniqueKeys = shape.uniqueKeys().stream().filter(k -> !k.isEmpty()).distinct().toList();
         return Optional.of(new LoadTable(shape.name().schema(), shape.name().name(), columns, shape.primaryKey(),
                 uniqueKeys));
-    }
-
-    private record TypeRow(String name, String schema, char type, long baseType, long element, char category,
-                           char delimiter) {
-    }
-
-    /** Every type the columns of {@code shape} use, with the base types of domains and the element types of arrays. */
-    private static Map<Long, TypeRow> types(Connection c, TableShape shape) throws SQLException {
-        Map<Long, TypeRow> types = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH RECURSIVE t(oid) AS (
-                    SELECT pg_catalog.unnest(?::bigint[])::oid
-                    UNION
-                    SELECT v.x FROM pg_catalog.pg_type p JOIN t ON p.oid = t.oid
-                    CROSS JOIN LATERAL (VALUES (p.typbasetype), (p.typelem)) AS v(x) WHERE v.x <> 0
-                )
-                SELECT p.oid, p.typname, n.nspname, p.typtype, p.typbasetype, p.typelem, p.typcategory, p.typdelim
-                FROM pg_catalog.pg_type p JOIN pg_catalog.pg_namespace n ON n.oid = p.typnamespace
-                WHERE p.oid IN (SELECT oid FROM t)""")) {
-            ps.setArray(1, c.createArrayOf("bigint", shape.columns().stream()
-                    .map(column -> column.typeOid() & 0xFFFFFFFFL).distinct().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getLong(1), new TypeRow(rs.getString(2), rs.getString(3), rs.getString(4).charAt(0),
-                            rs.getLong(5), rs.getLong(6), rs.getString(7).charAt(0), rs.getString(8).charAt(0)));
-                }
-            }
-        }
-        return types;
     }
 
     /** Up to five tables whose name matches the last part of {@code tableName} ignoring case, for a hint. */

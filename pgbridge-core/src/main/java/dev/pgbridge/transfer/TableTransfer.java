@@ -65,7 +65,7 @@ public final class TableTransfer {
     }
 
     /** A column of the source's output, with what is needed to create and to feed the target. */
-    private record SourceColumn(String name, String type, boolean notNull, String typeName, boolean builtIn) {
+    private record SourceColumn(String name, String type, boolean notNull, int typeOid, boolean builtIn) {
     }
 
     private record SourceShape(String sql, List<SourceColumn> columns, List<String> primaryKey) {
@@ -320,7 +320,7 @@ public final class TableTransfer {
             List<SourceColumn> columns = new ArrayList<>();
             StringBuilder select = new StringBuilder("SELECT ");
             for (LoadColumn c : table.columns()) {
-                columns.add(new SourceColumn(c.name(), c.type(), c.notNull(), c.typeName(), c.builtInType()));
+                columns.add(new SourceColumn(c.name(), c.type(), c.notNull(), c.typeOid(), c.builtInType()));
                 select.append(columns.size() == 1 ? "" : ", ").append(Identifier.quote(c.name()));
             }
             select.append(" FROM ").append(table.qualifiedName());
@@ -358,7 +358,7 @@ public final class TableTransfer {
             List<SourceColumn> columns = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
                 ResultTypes.SqlType type = types.get(i);
-                columns.add(new SourceColumn(names.get(i), type.sqlName(), false, type.typeName(), type.builtIn()));
+                columns.add(new SourceColumn(names.get(i), type.sqlName(), false, type.oid(), type.builtIn()));
             }
             return new SourceShape(sql, columns, List.of());
         }
@@ -367,7 +367,7 @@ public final class TableTransfer {
         private boolean binary(SourceShape shape, LoadTarget loadTarget) {
             for (LoadColumn t : loadTarget.columns()) {
                 SourceColumn s = shape.columns().stream().filter(c -> c.name().equals(t.name())).findFirst().orElse(null);
-                if (s == null || !s.builtIn() || !t.builtInType() || !s.typeName().equals(t.typeName())) {
+                if (s == null || !s.builtIn() || !t.builtInType() || s.typeOid() != t.typeOid()) {
                     return false;
                 }
             }
