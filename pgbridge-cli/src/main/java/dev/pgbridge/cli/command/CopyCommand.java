@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         description = {"Copy a table or the rows of a query from one PostgreSQL into a table of another: COPY out of the "
                 + "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target "
                 + "transaction. A failure on either side rolls the target back and says which side failed; Ctrl-C or "
-                + "SIGTERM rolls it back and prints '" + RollbackOnExit.MESSAGE + "'.",
+                + "SIGTERM rolls it back and prints '" + StopOnExit.MESSAGE + "'.",
                 "--from and --to each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL."})
 final class CopyCommand implements Callable<Integer> {
     private final CliEnvironment environment;
@@ -90,7 +90,7 @@ final class CopyCommand implements Callable<Integer> {
         TransferOptions options = TransferOptions.of(what, target).withCreate(create).withTruncate(truncate)
                 .withUpsertKey(upsertKey);
         CommitGate gate = CommitGate.create();
-        try (RollbackOnExit guard = RollbackOnExit.install(gate, err)) {
+        try (StopOnExit guard = StopOnExit.rollingBack(gate, err)) {
             TransferResult result;
             try {
                 result = new TableTransfer(fromConfig, toConfig).run(options, gate);

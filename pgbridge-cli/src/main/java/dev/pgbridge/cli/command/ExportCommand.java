@@ -98,7 +98,7 @@ final class ExportCommand implements Callable<Integer> {
         try (Connection c = connect(config); Output out = Output.open(output)) {
             Export export = Export.of(format, c, config, options);
             ExportResult result;
-            CancelOnExit cancelOnExit = CancelOnExit.install(export::cancel);
+            StopOnExit cancelOnExit = StopOnExit.cancelling(export::cancel);
             try {
                 result = export.run(source, out.stream(), progress::update);
                 out.commit();

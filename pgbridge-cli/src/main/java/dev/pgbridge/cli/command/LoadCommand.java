@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 + "none. A bad row anywhere fails the load with its line (the CSV header is line 1) and column, and the table "
                 + "stays exactly as it was (also with --truncate, which runs in the same transaction). Only a clean end of "
                 + "the input commits: Ctrl-C or SIGTERM (also when it kills the producer piping into standard input) "
-                + "rolls back and prints '" + RollbackOnExit.MESSAGE + "'.",
+                + "rolls back and prints '" + StopOnExit.MESSAGE + "'.",
                 "CSV is RFC 4180 with a header: NULL is an unquoted empty field, the empty string is \"\". JSON lines: one "
                 + "object per line, values as JSON output writes them (numbers exact, ISO-8601 dates and times, base64 "
                 + "bytea, nested JSON, arrays). Header names and JSON keys are the column names exactly as the table has "
@@ -100,7 +100,7 @@ final class LoadCommand implements Callable<Integer> {
                 .withUpsertKey(upsertKey).withChunkRows(chunkRows).withHeader(!noHeader);
         // standard input from a pipe: its producer gets the same Ctrl-C, and its end may arrive before the signal
         CommitGate gate = file.equals("-") ? CommitGate.settling(STDIN_SETTLE) : CommitGate.create();
-        try (RollbackOnExit guard = RollbackOnExit.install(gate, err)) {
+        try (StopOnExit guard = StopOnExit.rollingBack(gate, err)) {
             LoadResult result;
             try {
                 result = new Loader(config).load(input, options, gate);

@@ -80,7 +80,7 @@ final class QueryCommand implements Callable<Integer> {
         ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
         ResultPrinter printer = ResultPrinter.of(format, spec.commandLine().getOut(), spec.commandLine().getErr(), !noHeader);
         try (QueryRunner runner = QueryRunner.open(config)) {
-            CancelOnExit cancelOnExit = CancelOnExit.install(runner::cancel);
+            StopOnExit cancelOnExit = StopOnExit.cancelling(runner::cancel);
             try {
                 runner.run(new Query(text, parameters, timeout), printer);
             }
