@@ -1,22 +1,15 @@
 package dev.pgbridge.cli;
 
 import dev.pgbridge.testing.TestDatabase;
-import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,59 +18,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 class LoadCommandsIT {
     private static final String PASSWORD = "l0ad pw/é:@?&🔑";
-    private static TestingPostgres server;
-    private static TestRole role;
-    private static TestDatabase source;
-    private static TestDatabase target;
+    @RegisterExtension
+    static final LoadDatabases dbs = new LoadDatabases("pgb_load", PASSWORD);
 
     @TempDir
     Path home;
 
     @BeforeAll
     static void databases() {
-        server = TestingPostgres.get();
-        role = server.createRole(TestingPostgres.uniqueName("pgb_load"), PASSWORD);
-        source = server.createDatabase(TestingPostgres.uniqueName("pgb_src"), role.name());
-        target = server.createDatabase(TestingPostgres.uniqueName("pgb_dst"), role.name());
-        asRole(source, "CREATE TABLE orders (id int PRIMARY KEY, amount numeric(10,2) NOT NULL, note text); "
+        dbs.asRole(dbs.source(), "CREATE TABLE orders (id int PRIMARY KEY, amount numeric(10,2) NOT NULL, note text); "
                 + "INSERT INTO orders SELECT i, i * 1.5, 'n' || i FROM generate_series(1, 2500) AS i");
     }
 
-    @AfterAll
-    static void drop() {
-        source.close();
-        target.close();
-        role.close();
-    }
-
-    private static String url(TestDatabase db) {
-        return "postgresql://" + role.name() + ":" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8).replace("+", "%20")
-                + "@" + server.host() + ":" + server.port() + "/" + db.name();
-    }
-
-    private static List<String> rows(TestDatabase db, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = server.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    /** Runs SQL as the test role, so the role owns what it creates. */
-    private static void asRole(TestDatabase db, String sql) {
-        server.executeIn(db.name(), "SET ROLE " + role.name() + "; " + sql);
-    }
-
     private Cli cliWithTarget() {
-        return new Cli(home).env("TARGET_URL", url(target));
+        return new Cli(home).env("TARGET_URL", dbs.url(dbs.target()));
     }
 
     @Test
     void loadsCsvFromAFileAndJsonLinesFromStandardInput() throws Exception {
         String table = TestingPostgres.uniqueName("loaded");
-        asRole(target, "CREATE TABLE " + table + " (id int PRIMARY KEY, note text)");
+        dbs.asRole(dbs.target(), "CREATE TABLE " + table + " (id int PRIMARY KEY, note text)");
         Cli cli = cliWithTarget();
         Path csv = home.resolve("in.csv");
         Files.writeString(csv, "id,note\r\n1,é日本🔑\r\n2,\"\"\r\n3,\r\n");
@@ -90,7 +50,7 @@ class LoadCommandsIT {
         assertThat(fromStdin.exitCode()).as(fromStdin.toString()).isZero();
         assertThat(fromStdin.out()).startsWith("loaded 2 rows into").contains("2 chunks in one transaction");
 
-        assertThat(rows(target, "SELECT id || ':' || coalesce(note, '<null>') FROM " + table + " ORDER BY id"))
+        assertThat(dbs.rows(dbs.target(), "SELECT id || ':' || coalesce(note, '<null>') FROM " + table + " ORDER BY id"))
                 .containsExactly("1:é日本🔑", "2:", "3:<null>", "4:four", "5:<null>");
         assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
     }
@@ -104,13 +64,13 @@ class LoadCommandsIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("created table \"public\".\"" + table + "\":\nCREATE TABLE \"public\".\"" + table + "\" (\n"
                 + "    \"id\" bigint,\n    \"at\" timestamptz,\n    \"tags\" jsonb\n);\nloaded 1 row into");
-        assertThat(rows(target, "SELECT tags::text FROM " + table)).containsExactly("[\"x\"]");
+        assertThat(dbs.rows(dbs.target(), "SELECT tags::text FROM " + table)).containsExactly("[\"x\"]");
     }
 
     @Test
     void aBadRowExitsWithOneAndNamesLineAndColumnAndLoadsNothing() throws Exception {
         String table = TestingPostgres.uniqueName("strict");
-        asRole(target, "CREATE TABLE " + table + " (id int PRIMARY KEY, amount numeric NOT NULL); "
+        dbs.asRole(dbs.target(), "CREATE TABLE " + table + " (id int PRIMARY KEY, amount numeric NOT NULL); "
                 + "INSERT INTO " + table + " VALUES (100, 1)");
         Cli cli = cliWithTarget();
         StringBuilder csv = new StringBuilder("id,amount\n");
@@ -123,7 +83,7 @@ class LoadCommandsIT {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).startsWith("error: cannot load standard input into \"public\".\"" + table + "\": line 32, column "
                 + "\"amount\": invalid input syntax for type numeric: \"lots\"").contains("\nhint: nothing was loaded");
-        assertThat(rows(target, "SELECT string_agg(id::text, ',') FROM " + table)).containsExactly("100");
+        assertThat(dbs.rows(dbs.target(), "SELECT string_agg(id::text, ',') FROM " + table)).containsExactly("100");
 
         Cli.Result missing = cli.run("load", "--url-env", "TARGET_URL", "--table", "no_such_table", "--format", "csv",
                 "--file", home.resolve("x.csv").toString());
@@ -139,10 +99,10 @@ class LoadCommandsIT {
     @Test
     void copyBetweenTwoDatabasesThroughSavedConnections() throws Exception {
         Cli cli = new Cli(home);
-        for (TestDatabase db : List.of(source, target)) {
-            String id = db == source ? "src" : "dst";
-            Cli.Result add = cli.runWithInput(PASSWORD + "\n", "conn", "add", id, "--host", server.host(), "--port",
-                    String.valueOf(server.port()), "--database", db.name(), "--login", role.name(), "--password-stdin");
+        for (TestDatabase db : List.of(dbs.source(), dbs.target())) {
+            String id = db == dbs.source() ? "src" : "dst";
+            Cli.Result add = cli.runWithInput(PASSWORD + "\n", "conn", "add", id, "--host", dbs.server().host(), "--port",
+                    String.valueOf(dbs.server().port()), "--database", db.name(), "--login", dbs.role().name(), "--password-stdin");
             assertThat(add.exitCode()).as(add.toString()).isZero();
         }
         String table = TestingPostgres.uniqueName("copied");
@@ -151,27 +111,27 @@ class LoadCommandsIT {
         assertThat(r.out()).contains("CREATE TABLE \"public\".\"" + table + "\" (\n    \"id\" integer NOT NULL,\n"
                 + "    \"amount\" numeric(10,2) NOT NULL,\n    \"note\" text,\n    PRIMARY KEY (\"id\")\n);")
                 .contains("copied 2500 rows into \"public\".\"" + table + "\" (").contains("binary COPY");
-        assertThat(rows(target, "SELECT count(*) || ' ' || sum(amount) FROM " + table)).containsExactly("2500 4689375.00");
+        assertThat(dbs.rows(dbs.target(), "SELECT count(*) || ' ' || sum(amount) FROM " + table)).containsExactly("2500 4689375.00");
 
         Cli.Result failed = cli.run("copy", "--from", "src", "-c", "SELECT id, amount FROM orders WHERE nonsense", "--to", "dst",
                 "--target-table", table, "--truncate");
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.err()).startsWith("error: the source 'src' (").contains("column \"nonsense\" does not exist")
                 .contains("hint: ").contains("the target was rolled back");
-        assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("2500");
+        assertThat(dbs.rows(dbs.target(), "SELECT count(*) FROM " + table)).containsExactly("2500");
         assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
     }
 
     @Test
     void copyTakesUrlsThroughTheEnvironment() throws Exception {
         String table = TestingPostgres.uniqueName("by_url");
-        Cli cli = new Cli(home).env("SRC_URL", url(source)).env("DST_URL", url(target));
+        Cli cli = new Cli(home).env("SRC_URL", dbs.url(dbs.source())).env("DST_URL", dbs.url(dbs.target()));
         Cli.Result viaEnv = cli.run("copy", "--from-env", "SRC_URL", "-c", "SELECT id, note FROM orders WHERE id <= 10",
                 "--to-env", "DST_URL", "--target-table", table, "--create");
         assertThat(viaEnv.exitCode()).as(viaEnv.toString()).isZero();
         assertThat(viaEnv.out()).contains("copied 10 rows");
         assertThat(viaEnv.err()).doesNotContain("process list");
-        server.executeIn(target.name(), "ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
+        dbs.server().executeIn(dbs.target().name(), "ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
 
         // a URL expanded by the shell onto the command line works too, with a warning about the process list
         Cli.Result viaShell = cli.exec(List.of("sh", "-c", Cli.LAUNCHER + " copy --from \"$SRC_URL\" -c "
@@ -180,15 +140,15 @@ class LoadCommandsIT {
         assertThat(viaShell.exitCode()).as(viaShell.toString()).isZero();
         assertThat(viaShell.out()).contains("merged 10 rows into \"public\".\"" + table + "\": 10 inserted or updated");
         assertThat(viaShell.err()).contains("--from-env");
-        assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("20");
+        assertThat(dbs.rows(dbs.target(), "SELECT count(*) FROM " + table)).containsExactly("20");
 
-        server.executeIn(target.name(), "ALTER TABLE " + table + " ADD CHECK (id < 2000) NOT VALID");
+        dbs.server().executeIn(dbs.target().name(), "ALTER TABLE " + table + " ADD CHECK (id < 2000) NOT VALID");
         Cli.Result rejected = cli.run("copy", "--from-env", "SRC_URL", "-c", "SELECT id, note FROM orders ORDER BY id",
                 "--to-env", "DST_URL", "--target-table", table, "--truncate");
         assertThat(rejected.exitCode()).isEqualTo(1);
         assertThat(rejected.err()).startsWith("error: the target (").contains("failed: row 2000 of the source: new row for relation")
                 .contains("hint: the target was rolled back");
-        assertThat(rows(target, "SELECT count(*) FROM " + table)).containsExactly("20");
+        assertThat(dbs.rows(dbs.target(), "SELECT count(*) FROM " + table)).containsExactly("20");
         assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
     }
 
@@ -197,7 +157,7 @@ class LoadCommandsIT {
     @Test
     void upsertMergesOnAnIdentityKeyAndRefusesAKeyTheTableDoesNotHave() throws Exception {
         String table = TestingPostgres.uniqueName("upsert_identity");
-        asRole(target, "CREATE TABLE " + table + " (id bigint GENERATED ALWAYS AS IDENTITY, ordered_at date NOT NULL, "
+        dbs.asRole(dbs.target(), "CREATE TABLE " + table + " (id bigint GENERATED ALWAYS AS IDENTITY, ordered_at date NOT NULL, "
                 + "note text, PRIMARY KEY (id, ordered_at)) PARTITION BY RANGE (ordered_at); "
                 + "CREATE TABLE " + table + "_2024 PARTITION OF " + table + " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'); "
                 + "INSERT INTO " + table + " (ordered_at, note) VALUES ('2024-03-01', 'one'), ('2024-04-01', 'two')");
@@ -213,7 +173,7 @@ class LoadCommandsIT {
         assertThat(refused.err()).isEqualTo("error: cannot upsert into \"public\".\"" + table + "\" on (id): no primary key or "
                 + "unique constraint has exactly these columns\nhint: its keys are (id, ordered_at) (the primary key); "
                 + "give all the columns of one of them with --upsert-key\n");
-        assertThat(rows(target, "SELECT string_agg(id || ':' || note, ',' ORDER BY id) FROM " + table))
+        assertThat(dbs.rows(dbs.target(), "SELECT string_agg(id || ':' || note, ',' ORDER BY id) FROM " + table))
                 .containsExactly("1:one,2:changed,7:new");
     }
 }

@@ -1,22 +1,17 @@
 package dev.pgbridge.cli;
 
 import dev.pgbridge.testing.TestDatabase;
-import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,59 +26,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoadInterruptIT {
     private static final String PASSWORD = "interrupt pw/é:@?&";
     private static final String MESSAGE = "interrupted: rolled back, nothing loaded";
-    private static TestingPostgres server;
-    private static TestRole role;
-    private static TestDatabase source;
-    private static TestDatabase target;
+    @RegisterExtension
+    static final LoadDatabases dbs = new LoadDatabases("pgb_intr", PASSWORD);
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void databases() {
-        server = TestingPostgres.get();
-        role = server.createRole(TestingPostgres.uniqueName("pgb_intr"), PASSWORD);
-        source = server.createDatabase(TestingPostgres.uniqueName("pgb_intr_src"), role.name());
-        target = server.createDatabase(TestingPostgres.uniqueName("pgb_intr_dst"), role.name());
-    }
-
-    @AfterAll
-    static void drop() {
-        source.close();
-        target.close();
-        role.close();
-    }
-
-    private static String url(TestDatabase db) {
-        return "postgresql://" + role.name() + ":" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8).replace("+", "%20")
-                + "@" + server.host() + ":" + server.port() + "/" + db.name();
-    }
-
-    private static String query(TestDatabase db, String sql) throws Exception {
-        try (Connection c = server.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
     /** A target table with two rows the interrupted load (with --truncate) must leave as they are. */
     private static String targetTable(String prefix) {
         String table = TestingPostgres.uniqueName(prefix);
-        server.executeIn(target.name(), "SET ROLE " + role.name() + "; CREATE TABLE " + table
+        dbs.asRole(dbs.target(), "CREATE TABLE " + table
                 + " (id bigint PRIMARY KEY, note text); INSERT INTO " + table + " VALUES (-1, 'kept'), (-2, NULL)");
         return table;
     }
 
     private static String content(String table) throws Exception {
-        return query(target, "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM " + table + " t");
+        return dbs.query(dbs.target(), "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM " + table + " t");
     }
 
     /** Waits until a COPY into the target database runs, then a little longer, so chunks were sent. */
     private static void awaitCopyInto(Process p, Path err) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
-            try (Connection c = server.connect(target.name()); PreparedStatement ps = c.prepareStatement(
+            try (Connection c = dbs.server().connect(dbs.target().name()); PreparedStatement ps = c.prepareStatement(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND state = 'active' AND query LIKE 'COPY %'")) {
-                ps.setString(1, target.name());
+                ps.setString(1, dbs.target().name());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getInt(1) > 0) {
@@ -103,7 +70,7 @@ class LoadInterruptIT {
         String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND "
                 + condition;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!query(db, sql).equals("0")) {
+        while (!dbs.query(db, sql).equals("0")) {
             assertThat(System.nanoTime()).as(what).isLessThan(deadline);
             Thread.sleep(50);
         }
@@ -126,6 +93,34 @@ class LoadInterruptIT {
     }
 
     /**
+     * Waits until {@code p} copies into the target, sends the signal to its process group and waits for it to end;
+     * returns its exit code.
+     */
+    private static int interrupt(Process p, Path err, String signal) throws Exception {
+        try {
+            awaitCopyInto(p, err);
+            signalGroup(p, signal);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the command ends after SIG%s", signal).isTrue();
+            return p.exitValue();
+        }
+        finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * The interrupted command said {@value #MESSAGE} and no error, printed no result ({@code resultWord}), and left
+     * {@code table} as it was.
+     */
+    private static void assertRolledBack(String stderr, Path out, String resultWord, String table, String before,
+                                         String signal) throws Exception {
+        assertThat(stderr.lines().toList()).as(stderr).contains(MESSAGE);
+        assertThat(stderr).doesNotContain("error:");
+        assertThat(Files.readString(out)).doesNotContain(resultWord);
+        assertThat(content(table)).as("the table after SIG%s", signal).isEqualTo(before);
+    }
+
+    /**
      * {@code { echo id,note; seq … | sed -u …; } | pgbridge load --file - --truncate} in a process group of its own,
      * the signal to the group mid-load; returns the loader's exit code (bash records it: its trap only waits).
      */
@@ -135,7 +130,7 @@ class LoadInterruptIT {
         Path out = home.resolve("out-" + signal);
         Path err = home.resolve("err-" + signal);
         Path status = home.resolve("status-" + signal);
-        Cli cli = new Cli(home).env("TARGET_URL", url(target)).env("LAUNCHER_PATH", Cli.LAUNCHER.toString())
+        Cli cli = new Cli(home).env("TARGET_URL", dbs.url(dbs.target())).env("LAUNCHER_PATH", Cli.LAUNCHER.toString())
                 .env("STATUS_FILE", status.toString());
         String script = "trap ':' INT TERM; "
                 // sed -u writes whole lines, so a producer killed anywhere leaves no half record (which would fail the
@@ -144,23 +139,12 @@ class LoadInterruptIT {
                 + "| \"$LAUNCHER_PATH\" load --url-env TARGET_URL --table " + table + " --format csv --file - "
                 + "--chunk-rows 20000 --truncate; "
                 + "echo \"${PIPESTATUS[1]}\" > \"$STATUS_FILE\"";
-        Process p = cli.startCommand(List.of("setsid", "bash", "-c", script), out, err);
-        try {
-            awaitCopyInto(p, err);
-            signalGroup(p, signal);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the pipeline ends after SIG%s", signal).isTrue();
-        }
-        finally {
-            p.destroyForcibly();
-        }
+        interrupt(cli.startCommand(List.of("setsid", "bash", "-c", script), out, err), err, signal);
         String stderr = Files.readString(err);
         assertThat(Files.readString(status).strip()).as("the loader's exit code; stderr: %s", stderr)
                 .isEqualTo(String.valueOf(expectedExit));
-        assertThat(stderr.lines().toList()).as(stderr).contains(MESSAGE);
-        assertThat(stderr).doesNotContain("error:");
-        assertThat(Files.readString(out)).doesNotContain("loaded");
-        assertThat(content(table)).as("the table after SIG%s", signal).isEqualTo(before);
-        assertEventuallyNone(target, "state LIKE 'idle in transaction%'", "a transaction left open");
+        assertRolledBack(stderr, out, "loaded", table, before, signal);
+        assertEventuallyNone(dbs.target(), "state LIKE 'idle in transaction%'", "a transaction left open");
     }
 
     // bug: Ctrl-C on `producer | pgbridge load --file -` committed half the input (the producer died, the loader saw
@@ -181,27 +165,15 @@ class LoadInterruptIT {
         String before = content(table);
         Path out = home.resolve("copy-out-" + signal);
         Path err = home.resolve("copy-err-" + signal);
-        Cli cli = new Cli(home).env("SRC_URL", url(source)).env("DST_URL", url(target));
+        Cli cli = new Cli(home).env("SRC_URL", dbs.url(dbs.source())).env("DST_URL", dbs.url(dbs.target()));
         Process p = cli.startCommand(List.of("setsid", Cli.LAUNCHER.toString(), "copy", "--from-env", "SRC_URL",
                 "-c", "SELECT id, 'copied ' || id AS note FROM (SELECT generate_series(1, 2000000000)::bigint AS id) AS s",
                 "--to-env", "DST_URL", "--target-table", table, "--truncate"), out, err);
-        int exit;
-        try {
-            awaitCopyInto(p, err);
-            signalGroup(p, signal);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("copy ends after SIG%s", signal).isTrue();
-            exit = p.exitValue();
-        }
-        finally {
-            p.destroyForcibly();
-        }
+        int exit = interrupt(p, err, signal);
         String stderr = Files.readString(err);
         assertThat(exit).as(stderr).isEqualTo(expectedExit);
-        assertThat(stderr.lines().toList()).as(stderr).contains(MESSAGE);
-        assertThat(stderr).doesNotContain("error:");
-        assertThat(Files.readString(out)).doesNotContain("copied");
-        assertThat(content(table)).as("the table after SIG%s", signal).isEqualTo(before);
-        assertEventuallyNone(source, "state = 'active'", "the source query still running");
+        assertRolledBack(stderr, out, "copied", table, before, signal);
+        assertEventuallyNone(dbs.source(), "state = 'active'", "the source query still running");
     }
 
     @Test

@@ -1,26 +1,17 @@
 package dev.pgbridge.copy;
 
-import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestTable;
-import dev.pgbridge.testing.TestingPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 
-import java.io.ByteArrayInputStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import static dev.pgbridge.copy.LoadFixture.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,61 +36,26 @@ class LoadBinaryIT {
             + "infinity,[],\"\"\"s\"\"\",00000000-0000-0000-0000-000000000000,\\x\n"
             + "3,,,NaN,-9999.99,true,,,,-infinity,infinity,-infinity,1969-07-20T20:17:40+0000,null,null,,\n";
 
-    private static TestingPostgres server;
-    private static TestDatabase db;
-    private static Loader loader;
-
-    @BeforeAll
-    static void database() {
-        server = TestingPostgres.get();
-        db = server.createDatabase(TestingPostgres.uniqueName("load_binary"), null);
-        loader = new Loader(ConnectionConfig.builder().host(server.host()).port(server.port()).database(db.name())
-                .login(server.superuser()).password(server.superuserPassword()).extra(Map.of("sslmode", "disable")).build());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final LoadFixture db = new LoadFixture("load_binary");
 
     /** The reference: PostgreSQL parses the CSV itself. */
     private static void serverCopy(String table, String csv) throws Exception {
-        try (Connection c = server.connect(db.name())) {
+        try (Connection c = db.connect()) {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN (FORMAT csv, HEADER)",
                     new StringReader(csv));
         }
     }
 
-    private static List<String> differences(String expected, String actual, List<String> names) throws Exception {
-        List<String> differences = new ArrayList<>();
-        try (Connection c = server.connect(db.name()); Statement s = c.createStatement()) {
-            for (String column : names) {
-                try (ResultSet rs = s.executeQuery("SELECT e.id, e." + column + "::text, a." + column + "::text FROM "
-                        + expected + " e FULL JOIN " + actual + " a ON a.id = e.id WHERE e." + column + "::text IS DISTINCT FROM a."
-                        + column + "::text OR e.id IS NULL OR a.id IS NULL ORDER BY 1")) {
-                    while (rs.next()) {
-                        differences.add("row " + rs.getString(1) + " column " + column + ": expected " + rs.getString(2)
-                                + ", loaded " + rs.getString(3));
-                    }
-                }
-            }
-        }
-        return differences;
-    }
-
-    private static LoadInput input(String text) {
-        return LoadInput.stream(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "input");
-    }
-
     @Test
     void binaryValuesAreWhatPostgresTextInputMakesOfThem() throws Exception {
-        try (TestTable expected = new TestTable(server, db.name(), "expected", COLUMNS);
-             TestTable actual = new TestTable(server, db.name(), "actual", COLUMNS)) {
+        try (TestTable expected = db.table("expected", COLUMNS);
+             TestTable actual = db.table("actual", COLUMNS)) {
             serverCopy(expected.name(), CSV);
-            LoadResult result = loader.load(input(CSV), LoadOptions.of(actual.name(), LoadFormat.CSV));
+            LoadResult result = db.loader().load(input(CSV), LoadOptions.of(actual.name(), LoadFormat.CSV));
             assertThat(result.binary()).as("every value has a canonical form").isTrue();
             assertThat(result.rows()).isEqualTo(3);
-            assertThat(differences(expected.name(), actual.name(), NAMES)).isEmpty();
+            assertThat(db.differences(expected.name(), actual.name(), NAMES)).isEmpty();
         }
     }
 
@@ -113,26 +69,26 @@ class LoadBinaryIT {
             String tz = i == 33 ? "2024-01-02 03:04:05" : "2024-01-02 03:04:" + String.format("%02d", i) + "+02";
             csv.append(i).append(',').append(n).append(',').append(tz).append('\n');
         }
-        try (TestTable expected = new TestTable(server, db.name(), "expected", columns);
-             TestTable actual = new TestTable(server, db.name(), "actual", columns)) {
+        try (TestTable expected = db.table("expected", columns);
+             TestTable actual = db.table("actual", columns)) {
             serverCopy(expected.name(), csv.toString());
-            LoadResult result = loader.load(input(csv.toString()), LoadOptions.of(actual.name(), LoadFormat.CSV).withChunkRows(10));
+            LoadResult result = db.loader().load(input(csv.toString()), LoadOptions.of(actual.name(), LoadFormat.CSV).withChunkRows(10));
             assertThat(result.binary()).isFalse();
             assertThat(result.rows()).isEqualTo(40);
             assertThat(result.chunks()).as("1-10, 11-20, 21-25 binary, then 26-35, 36-40 text").isEqualTo(5);
-            assertThat(differences(expected.name(), actual.name(), List.of("id", "n", "tz"))).isEmpty();
+            assertThat(db.differences(expected.name(), actual.name(), List.of("id", "n", "tz"))).isEmpty();
 
             String bad = csv + "41,x,2024-01-01Z\n";
-            assertThatThrownBy(() -> loader.load(input(bad), LoadOptions.of(actual.name(), LoadFormat.CSV).withChunkRows(10)))
+            assertThatThrownBy(() -> db.loader().load(input(bad), LoadOptions.of(actual.name(), LoadFormat.CSV).withChunkRows(10)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 42, column \"n\": invalid input syntax for type numeric: \"x\""));
             String badInBinary = "id,n,tz\n1,1,2024-01-01 00:00:00Z\n2,2,2024-01-01 00:00:00Z\n3,99999999999999999999,x\n";
-            try (TestTable narrow = new TestTable(server, db.name(), "narrow", "(id int, n numeric(3), tz timestamptz)")) {
-                assertThatThrownBy(() -> loader.load(input(badInBinary), LoadOptions.of(narrow.name(), LoadFormat.CSV)))
+            try (TestTable narrow = db.table("narrow", "(id int, n numeric(3), tz timestamptz)")) {
+                assertThatThrownBy(() -> db.loader().load(input(badInBinary), LoadOptions.of(narrow.name(), LoadFormat.CSV)))
                         .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                                 .contains(": line 4, column \"n\": numeric field overflow"));
             }
-            assertThat(differences(expected.name(), actual.name(), List.of("id", "n", "tz"))).isEmpty();
+            assertThat(db.differences(expected.name(), actual.name(), List.of("id", "n", "tz"))).isEmpty();
         }
     }
 }

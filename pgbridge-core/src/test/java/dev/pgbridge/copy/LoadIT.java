@@ -1,71 +1,34 @@
 package dev.pgbridge.copy;
 
-import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestTable;
 import dev.pgbridge.testing.TestingPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 
+import static dev.pgbridge.copy.LoadFixture.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(120)
 class LoadIT {
-    private static TestingPostgres server;
-    private static TestDatabase db;
-    private static Loader loader;
+    @RegisterExtension
+    static final LoadFixture db = new LoadFixture("load");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void database() {
-        server = TestingPostgres.get();
-        db = server.createDatabase(TestingPostgres.uniqueName("load"), null);
-        loader = new Loader(ConnectionConfig.builder().host(server.host()).port(server.port()).database(db.name())
-                .login(server.superuser()).password(server.superuserPassword()).extra(Map.of("sslmode", "disable")).build());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    private static LoadInput input(String text) {
-        return LoadInput.stream(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "input");
-    }
-
-    private static String query(String sql) throws Exception {
-        try (Connection c = server.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    /** Every row of the table as text, in order: compares the whole content. */
-    private static String content(String table) throws Exception {
-        return query("SELECT string_agg(t::text, '|' ORDER BY t::text) FROM " + table + " t");
-    }
-
     private static TestTable orders() {
-        TestTable t = new TestTable(server, db.name(), "orders", "(id int PRIMARY KEY, amount numeric(10,2) NOT NULL "
+        TestTable t = db.table("orders", "(id int PRIMARY KEY, amount numeric(10,2) NOT NULL "
                 + "CHECK (amount >= 0), note text)");
-        server.executeIn(db.name(), "INSERT INTO " + t.name() + " VALUES (9001, 1.00, 'kept'), (9002, 2.00, NULL)");
+        db.execute("INSERT INTO " + t.name() + " VALUES (9001, 1.00, 'kept'), (9002, 2.00, NULL)");
         return t;
     }
 
@@ -81,139 +44,139 @@ class LoadIT {
     @Test
     void aBadValueInTheLastChunkFailsTheWholeLoadWithItsLineAndColumnAndTheTableIsAsBefore() throws Exception {
         try (TestTable t = orders()) {
-            String before = content(t.name());
-            assertThatThrownBy(() -> loader.load(input(csv(100, "101,abc,last")), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(10)))
+            String before = db.content(t.name());
+            assertThatThrownBy(() -> db.loader().load(input(csv(100, "101,abc,last")), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(10)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_DATA);
                         assertThat(e.getMessage()).isEqualTo("cannot load input into \"public\".\"" + t.name() + "\": line 102, "
                                 + "column \"amount\": invalid input syntax for type numeric: \"abc\" (SQLSTATE 22P02)");
                         assertThat(e.hint()).contains("nothing was loaded").contains("exactly as it was").contains("line 102");
                     });
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
         }
     }
 
     @Test
     void aFailedLoadWithTruncateRestoresTheTruncatedRows() throws Exception {
         try (TestTable t = orders()) {
-            String before = content(t.name());
-            assertThatThrownBy(() -> loader.load(input(csv(50, "51,1.00,x,extra field")),
+            String before = db.content(t.name());
+            assertThatThrownBy(() -> db.loader().load(input(csv(50, "51,1.00,x,extra field")),
                     LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(7).withTruncate(true)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .endsWith(": line 52: 4 fields, but 3 columns are loaded (id, amount, note)"));
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
 
-            LoadResult ok = loader.load(input(csv(50, "51,1.00,last")), LoadOptions.of(t.name(), LoadFormat.CSV)
+            LoadResult ok = db.loader().load(input(csv(50, "51,1.00,last")), LoadOptions.of(t.name(), LoadFormat.CSV)
                     .withChunkRows(7).withTruncate(true));
             assertThat(ok.rows()).isEqualTo(51);
             assertThat(ok.chunks()).isEqualTo(8);
-            assertThat(query("SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM " + t.name())).isEqualTo("51 1 51");
+            assertThat(db.query("SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM " + t.name())).isEqualTo("51 1 51");
         }
     }
 
     @Test
     void aJsonValueOfTheWrongKindInTheLastChunkIsCaughtBeforeSendingAndNamesLineAndColumn() throws Exception {
         try (TestTable t = orders()) {
-            String before = content(t.name());
+            String before = db.content(t.name());
             StringBuilder jsonl = new StringBuilder();
             for (int i = 1; i <= 30; i++) {
                 jsonl.append("{\"id\": ").append(i).append(", \"amount\": ").append(i).append(".25, \"note\": \"é\"}\n");
             }
             jsonl.append("{\"id\": 31, \"amount\": {\"oops\": 1}, \"note\": null}\n");
-            assertThatThrownBy(() -> loader.load(input(jsonl.toString()), LoadOptions.of(t.name(), LoadFormat.JSONL).withChunkRows(4)))
+            assertThatThrownBy(() -> db.loader().load(input(jsonl.toString()), LoadOptions.of(t.name(), LoadFormat.JSONL).withChunkRows(4)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage()).endsWith(
                             ": line 31, column \"amount\": an object cannot be loaded into a column of type numeric(10,2) "
                                     + "(numbers take a JSON number, or \"NaN\", \"Infinity\", \"-Infinity\")"));
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
         }
     }
 
     @Test
     void constraintViolationsAreMappedToTheInputLine() throws Exception {
         try (TestTable t = orders()) {
-            String before = content(t.name());
+            String before = db.content(t.name());
             // the duplicate key is on line 42, in the fifth chunk of ten rows
             String duplicate = csv(40, "7,1.00,again");
-            assertThatThrownBy(() -> loader.load(input(duplicate), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(10)))
+            assertThatThrownBy(() -> db.loader().load(input(duplicate), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(10)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 42: duplicate key value violates unique constraint").contains("23505"));
             String nullAmount = csv(3, "4,,no amount");
-            assertThatThrownBy(() -> loader.load(input(nullAmount), LoadOptions.of(t.name(), LoadFormat.CSV)))
+            assertThatThrownBy(() -> db.loader().load(input(nullAmount), LoadOptions.of(t.name(), LoadFormat.CSV)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 5, column \"amount\": null value in column \"amount\"").contains("23502"));
             String negative = csv(12, "13,-1.00,negative");
-            assertThatThrownBy(() -> loader.load(input(negative), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(5)))
+            assertThatThrownBy(() -> db.loader().load(input(negative), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(5)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 14: new row for relation").contains("check constraint").contains("23514"));
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
         }
     }
 
     @Test
     void malformedInputNamesTheLine() throws Exception {
         try (TestTable t = orders()) {
-            assertThatThrownBy(() -> loader.load(input("id,amount,note\n1,1,\"open\n2,2,x\n"), LoadOptions.of(t.name(), LoadFormat.CSV)))
+            assertThatThrownBy(() -> db.loader().load(input("id,amount,note\n1,1,\"open\n2,2,x\n"), LoadOptions.of(t.name(), LoadFormat.CSV)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .endsWith(": line 2, column \"note\": the quoted field that starts on line 2 is never closed: "
                                     + "the input ends inside it"));
-            assertThatThrownBy(() -> loader.load(input("{\"id\": 1, \"amount\": 1}\n{\"id\": 2, \"amount\": }\n"),
+            assertThatThrownBy(() -> db.loader().load(input("{\"id\": 1, \"amount\": 1}\n{\"id\": 2, \"amount\": }\n"),
                     LoadOptions.of(t.name(), LoadFormat.JSONL)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 2").contains("invalid JSON"));
-            assertThatThrownBy(() -> loader.load(input("{\"id\": 1, \"amount\": 1}\n{\"id\": 2, \"amount\": 2, \"colour\": \"red\"}\n"),
+            assertThatThrownBy(() -> db.loader().load(input("{\"id\": 1, \"amount\": 1}\n{\"id\": 2, \"amount\": 2, \"colour\": \"red\"}\n"),
                     LoadOptions.of(t.name(), LoadFormat.JSONL)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 2, column \"colour\": the key \"colour\" is not one of the columns being loaded (id, amount"));
-            assertThatThrownBy(() -> loader.load(input("{\"id\": 1, \"amount\": 1} {\"id\": 2, \"amount\": 2}\n"),
+            assertThatThrownBy(() -> db.loader().load(input("{\"id\": 1, \"amount\": 1} {\"id\": 2, \"amount\": 2}\n"),
                     LoadOptions.of(t.name(), LoadFormat.JSONL)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 1: a second JSON value on this line"));
-            assertThatThrownBy(() -> loader.load(input("id,Amount\n1,2\n"), LoadOptions.of(t.name(), LoadFormat.CSV)))
+            assertThatThrownBy(() -> db.loader().load(input("id,Amount\n1,2\n"), LoadOptions.of(t.name(), LoadFormat.CSV)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                         assertThat(e.getMessage()).isEqualTo("column \"Amount\" is not in table \"public\".\"" + t.name() + "\"");
                         assertThat(e.hint()).contains("id, amount, note").contains("did you mean \"amount\"?");
                     });
-            assertThat(query("SELECT count(*) FROM " + t.name())).isEqualTo("2");
+            assertThat(db.query("SELECT count(*) FROM " + t.name())).isEqualTo("2");
         }
     }
 
     @Test
     void columnsMapHeaderlessFieldsAndPickJsonKeys() throws Exception {
-        try (TestTable t = new TestTable(server, db.name(), "cols", "(id int, note text, extra text DEFAULT 'd')")) {
-            loader.load(input("x,1\n\"\",2\n"), LoadOptions.of(t.name(), LoadFormat.CSV).withHeader(false)
+        try (TestTable t = db.table("cols", "(id int, note text, extra text DEFAULT 'd')")) {
+            db.loader().load(input("x,1\n\"\",2\n"), LoadOptions.of(t.name(), LoadFormat.CSV).withHeader(false)
                     .withColumns(List.of("note", "id")));
-            loader.load(input("{\"id\": 3, \"ignored\": [1], \"note\": \"j\"}\n{\"id\": 4}\n"),
+            db.loader().load(input("{\"id\": 3, \"ignored\": [1], \"note\": \"j\"}\n{\"id\": 4}\n"),
                     LoadOptions.of(t.name(), LoadFormat.JSONL).withColumns(List.of("id", "note")));
-            assertThat(content(t.name())).isEqualTo("(1,x,d)|(2,\"\",d)|(3,j,d)|(4,,d)");
+            assertThat(db.content(t.name())).isEqualTo("(1,x,d)|(2,\"\",d)|(3,j,d)|(4,,d)");
         }
     }
 
     @Test
     void upsertMergesOnTheKeyInOneTransaction() throws Exception {
         try (TestTable t = orders()) {
-            LoadResult result = loader.load(input("id,amount,note\n9002,5.00,changed\n3,3.00,new\n"),
+            LoadResult result = db.loader().load(input("id,amount,note\n9002,5.00,changed\n3,3.00,new\n"),
                     LoadOptions.of(t.name(), LoadFormat.CSV).withUpsertKey(List.of("id")));
             assertThat(result.upserted()).isTrue();
             assertThat(result.merged()).isEqualTo(2);
-            assertThat(content(t.name())).isEqualTo("(3,3.00,new)|(9001,1.00,kept)|(9002,5.00,changed)");
+            assertThat(db.content(t.name())).isEqualTo("(3,3.00,new)|(9001,1.00,kept)|(9002,5.00,changed)");
 
-            String before = content(t.name());
-            assertThatThrownBy(() -> loader.load(input("id,amount,note\n1,1,a\n1,2,b\n"),
+            String before = db.content(t.name());
+            assertThatThrownBy(() -> db.loader().load(input("id,amount,note\n1,1,a\n1,2,b\n"),
                     LoadOptions.of(t.name(), LoadFormat.CSV).withUpsertKey(List.of("id"))))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains("the input has two rows with the same key (id)"));
-            assertThatThrownBy(() -> loader.load(input("id,amount,note\n1,1,a\n"),
+            assertThatThrownBy(() -> db.loader().load(input("id,amount,note\n1,1,a\n"),
                     LoadOptions.of(t.name(), LoadFormat.CSV).withUpsertKey(List.of("note"))))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                         assertThat(e.getMessage()).contains("no primary key or unique constraint has exactly these columns");
                         assertThat(e.hint()).isEqualTo("its keys are (id) (the primary key); give all the columns of one of them with --upsert-key");
                     });
             // the staging table checks NOT NULL and CHECK during COPY, where the line is known
-            assertThatThrownBy(() -> loader.load(input("id,amount,note\n1,1,a\n2,-5,b\n"),
+            assertThatThrownBy(() -> db.loader().load(input("id,amount,note\n1,1,a\n2,-5,b\n"),
                     LoadOptions.of(t.name(), LoadFormat.CSV).withUpsertKey(List.of("id"))))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.getMessage())
                             .contains(": line 3: new row for relation").contains("check constraint"));
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
         }
     }
 
@@ -225,12 +188,12 @@ class LoadIT {
             Files.writeString(file, "id,price,paid,day,at,payload,Label\n"
                     + "1,1.50,t,2024-01-02,2024-01-02 03:04:05+00,\"{\"\"a\"\": 1}\",007\n"
                     + "2,,false,2024-01-03,2024-01-03T00:00:00Z,[1],\n");
-            LoadResult result = loader.load(LoadInput.file(file), LoadOptions.of(name, LoadFormat.CSV).withCreate(true));
+            LoadResult result = db.loader().load(LoadInput.file(file), LoadOptions.of(name, LoadFormat.CSV).withCreate(true));
             assertThat(result.createdTable()).isEqualTo("CREATE TABLE \"public\".\"" + name + "\" (\n"
                     + "    \"id\" bigint,\n    \"price\" numeric,\n    \"paid\" boolean,\n    \"day\" date,\n"
                     + "    \"at\" timestamptz,\n    \"payload\" jsonb,\n    \"Label\" text\n)");
             assertThat(result.rows()).isEqualTo(2);
-            assertThat(content(name)).isEqualTo("(1,1.50,t,2024-01-02,\"2024-01-02 03:04:05+00\",\"{\"\"a\"\": 1}\",007)|"
+            assertThat(db.content(name)).isEqualTo("(1,1.50,t,2024-01-02,\"2024-01-02 03:04:05+00\",\"{\"\"a\"\": 1}\",007)|"
                     + "(2,,f,2024-01-03,\"2024-01-03 00:00:00+00\",[1],)");
         }
         finally {
@@ -243,11 +206,11 @@ class LoadIT {
         String name = "\"Created " + TestingPostgres.uniqueName("json") + "\"";
         String bare = name.substring(1, name.length() - 1);
         try {
-            LoadResult result = loader.load(input("{\"id\": 1, \"tags\": [\"a\"]}\n{\"id\": 2, \"when\": \"2024-01-02\", \"n\": 1.5}\n"),
+            LoadResult result = db.loader().load(input("{\"id\": 1, \"tags\": [\"a\"]}\n{\"id\": 2, \"when\": \"2024-01-02\", \"n\": 1.5}\n"),
                     LoadOptions.of(name, LoadFormat.JSONL).withCreate(true));
             assertThat(result.createdTable()).isEqualTo("CREATE TABLE \"public\"." + name + " (\n"
                     + "    \"id\" bigint,\n    \"tags\" jsonb,\n    \"when\" date,\n    \"n\" numeric\n)");
-            assertThat(content(name)).isEqualTo("(1,\"[\"\"a\"\"]\",,)|(2,,2024-01-02,1.5)");
+            assertThat(db.content(name)).isEqualTo("(1,\"[\"\"a\"\"]\",,)|(2,,2024-01-02,1.5)");
             assertThat(bare).startsWith("Created ");
         }
         finally {
@@ -259,16 +222,16 @@ class LoadIT {
     void createWithAnUpsertKeyMakesItThePrimaryKeyAndMergesOnIt() throws Exception {
         String name = TestingPostgres.uniqueName("keyed");
         try {
-            LoadResult first = loader.load(input("code,qty\nA,1\nB,2\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)
+            LoadResult first = db.loader().load(input("code,qty\nA,1\nB,2\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)
                     .withUpsertKey(List.of("code")));
             assertThat(first.createdTable()).isEqualTo("CREATE TABLE \"public\".\"" + name + "\" (\n"
                     + "    \"code\" text NOT NULL,\n    \"qty\" bigint,\n    PRIMARY KEY (\"code\")\n)");
-            LoadResult second = loader.load(input("code,qty\nB,20\nC,3\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)
+            LoadResult second = db.loader().load(input("code,qty\nB,20\nC,3\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)
                     .withUpsertKey(List.of("code")));
             assertThat(second.created()).as("the table exists now").isFalse();
             assertThat(second.merged()).isEqualTo(2);
-            assertThat(content(name)).isEqualTo("(A,1)|(B,20)|(C,3)");
-            assertThatThrownBy(() -> loader.load(input("code,qty\nA,1\n"), LoadOptions.of(name + "_other", LoadFormat.CSV)
+            assertThat(db.content(name)).isEqualTo("(A,1)|(B,20)|(C,3)");
+            assertThatThrownBy(() -> db.loader().load(input("code,qty\nA,1\n"), LoadOptions.of(name + "_other", LoadFormat.CSV)
                     .withCreate(true).withUpsertKey(List.of("Code"))))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                         assertThat(e.getMessage()).contains("upsert key column \"Code\" is not among the columns of the input");
@@ -283,44 +246,44 @@ class LoadIT {
     @Test
     void aFailedCreateLeavesNoTable() throws Exception {
         String name = TestingPostgres.uniqueName("never");
-        assertThatThrownBy(() -> loader.load(input("id,n\n1,2\n2,x\"y\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)))
+        assertThatThrownBy(() -> db.loader().load(input("id,n\n1,2\n2,x\"y\n"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true)))
                 .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                     assertThat(e.getMessage()).contains(": line 3, column \"n\": a double quote inside an unquoted field");
                     assertThat(e.hint()).contains("the table was not created");
                 });
-        assertThat(query("SELECT to_regclass('" + name + "')::text")).isNull();
+        assertThat(db.query("SELECT to_regclass('" + name + "')::text")).isNull();
     }
 
     @Test
     void mixedCaseNamesAreTakenAsPostgresTakesThem() throws Exception {
         String schema = "Sales " + TestingPostgres.uniqueName("s");
         String quotedSchema = "\"" + schema + "\"";
-        server.executeIn(db.name(), "CREATE SCHEMA " + quotedSchema);
+        db.execute("CREATE SCHEMA " + quotedSchema);
         try {
-            server.executeIn(db.name(), "CREATE TABLE " + quotedSchema + ".\"Orders\" (\"OrderId\" int PRIMARY KEY, \"Note\" text)");
-            LoadResult result = loader.load(input("OrderId,Note\n1,Ä\n"), LoadOptions.of(quotedSchema + ".\"Orders\"", LoadFormat.CSV));
+            db.execute("CREATE TABLE " + quotedSchema + ".\"Orders\" (\"OrderId\" int PRIMARY KEY, \"Note\" text)");
+            LoadResult result = db.loader().load(input("OrderId,Note\n1,Ä\n"), LoadOptions.of(quotedSchema + ".\"Orders\"", LoadFormat.CSV));
             assertThat(result.table()).isEqualTo(quotedSchema + ".\"Orders\"");
-            assertThat(content(quotedSchema + ".\"Orders\"")).isEqualTo("(1,Ä)");
+            assertThat(db.content(quotedSchema + ".\"Orders\"")).isEqualTo("(1,Ä)");
 
-            assertThatThrownBy(() -> loader.load(input("OrderId,Note\n2,x\n"), LoadOptions.of(quotedSchema + ".Orders", LoadFormat.CSV)))
+            assertThatThrownBy(() -> db.loader().load(input("OrderId,Note\n2,x\n"), LoadOptions.of(quotedSchema + ".Orders", LoadFormat.CSV)))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
                         assertThat(e.hint()).contains("did you mean " + quotedSchema + ".\"Orders\"?");
                     });
 
-            LoadResult created = loader.load(input("{\"Key\": 1}\n"), LoadOptions.of(quotedSchema + ".\"New Orders\"", LoadFormat.JSONL)
+            LoadResult created = db.loader().load(input("{\"Key\": 1}\n"), LoadOptions.of(quotedSchema + ".\"New Orders\"", LoadFormat.JSONL)
                     .withCreate(true));
             assertThat(created.createdTable()).startsWith("CREATE TABLE " + quotedSchema + ".\"New Orders\" (\n    \"Key\" bigint");
-            assertThat(content(quotedSchema + ".\"New Orders\"")).isEqualTo("(1)");
+            assertThat(db.content(quotedSchema + ".\"New Orders\"")).isEqualTo("(1)");
         }
         finally {
-            server.executeIn(db.name(), "DROP SCHEMA " + quotedSchema + " CASCADE");
+            db.execute("DROP SCHEMA " + quotedSchema + " CASCADE");
         }
     }
 
     @Test
     void aMissingFileIsAnIoError() {
-        assertThatThrownBy(() -> loader.load(LoadInput.file(dir.resolve("nope.csv")), LoadOptions.of("pg_class", LoadFormat.CSV)))
+        assertThatThrownBy(() -> db.loader().load(LoadInput.file(dir.resolve("nope.csv")), LoadOptions.of("pg_class", LoadFormat.CSV)))
                 .isInstanceOfSatisfying(PgBridgeException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.IO);
                     assertThat(e.getMessage()).contains("nope.csv").contains("no such file");
@@ -329,6 +292,6 @@ class LoadIT {
 
     /** Drops a table the test creates through the loader (the name as SQL: quoted or not). */
     private static void drop(String sqlName) {
-        server.executeIn(db.name(), "DROP TABLE IF EXISTS " + sqlName);
+        db.execute("DROP TABLE IF EXISTS " + sqlName);
     }
 }

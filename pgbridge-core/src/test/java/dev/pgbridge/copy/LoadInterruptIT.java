@@ -1,15 +1,12 @@
 package dev.pgbridge.copy;
 
-import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestTable;
 import dev.pgbridge.testing.TestingPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -33,36 +29,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A load that does not end cleanly (an Error, an interruption) commits nothing and leaves its connection usable. */
 @Timeout(120)
 class LoadInterruptIT {
-    private static TestingPostgres server;
-    private static TestDatabase db;
-    private static Loader loader;
-
-    @BeforeAll
-    static void database() {
-        server = TestingPostgres.get();
-        db = server.createDatabase(TestingPostgres.uniqueName("load_interrupt"), null);
-        loader = new Loader(ConnectionConfig.builder().host(server.host()).port(server.port()).database(db.name())
-                .login(server.superuser()).password(server.superuserPassword()).extra(Map.of("sslmode", "disable")).build());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    private static String query(String sql) throws Exception {
-        try (Connection c = server.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static String content(String table) throws Exception {
-        return query("SELECT string_agg(t::text, '|' ORDER BY t::text) FROM " + table + " t");
-    }
+    @RegisterExtension
+    static final LoadFixture db = new LoadFixture("load_interrupt");
 
     private static TestTable orders() {
-        TestTable t = new TestTable(server, db.name(), "orders", "(id int PRIMARY KEY, note text)");
-        server.executeIn(db.name(), "INSERT INTO " + t.name() + " VALUES (-1, 'kept'), (-2, NULL)");
+        TestTable t = db.table("orders", "(id int PRIMARY KEY, note text)");
+        db.execute("INSERT INTO " + t.name() + " VALUES (-1, 'kept'), (-2, NULL)");
         return t;
     }
 
@@ -135,7 +107,7 @@ class LoadInterruptIT {
     }
 
     private static String state(int pid) throws Exception {
-        try (Connection c = server.connect(db.name());
+        try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = ?")) {
             ps.setInt(1, pid);
             try (ResultSet rs = ps.executeQuery()) {
@@ -167,7 +139,7 @@ class LoadInterruptIT {
             }
             s.execute("INSERT INTO " + table + " VALUES (-3, 'after')");
         }
-        assertThat(query("SELECT note FROM " + table + " WHERE id = -3")).isEqualTo("after");
+        assertThat(db.query("SELECT note FROM " + table + " WHERE id = -3")).isEqualTo("after");
     }
 
     // bug: an Error thrown during a load skipped the rollback, and restoring autocommit then committed the chunks sent
@@ -178,17 +150,17 @@ class LoadInterruptIT {
                 () -> new IllegalStateException("test: a bug mid-load"));
         for (Supplier<Throwable> failure : failures) {
             Throwable expected = failure.get();
-            try (TestTable t = orders(); Connection c = server.connect(db.name())) {
-                String before = content(t.name());
+            try (TestTable t = orders(); Connection c = db.connect()) {
+                String before = db.content(t.name());
                 assertThat(c.getAutoCommit()).isTrue();
                 Throwable[] thrown = new Throwable[1];
                 Producer producer = new Producer(200_000, () -> thrown[0] = failure.get(), null);
-                assertThatThrownBy(() -> loader.load(c, LoadInput.stream(producer, "producer"),
+                assertThatThrownBy(() -> db.loader().load(c, LoadInput.stream(producer, "producer"),
                         LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(500).withTruncate(true)))
                         .as(expected.getClass().getSimpleName())
                         .isInstanceOf(expected.getClass())
                         .satisfies(e -> assertThat(e).isSameAs(thrown[0]));
-                assertThat(content(t.name())).as("nothing committed after " + expected.getClass().getSimpleName())
+                assertThat(db.content(t.name())).as("nothing committed after " + expected.getClass().getSimpleName())
                         .isEqualTo(before);
                 assertSane(c, t.name());
             }
@@ -198,12 +170,12 @@ class LoadInterruptIT {
     // bug: Ctrl-C on `producer | pgbridge load` committed half the input: the producer's death looked like a clean end
     @Test
     void anInterruptionWhileTheLoadSettlesAtTheEndOfAStreamRollsBack() throws Exception {
-        try (TestTable t = orders(); Connection c = server.connect(db.name())) {
-            String before = content(t.name());
+        try (TestTable t = orders(); Connection c = db.connect()) {
+            String before = db.content(t.name());
             int pid = backendPid(c);
             Producer producer = new Producer(300_000, null, null);
             CommitGate gate = CommitGate.settling(Duration.ofSeconds(60));
-            CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() -> loader.load(c,
+            CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() -> db.loader().load(c,
                     LoadInput.stream(producer, "producer"), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(1_000_000), gate));
             assertThat(producer.reachedEnd.await(60, TimeUnit.SECONDS)).isTrue();
             // the one COPY ended: every row was sent, and the load waits before its COMMIT
@@ -217,20 +189,20 @@ class LoadInterruptIT {
                         assertThat(e.getMessage()).isEqualTo("interrupted: rolled back, nothing loaded");
                         assertThat(e.hint()).contains("exactly as it was");
                     });
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
             assertSane(c, t.name());
         }
     }
 
     @Test
     void anInterruptionDuringTheCopyCancelsItAndTheEndOfInputAfterItCommitsNothing() throws Exception {
-        try (TestTable t = orders(); Connection c = server.connect(db.name())) {
-            String before = content(t.name());
+        try (TestTable t = orders(); Connection c = db.connect()) {
+            String before = db.content(t.name());
             int pid = backendPid(c);
             CountDownLatch hold = new CountDownLatch(1);
             Producer producer = new Producer(300_000, null, hold);
             CommitGate gate = CommitGate.create();
-            CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() -> loader.load(c,
+            CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() -> db.loader().load(c,
                     LoadInput.stream(producer, "producer"), LoadOptions.of(t.name(), LoadFormat.CSV).withChunkRows(100_000), gate));
             assertThat(producer.reachedEnd.await(60, TimeUnit.SECONDS)).isTrue();
             // the producer stalls in the middle of a COPY
@@ -243,7 +215,7 @@ class LoadInterruptIT {
                         assertThat(e.code()).isEqualTo(ErrorCode.CANCELED);
                         assertThat(e.getMessage()).isEqualTo("interrupted: rolled back, nothing loaded");
                     });
-            assertThat(content(t.name())).isEqualTo(before);
+            assertThat(db.content(t.name())).isEqualTo(before);
             assertSane(c, t.name());
         }
     }
@@ -252,10 +224,10 @@ class LoadInterruptIT {
     void aCommitThatWonTheRaceIsReportedAsCommitted() throws Exception {
         try (TestTable t = orders()) {
             CommitGate gate = CommitGate.create();
-            LoadResult result = loader.load(LoadInput.stream(new Producer(1_000, null, null), "producer"),
+            LoadResult result = db.loader().load(LoadInput.stream(new Producer(1_000, null, null), "producer"),
                     LoadOptions.of(t.name(), LoadFormat.CSV), gate);
             assertThat(gate.interrupt(Duration.ofSeconds(10))).isEqualTo(CommitGate.Outcome.COMMITTED);
-            assertThat(query("SELECT count(*) FROM " + t.name())).isEqualTo(String.valueOf(result.rows() + 2));
+            assertThat(db.query("SELECT count(*) FROM " + t.name())).isEqualTo(String.valueOf(result.rows() + 2));
         }
     }
 
@@ -264,7 +236,7 @@ class LoadInterruptIT {
         String name = TestingPostgres.uniqueName("never_created");
         CommitGate gate = CommitGate.settling(Duration.ofSeconds(60));
         Producer producer = new Producer(50_000, null, null);
-        CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() -> loader.load(
+        CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() -> db.loader().load(
                 LoadInput.stream(producer, "producer"), LoadOptions.of(name, LoadFormat.CSV).withCreate(true), gate));
         assertThat(producer.reachedEnd.await(60, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(200); // whether the load is still reading or already waits at its end, it must roll back
@@ -274,6 +246,6 @@ class LoadInterruptIT {
                     assertThat(e.getMessage()).isEqualTo("interrupted: rolled back, nothing loaded");
                     assertThat(e.hint()).contains("the table was not created");
                 });
-        assertThat(query("SELECT to_regclass('" + name + "')::text")).isNull();
+        assertThat(db.query("SELECT to_regclass('" + name + "')::text")).isNull();
     }
 }

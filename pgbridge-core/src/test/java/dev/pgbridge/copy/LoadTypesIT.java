@@ -1,13 +1,9 @@
 package dev.pgbridge.copy;
 
-import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestTable;
-import dev.pgbridge.testing.TestingPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
@@ -17,11 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,31 +34,16 @@ class LoadTypesIT {
             "vc", "ch", "by", "j", "jb", "d", "ts", "tstz", "tm", "tmtz", "iv", "u", "ip", "mood", "dom", "ia", "ia2",
             "ta", "na", "ba", "jba", "da", "tsa", "boa", "ia3", "doma");
 
-    private static TestingPostgres server;
-    private static TestDatabase db;
-    private static ConnectionConfig config;
+    @RegisterExtension
+    static final LoadFixture db = new LoadFixture("load_types", "CREATE TYPE \"Mood\" AS ENUM ('happy', 'sad', 'é日本🔑')",
+            "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void database() {
-        server = TestingPostgres.get();
-        db = server.createDatabase(TestingPostgres.uniqueName("load_types"), null);
-        server.executeIn(db.name(), "CREATE TYPE \"Mood\" AS ENUM ('happy', 'sad', 'é日本🔑')");
-        server.executeIn(db.name(), "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
-        config = ConnectionConfig.builder().host(server.host()).port(server.port()).database(db.name())
-                .login(server.superuser()).password(server.superuserPassword()).extra(Map.of("sslmode", "disable")).build();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     /** Numeric holds ±Infinity from PostgreSQL 14 on; before that the row uses NaN. */
     private static boolean numericInfinity() {
-        return server.majorVersion() >= 14;
+        return db.server().majorVersion() >= 14;
     }
 
     /** Row 1 typical values, row 2 edge values, row 3 only NULLs, as SQL literals in column order. */
@@ -122,58 +99,40 @@ class LoadTypesIT {
         for (int i = 0; i < rows.size(); i++) {
             sql.append(i == 0 ? "(" : ", (").append(rows.get(i)).append(')');
         }
-        server.executeIn(db.name(), sql.toString());
-    }
-
-    /** Every (row, column) whose text differs between the two tables, and rows missing from either. */
-    private static List<String> differences(String expected, String actual) throws Exception {
-        List<String> differences = new ArrayList<>();
-        try (Connection c = server.connect(db.name()); Statement s = c.createStatement()) {
-            for (String column : NAMES) {
-                try (ResultSet rs = s.executeQuery("SELECT id, e." + column + "::text, a." + column + "::text FROM "
-                        + expected + " e FULL JOIN " + actual + " a USING (id) WHERE e." + column + "::text IS DISTINCT FROM a."
-                        + column + "::text OR e.id IS NULL OR a.id IS NULL ORDER BY 1")) {
-                    while (rs.next()) {
-                        differences.add("row " + rs.getInt(1) + " column " + column + ": expected " + rs.getString(2)
-                                + ", loaded " + rs.getString(3));
-                    }
-                }
-            }
-        }
-        return differences;
+        db.execute(sql.toString());
     }
 
     @Test
     void everyMappedTypeLoadsFromJsonLinesAndReadsBackEqual() throws Exception {
-        try (TestTable expected = new TestTable(server, db.name(), "expected", COLUMNS);
-             TestTable actual = new TestTable(server, db.name(), "actual", COLUMNS)) {
+        try (TestTable expected = db.table("expected", COLUMNS);
+             TestTable actual = db.table("actual", COLUMNS)) {
             insertExpected(expected.name());
             Path file = dir.resolve("rows.jsonl");
             Files.writeString(file, jsonLines());
-            LoadResult result = new Loader(config).load(LoadInput.file(file),
+            LoadResult result = db.loader().load(LoadInput.file(file),
                     LoadOptions.of(actual.name(), LoadFormat.JSONL).withChunkRows(2));
             assertThat(result.rows()).isEqualTo(3);
             assertThat(result.chunks()).isEqualTo(2);
-            assertThat(differences(expected.name(), actual.name())).isEmpty();
+            assertThat(db.differences(expected.name(), actual.name(), NAMES)).isEmpty();
         }
     }
 
     @Test
     void everyMappedTypeLoadsFromCsvAsCopyWritesItAndReadsBackEqual() throws Exception {
-        try (TestTable expected = new TestTable(server, db.name(), "expected", COLUMNS);
-             TestTable actual = new TestTable(server, db.name(), "actual", COLUMNS)) {
+        try (TestTable expected = db.table("expected", COLUMNS);
+             TestTable actual = db.table("actual", COLUMNS)) {
             insertExpected(expected.name());
             ByteArrayOutputStream csv = new ByteArrayOutputStream();
-            try (Connection c = server.connect(db.name())) {
+            try (Connection c = db.connect()) {
                 c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + expected.name()
                         + " TO STDOUT (FORMAT csv, HEADER)", csv);
             }
             assertThat(csv.toString(StandardCharsets.UTF_8)).as("NULL and the empty string differ in the file")
                     .contains("\n2,0,-1,0,NaN,-0.01,NaN,-Infinity,f,\"\",\"\",");
-            LoadResult result = new Loader(config).load(LoadInput.stream(new ByteArrayInputStream(csv.toByteArray()), "-"),
+            LoadResult result = db.loader().load(LoadInput.stream(new ByteArrayInputStream(csv.toByteArray()), "-"),
                     LoadOptions.of(actual.name(), LoadFormat.CSV));
             assertThat(result.rows()).isEqualTo(3);
-            assertThat(differences(expected.name(), actual.name())).isEmpty();
+            assertThat(db.differences(expected.name(), actual.name(), NAMES)).isEmpty();
         }
     }
 }
