@@ -48,8 +48,9 @@ final class AppliedLsn {
         AppliedLsn lsn = new AppliedLsn(connection, schema, captureName);
         if (TableShape.read(connection, schema, TABLE).isEmpty()) {
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + lsn.table + " (capture text PRIMARY KEY, lsn pg_lsn NOT NULL, "
-                        + "source_commit_time timestamptz, applied_at timestamptz NOT NULL DEFAULT now())");
+                s.execute("CREATE TABLE IF NOT EXISTS " + lsn.table + " (capture text PRIMARY KEY, "
+                        + "lsn pg_lsn NOT NULL, source_commit_time timestamptz, "
+                        + "applied_at timestamptz NOT NULL DEFAULT now())");
             }
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + lsn.table

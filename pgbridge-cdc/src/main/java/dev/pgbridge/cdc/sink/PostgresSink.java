@@ -282,8 +282,9 @@ public final class PostgresSink implements ChangeSink {
                 PgBridgeException translated = SqlErrors.translate(sql, target.config());
                 String hint = translated.hint();
                 if (translated.code() == ErrorCode.PRIVILEGE_MISSING) {
-                    hint = grants().map(sql1 -> "ask the owner of the tables or a superuser of the target to run:\n"
-                            + sql1).orElse(hint);
+                    hint = MissingGrants.read(connection, schema, tables.keySet().stream().map(TableId::table).toList())
+                            .map(grants -> "ask the owner of the tables or a superuser of the target to run:\n"
+                                    + grants).orElse(hint);
                 }
                 return new SinkFailure(translated.code(), where + translated.getMessage(), hint(hint, then), e);
             }
@@ -293,84 +294,6 @@ public final class PostgresSink implements ChangeSink {
 
     private static String hint(String hint, String then) {
         return hint == null ? then : hint + "; " + then;
-    }
-    /**
-     * The GRANTs the sink's role lacks in the target: USAGE and CREATE on the schema (CREATE on the database when the
-     * schema is missing), SELECT, INSERT, UPDATE, DELETE and TRUNCATE on the tables it applies into, SELECT, INSERT and
-     * UPDATE on {@value #APPLIED_TABLE}. Empty when the catalog shows none missing (the denial lies elsewhere: row
-     * security, a column privilege, a trigger) or cannot be read.
-     */
-    private Optional<String> grants() {
-        List<String> lines = new ArrayList<>();
-        try {
-            connection.rollback();
-            String role;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT current_user::text, "
-                    + "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE'), "
-                    + "pg_catalog.current_database()::text, (SELECT ARRAY[pg_catalog.has_schema_privilege(n.oid, "
-                    + "'USAGE'), pg_catalog.has_schema_privilege(n.oid, 'CREATE')] FROM pg_catalog.pg_namespace n "
-                    + "WHERE n.nspname = ?)")) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    role = Identifier.quote(rs.getString(1));
-                    java.sql.Array schemaRights = rs.getArray(4);
-                    if (schemaRights == null) {
-                        if (!rs.getBoolean(2)) {
-                            lines.add("GRANT CREATE ON DATABASE " + Identifier.quote(rs.getString(3)) + " TO " + role
-                                    + ";");
-                        }
-                    }
-                    else {
-                        Boolean[] rights = (Boolean[]) schemaRights.getArray();
-                        List<String> missing = new ArrayList<>();
-                        if (!rights[0]) {
-                            missing.add("USAGE");
-                        }
-                        if (!rights[1]) {
-                            missing.add("CREATE");
-                        }
-                        if (!missing.isEmpty()) {
-                            lines.add("GRANT " + String.join(", ", missing) + " ON SCHEMA " + Identifier.quote(schema)
-                                    + " TO " + role + ";");
-                        }
-                    }
-                }
-            }
-            List<String> names = new ArrayList<>(tables.keySet().stream().map(TableId::table).sorted().toList());
-            names.add(APPLIED_TABLE);
-            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relname::text, "
-                    + "pg_catalog.has_table_privilege(c.oid, 'SELECT'), pg_catalog.has_table_privilege(c.oid, 'INSERT'), "
-                    + "pg_catalog.has_table_privilege(c.oid, 'UPDATE'), pg_catalog.has_table_privilege(c.oid, 'DELETE'), "
-                    + "pg_catalog.has_table_privilege(c.oid, 'TRUNCATE') FROM pg_catalog.pg_class c "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    + "WHERE n.nspname = ? AND c.relname = ANY (?) ORDER BY c.relname")) {
-                ps.setString(1, schema);
-                ps.setArray(2, connection.createArrayOf("text", names.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    String[] privileges = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"};
-                    while (rs.next()) {
-                        boolean lsnTable = rs.getString(1).equals(APPLIED_TABLE);
-                        List<String> missing = new ArrayList<>();
-                        for (int i = 0; i < (lsnTable ? 3 : privileges.length); i++) {
-                            if (!rs.getBoolean(2 + i)) {
-                                missing.add(privileges[i]);
-                            }
-                        }
-                        if (!missing.isEmpty()) {
-                            lines.add("GRANT " + String.join(", ", missing) + " ON TABLE " + qualified(rs.getString(1))
-                                    + " TO " + role + ";");
-                        }
-                    }
-                }
-            }
-            connection.rollback();
-        }
-        catch (SQLException | RuntimeException e) {
-            LOG.debug("postgres sink: cannot read the target's privileges: {}", e.getMessage());
-            return Optional.empty();
-        }
-        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", lines));
     }
 
     private void apply(ChangeEvent event) throws SQLException {
@@ -411,10 +334,6 @@ public final class PostgresSink implements ChangeSink {
         table = new TargetTable(connection, schema, id, schemaChanges.table(id), types, schemaChanges);
         tables.put(id, table);
         return table;
-    }
-
-    private String qualified(String table) {
-        return Identifier.quote(schema) + "." + Identifier.quote(table);
     }
 
     /** Rolls back what was not flushed and closes the connections; flushes first unless a failure came before. */

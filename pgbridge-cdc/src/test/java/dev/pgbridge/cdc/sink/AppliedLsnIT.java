@@ -46,7 +46,8 @@ class AppliedLsnIT {
 
     /** One value, read in a session of its own (so it sees only what is committed). */
     private String committed(String sql) throws SQLException {
-        try (Connection c = pg.connect(db.name()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = pg.connect(db.name()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -62,7 +63,8 @@ class AppliedLsnIT {
         AppliedLsn applied = AppliedLsn.open(sink, "mirror", "cap");
         sink.commit();
         assertThat(applied.applied()).isEqualTo(Lsn.INVALID);
-        assertThat(committed("SELECT to_regclass('mirror.pgbridge_applied')::text")).isEqualTo("mirror.pgbridge_applied");
+        assertThat(committed("SELECT to_regclass('mirror.pgbridge_applied')::text"))
+                .isEqualTo("mirror.pgbridge_applied");
 
         insertRow(sink, 1);
         assertThat(committed("SELECT lsn::text FROM mirror.pgbridge_applied WHERE capture = 'cap'")).isEqualTo("0/0");

@@ -105,8 +105,8 @@ class TargetTableIT {
     }
 
     private List<String> targetColumns(String table) throws SQLException {
-        return rows("SELECT a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
-                + "WHERE a.attrelid = 'mirror." + table + "'::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+        return rows("SELECT a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) "
+                + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'mirror." + table + "'::regclass AND a.attnum > 0 AND NOT a.attisdropped "
                 + "ORDER BY a.attnum");
     }
 
