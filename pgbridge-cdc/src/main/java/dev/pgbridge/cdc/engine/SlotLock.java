@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * One process per replication slot: the session-level advisory lock {@code (LOCK_CLASS, hashCode of the slot name)}
  * that every process running or dropping a capture of that slot takes on a normal connection first. The lock is the
  * session's: it goes when the connection closes or its backend dies, so a crashed process never leaves it behind.
- * Two slot names with the same hash share a lock, which only makes them wait for each other.
+ * Two slot names with the same hash share a lock: their captures cannot run at the same time.
  */
 final class SlotLock {
     /** 'pgbr': the first key of the advisory lock; the second is derived from the slot name. */
