@@ -46,8 +46,8 @@ import static java.util.Objects.requireNonNull;
  * → sink → checkpoint → confirm to PostgreSQL.
  *
  * <ul>
- *   <li>One process per slot: {@code pg_try_advisory_lock} on a normal connection. While another live process holds
- *       it, {@link #run()} fails at once, naming that session. When the slot is still marked active by a session
+ *   <li>One process per slot: {@link SlotLock}, an advisory lock on the control session. While another live process
+ *       holds it, {@link #run()} fails at once, naming that session. When the slot is still marked active by a session
  *       that has just died, starting the stream is retried for up to 60 s.</li>
  *   <li>Delivery: a transaction goes to the sink after its commit; the sink is flushed at most every
  *       {@code flushInterval} (or {@code flushEvents} events, or when the stream is idle); only then is the
@@ -73,8 +73,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class CaptureEngine {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
-    /** 'pgbr': the first key of the advisory lock; the second is derived from the slot name. */
-    static final int LOCK_CLASS = 0x70676272;
     static final String HEARTBEAT_PREFIX = "pgbridge_heartbeat";
 
     private final CaptureConfig config;
@@ -83,6 +81,7 @@ public final class CaptureEngine {
     private final CheckpointStore checkpoints;
     private final Path spillDirectory;
     private final Settings settings;
+    private final SlotLock slotLock;
 
     private volatile boolean stopping;
     private volatile boolean crashing;
@@ -135,6 +134,7 @@ public final class CaptureEngine {
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.spillDirectory = requireNonNull(spillDirectory, "spillDirectory is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.slotLock = new SlotLock(config.slotName());
     }
 
     /** Asks {@link #run()} to finish: it flushes, checkpoints, confirms and returns. */
@@ -189,7 +189,7 @@ public final class CaptureEngine {
         runner = Thread.currentThread();
         try {
             control = connect();
-            lock(control);
+            slotLock.acquire(control);
             refuseOwnWrites(control);
             ReplicationSetup.Result setup = new ReplicationSetup(control, config.slotName(), config.publicationName(),
                     config.bindings(), config.watermarksTable()).prepare();
@@ -623,7 +623,7 @@ public final class CaptureEngine {
         }
         abortControl();
         control = connect();
-        lock(control);
+        slotLock.acquire(control);
         return control;
     }
 
@@ -632,35 +632,12 @@ public final class CaptureEngine {
      * drops that capture takes); false when another session holds it.
      */
     public static boolean tryLock(Connection c, String slotName) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
-            ps.setInt(1, LOCK_CLASS);
-            ps.setInt(2, slotName.hashCode());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return new SlotLock(slotName).tryAcquire(c);
     }
 
     /** Who holds the lock of {@code slotName}: "session pid … (application …)", or "another session". */
     public static String lockHolder(Connection c, String slotName) throws SQLException {
-        int key = slotName.hashCode();
-        String holder = "another session";
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT l.pid, a.application_name, a.client_addr::text, a.backend_start
-                FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ?
-                  AND l.objsubid = 2""")) {
-            ps.setLong(1, LOCK_CLASS & 0xFFFFFFFFL);
-            ps.setLong(2, key & 0xFFFFFFFFL);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    holder = "session pid " + rs.getInt(1) + " (application \"" + rs.getString(2) + "\", client "
-                            + rs.getString(3) + ", since " + rs.getTimestamp(4) + ")";
-                }
-            }
-        }
-        return holder;
+        return new SlotLock(slotName).holder(c);
     }
 
     /**
@@ -704,16 +681,6 @@ public final class CaptureEngine {
                     + "bindings (the publication then holds just those) and keep " + schema + " out of them, or "
                     + "let the sink write into another database");
         }
-    }
-
-    private void lock(Connection c) throws SQLException {
-        if (tryLock(c, config.slotName())) {
-            return;
-        }
-        String holder = lockHolder(c, config.slotName());
-        throw new PgBridgeException(ErrorCode.CAPTURE_LOCKED, "replication slot \"" + config.slotName()
-                + "\" is already being captured by another pgbridge process: " + holder + " holds its lock",
-                "only one process may run a slot; stop the other one, or give this capture its own advanced.slotName");
     }
 
     private void abortControl() {

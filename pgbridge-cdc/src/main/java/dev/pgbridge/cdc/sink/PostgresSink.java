@@ -1,10 +1,7 @@
 package dev.pgbridge.cdc.sink;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
-import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.SourceCatalog;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.Lsn;
@@ -14,7 +11,6 @@ import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.pgtype.PgJson;
-import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.pgtype.TypeCatalog;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
@@ -26,18 +22,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -82,26 +72,29 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>After a failure the sink refuses everything (its open transaction is rolled back); the capture stops and
  * resumes from its checkpoint when started again.
+ *
+ * <p>The parts, all on the sink's one target connection and its open transaction: {@link TargetTable} (one target
+ * table: its columns and key, its pending changes and the statements that apply them), {@link SchemaChanges} (tables
+ * and columns created in the target from the source's catalog) and {@link AppliedLsn} (the stored LSN). This class
+ * holds them together: which target table a change goes to, when batches are sent and committed, and how a failure is
+ * reported.
  */
 public final class PostgresSink implements ChangeSink {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
     /** The table, in the target schema, of the applied LSN per capture. */
-    public static final String APPLIED_TABLE = "pgbridge_applied";
+    public static final String APPLIED_TABLE = AppliedLsn.TABLE;
 
     private final JdbcTarget target;
-    private final JdbcTarget source;
     private final String schema;
     private final String captureName;
     private final Settings settings;
-    private final String appliedTable;
     private final TypeResolver types;
     private final Map<TableId, TargetTable> tables = new HashMap<>();
     private final Map<String, TableId> targetNames = new HashMap<>();
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     private Connection connection;
-    private Connection sourceConnection;
-    private Lsn appliedLsn;
+    private AppliedLsn applied;
+    private SchemaChanges schemaChanges;
     private Lsn acceptedLsn;
     private Instant acceptedCommitTime;
     private boolean uncommitted;
@@ -133,17 +126,19 @@ public final class PostgresSink implements ChangeSink {
         requireNonNull(target, "target is null");
         this.target = JdbcTarget.of(target.extraValue("application_name") == null
                 ? target.withExtra("application_name", "pgbridge-sink") : target);
-        this.source = JdbcTarget.of(requireNonNull(source, "source is null"));
+        JdbcTarget sourceTarget = JdbcTarget.of(requireNonNull(source, "source is null"));
         this.schema = new Identifier(requireNonNull(schema, "schema is null")).name();
         this.captureName = requireNonNull(captureName, "captureName is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.appliedTable = Identifier.quote(schema) + "." + Identifier.quote(APPLIED_TABLE);
         this.types = new TypeResolver(new TargetTypes());
         try {
             connection = this.target.connect();
             connection.setAutoCommit(false);
-            appliedLsn = prepareTarget();
-            acceptedLsn = appliedLsn;
+            createSchemaIfMissing();
+            applied = AppliedLsn.open(connection, schema, captureName);
+            connection.commit();
+            acceptedLsn = applied.applied();
+            schemaChanges = new SchemaChanges(connection, schema, sourceTarget);
         }
         catch (SQLException e) {
             SinkFailure failed = failure("preparing schema " + schema + " and its " + APPLIED_TABLE + " table", e,
@@ -152,7 +147,7 @@ public final class PostgresSink implements ChangeSink {
             throw failed;
         }
         LOG.info("postgres sink {}: capture {} has applied up to {} in schema {}; transactions at or before it are "
-                + "skipped", this.target.url(), captureName, appliedLsn, schema);
+                + "skipped", this.target.url(), captureName, applied.applied(), schema);
     }
 
     @Override
@@ -172,50 +167,24 @@ public final class PostgresSink implements ChangeSink {
         }
     }
 
-    private Lsn prepareTarget() throws SQLException {
+    private void createSchemaIfMissing() throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    execute("CREATE SCHEMA " + Identifier.quote(schema));
+                    try (Statement s = connection.createStatement()) {
+                        s.execute("CREATE SCHEMA " + Identifier.quote(schema));
+                    }
                     LOG.info("postgres sink: created schema {}", schema);
                 }
             }
-        }
-        if (TableShape.read(connection, schema, APPLIED_TABLE).isEmpty()) {
-            execute("CREATE TABLE IF NOT EXISTS " + appliedTable + " (capture text PRIMARY KEY, lsn pg_lsn NOT NULL, "
-                    + "source_commit_time timestamptz, applied_at timestamptz NOT NULL DEFAULT now())");
-        }
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + appliedTable
-                + " (capture, lsn) VALUES (?, '0/0') ON CONFLICT (capture) DO NOTHING")) {
-            ps.setString(1, captureName);
-            ps.executeUpdate();
-        }
-        Lsn lsn = storedLsn();
-        connection.commit();
-        return lsn;
-    }
-
-    private Lsn storedLsn() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT lsn::text FROM " + appliedTable
-                + " WHERE capture = ?")) {
-            ps.setString(1, captureName);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Lsn.valueOf(rs.getString(1)) : Lsn.INVALID;
-            }
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
         }
     }
 
     /** The commit LSN of the last source transaction committed into the target. */
     public Lsn appliedLsn() {
-        return appliedLsn;
+        return applied.applied();
     }
 
     /** Source transactions committed into the target since this sink was opened. */
@@ -263,22 +232,7 @@ public final class PostgresSink implements ChangeSink {
         }
         try {
             executePending();
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + appliedTable + " SET lsn = ?::pg_lsn, "
-                    + "source_commit_time = ?, applied_at = now() WHERE capture = ? AND lsn = ?::pg_lsn")) {
-                ps.setString(1, acceptedLsn.toString());
-                ps.setObject(2, OffsetDateTime.ofInstant(acceptedCommitTime, ZoneOffset.UTC));
-                ps.setString(3, captureName);
-                ps.setString(4, appliedLsn.toString());
-                if (ps.executeUpdate() != 1) {
-                    Lsn now = storedLsn();
-                    throw new IllegalStateException("the applied LSN of capture " + captureName + " in "
-                            + appliedTable + " is " + now + ", not " + appliedLsn + " as this sink left it: another "
-                            + "process applies a capture of that name into the same schema; give each capture its own "
-                            + "name or target schema");
-                }
-            }
-            connection.commit();
-            appliedLsn = acceptedLsn;
+            applied.commit(acceptedLsn, acceptedCommitTime);
             uncommitted = false;
         }
         catch (SQLException | RuntimeException e) {
@@ -304,7 +258,7 @@ public final class PostgresSink implements ChangeSink {
         catch (SQLException rollback) {
             e.addSuppressed(rollback);
         }
-        failure = failure(what, e, "the open target transaction was rolled back and nothing after " + appliedLsn
+        failure = failure(what, e, "the open target transaction was rolled back and nothing after " + applied.applied()
                 + " is confirmed; start the capture again (it resumes from its checkpoint and the target skips what "
                 + "it already has)");
         pendingChanges = 0;
@@ -327,8 +281,9 @@ public final class PostgresSink implements ChangeSink {
                 PgBridgeException translated = SqlErrors.translate(sql, target.config());
                 String hint = translated.hint();
                 if (translated.code() == ErrorCode.PRIVILEGE_MISSING) {
-                    hint = grants().map(sql1 -> "ask the owner of the tables or a superuser of the target to run:\n"
-                            + sql1).orElse(hint);
+                    hint = MissingGrants.read(connection, schema, tables.keySet().stream().map(TableId::table).toList())
+                            .map(grants -> "ask the owner of the tables or a superuser of the target to run:\n"
+                                    + grants).orElse(hint);
                 }
                 return new SinkFailure(translated.code(), where + translated.getMessage(), hint(hint, then), e);
             }
@@ -340,92 +295,15 @@ public final class PostgresSink implements ChangeSink {
         return hint == null ? then : hint + "; " + then;
     }
 
-    /**
-     * The GRANTs the sink's role lacks in the target: USAGE and CREATE on the schema (CREATE on the database when the
-     * schema is missing), SELECT, INSERT, UPDATE, DELETE and TRUNCATE on the tables it applies into, SELECT, INSERT and
-     * UPDATE on {@value #APPLIED_TABLE}. Empty when the catalog shows none missing (the denial lies elsewhere: row
-     * security, a column privilege, a trigger) or cannot be read.
-     */
-    private Optional<String> grants() {
-        List<String> lines = new ArrayList<>();
-        try {
-            connection.rollback();
-            String role;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT current_user::text, "
-                    + "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE'), "
-                    + "pg_catalog.current_database()::text, (SELECT ARRAY[pg_catalog.has_schema_privilege(n.oid, "
-                    + "'USAGE'), pg_catalog.has_schema_privilege(n.oid, 'CREATE')] FROM pg_catalog.pg_namespace n "
-                    + "WHERE n.nspname = ?)")) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    role = Identifier.quote(rs.getString(1));
-                    java.sql.Array schemaRights = rs.getArray(4);
-                    if (schemaRights == null) {
-                        if (!rs.getBoolean(2)) {
-                            lines.add("GRANT CREATE ON DATABASE " + Identifier.quote(rs.getString(3)) + " TO " + role
-                                    + ";");
-                        }
-                    }
-                    else {
-                        Boolean[] rights = (Boolean[]) schemaRights.getArray();
-                        List<String> missing = new ArrayList<>();
-                        if (!rights[0]) {
-                            missing.add("USAGE");
-                        }
-                        if (!rights[1]) {
-                            missing.add("CREATE");
-                        }
-                        if (!missing.isEmpty()) {
-                            lines.add("GRANT " + String.join(", ", missing) + " ON SCHEMA " + Identifier.quote(schema)
-                                    + " TO " + role + ";");
-                        }
-                    }
-                }
-            }
-            List<String> names = new ArrayList<>(tables.keySet().stream().map(TableId::table).sorted().toList());
-            names.add(APPLIED_TABLE);
-            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relname::text, "
-                    + "pg_catalog.has_table_privilege(c.oid, 'SELECT'), pg_catalog.has_table_privilege(c.oid, 'INSERT'), "
-                    + "pg_catalog.has_table_privilege(c.oid, 'UPDATE'), pg_catalog.has_table_privilege(c.oid, 'DELETE'), "
-                    + "pg_catalog.has_table_privilege(c.oid, 'TRUNCATE') FROM pg_catalog.pg_class c "
-                    + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    + "WHERE n.nspname = ? AND c.relname = ANY (?) ORDER BY c.relname")) {
-                ps.setString(1, schema);
-                ps.setArray(2, connection.createArrayOf("text", names.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    String[] privileges = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"};
-                    while (rs.next()) {
-                        boolean applied = rs.getString(1).equals(APPLIED_TABLE);
-                        List<String> missing = new ArrayList<>();
-                        for (int i = 0; i < (applied ? 3 : privileges.length); i++) {
-                            if (!rs.getBoolean(2 + i)) {
-                                missing.add(privileges[i]);
-                            }
-                        }
-                        if (!missing.isEmpty()) {
-                            lines.add("GRANT " + String.join(", ", missing) + " ON TABLE " + qualified(rs.getString(1))
-                                    + " TO " + role + ";");
-                        }
-                    }
-                }
-            }
-            connection.rollback();
-        }
-        catch (SQLException | RuntimeException e) {
-            LOG.debug("postgres sink: cannot read the target's privileges: {}", e.getMessage());
-            return Optional.empty();
-        }
-        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", lines));
-    }
-
     private void apply(ChangeEvent event) throws SQLException {
         TargetTable table = table(event.table());
+        int before = table.pending();
         switch (event.op()) {
             case READ, CREATE, UPDATE -> table.upsert(event);
             case DELETE -> table.delete(event);
             case TRUNCATE -> table.truncate();
         }
+        pendingChanges += table.pending() - before;
     }
 
     private void executePending() throws SQLException {
@@ -435,6 +313,7 @@ public final class PostgresSink implements ChangeSink {
         pendingChanges = 0;
     }
 
+    /** The target table of source table {@code id}, prepared on first sight (see {@link SchemaChanges#table}). */
     private TargetTable table(TableId id) throws SQLException {
         TargetTable table = tables.get(id);
         if (table != null) {
@@ -451,85 +330,9 @@ public final class PostgresSink implements ChangeSink {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source tables " + other + " and " + id + " would "
                     + "both be applied into " + schema + "." + name, "capture them into different sinks (schemas)");
         }
-        Optional<TableShape> existing = TableShape.read(connection, schema, name);
-        TableShape shape;
-        if (existing.isPresent()) {
-            shape = existing.get();
-            if (shape.primaryKey().isEmpty()) {
-                sourceShape(id).filter(s -> !s.primaryKey().isEmpty()).ifPresent(s -> {
-                    throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "target table " + schema + "." + name
-                            + " has no primary key, but its source " + id + " has " + s.primaryKey(),
-                            "add it: ALTER TABLE " + Identifier.quote(schema) + "." + Identifier.quote(name)
-                                    + " ADD PRIMARY KEY (" + quoteAll(s.primaryKey()) + ")");
-                });
-            }
-        }
-        else {
-            shape = create(id);
-        }
-        table = new TargetTable(id, shape);
+        table = new TargetTable(connection, schema, id, schemaChanges.table(id), types, schemaChanges);
         tables.put(id, table);
         return table;
-    }
-
-    private TableShape create(TableId id) throws SQLException {
-        TableShape src = sourceShape(id).orElseThrow(() -> new PgBridgeException(ErrorCode.NOT_FOUND,
-                "source table " + id + " no longer exists, so its column types are unknown and " + schema + "."
-                        + id.table() + " cannot be created", "create " + schema + "." + id.table() + " in the target "
-                        + "by hand (the columns the events carry, and the primary key), then start the capture again"));
-        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(qualified(id.table())).append(" (");
-        for (int i = 0; i < src.columns().size(); i++) {
-            TableShape.Column c = src.columns().get(i);
-            sql.append(i == 0 ? "" : ", ").append(Identifier.quote(c.name())).append(' ').append(c.type());
-        }
-        if (!src.primaryKey().isEmpty()) {
-            sql.append(", PRIMARY KEY (").append(quoteAll(src.primaryKey())).append(')');
-        }
-        sql.append(')');
-        try {
-            execute(sql.toString());
-        }
-        catch (SQLException e) {
-            if ("42704".equals(e.getSQLState())) {
-                throw new PgBridgeException(ErrorCode.NOT_FOUND, "cannot create " + schema + "." + id.table()
-                        + " in the target: " + e.getMessage(), "create the type in the target database as it is "
-                        + "in the source (CREATE TYPE / CREATE DOMAIN), then start the capture again", e);
-            }
-            throw e;
-        }
-        LOG.info("postgres sink: created {}.{} from {} ({} columns, primary key {})", schema, id.table(), id,
-                src.columns().size(), src.primaryKey().isEmpty() ? "none: applied as a multiset" : src.primaryKey());
-        return TableShape.read(connection, schema, id.table()).orElseThrow(() -> new IllegalStateException(
-                "table " + schema + "." + id.table() + " is not there right after it was created"));
-    }
-
-    private Optional<TableShape> sourceShape(TableId id) throws SQLException {
-        if (sourceConnection == null || sourceConnection.isClosed() || !sourceConnection.isValid(5)) {
-            if (sourceConnection != null) {
-                sourceConnection.abort(Runnable::run);
-            }
-            sourceConnection = source.connect();
-            sourceConnection.setAutoCommit(true);
-            sourceConnection.setReadOnly(true);
-        }
-        return TableShape.read(sourceConnection, id.schema(), id.table());
-    }
-
-    private String qualified(String table) {
-        return Identifier.quote(schema) + "." + Identifier.quote(table);
-    }
-
-    private static String quoteAll(List<String> names) {
-        return names.stream().map(Identifier::quote).collect(Collectors.joining(", "));
-    }
-
-    private PreparedStatement statement(String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = connection.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        return ps;
     }
 
     /** Rolls back what was not flushed and closes the connections; flushes first unless a failure came before. */
@@ -550,309 +353,26 @@ public final class PostgresSink implements ChangeSink {
     }
 
     private void closeConnections() {
-        for (PreparedStatement ps : statements.values()) {
+        tables.values().forEach(TargetTable::closeStatements);
+        if (connection != null) {
             try {
-                ps.close();
+                if (!connection.isClosed() && !connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+                connection.close();
             }
             catch (SQLException e) {
-                LOG.debug("closing a statement: {}", e.getMessage());
+                LOG.debug("closing a connection: {}", e.getMessage());
             }
         }
-        statements.clear();
-        for (Connection c : new Connection[] {connection, sourceConnection}) {
-            if (c != null) {
-                try {
-                    if (!c.isClosed() && !c.getAutoCommit()) {
-                        c.rollback();
-                    }
-                    c.close();
-                }
-                catch (SQLException e) {
-                    LOG.debug("closing a connection: {}", e.getMessage());
-                }
-            }
+        if (schemaChanges != null) {
+            schemaChanges.close();
         }
     }
 
     @Override
     public String toString() {
         return "PostgresSink[target=" + target.url() + ", schema=" + schema + ", capture=" + captureName + "]";
-    }
-
-    /** A target column: its name, its type as SQL text for the cast, its mapping. */
-    private record TargetColumn(String name, String sqlType, PgType type) {
-    }
-
-    private enum Kind { UPSERT, INSERT, DELETE, DELETE_ONE }
-
-    /** One change waiting for its batch: what to do, with which columns, the values as input text. */
-    private record Pending(Kind kind, List<String> columns, String[] values) {
-        String signature() {
-            return kind + ":" + String.join("\u0000", columns);
-        }
-    }
-
-    /** A target table and its changes waiting to be sent. */
-    private final class TargetTable {
-        private final TableId source;
-        private final String name;
-        private final String qualified;
-        private final Map<String, TargetColumn> columns = new LinkedHashMap<>();
-        private final List<String> primaryKey;
-        /** Keyed tables: the last change of each event key. */
-        private final LinkedHashMap<String, Pending> byKey = new LinkedHashMap<>();
-        /** Tables without a primary key: every change, in order. */
-        private final List<Pending> ordered = new ArrayList<>();
-
-        TargetTable(TableId source, TableShape shape) {
-            this.source = source;
-            this.name = source.table();
-            this.qualified = qualified(name);
-            this.primaryKey = shape.primaryKey();
-            load(shape);
-        }
-
-        private void load(TableShape shape) {
-            columns.clear();
-            for (TableShape.Column c : shape.columns()) {
-                columns.put(c.name(), new TargetColumn(c.name(), c.type(), types.resolve(c.typeOid())));
-            }
-        }
-
-        boolean keyed() {
-            return !primaryKey.isEmpty();
-        }
-
-        void upsert(ChangeEvent event) throws SQLException {
-            ObjectNode after = event.after();
-            if (after == null) {
-                throw new IllegalStateException(event.op() + " event of " + source + " without an after image");
-            }
-            Pending row = pending(keyed() ? Kind.UPSERT : Kind.INSERT, after);
-            if (keyed()) {
-                for (String k : primaryKey) {
-                    if (!row.columns().contains(k)) {
-                        throw new IllegalStateException("a row of " + source + " lacks the primary-key column " + k
-                                + " of the target table " + schema + "." + name + " (columns " + row.columns() + ")");
-                    }
-                }
-                keep(eventKey(event, after), row);
-            }
-            else {
-                if (event.op() == dev.pgbridge.cdc.event.Op.UPDATE) {
-                    add(pending(Kind.DELETE_ONE, identity(event)));
-                }
-                add(row);
-            }
-        }
-
-        void delete(ChangeEvent event) throws SQLException {
-            ObjectNode identity = identity(event);
-            if (keyed()) {
-                keep(eventKey(event, identity), pending(Kind.DELETE, identity));
-            }
-            else {
-                add(pending(Kind.DELETE_ONE, identity));
-            }
-        }
-
-        void truncate() throws SQLException {
-            pendingChanges -= byKey.size() + ordered.size();
-            clearPending();
-            execute("TRUNCATE " + qualified);
-        }
-
-        void clearPending() {
-            byKey.clear();
-            ordered.clear();
-        }
-
-        private ObjectNode identity(ChangeEvent event) {
-            if (event.key() != null) {
-                return event.key();
-            }
-            if (event.before() != null) {
-                return event.before();
-            }
-            throw new IllegalStateException(event.op() + " event of " + source + " has neither a key nor a before "
-                    + "image, so the row to change is unknown");
-        }
-
-        private String eventKey(ChangeEvent event, ObjectNode row) {
-            if (event.key() != null) {
-                return EventJson.write(event.key());
-            }
-            ObjectNode key = EventJson.MAPPER.createObjectNode();
-            for (String k : primaryKey) {
-                key.set(k, row.get(k));
-            }
-            return EventJson.write(key);
-        }
-
-        /**
-         * Keeps the one change that has the effect of {@code change} applied after the key's earlier pending one: an
-         * upsert after an upsert sets the columns of both (the later value winning), an upsert after a delete sets
-         * every other column to NULL (a new row has nothing of the deleted one), a delete replaces anything.
-         */
-        private void keep(String key, Pending change) {
-            Pending previous = byKey.get(key);
-            Pending kept = change;
-            if (previous != null && change.kind() == Kind.UPSERT) {
-                Map<String, String> values = new LinkedHashMap<>();
-                if (previous.kind() == Kind.UPSERT) {
-                    for (int i = 0; i < previous.columns().size(); i++) {
-                        values.put(previous.columns().get(i), previous.values()[i]);
-                    }
-                }
-                else {
-                    columns.keySet().forEach(c -> values.put(c, null));
-                }
-                for (int i = 0; i < change.columns().size(); i++) {
-                    values.put(change.columns().get(i), change.values()[i]);
-                }
-                kept = new Pending(Kind.UPSERT, List.copyOf(values.keySet()), values.values().toArray(new String[0]));
-            }
-            if (byKey.put(key, kept) == null) {
-                pendingChanges++;
-            }
-        }
-
-        private void add(Pending change) {
-            ordered.add(change);
-            pendingChanges++;
-        }
-
-        /** The change for these columns of a row, the target learning the columns it does not have yet. */
-        private Pending pending(Kind kind, ObjectNode row) throws SQLException {
-            List<String> names = new ArrayList<>(row.size());
-            row.fieldNames().forEachRemaining(names::add);
-            addMissingColumns(names);
-            String[] values = new String[names.size()];
-            for (int i = 0; i < names.size(); i++) {
-                TargetColumn column = columns.get(names.get(i));
-                JsonNode value = row.get(names.get(i));
-                try {
-                    values[i] = PgJson.toText(column.type(), value);
-                }
-                catch (RuntimeException e) {
-                    throw new IllegalStateException("cannot turn the value of " + source + "." + column.name()
-                            + " into " + column.sqlType() + ": " + e.getMessage(), e);
-                }
-            }
-            return new Pending(kind, List.copyOf(names), values);
-        }
-
-        private void addMissingColumns(List<String> names) throws SQLException {
-            List<String> missing = names.stream().filter(n -> !columns.containsKey(n)).toList();
-            if (missing.isEmpty()) {
-                return;
-            }
-            Optional<TableShape> src = sourceShape(source);
-            for (String column : missing) {
-                Optional<TableShape.Column> known = src.flatMap(s -> s.column(column));
-                String type = known.map(TableShape.Column::type).orElse("text");
-                if (known.isEmpty()) {
-                    LOG.warn("postgres sink: column {} of {} is no longer in the source catalog; adding it to {}.{} "
-                            + "as text", column, source, schema, name);
-                }
-                execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS " + Identifier.quote(column) + " "
-                        + type);
-                LOG.info("postgres sink: added column {} {} to {}.{} (the source table {} has it now)", column, type,
-                        schema, name, source);
-            }
-            load(TableShape.read(connection, schema, name).orElseThrow(() -> new IllegalStateException(
-                    "target table " + schema + "." + name + " disappeared")));
-        }
-
-        void executePending() throws SQLException {
-            if (keyed()) {
-                List<Pending> deletes = new ArrayList<>();
-                List<Pending> upserts = new ArrayList<>();
-                for (Pending p : byKey.values()) {
-                    (p.kind() == Kind.DELETE ? deletes : upserts).add(p);
-                }
-                runGrouped(deletes);
-                runGrouped(upserts);
-                byKey.clear();
-            }
-            else {
-                int start = 0;
-                for (int i = 1; i <= ordered.size(); i++) {
-                    if (i == ordered.size() || !ordered.get(i).signature().equals(ordered.get(start).signature())) {
-                        run(ordered.subList(start, i));
-                        start = i;
-                    }
-                }
-                ordered.clear();
-            }
-        }
-
-        /** Changes of distinct keys: any order will do, so one batch per statement shape. */
-        private void runGrouped(List<Pending> changes) throws SQLException {
-            Map<String, List<Pending>> groups = new LinkedHashMap<>();
-            for (Pending p : changes) {
-                groups.computeIfAbsent(p.signature(), s -> new ArrayList<>()).add(p);
-            }
-            for (List<Pending> group : groups.values()) {
-                run(group);
-            }
-        }
-
-        /** One JDBC batch of changes of the same shape. */
-        private void run(List<Pending> batch) throws SQLException {
-            if (batch.isEmpty()) {
-                return;
-            }
-            Pending first = batch.getFirst();
-            PreparedStatement ps = statement(sql(first.kind(), first.columns()));
-            for (Pending p : batch) {
-                for (int i = 0; i < p.values().length; i++) {
-                    if (p.values()[i] == null) {
-                        ps.setNull(i + 1, Types.VARCHAR);
-                    }
-                    else {
-                        ps.setString(i + 1, p.values()[i]);
-                    }
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-
-        private String sql(Kind kind, List<String> names) {
-            return switch (kind) {
-                case UPSERT, INSERT -> {
-                    StringBuilder sb = new StringBuilder("INSERT INTO ").append(qualified).append(" (")
-                            .append(quoteAll(names)).append(") VALUES (");
-                    for (int i = 0; i < names.size(); i++) {
-                        sb.append(i == 0 ? "" : ", ").append(parameter(names.get(i)));
-                    }
-                    sb.append(')');
-                    if (kind == Kind.UPSERT) {
-                        sb.append(" ON CONFLICT (").append(quoteAll(primaryKey)).append(") DO ");
-                        List<String> set = names.stream().filter(n -> !primaryKey.contains(n)).toList();
-                        if (set.isEmpty()) {
-                            sb.append("NOTHING");
-                        }
-                        else {
-                            sb.append("UPDATE SET ").append(set.stream()
-                                    .map(n -> Identifier.quote(n) + " = EXCLUDED." + Identifier.quote(n))
-                                    .collect(Collectors.joining(", ")));
-                        }
-                    }
-                    yield sb.toString();
-                }
-                case DELETE -> "DELETE FROM " + qualified + " WHERE " + names.stream()
-                        .map(n -> Identifier.quote(n) + " = " + parameter(n)).collect(Collectors.joining(" AND "));
-                case DELETE_ONE -> "DELETE FROM " + qualified + " WHERE ctid = (SELECT ctid FROM " + qualified
-                        + " WHERE " + names.stream().map(n -> Identifier.quote(n) + " IS NOT DISTINCT FROM "
-                        + parameter(n)).collect(Collectors.joining(" AND ")) + " LIMIT 1)";
-            };
-        }
-
-        private String parameter(String column) {
-            return "?::" + columns.get(column).sqlType();
-        }
     }
 
     /** {@code pg_type} of the target, for {@link TypeResolver}: how each column's text is made. */
