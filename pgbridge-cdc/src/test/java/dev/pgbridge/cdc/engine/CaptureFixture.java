@@ -62,7 +62,7 @@ public final class CaptureFixture implements AutoCloseable {
      */
     private static final String WALSENDER_ACTIVE = "SELECT s.active AND a.backend_type = 'walsender' FROM "
             + "pg_catalog.pg_replication_slots s JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid "
-            + "WHERE s.slot_name = ?";
+            + "WHERE s.slot_name = ";
 
     public final TestingPostgres server = TestingPostgres.get();
     public final TestRole role;
@@ -245,7 +245,7 @@ public final class CaptureFixture implements AutoCloseable {
 
     /** The slot is held by a walsender: the capture streams (not merely a session still creating the slot). */
     public boolean slotStreaming() {
-        return "t".equals(query(WALSENDER_ACTIVE.replace("?", "'" + slot + "'")));
+        return "t".equals(query(WALSENDER_ACTIVE + "'" + slot + "'"));
     }
 
     /** The slot's confirmed_flush_lsn compared with an LSN: negative, 0 or positive. */
@@ -626,15 +626,20 @@ public final class CaptureFixture implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         finally {
-            server.dropReplicationSlot(db.name(), slot);
-            db.close();
-            if (target != null) {
-                target.close();
+            try {
+                server.dropReplicationSlot(db.name(), slot);
             }
-            role.close();
-            try (Stream<Path> walk = Files.walk(work)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+            finally {
+                // the databases, the role and the directory go even when the slot could not be dropped
+                db.close();
+                if (target != null) {
+                    target.close();
+                }
+                role.close();
+                try (Stream<Path> walk = Files.walk(work)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         }
