@@ -1,6 +1,7 @@
 package dev.pgbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgbridge.cdc.engine.CaptureFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.pgbridge.cli.CaptureFixture.JSON;
+import static dev.pgbridge.cdc.engine.CaptureFixture.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** capture run, status, discover and drop as a user runs them: the built launcher against a real server. */
@@ -39,7 +40,8 @@ class CaptureCommandsIT {
         f.sql("CREATE TABLE orders (id int PRIMARY KEY, item text)",
                 "INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, 50) g");
         // the source comes from a saved connection id: AIRFLOW_CONN_SRC
-        Path config = f.configWithConnection("src", "  backfill_chunk_size: 10\n", "orders");
+        Path config = f.configFile(f.yaml(CaptureFixture.byConnection("src"), "  backfill_chunk_size: 10\n",
+                f.jsonlSink(), "orders"));
         Cli cli = new Cli(home).env("AIRFLOW_CONN_SRC", f.airflowUri());
         Path out = f.work.resolve("run.out");
         Path err = f.work.resolve("run.err");
@@ -115,12 +117,12 @@ class CaptureCommandsIT {
         f.sql("CREATE TABLE t (id int PRIMARY KEY)");
         f.server.executeIn(f.db.name(), "CREATE PUBLICATION " + f.publication + " FOR TABLE public.t");
         f.server.executeIn(f.db.name(), "ALTER PUBLICATION " + f.publication + " OWNER TO " + f.role.name());
-        Path config = f.config("", "t");
+        Path config = f.configFile("", "t");
         Cli cli = new Cli(home);
         Process run = cli.start(f.work.resolve("o"), f.work.resolve("e"), "capture", "run", "--config",
                 config.toString());
         try {
-            CaptureFixture.await("slot active", Duration.ofSeconds(90), f::slotActive);
+            CaptureFixture.await("slot active", Duration.ofSeconds(90), f::slotStreaming);
             Cli.Result refused = cli.run("capture", "drop", "--config", config.toString());
             assertThat(refused.exitCode()).isEqualTo(1);
             assertThat(refused.err()).startsWith("error: capture " + f.slot + " is running: session pid")
@@ -181,16 +183,14 @@ class CaptureCommandsIT {
         // the sink applies into schema mirror of the same database; its table belongs to a DBA and is read-only to us
         f.server.executeIn(f.db.name(), "CREATE SCHEMA mirror AUTHORIZATION " + role + "; CREATE TABLE mirror.orders "
                 + "(id int PRIMARY KEY, item text); GRANT SELECT ON mirror.orders TO " + role);
-        Path config = f.configWithSink("src", "{type: postgres, connection: src, schema: mirror}", "orders");
+        Path config = f.configFile(f.yaml(CaptureFixture.byConnection("src"), "",
+                "{type: postgres, connection: src, schema: mirror}", "orders"));
         Cli cli = new Cli(home).env("AIRFLOW_CONN_SRC", f.airflowUri());
         Path out = f.work.resolve("run.out");
         Path err = f.work.resolve("run.err");
         Process run = cli.start(out, err, "capture", "run", "--config", config.toString(), "--status-every", "0");
         try {
-            // held by the walsender, not by the session still creating the slot
-            CaptureFixture.await("the capture streaming", Duration.ofSeconds(90), () -> "t".equals(f.query(
-                    "SELECT s.active AND a.backend_type = 'walsender' FROM pg_replication_slots s "
-                            + "JOIN pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = '" + f.slot + "'")));
+            CaptureFixture.await("the capture streaming", Duration.ofSeconds(90), f::slotStreaming);
             f.sql("INSERT INTO orders VALUES (1, 'denied')");
             assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run ends by itself").isTrue();
         }
@@ -243,7 +243,7 @@ class CaptureCommandsIT {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).startsWith("error: ").contains("cannot read the capture config");
 
-        Path unknownConn = f.configWithConnection("no_such_conn", "", "t");
+        Path unknownConn = f.configFile(f.yaml(CaptureFixture.byConnection("no_such_conn"), "", f.jsonlSink(), "t"));
         Cli.Result unresolved = cli.run("capture", "status", "--config", unknownConn.toString());
         assertThat(unresolved.exitCode()).as(unresolved.toString()).isEqualTo(1);
         assertThat(unresolved.err()).startsWith("error: ").contains("no_such_conn");

@@ -1,6 +1,7 @@
 package dev.pgbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgbridge.cdc.engine.CaptureFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class CaptureHugeTransactionIT {
             // small decoding memory: PostgreSQL 14+ streams the transaction while it is in progress
             f.server.executeIn(f.db.name(), "ALTER ROLE " + f.role.name() + " SET logical_decoding_work_mem = '64kB'");
         }
-        Path config = f.config("", "bulk");
+        Path config = f.configFile("", "bulk");
         Path checkpoint = home.resolve("captures").resolve(f.slot).resolve("checkpoint.json");
         Cli cli = new Cli(home).env("PGBRIDGE_JAVA_OPTS", "-Xmx256m -XX:+ExitOnOutOfMemoryError");
         Path err = f.work.resolve("run.err");
@@ -53,7 +54,7 @@ class CaptureHugeTransactionIT {
                 "--status-every", "5");
         long captured;
         try {
-            CaptureFixture.await("the slot streaming", Duration.ofSeconds(90), f::slotActive);
+            CaptureFixture.await("the slot streaming", Duration.ofSeconds(90), f::slotStreaming);
             long started = System.nanoTime();
             f.sql("INSERT INTO bulk SELECT g, 'row ' || g FROM generate_series(1, " + ROWS + ") g");
             long committed = System.nanoTime();
@@ -76,14 +77,10 @@ class CaptureHugeTransactionIT {
         assertThat(run.exitValue()).as(stderr).isZero();
         assertThat(stderr).doesNotContain("OutOfMemoryError");
         assertThat(f.lineCount("bulk")).isEqualTo(ROWS);
-        try (var lines = Files.list(f.sinkDir)) {
-            Path first = lines.filter(p -> p.getFileName().toString().startsWith("public.bulk.")).sorted().findFirst()
-                    .orElseThrow();
-            try (var reader = Files.newBufferedReader(first)) {
-                JsonNode event = CaptureFixture.JSON.readTree(reader.readLine());
-                assertThat(event.get("key").get("id").asInt()).isEqualTo(1);
-                assertThat(event.get("value").get("op").asText()).isEqualTo("c");
-            }
+        try (var reader = Files.newBufferedReader(f.eventFiles("bulk").getFirst())) {
+            JsonNode event = CaptureFixture.JSON.readTree(reader.readLine());
+            assertThat(event.get("key").get("id").asInt()).isEqualTo(1);
+            assertThat(event.get("value").get("op").asText()).isEqualTo("c");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pgbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgbridge.cdc.engine.CaptureFixture;
 import dev.pgbridge.testing.InvisibleCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +81,7 @@ class CaptureStressIT {
                 "INSERT INTO stress SELECT g, 0, 'seed', CASE WHEN g % 75 = 0 OR g < 0 THEN (SELECT "
                         + "string_agg(md5(g::text || s), '') FROM generate_series(1, 80) s) END "
                         + "FROM generate_series(-" + HELD_ROWS + ", 30000) g WHERE g <> 0");
-        Path config = f.config("  backfill_chunk_size: 20\n", "stress");
+        Path config = f.configFile("  backfill_chunk_size: 20\n", "stress");
         Cli cli = new Cli(home);
         Path checkpoint = home.resolve("captures").resolve(f.slot).resolve("checkpoint.json");
 
@@ -242,7 +243,7 @@ class CaptureStressIT {
 
         Path err = f.work.resolve("final.err");
         // the kills are over: the last run reads the rest of the backfill in larger chunks
-        Path finalConfig = f.config("  backfill_chunk_size: 1000\n", "stress");
+        Path finalConfig = f.configFile("  backfill_chunk_size: 1000\n", "stress");
         Process last = cli.start(f.work.resolve("final.out"), err, "capture", "run", "--config",
                 finalConfig.toString());
         try {

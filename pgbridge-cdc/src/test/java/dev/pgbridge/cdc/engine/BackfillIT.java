@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static dev.pgbridge.cdc.engine.CaptureHarness.canonical;
+import static dev.pgbridge.cdc.engine.CaptureFixture.canonical;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(240)
-class BackfillIT extends HarnessedCapture {
+class BackfillIT extends WithCaptureFixture {
 
     private static List<JsonNode> reads(List<JsonNode> events) {
         return events.stream().filter(e -> e.get("value").get("op").asText().equals("r")).toList();
@@ -153,7 +153,7 @@ class BackfillIT extends HarnessedCapture {
         try (Statement s = writer.createStatement()) {
             s.execute("INSERT INTO edges VALUES (99999, nextval('ver'), 'after')");
         }
-        CaptureHarness.await("the last update", Duration.ofSeconds(60), () -> h.events("edges").stream()
+        CaptureFixture.await("the last update", Duration.ofSeconds(60), () -> h.events("edges").stream()
                 .anyMatch(e -> e.get("value").get("after").path("note").asText().equals("after")));
         h.stop(engine);
         writer.close();
@@ -161,7 +161,7 @@ class BackfillIT extends HarnessedCapture {
         assertThat(failures).isEmpty();
         assertThat(hooks.get()).as("4 edges of every chunk changed rows").isGreaterThanOrEqualTo(16);
         List<JsonNode> events = h.events("edges");
-        assertThat(CaptureHarness.replay(events)).isEqualTo(h.tableImage("edges", "id"));
+        assertThat(CaptureFixture.replay(events)).isEqualTo(h.tableImage("edges", "id"));
         Map<String, Long> newest = new HashMap<>();
         int backfillRows = 0;
         for (JsonNode e : events) {
@@ -210,7 +210,7 @@ class BackfillIT extends HarnessedCapture {
         assertThat(last.get("extra").asInt()).isEqualTo(7);
         assertThat(last.has("gone")).isFalse();
         assertThat(reads.getFirst().get("value").get("after").get("gone").asText()).isEqualTo("x");
-        assertThat(CaptureHarness.replay(h.events("grows")).get("{\"id\":500}"))
+        assertThat(CaptureFixture.replay(h.events("grows")).get("{\"id\":500}"))
                 .isEqualTo(h.tableImage("grows", "id").get("{\"id\":500}"));
     }
 
@@ -238,10 +238,10 @@ class BackfillIT extends HarnessedCapture {
             public void afterWrite(Backfill.Watermark w) {
             }
         };
-        CaptureHarness.Running engine;
+        CaptureFixture.Running engine;
         try {
             engine = h.startStreaming(h.config("  backfill_chunk_size: 10\n", "vis"), listener);
-            CaptureHarness.await("a chunk read again", Duration.ofSeconds(60),
+            CaptureFixture.await("a chunk read again", Duration.ofSeconds(60),
                     () -> engine.engine().backfillRereads() > 0);
             assertThat(engine.engine().status().backfillDone()).isFalse();
         }
@@ -266,7 +266,7 @@ class BackfillIT extends HarnessedCapture {
             }
         }
         assertThat(update).as("the update was streamed").isNotNegative();
-        assertThat(CaptureHarness.replay(events)).isEqualTo(h.tableImage("vis", "id"));
+        assertThat(CaptureFixture.replay(events)).isEqualTo(h.tableImage("vis", "id"));
     }
 
     @Test
@@ -290,7 +290,7 @@ class BackfillIT extends HarnessedCapture {
         CaptureConfig config = h.config("  backfill_chunk_size: 100\n", "resume");
         List<Backfill.Watermark> firstRun = new CopyOnWriteArrayList<>();
         var engine = h.startStreaming(config, slowListener(firstRun));
-        CaptureHarness.await("5 chunks in the checkpoint", Duration.ofSeconds(60), () -> chunksSaved() >= 5);
+        CaptureFixture.await("5 chunks in the checkpoint", Duration.ofSeconds(60), () -> chunksSaved() >= 5);
         h.crash(engine);
         long saved = chunksSaved();
         JsonNode table = h.checkpoint().get("backfill").get("tables").get(0);
@@ -374,7 +374,7 @@ class BackfillIT extends HarnessedCapture {
         writing.set(false);
         writer.join();
         h.sql("INSERT INTO keyless VALUES (-1, 'end')");
-        CaptureHarness.await("the end marker", Duration.ofSeconds(60), () -> h.events("keyless").stream()
+        CaptureFixture.await("the end marker", Duration.ofSeconds(60), () -> h.events("keyless").stream()
                 .anyMatch(e -> e.get("value").get("after").path("a").asInt() == -1));
         BackfillProgress p = engine.engine().status().backfill().get(new TableId("public", "keyless"));
         h.stop(engine);

@@ -11,11 +11,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
-import static dev.pgbridge.cdc.engine.CaptureHarness.opsAndKeys;
+import static dev.pgbridge.cdc.engine.CaptureFixture.opsAndKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(180)
-class CaptureEngineIT extends HarnessedCapture {
+class CaptureEngineIT extends WithCaptureFixture {
 
     @Test
     void insertsUpdatesKeyChangeDeletesAndTruncateArriveInOrderAndAnAbortedTransactionNever() throws Exception {
@@ -74,7 +74,7 @@ class CaptureEngineIT extends HarnessedCapture {
         assertThat(engine.engine().status().schemaChanges().values().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo(3);
         // kept in the checkpoint, where `capture status` reads it
-        CaptureHarness.await("the schema changes in the checkpoint", java.time.Duration.ofSeconds(30), () -> {
+        CaptureFixture.await("the schema changes in the checkpoint", java.time.Duration.ofSeconds(30), () -> {
             JsonNode checkpoint = h.checkpoint();
             return checkpoint != null && checkpoint.path("tables").path("public.s").path("schema_changes").asInt() == 3;
         });
@@ -143,7 +143,7 @@ class CaptureEngineIT extends HarnessedCapture {
         h.sql("CREATE TABLE ri_nothing (id int PRIMARY KEY, v text)", "ALTER TABLE ri_nothing REPLICA IDENTITY NOTHING",
                 "CREATE TABLE no_pk (v text)");
         var running = h.startNoWait(h.config("", "ri_nothing", "no_pk", "missing_table"));
-        CaptureHarness.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
+        CaptureFixture.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
         Throwable failure = running.failure().get();
         assertThat(failure).isInstanceOf(PgBridgeException.class);
         assertThat(failure.getMessage())
@@ -169,7 +169,7 @@ class CaptureEngineIT extends HarnessedCapture {
             return;
         }
         var running = h.startNoWait(h.config("", "logs"));
-        CaptureHarness.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
+        CaptureFixture.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
         assertThat(running.failure().get()).isInstanceOf(PgBridgeException.class);
         assertThat(running.failure().get().getMessage())
                 .contains("partition public.logs_2025 of public.logs")
@@ -180,7 +180,7 @@ class CaptureEngineIT extends HarnessedCapture {
     /** PostgreSQL 12 cannot publish a partitioned root (publish_via_partition_root is 13+): refused, with what to do. */
     private void assertPartitionedRootIsRefusedBefore13(String table) {
         var running = h.startNoWait(h.config("", table));
-        CaptureHarness.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
+        CaptureFixture.await("failure", Duration.ofSeconds(60), () -> running.failure().get() != null);
         assertThat(running.failure().get()).isInstanceOfSatisfying(PgBridgeException.class, e ->
                 assertThat(e.getMessage() + "\n" + e.hint()).contains("public." + table,
                         "cannot be published before PostgreSQL 13", "bind the partitions instead"));
@@ -252,7 +252,7 @@ class CaptureEngineIT extends HarnessedCapture {
         writing.set(false);
         writer.join();
         int total = written.get();
-        CaptureHarness.await("every id", Duration.ofSeconds(90), () -> h.events("k").stream()
+        CaptureFixture.await("every id", Duration.ofSeconds(90), () -> h.events("k").stream()
                 .map(e -> e.get("key").get("id").asInt()).distinct().count() >= total);
         h.stop(engine);
         assertThat(h.events("k").stream().map(e -> e.get("key").get("id").asInt()).distinct().sorted().toList())
@@ -264,14 +264,14 @@ class CaptureEngineIT extends HarnessedCapture {
         h.sql("CREATE TABLE captured (id int PRIMARY KEY)", "CREATE TABLE uncaptured (id serial PRIMARY KEY)");
         var engine = h.start(h.config("  heartbeat_interval: 1\n", "captured"));
         String slotLsn = "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '" + h.slot + "'";
-        CaptureHarness.await("a first confirmed position", Duration.ofSeconds(30), () -> h.query(slotLsn) != null);
+        CaptureFixture.await("a first confirmed position", Duration.ofSeconds(30), () -> h.query(slotLsn) != null);
         String before = h.query(slotLsn);
         for (int i = 0; i < 5; i++) {
             h.sql("INSERT INTO uncaptured DEFAULT VALUES");
         }
         // the insert position: with synchronous_commit = off the write position lags behind
         String written = h.query("SELECT pg_current_wal_insert_lsn()::text");
-        CaptureHarness.await("confirmed_flush_lsn past " + written, Duration.ofSeconds(60), () -> "t".equals(
+        CaptureFixture.await("confirmed_flush_lsn past " + written, Duration.ofSeconds(60), () -> "t".equals(
                 h.query("SELECT confirmed_flush_lsn >= '" + written + "'::pg_lsn FROM pg_replication_slots "
                         + "WHERE slot_name = '" + h.slot + "'")));
         assertThat(h.query("SELECT '" + h.query(slotLsn) + "'::pg_lsn > '" + before + "'::pg_lsn")).isEqualTo("t");
@@ -311,7 +311,7 @@ class CaptureEngineIT extends HarnessedCapture {
                 .hasMessageContaining("it was dropped");
         assertThat(((PgBridgeException) second.failure().get()).hint())
                 .contains("pg_drop_replication_slot").contains("backfills every table anew")
-                .contains(h.dir.resolve("checkpoint.json").toString());
+                .contains(h.checkpointFile().toString());
     }
 
     @Test
@@ -323,7 +323,7 @@ class CaptureEngineIT extends HarnessedCapture {
         }
         var engine = h.start(h.config("  max_memory_events: 1000\n", "bulk"));
         h.sql("INSERT INTO bulk SELECT g, 'row ' || g FROM generate_series(1, 200000) g");
-        CaptureHarness.await("200000 events", Duration.ofSeconds(150), () -> engine.engine().status().events() >= 200_000);
+        CaptureFixture.await("200000 events", Duration.ofSeconds(150), () -> engine.engine().status().events() >= 200_000);
         h.stop(engine);
         List<JsonNode> events = h.events("bulk");
         assertThat(events).hasSize(200_000);

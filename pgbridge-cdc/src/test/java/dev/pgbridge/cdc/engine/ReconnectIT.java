@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the table. Which failures are retried is {@link CaptureFailures}' decision (unit-tested in CaptureFailuresTest).
  */
 @Timeout(240)
-class ReconnectIT extends HarnessedCapture {
+class ReconnectIT extends WithCaptureFixture {
 
     /** A writer that updates and inserts rows of {@code t} until stopped; connection errors are retried. */
     private final class Writer extends Thread {
@@ -64,32 +64,30 @@ class ReconnectIT extends HarnessedCapture {
      * A table of 200,000 rows, a capture of it and the writer started, once the backfill has made progress (and is
      * not done).
      */
-    private CaptureHarness.Running startBackfilling(int chunkSize, Writer writer) {
+    private CaptureFixture.Running startBackfilling(int chunkSize, Writer writer) {
         h.sql("CREATE TABLE t (id int PRIMARY KEY, v int)",
                 "INSERT INTO t SELECT g, 0 FROM generate_series(1, 200000) g");
-        CaptureHarness.Running engine = h.startStreaming(h.config("  backfill_chunk_size: " + chunkSize + "\n", "t"),
+        CaptureFixture.Running engine = h.startStreaming(h.config("  backfill_chunk_size: " + chunkSize + "\n", "t"),
                 null);
         writer.start();
-        CaptureHarness.await("the backfill under way", Duration.ofSeconds(60), () -> engine.engine().status()
+        CaptureFixture.await("the backfill under way", Duration.ofSeconds(60), () -> engine.engine().status()
                 .backfill().values().stream().anyMatch(p -> p.rows() > 0));
         assertThat(engine.engine().status().backfillDone()).as("the backfill still runs").isFalse();
         return engine;
     }
 
-    private void awaitTableImage(CaptureHarness.Running engine) {
+    private void awaitTableImage(CaptureFixture.Running engine) {
         try {
-            CaptureHarness.await("the sink's replay equal to the table", Duration.ofSeconds(120),
-                    () -> CaptureHarness.replay(h.events("t")).equals(h.tableImage("t", "id")));
+            CaptureFixture.await("the sink's replay equal to the table", Duration.ofSeconds(120),
+                    () -> CaptureFixture.replay(h.events("t")).equals(h.tableImage("t", "id")));
         }
         catch (AssertionError timedOut) {
             // say which rows differ, and whether the engine still ran
-            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> replay = CaptureHarness.replay(h.events("t"));
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> replay = CaptureFixture.replay(h.events("t"));
             java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> table = h.tableImage("t", "id");
-            java.util.List<String> differing = table.keySet().stream()
-                    .filter(k -> !table.get(k).equals(replay.get(k))).limit(10)
-                    .map(k -> k + " table " + table.get(k) + " replay " + replay.get(k)).toList();
             throw new AssertionError(timedOut.getMessage() + ": " + table.size() + " rows, " + replay.size()
-                    + " replayed, differing " + differing + ", engine " + engine.engine().status()
+                    + " replayed, differing " + CaptureFixture.differences(replay, table, 10) + ", engine "
+                    + engine.engine().status()
                     + ", failure " + engine.failure().get(), timedOut);
         }
         assertThat(engine.failure().get()).isNull();
@@ -98,7 +96,7 @@ class ReconnectIT extends HarnessedCapture {
     @Test
     void sessionsEndedByTheServerMidBackfillAndMidStreamAreReconnected() throws Exception {
         Writer writer = new Writer();
-        CaptureHarness.Running engine = startBackfilling(200, writer);
+        CaptureFixture.Running engine = startBackfilling(200, writer);
         try {
             String walsender = "SELECT active_pid::text FROM pg_replication_slots WHERE slot_name = '" + h.slot + "'";
             for (int cut = 0; cut < 3; cut++) {
@@ -109,7 +107,7 @@ class ReconnectIT extends HarnessedCapture {
                 // the walsender, the control session and the backfill reader, all at once
                 h.superSql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
                         + h.role.name() + "' AND application_name LIKE 'pgbridge%'");
-                CaptureHarness.await("a new walsender", Duration.ofSeconds(60), () -> {
+                CaptureFixture.await("a new walsender", Duration.ofSeconds(60), () -> {
                     String now = h.query(walsender);
                     return now != null && !now.equals(before);
                 });
@@ -119,7 +117,7 @@ class ReconnectIT extends HarnessedCapture {
             String before = h.query(walsender);
             h.superSql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
                     + h.slot + "'");
-            CaptureHarness.await("a new walsender after the walsender alone was ended", Duration.ofSeconds(60), () -> {
+            CaptureFixture.await("a new walsender after the walsender alone was ended", Duration.ofSeconds(60), () -> {
                 String now = h.query(walsender);
                 return now != null && !now.equals(before);
             });
@@ -137,11 +135,11 @@ class ReconnectIT extends HarnessedCapture {
     void theServerRestartingIsRiddenThrough() throws Exception {
         assumeTrue(h.server.restartable(), "only the embedded server can be restarted");
         Writer writer = new Writer();
-        CaptureHarness.Running engine = startBackfilling(500, writer);
+        CaptureFixture.Running engine = startBackfilling(500, writer);
         try {
             h.server.restart();
             int before = writer.commits.get();
-            CaptureHarness.await("the writer going on after the restart", Duration.ofSeconds(60),
+            CaptureFixture.await("the writer going on after the restart", Duration.ofSeconds(60),
                     () -> writer.commits.get() > before + 50);
             h.awaitBackfill(engine);
         }

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
-import static dev.pgbridge.cdc.engine.CaptureHarness.opsAndKeys;
+import static dev.pgbridge.cdc.engine.CaptureFixture.opsAndKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read them only from a snapshot that sees the transaction.
  */
 @Timeout(180)
-class ToastVisibilityIT extends HarnessedCapture {
+class ToastVisibilityIT extends WithCaptureFixture {
 
     /** Incompressible text of {@code chars} characters (stays out of line under STORAGE EXTERNAL, and > 2 kB). */
     static String randomHex(long seed, int chars) {
@@ -42,8 +42,8 @@ class ToastVisibilityIT extends HarnessedCapture {
     }
 
     /** Waits until the capture holds the transaction's event, waiting for it to become visible (or has sent it). */
-    private static void awaitCaptureWaiting(CaptureHarness h, CaptureHarness.Running engine, String table, int events) {
-        CaptureHarness.await("the capture waiting for the held transaction", Duration.ofSeconds(60),
+    private static void awaitCaptureWaiting(CaptureFixture h, CaptureFixture.Running engine, String table, int events) {
+        CaptureFixture.await("the capture waiting for the held transaction", Duration.ofSeconds(60),
                 () -> engine.engine().toastVisibilityWaits() > 0 || h.events(table).size() >= events
                         || engine.failure().get() != null);
     }
@@ -66,7 +66,7 @@ class ToastVisibilityIT extends HarnessedCapture {
         JsonNode moved = events.get(2).get("value").get("after");
         assertThat(summary(moved.get("big").asText(null))).as("big of the moved row").isEqualTo(summary(big));
         assertThat(engine.engine().toastVisibilityWaits()).as("the capture waited for the held transaction").isPositive();
-        assertThat(CaptureHarness.replay(events)).isEqualTo(h.tableImage("moved", "id"));
+        assertThat(CaptureFixture.replay(events)).isEqualTo(h.tableImage("moved", "id"));
         assertThat(engine.failure().get()).isNull();
         h.stop(engine);
     }
@@ -93,7 +93,7 @@ class ToastVisibilityIT extends HarnessedCapture {
         assertThat(last.get("n").asInt()).isEqualTo(1);
         assertThat(summary(last.get("big").asText(null))).as("big after the second update").isEqualTo(summary(after));
         assertThat(engine.engine().toastVisibilityWaits()).as("the capture waited for the held transaction").isPositive();
-        assertThat(CaptureHarness.replay(events)).isEqualTo(h.tableImage("rewritten", "id"));
+        assertThat(CaptureFixture.replay(events)).isEqualTo(h.tableImage("rewritten", "id"));
         assertThat(engine.failure().get()).isNull();
         h.stop(engine);
     }
@@ -106,14 +106,14 @@ class ToastVisibilityIT extends HarnessedCapture {
         h.sql("INSERT INTO gone VALUES (1, 0, '" + randomHex(4, 8000) + "')", "UPDATE gone SET n = 1 WHERE id = 1",
                 "DELETE FROM gone WHERE id = 1");
         var engine = h.start(h.config("", "gone"));
-        CaptureHarness.await("the update read back", Duration.ofSeconds(60), () -> h.events("gone").size() >= 3);
+        CaptureFixture.await("the update read back", Duration.ofSeconds(60), () -> h.events("gone").size() >= 3);
         // a commit after the read: the stream passes the position by which the delete had to come
         h.sql("INSERT INTO gone VALUES (2, 0, 'small')");
         List<JsonNode> events = h.awaitEvents("gone", 4);
         assertThat(opsAndKeys(events)).containsExactly("c:{\"id\":1}", "u:{\"id\":1}", "d:{\"id\":1}", "c:{\"id\":2}");
         assertThat(events.get(1).get("value").get("after").get("big").isNull()).as("superseded by the delete").isTrue();
         assertThat(engine.failure().get()).isNull();
-        assertThat(CaptureHarness.replay(events)).isEqualTo(h.tableImage("gone", "id"));
+        assertThat(CaptureFixture.replay(events)).isEqualTo(h.tableImage("gone", "id"));
         h.stop(engine);
     }
 
@@ -127,9 +127,9 @@ class ToastVisibilityIT extends HarnessedCapture {
                 "ALTER PUBLICATION " + h.publication + " DROP TABLE unseen", "DELETE FROM unseen WHERE id = 1",
                 "ALTER PUBLICATION " + h.publication + " ADD TABLE unseen");
         var engine = h.start(h.config("", "unseen"));
-        CaptureHarness.await("the update read back", Duration.ofSeconds(60), () -> h.events("unseen").size() >= 2);
+        CaptureFixture.await("the update read back", Duration.ofSeconds(60), () -> h.events("unseen").size() >= 2);
         h.sql("INSERT INTO unseen VALUES (2, 0, 'small')");
-        CaptureHarness.await("the capture to stop", Duration.ofSeconds(60), () -> !engine.thread().isAlive());
+        CaptureFixture.await("the capture to stop", Duration.ofSeconds(60), () -> !engine.thread().isAlive());
         assertThat(engine.failure().get()).isInstanceOfSatisfying(PgBridgeException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.DATA_INTEGRITY);
             assertThat(e.getMessage()).contains("public.unseen", "{\"id\":1}", "without a delete");
@@ -140,7 +140,7 @@ class ToastVisibilityIT extends HarnessedCapture {
     @Test
     void aTransactionThatNeverBecomesVisibleStopsTheCaptureWithATimeoutNamingIt() throws Exception {
         createToastTable("stuck");
-        CaptureEngine.Settings fast = CaptureHarness.FAST;
+        CaptureEngine.Settings fast = CaptureFixture.FAST;
         h.settings = new CaptureEngine.Settings(fast.flushInterval(), fast.flushEvents(), fast.statusInterval(),
                 fast.slotBusyRetry(), fast.maxBackoff(), Duration.ofSeconds(1));
         var engine = h.start(h.config("", "stuck"));
@@ -149,7 +149,7 @@ class ToastVisibilityIT extends HarnessedCapture {
         try (InvisibleCommit held = InvisibleCommit.hold(h.server, h::connect,
                 "UPDATE stuck SET n = 1 WHERE id = 1")) {
             assertThat(held.held()).isTrue();
-            CaptureHarness.await("the capture to stop", Duration.ofSeconds(60), () -> !engine.thread().isAlive());
+            CaptureFixture.await("the capture to stop", Duration.ofSeconds(60), () -> !engine.thread().isAlive());
         }
         assertThat(engine.failure().get()).isInstanceOfSatisfying(PgBridgeException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);

@@ -2,6 +2,7 @@ package dev.pgbridge.cdc.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.cdc.engine.CaptureConfig;
+import dev.pgbridge.cdc.engine.WithCaptureFixture;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
@@ -16,9 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,17 +39,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
-import static dev.pgbridge.cdc.sink.SinkCaptureHarness.await;
+import static dev.pgbridge.cdc.engine.CaptureFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Kafka sink against a real KRaft broker started in-process from Kafka's own test kit, once for the class. */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KafkaSinkIT {
+class KafkaSinkIT extends WithCaptureFixture {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSinkIT.class);
     private static KafkaClusterTestKit kafka;
     private static Admin admin;
-    private SinkCaptureHarness h;
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -77,16 +75,6 @@ class KafkaSinkIT {
         if (kafka != null) {
             kafka.close();
         }
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        h = new SinkCaptureHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h.close();
     }
 
     private KafkaSink sink(String prefix, Duration deliveryTimeout) {
@@ -147,7 +135,7 @@ class KafkaSinkIT {
     void changesGoToATopicPerTableKeyedByPrimaryKeyInCommitOrderPerKey() throws Exception {
         h.sql("CREATE TABLE items (id int PRIMARY KEY, note text, price numeric(10,2))",
                 "CREATE TABLE \"Line Items\" (id int PRIMARY KEY, \"näme\" text)");
-        CaptureConfig config = h.config("{type: stdout}", "items", "Line Items");
+        CaptureConfig config = h.sinkConfig("{type: stdout}", "items", "Line Items");
         var engine = h.start(config, sink("shop", Duration.ofSeconds(30)));
         h.sql("INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 20) g",
                 "UPDATE items SET note = 'even' WHERE id % 2 = 0",
@@ -209,7 +197,7 @@ class KafkaSinkIT {
     @Order(2)
     void aFlushAfterTheBrokerStoppedFailsAndNothingIsConfirmed() throws Exception {
         h.sql("CREATE TABLE t (id int PRIMARY KEY)");
-        CaptureConfig config = h.config("{type: stdout}", "t");
+        CaptureConfig config = h.sinkConfig("{type: stdout}", "t");
         var engine = h.start(config, sink("down", Duration.ofSeconds(4)));
         long first = h.transaction("INSERT INTO t VALUES (1)");
         String commitLsn = consume("down.public.t", 1).getFirst().value().get("source").get("commit_lsn").asText();

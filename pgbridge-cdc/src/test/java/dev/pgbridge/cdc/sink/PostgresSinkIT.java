@@ -1,6 +1,8 @@
 package dev.pgbridge.cdc.sink;
 
 import dev.pgbridge.cdc.engine.CaptureConfig;
+import dev.pgbridge.cdc.engine.CaptureFixture;
+import dev.pgbridge.cdc.engine.WithCaptureFixture;
 import dev.pgbridge.cdc.event.CaptureSource;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
@@ -11,8 +13,6 @@ import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -35,24 +35,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static dev.pgbridge.cdc.sink.SinkCaptureHarness.await;
+import static dev.pgbridge.cdc.engine.CaptureFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(180)
-class PostgresSinkIT {
+class PostgresSinkIT extends WithCaptureFixture {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSinkIT.class);
-    private SinkCaptureHarness h;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        h = new SinkCaptureHarness();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h.close();
-    }
 
     private SinkFactory.Context context(CaptureConfig config) {
         return new SinkFactory.Context(config.name(), config.sourceConnection().orElseThrow(),
@@ -61,7 +50,7 @@ class PostgresSinkIT {
 
     private PostgresSink sink(String schema) {
         return new PostgresSink(h.targetConnection(), schema, "it_capture",
-                h.config("{type: stdout}").sourceConnection().orElseThrow(), PostgresSink.Settings.DEFAULT);
+                h.sinkConfig("{type: stdout}").sourceConnection().orElseThrow(), PostgresSink.Settings.DEFAULT);
     }
 
     /** Waits until the query gives the same rows in the target (schema {@code mirror}) as in the source. */
@@ -112,9 +101,9 @@ class PostgresSinkIT {
                   tstz timestamptz, tm time, tmtz timetz, iv interval, j json, jb jsonb, by bytea, ia int[],
                   ia2 int[][], ta text[], na numeric[], fa float8[], da date[], tsa timestamptz[], ba bytea[],
                   jba jsonb[], boola bool[])""");
-        String url = "postgresql://" + h.role.name() + ":" + percentEncoded(SinkCaptureHarness.PASSWORD) + "@"
-                + h.server.host() + ":" + h.server.port() + "/" + h.targetDb.name() + "?sslmode=disable";
-        CaptureConfig config = h.config("{type: postgres, url: \"" + url + "\", schema: \"Mirror é\"}", "types");
+        String url = "postgresql://" + h.role.name() + ":" + percentEncoded(CaptureFixture.PASSWORD) + "@"
+                + h.server.host() + ":" + h.server.port() + "/" + h.target().name() + "?sslmode=disable";
+        CaptureConfig config = h.sinkConfig("{type: postgres, url: \"" + url + "\", schema: \"Mirror é\"}", "types");
         var engine = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
         h.sql("""
                 INSERT INTO types VALUES (1, 123456789012345678901234567890.123456789012345678901, 1.50,
@@ -158,7 +147,7 @@ class PostgresSinkIT {
                 // rows that only a backfill brings over (keyed chunks and a keyless exported snapshot)
                 "INSERT INTO items SELECT g, 'before', g FROM generate_series(1001, 1030) g",
                 "INSERT INTO keyless VALUES ('old', 0), ('old', 0)");
-        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}",
+        CaptureConfig config = h.sinkConfig("{type: postgres, connection: warehouse, schema: mirror}",
                 "items", "orders", "ri_index", "keyless");
         var engine = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
         h.sql("INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 50) g",
@@ -190,7 +179,7 @@ class PostgresSinkIT {
     @Test
     void anAddedColumnIsAddedToTheTargetAndADroppedOneIsKept() throws Exception {
         h.sql("CREATE TABLE s (id int PRIMARY KEY, a text, n int)");
-        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}", "s");
+        CaptureConfig config = h.sinkConfig("{type: postgres, connection: warehouse, schema: mirror}", "s");
         var engine = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
         h.sql("INSERT INTO s VALUES (1, 'x', 1)");
         // the target table is made from the source catalog when the first event arrives: let it see column a
@@ -210,7 +199,7 @@ class PostgresSinkIT {
     @Test
     void aTypeTheTargetLacksStopsTheCaptureWithTheFix() throws Exception {
         h.sql("CREATE TYPE colour AS ENUM ('red')", "CREATE TABLE paint (id int PRIMARY KEY, c colour)");
-        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}", "paint");
+        CaptureConfig config = h.sinkConfig("{type: postgres, connection: warehouse, schema: mirror}", "paint");
         var engine = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
         long xid = h.transaction("INSERT INTO paint VALUES (1, 'red')");
         Throwable failure = h.awaitFailure(engine, Duration.ofSeconds(60));
@@ -227,9 +216,9 @@ class PostgresSinkIT {
         h.sql("CREATE TABLE orders (id int PRIMARY KEY, note text)");
         String role = dev.pgbridge.sql.Identifier.quote(h.role.name());
         // the schema is the sink's, the table a DBA's, which the sink's role may only read
-        h.server.executeIn(h.targetDb.name(), "CREATE SCHEMA mirror AUTHORIZATION " + role + "; "
+        h.server.executeIn(h.target().name(), "CREATE SCHEMA mirror AUTHORIZATION " + role + "; "
                 + "CREATE TABLE mirror.orders (id int PRIMARY KEY, note text); GRANT SELECT ON mirror.orders TO " + role);
-        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}", "orders");
+        CaptureConfig config = h.sinkConfig("{type: postgres, connection: warehouse, schema: mirror}", "orders");
         var engine = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
         long xid = h.transaction("INSERT INTO orders VALUES (1, 'first')");
         Throwable failure = h.awaitFailure(engine, Duration.ofSeconds(60));
@@ -243,9 +232,9 @@ class PostgresSinkIT {
         assertThat(h.unconfirmedMessages(xid)).as("the failed transaction is not confirmed").isPositive();
 
         // the GRANT of the hint is all it takes: started again, the capture applies the row
-        h.server.executeIn(h.targetDb.name(), grant);
+        h.server.executeIn(h.target().name(), grant);
         var again = h.start(config, SinkFactory.open(config.sink().settings(), context(config)));
-        SinkCaptureHarness.await("the row applied once granted", Duration.ofSeconds(60),
+        CaptureFixture.await("the row applied once granted", Duration.ofSeconds(60),
                 () -> h.targetRows("SELECT id, note FROM mirror.orders").equals(List.of("1|first")));
         h.stop(again);
     }
@@ -254,7 +243,7 @@ class PostgresSinkIT {
     void aSinkIntoTheCapturedDatabaseThatTheCaptureWouldPublishIsRefusedBeforeAnythingIsCreated() throws Exception {
         h.sql("CREATE TABLE orders (id int PRIMARY KEY)");
         // no bindings: the capture would publish FOR ALL TABLES, the sink's schema included
-        CaptureConfig config = h.config("{type: stdout}");
+        CaptureConfig config = h.sinkConfig("{type: stdout}");
         var source = config.sourceConnection().orElseThrow();
         PostgresSink intoSource = new PostgresSink(source, "replica", "it_capture", source, PostgresSink.Settings.DEFAULT);
         assertThatThrownBy(() -> h.start(config, intoSource)).hasRootCauseInstanceOf(PgBridgeException.class)
@@ -263,13 +252,13 @@ class PostgresSinkIT {
         assertThat(h.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + h.slot + "'"))
                 .as("nothing is created").isEqualTo("0");
         // bound to its source tables, the same sink is fine: the publication holds just those
-        CaptureConfig bound = h.config("{type: stdout}", "orders");
+        CaptureConfig bound = h.sinkConfig("{type: stdout}", "orders");
         PostgresSink again = new PostgresSink(source, "replica", "it_capture", source, PostgresSink.Settings.DEFAULT);
         var engine = h.start(bound, again);
         h.sql("INSERT INTO orders VALUES (1)");
-        SinkCaptureHarness.await("replica.orders created", Duration.ofSeconds(60),
+        CaptureFixture.await("replica.orders created", Duration.ofSeconds(60),
                 () -> "t".equals(h.query("SELECT to_regclass('replica.orders') IS NOT NULL")));
-        SinkCaptureHarness.await("the row applied in replica", Duration.ofSeconds(60),
+        CaptureFixture.await("the row applied in replica", Duration.ofSeconds(60),
                 () -> "1".equals(h.query("SELECT count(*) FROM replica.orders")));
         h.stop(engine);
     }
@@ -281,7 +270,7 @@ class PostgresSinkIT {
 
     /** A transaction of the source table counters setting n of id 1, committed at {@code lsn}. */
     private CommittedTransaction counterTx(long lsn, int n) throws IOException {
-        EventBuffer buffer = new EventBuffer(SOURCE, h.dir, 100);
+        EventBuffer buffer = new EventBuffer(SOURCE, h.spill, 100);
         var key = EventJson.MAPPER.createObjectNode().put("id", 1);
         var after = key.deepCopy().put("n", n);
         buffer.add(lsn, ChangeEvent.pending(SOURCE, COUNTERS, n == 1 ? Op.CREATE : Op.UPDATE, key, null, after, lsn,
@@ -338,8 +327,8 @@ class PostgresSinkIT {
     @Test
     void aCrashAfterTheTargetCommittedButBeforeTheCaptureConfirmedAppliesNothingTwice() throws Exception {
         countersWithApplyLog();
-        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}", "counters");
-        var crashing = new SinkCaptureHarness.CrashingSink(sink("mirror"), h::killTargetSessions);
+        CaptureConfig config = h.sinkConfig("{type: postgres, connection: warehouse, schema: mirror}", "counters");
+        var crashing = new CrashingSink(sink("mirror"), h::killTargetSessions);
         var first = h.start(config, crashing);
         // the first flush that has something commits it in the target, then the "process" dies
         crashing.crashAfterCommit();
@@ -379,7 +368,7 @@ class PostgresSinkIT {
     void stressWithRepeatedCrashesEndsWithExactlyTheSourceTable() throws Exception {
         h.sql("CREATE TABLE stress (id int PRIMARY KEY, v int NOT NULL, note text)",
                 "CREATE TABLE stress_keyless (k int, v int)", "ALTER TABLE stress_keyless REPLICA IDENTITY FULL");
-        CaptureConfig config = h.config("{type: postgres, connection: warehouse, schema: mirror}",
+        CaptureConfig config = h.sinkConfig("{type: postgres, connection: warehouse, schema: mirror}",
                 "stress", "stress_keyless");
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
@@ -394,7 +383,7 @@ class PostgresSinkIT {
             Random random = new Random(42);
             for (int round = 0; round < 5; round++) {
                 PostgresSink sink = sink("mirror");
-                var crashing = new SinkCaptureHarness.CrashingSink(sink, h::killTargetSessions);
+                var crashing = new CrashingSink(sink, h::killTargetSessions);
                 var engine = h.start(config, crashing);
                 Thread.sleep(800 + random.nextInt(1500));
                 if (round % 2 == 0) {
