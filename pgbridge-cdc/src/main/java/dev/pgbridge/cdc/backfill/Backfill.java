@@ -87,6 +87,7 @@ public final class Backfill implements AutoCloseable {
     private final WatermarkWriter watermarks;
     private final KeyChunkBackfill keyChunks;
     private final ExportedSnapshotBackfill snapshots;
+    private final TrailingRow trailing = new TrailingRow();
     private boolean dirty;
     private volatile Map<TableId, BackfillProgress> published = Map.of();
 
@@ -114,6 +115,10 @@ public final class Backfill implements AutoCloseable {
             }
             tables.put(t.table(), s);
         }
+        TrailingRow.Row held = BackfillCheckpoint.heldRow(saved);
+        if (held != null && tables.containsKey(held.table()) && tables.get(held.table()).mode == Mode.KEY_CHUNKS) {
+            trailing.hold(held);
+        }
         publish();
     }
 
@@ -122,8 +127,13 @@ public final class Backfill implements AutoCloseable {
         watermarks.listener(listener);
     }
 
-    /** True while a table still has rows to read or a chunk waits for its high watermark. */
+    /** True while a table still has rows to read or a backfill row waits to go out. */
     public boolean active() {
+        return rowsToCome() || trailing.held();
+    }
+
+    /** True while a table still has rows to read or a chunk waits for its high watermark. */
+    private boolean rowsToCome() {
         return keyChunks.inFlight() || tables.values().stream().anyMatch(TableBackfill::unfinished);
     }
 
@@ -148,9 +158,9 @@ public final class Backfill implements AutoCloseable {
         return keyChunks.waiting();
     }
 
-    /** True when a chunk waits for its high watermark, which the stream is about to bring. */
+    /** True when a chunk (or the held row) waits for a watermark, which the stream is about to bring. */
     public boolean awaitingWatermark() {
-        return keyChunks.inFlight();
+        return keyChunks.inFlight() || trailing.releasePending();
     }
 
     /** The first table still to read, in plan order; null when none is left. */
@@ -164,6 +174,11 @@ public final class Backfill implements AutoCloseable {
      * Returns what must go to the sink now (snapshot rows, held events), possibly nothing.
      */
     public List<CommittedTransaction> step() throws SQLException, IOException {
+        if (trailing.held() && !trailing.releasePending()
+                && (!rowsToCome() || ExportedSnapshotBackfill.rowsFollow(tables.values()))) {
+            // the held row's fate is known (last, or snapshot rows follow it): it goes out on this watermark
+            trailing.releaseWrittenAs(watermarks.writeRelease(session.connection()));
+        }
         if (waiting()) {
             return List.of();
         }
@@ -182,9 +197,35 @@ public final class Backfill implements AutoCloseable {
         }
         if (!t.awaitingRelease) {
             snapshots.readNext(t);
+            if (t.awaitingRelease && t.snapshotTail != null) {
+                finishEmptyTablesAfter(t);
+            }
             publish();
         }
         return List.of();
+    }
+
+    /**
+     * When every table after {@code t} (a keyless table whose snapshot rows wait for their release) is a table with
+     * a key that is empty now, they are done at once: their rows to come all come through the stream anyway (their
+     * log events pass while they wait), so the snapshot rows about to go out are the backfill's last records. (The
+     * newest of them cannot be held back like a keyed row, so this is how it can say {@code "last"}.)
+     */
+    private void finishEmptyTablesAfter(TableBackfill t) throws SQLException {
+        List<TableBackfill> after = tables.values().stream().dropWhile(s -> s != t).skip(1)
+                .filter(TableBackfill::unfinished).toList();
+        if (after.isEmpty() || after.stream().anyMatch(a -> a.mode != Mode.KEY_CHUNKS || a.state != State.PENDING)) {
+            return;
+        }
+        for (TableBackfill a : after) {
+            if (!KeyChunkBackfill.isEmpty(session.connection(), a.table)) {
+                return;
+            }
+        }
+        for (TableBackfill a : after) {
+            a.start();
+            a.finish();
+        }
     }
 
     /** How many chunks were read again because the stream was ahead of their snapshot. */
@@ -208,11 +249,20 @@ public final class Backfill implements AutoCloseable {
             if (id != null) {
                 keyChunks.watermarkSeen(id);
                 snapshots.watermarkSeen(id, tables.values());
+                trailing.watermarkSeen(id);
             }
             return null;
         }
         TableBackfill t = tables.get(e.table());
         keyChunks.observe(e, t);
+        if (trailing.held()) {
+            trailing.observe(e);
+            if (!trailing.held()) {
+                // superseded by the event: its table may be done now
+                dirty = true;
+                publish();
+            }
+        }
         if (t == null || t.mode != Mode.EXPORTED_SNAPSHOT) {
             return e;
         }
@@ -222,33 +272,69 @@ public final class Backfill implements AutoCloseable {
     /**
      * Called after a log transaction went to the sink: when it carried the high watermark of the chunk in flight,
      * returns the chunk's surviving rows as {@code op: r} events stamped with that transaction's commit, to go to
-     * the sink right after it; else null.
+     * the sink right after it (likewise a keyless table's snapshot rows, and the held row); else null.
+     *
+     * <p>Only the backfill's very last record says {@code source.snapshot: "last"}, every other one {@code "true"}.
+     * The newest row of a chunk is held back ({@link TrailingRow}) until it is known whether another backfill row
+     * follows it.
      */
     public CommittedTransaction afterTransaction(CommittedTransaction tx) throws IOException {
         TableBackfill released = ExportedSnapshotBackfill.released(tables.values());
         if (released != null) {
-            CommittedTransaction out = ExportedSnapshotBackfill.release(released, tx);
-            finish(released);
+            released.finish();
+            // the held row goes first when no watermark took it out before (the snapshot was read in one step)
+            ChangeEvent first = trailing.held() && released.snapshotTail != null ? read(trailing.take(), tx, false)
+                    : null;
+            CommittedTransaction out = snapshots.release(released, tx, first, !rowsToCome());
+            publish();
             return out;
+        }
+        if (trailing.releaseDue()) {
+            EventBuffer buffer = EventBuffer.inMemory(settings.source(), settings.spillDirectory(), 1);
+            buffer.add(0, read(trailing.take(), tx, !rowsToCome()));
+            dirty = true;
+            publish();
+            return CommittedTransaction.ofStamped(tx.xid(), tx.endLsn(), tx.commitTime(), buffer);
         }
         KeyChunkBackfill.Out chunk = keyChunks.complete(tx);
         if (chunk == null) {
             return null;
         }
         TableBackfill t = chunk.table();
-        EventBuffer buffer = EventBuffer.inMemory(settings.source(), settings.spillDirectory(), chunk.rows().size());
-        for (TableShape.Row r : chunk.rows()) {
-            buffer.add(0, ChangeEvent.read(settings.source(), t.table, r.key(), r.after(), tx.xid(), tx.commitLsn(),
-                    tx.endLsn(), tx.commitTime(), chunk.lastChunk()));
+        if (chunk.tableDone()) {
+            t.finish();
+        }
+        boolean last = !rowsToCome();
+        List<TrailingRow.Row> rows = chunk.rows().stream()
+                .map(r -> new TrailingRow.Row(t.table, r.key(), r.after())).toList();
+        EventBuffer buffer = EventBuffer.inMemory(settings.source(), settings.spillDirectory(), rows.size() + 1);
+        if (!rows.isEmpty() && trailing.held()) {
+            buffer.add(0, read(trailing.take(), tx, false));
+        }
+        for (int i = 0; i < rows.size() - 1; i++) {
+            buffer.add(0, read(rows.get(i), tx, false));
+        }
+        if (!rows.isEmpty()) {
+            TrailingRow.Row newest = rows.getLast();
+            if (last || newest.key() == null) {
+                buffer.add(0, read(newest, tx, true));
+            }
+            else {
+                trailing.hold(newest);
+            }
+        }
+        else if (last && trailing.held()) {
+            buffer.add(0, read(trailing.take(), tx, true));
         }
         dirty = true;
-        if (chunk.tableDone()) {
-            finish(t);
-        }
-        else {
-            publish();
-        }
+        publish();
         return CommittedTransaction.ofStamped(tx.xid(), tx.endLsn(), tx.commitTime(), buffer);
+    }
+
+    /** {@code row} as an {@code op: r} event stamped with {@code tx}'s commit. */
+    private ChangeEvent read(TrailingRow.Row row, CommittedTransaction tx, boolean last) {
+        return ChangeEvent.read(settings.source(), row.table(), row.key(), row.after(), tx.xid(), tx.commitLsn(),
+                tx.endLsn(), tx.commitTime(), last);
     }
 
     /** True when progress changed since the last {@link #state()}: worth a checkpoint even without new commits. */
@@ -259,7 +345,7 @@ public final class Backfill implements AutoCloseable {
     /** The checkpoint's {@code backfill} node ({@link BackfillCheckpoint}): completed chunks only. */
     public ObjectNode state() {
         dirty = false;
-        return BackfillCheckpoint.encode(tables.values());
+        return BackfillCheckpoint.encode(tables.values(), trailing.row());
     }
 
     /** Every table's progress; safe to call from any thread. */
@@ -267,9 +353,17 @@ public final class Backfill implements AutoCloseable {
         return published;
     }
 
+    /** Publishes every table's progress; a table whose newest row is still held is not done yet. */
     private void publish() {
         Map<TableId, BackfillProgress> p = new TreeMap<>();
-        tables.values().forEach(t -> p.put(t.table, t.progress()));
+        for (TableBackfill t : tables.values()) {
+            BackfillProgress now = t.progress();
+            if (now.state() == State.DONE && trailing.holds(t.table)) {
+                now = new BackfillProgress(now.table(), now.mode(), State.RUNNING, now.rows(), now.chunks(),
+                        now.lastKey(), now.startedAt(), null, now.consistentPoint());
+            }
+            p.put(t.table, now);
+        }
         published = Map.copyOf(p);
     }
 
@@ -280,6 +374,7 @@ public final class Backfill implements AutoCloseable {
     public void reset() throws IOException {
         keyChunks.reset(tables.values());
         snapshots.reset(tables.values());
+        trailing.forgetRelease();
         session.close();
         publish();
     }

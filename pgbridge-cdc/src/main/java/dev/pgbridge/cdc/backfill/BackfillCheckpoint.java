@@ -21,9 +21,10 @@ import java.util.Map;
 
 /**
  * The backfill's part of a checkpoint, the {@code backfill} node: {@code {"tables":[{schema, table, mode, state,
- * rows, chunks, last_key, started_at, finished_at, consistent_point}]}}. {@code last_key} is the key of the last
- * completed chunk's last row, as PostgreSQL prints each key column; a chunk in flight is not in it (it is read again
- * after a restart).
+ * rows, chunks, last_key, started_at, finished_at, consistent_point}], "held_row": {schema, table, key, after}}}.
+ * {@code last_key} is the key of the last completed chunk's last row, as PostgreSQL prints each key column; a chunk
+ * in flight is not in it (it is read again after a restart). {@code held_row}, when there, is the newest backfill
+ * row, not yet sent ({@link TrailingRow}).
  *
  * <p>A damaged node is refused with what is wrong and where, never half read: resuming from a wrong key would skip
  * or repeat rows without a word.
@@ -33,6 +34,11 @@ final class BackfillCheckpoint {
     }
 
     static ObjectNode encode(Collection<TableBackfill> tables) {
+        return encode(tables, null);
+    }
+
+    /** The node, with {@code held} (the {@link TrailingRow}, null when none) under {@code "held_row"}. */
+    static ObjectNode encode(Collection<TableBackfill> tables, TrailingRow.Row held) {
         ObjectNode root = EventJson.MAPPER.createObjectNode();
         ArrayNode list = root.putArray("tables");
         for (TableBackfill t : tables) {
@@ -51,7 +57,37 @@ final class BackfillCheckpoint {
             n.put("finished_at", t.finishedAt == null ? null : t.finishedAt.toString());
             n.put("consistent_point", t.consistentPoint == null ? null : t.consistentPoint.toString());
         }
+        if (held != null) {
+            ObjectNode n = root.putObject("held_row");
+            n.put("schema", held.table().schema());
+            n.put("table", held.table().table());
+            n.set("key", held.key().deepCopy());
+            n.set("after", held.after().deepCopy());
+        }
         return root;
+    }
+
+    /** The backfill row held back when the checkpoint was written ({@link TrailingRow}); null when none. */
+    static TrailingRow.Row heldRow(ObjectNode saved) {
+        JsonNode n = saved == null ? null : saved.get("held_row");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        try {
+            if (!n.isObject()) {
+                throw new IllegalArgumentException("it is " + n.getNodeType() + ", not an object");
+            }
+            TableId table = new TableId(text(n, "schema"), text(n, "table"));
+            if (!(n.get("key") instanceof ObjectNode key) || !(n.get("after") instanceof ObjectNode after)) {
+                throw new IllegalArgumentException("its \"key\" and \"after\" must be objects");
+            }
+            return new TrailingRow.Row(table, key.deepCopy(), after.deepCopy());
+        }
+        catch (IllegalArgumentException e) {
+            throw new PgBridgeException(ErrorCode.IO, "the checkpoint's backfill progress is damaged: \"held_row\": "
+                    + e.getMessage(), "restore checkpoint.json from a backup; or delete \"held_row\" and the entry of "
+                    + "its table under \"backfill\".\"tables\" in checkpoint.json to backfill that table again", e);
+        }
     }
 
     /** Each saved table's progress, in the order saved; empty for null (a first start). */

@@ -72,6 +72,7 @@ final class ExportedSnapshotBackfill implements AutoCloseable {
                 t.snapshotRows.close();
                 t.snapshotRows = null;
             }
+            t.snapshotTail = null;
         }
         List<TableShape.Row> rows = snapshot.next(settings.chunkSize());
         boolean last = snapshot.exhausted();
@@ -80,8 +81,11 @@ final class ExportedSnapshotBackfill implements AutoCloseable {
         }
         Instant now = Instant.now();
         for (TableShape.Row r : rows) {
-            t.snapshotRows.add(0, ChangeEvent.read(settings.source(), t.table, r.key(), r.after(), 0,
-                    t.consistentPoint, t.consistentPoint, now, last));
+            if (t.snapshotTail != null) {
+                t.snapshotRows.add(0, t.snapshotTail);
+            }
+            t.snapshotTail = ChangeEvent.read(settings.source(), t.table, r.key(), r.after(), 0, t.consistentPoint,
+                    t.consistentPoint, now, false);
         }
         t.rows += rows.size();
         if (!rows.isEmpty()) {
@@ -105,6 +109,12 @@ final class ExportedSnapshotBackfill implements AutoCloseable {
     private String temporarySlotName() {
         String base = settings.slotName().length() > 40 ? settings.slotName().substring(0, 40) : settings.slotName();
         return base + "_bf_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /** True when a table's snapshot has rows that are sure to go out (they are never evicted). */
+    static boolean rowsFollow(Collection<TableBackfill> tables) {
+        return tables.stream().anyMatch(t -> t.mode == BackfillProgress.Mode.EXPORTED_SNAPSHOT
+                && t.state == State.RUNNING && t.snapshotTail != null);
     }
 
     /** A watermark of this slot came through the stream: it may release a table's snapshot rows. */
@@ -145,13 +155,31 @@ final class ExportedSnapshotBackfill implements AutoCloseable {
      * The rows of {@code t} (see {@link #released}), then the log events held while it ran, as one transaction
      * stamped with {@code tx}: released on the release watermark's own transaction, which is written after the
      * snapshot was exported (so it is past the consistent point) and carries nothing else, so the sink has seen no
-     * transaction with this LSN yet. The caller finishes the table.
+     * transaction with this LSN yet. {@code first}, when not null, goes in front (the row another table's backfill
+     * held back); the newest row says {@code snapshot: "last"} when {@code last} (no backfill row follows it). The
+     * caller finishes the table.
      */
-    static CommittedTransaction release(TableBackfill t, CommittedTransaction tx) throws IOException {
+    CommittedTransaction release(TableBackfill t, CommittedTransaction tx, ChangeEvent first, boolean last)
+            throws IOException {
         EventBuffer out = t.snapshotRows;
+        if (first != null) {
+            EventBuffer rows = out;
+            out = new EventBuffer(settings.source(), settings.spillDirectory(), settings.memoryEvents());
+            out.add(0, first);
+            for (java.util.Iterator<ChangeEvent> it = rows.iterator(); it.hasNext(); ) {
+                out.add(0, it.next());
+            }
+            rows.close();
+        }
         EventBuffer held = t.held;
+        ChangeEvent tail = t.snapshotTail;
         t.snapshotRows = null;
         t.held = null;
+        t.snapshotTail = null;
+        if (tail != null) {
+            out.add(0, ChangeEvent.read(tail.source(), tail.table(), tail.key(), tail.after(), tail.txId(), tail.lsn(),
+                    tail.commitLsn(), tail.commitTime(), last));
+        }
         t.awaitingRelease = false;
         t.releaseSeen = false;
         if (held != null) {

@@ -8,10 +8,13 @@ import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.TypeResolver;
+import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -170,6 +173,15 @@ final class KeyChunkBackfill {
         t.allRead = chunk.last;
         t.lowWritten = !chunk.last;
         return false;
+    }
+
+    /** True when {@code table} has no row now (one statement, its own snapshot). */
+    static boolean isEmpty(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM "
+                + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table()) + ")");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     /** A watermark of this slot came through the stream: it may be a waiting chunk's high one. */

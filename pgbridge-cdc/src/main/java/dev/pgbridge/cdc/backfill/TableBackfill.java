@@ -2,6 +2,7 @@ package dev.pgbridge.cdc.backfill;
 
 import dev.pgbridge.cdc.backfill.BackfillProgress.Mode;
 import dev.pgbridge.cdc.backfill.BackfillProgress.State;
+import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.EventBuffer;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.Lsn;
@@ -38,6 +39,11 @@ final class TableBackfill {
     EventBuffer held;
     /** Snapshot rows read but not yet out: they go to the sink once the stream has passed the consistent point. */
     EventBuffer snapshotRows;
+    /**
+     * The newest snapshot row, kept out of {@link #snapshotRows}: whether it is the backfill's last record is known
+     * only when the rows go out.
+     */
+    ChangeEvent snapshotTail;
     /** The snapshot is read whole; waiting for {@link #releaseId}'s watermark to come through the stream. */
     boolean awaitingRelease;
     /** The watermark written after the snapshot was read; its transaction releases the rows. */
@@ -111,6 +117,7 @@ final class TableBackfill {
             snapshotRows.close();
             snapshotRows = null;
         }
+        snapshotTail = null;
     }
 
     BackfillProgress progress() {

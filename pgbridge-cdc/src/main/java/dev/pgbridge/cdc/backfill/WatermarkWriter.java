@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -57,13 +58,27 @@ final class WatermarkWriter {
     /** One watermark write, which may stand for several watermarks (a chunk's high and the next chunk's low). */
     void write(Connection c, List<Watermark> marks) throws SQLException {
         marks.forEach(listener::beforeWrite);
+        upsert(c, marks.getFirst().id());
+        marks.forEach(listener::afterWrite);
+    }
+
+    /**
+     * A watermark of no chunk, written only so that a stream transaction comes through soon (the held
+     * {@link TrailingRow} goes out on it); not announced to the listener. Returns its id.
+     */
+    String writeRelease(Connection c) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        upsert(c, id);
+        return id;
+    }
+
+    private void upsert(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Identifier.quote(watermarksTable.schema())
                 + "." + Identifier.quote(watermarksTable.table()) + " (slot, watermark) VALUES (?, ?) ON CONFLICT "
                 + "(slot) DO UPDATE SET watermark = EXCLUDED.watermark")) {
             ps.setString(1, slotName);
-            ps.setString(2, marks.getFirst().id());
+            ps.setString(2, id);
             ps.executeUpdate();
         }
-        marks.forEach(listener::afterWrite);
     }
 }

@@ -95,4 +95,16 @@ class BackfillCheckpointTest {
                             .contains("to backfill the table again from its first row");
                 });
     }
+
+    @Test
+    void aDamagedHeldRowIsRefusedWithHowToBackfillItsTableAgain() throws Exception {
+        ObjectNode saved = json("""
+                {"tables":[],"held_row":{"schema":"public","table":"t","key":"2","after":{"id":2}}}""");
+        assertThatThrownBy(() -> BackfillCheckpoint.heldRow(saved))
+                .isInstanceOfSatisfying(PgBridgeException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("the checkpoint's backfill progress is damaged: "
+                            + "\"held_row\": its \"key\" and \"after\" must be objects");
+                    assertThat(e.hint()).contains("to backfill that table again");
+                });
+    }
 }
