@@ -12,6 +12,8 @@ import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.cdc.replication.CapturedTable;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.pgtype.TypeResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,6 +49,7 @@ import static java.util.Objects.requireNonNull;
  * <p>One thread (the engine's) calls everything but {@link #progress()}.
  */
 public final class Backfill implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     /** Chunks read ahead while earlier ones wait for their high watermarks. */
     static final int MAX_IN_FLIGHT = 3;
 
@@ -118,6 +121,10 @@ public final class Backfill implements AutoCloseable {
         TrailingRow.Row held = BackfillCheckpoint.heldRow(saved);
         if (held != null && tables.containsKey(held.table()) && tables.get(held.table()).mode == Mode.KEY_CHUNKS) {
             trailing.hold(held);
+        }
+        else if (held != null) {
+            LOG.warn("the checkpoint holds back a backfill row of {}, which is no longer backfilled in key chunks; "
+                    + "the row is dropped", held.table());
         }
         publish();
     }
