@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The durable position of a capture: {@code commitLsn} is the end of the last transaction whose events a sink
  * flushed; on restart everything at or before it is skipped. {@code backfill} is the backfill's per-table progress
- * (see {@code dev.pgbridge.cdc.backfill.BackfillState}) and {@code tables} the per-table stream statistics (events,
+ * (see {@code dev.pgbridge.cdc.backfill.BackfillCheckpoint}) and {@code tables} the per-table stream statistics (events,
  * last commit) that {@code capture status} shows; both are written as given and describe the same moment as
  * {@code commitLsn}.
  */

@@ -24,7 +24,8 @@ import static java.util.Objects.requireNonNull;
  * intermediate state and never reaches a sink (the {@code ToastResolver} fills them first).
  *
  * <p>A backfill row is an {@link Op#READ} event; its {@code source.snapshot} is {@code "true"}, or {@code "last"}
- * for the rows of a table's last backfill chunk ({@link #lastSnapshotChunk()}); every log event has {@code "false"}.
+ * for the very last record of the whole backfill ({@link #lastSnapshotChunk()}, as Debezium marks the end of its
+ * snapshot; see {@code dev.pgbridge.cdc.backfill.TrailingRow}); every log event has {@code "false"}.
  */
 public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
                           ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,

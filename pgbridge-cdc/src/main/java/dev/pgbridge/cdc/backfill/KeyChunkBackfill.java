@@ -1,0 +1,247 @@
+package dev.pgbridge.cdc.backfill;
+
+import dev.pgbridge.cdc.backfill.Backfill.Watermark;
+import dev.pgbridge.cdc.backfill.Backfill.WatermarkKind;
+import dev.pgbridge.cdc.event.CanonicalKey;
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.CommittedTransaction;
+import dev.pgbridge.cdc.event.Op;
+import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.pgtype.TypeResolver;
+import dev.pgbridge.sql.Identifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The backfill of a table with a key (primary key, else replica-identity index), chunk by chunk between watermarks
+ * (DBLog). A chunk is the next {@code chunkSize} rows after the last key read, in key order ({@link TableShape#chunkSql});
+ * before it is read a low watermark is written, after it a high one (which is also the next chunk's low). Until the
+ * high watermark comes through the stream, every log event for a key of the chunk removes that row (it may be stale;
+ * the event carries the newer image); what survives goes out right after the high watermark's transaction.
+ *
+ * <p>A chunk is read in one REPEATABLE READ transaction together with its snapshot; when a transaction already
+ * delivered for a table being backfilled is not visible to it ({@link DeliveredXids}), the rows are dropped and the
+ * chunk is read again a little later. Up to {@value Backfill#MAX_IN_FLIGHT} chunks of one table wait at once.
+ */
+final class KeyChunkBackfill {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyChunkBackfill.class);
+    /** How long a chunk waits before it is read again after its snapshot missed a delivered transaction. */
+    private static final long REREAD_DELAY_NANOS = 20_000_000;
+
+    /** A chunk between its watermarks: its rows by canonical key, until the high watermark comes through. */
+    private static final class Chunk {
+        final TableBackfill table;
+        final LinkedHashMap<String, TableShape.Row> rows = new LinkedHashMap<>();
+        final String high;
+        final List<String> lastKey;
+        final int read;
+        final boolean last;
+        boolean highSeen;
+        long evicted;
+
+        Chunk(TableBackfill table, List<TableShape.Row> read, String high, boolean last) {
+            this.table = table;
+            for (TableShape.Row r : read) {
+                rows.put(CanonicalKey.of(r.key()), r);
+            }
+            this.high = high;
+            this.lastKey = read.getLast().orderKeyText();
+            this.read = read.size();
+            this.last = last;
+        }
+    }
+
+    /**
+     * A chunk whose high watermark came through: the rows that survived; whether it was read as its table's last
+     * (fewer rows than a full chunk); whether its table is now done.
+     */
+    record Out(TableBackfill table, Collection<TableShape.Row> rows, boolean lastChunk, boolean tableDone) {
+    }
+
+    private final int chunkSize;
+    private final TypeResolver types;
+    private final ReaderSession session;
+    private final WatermarkWriter watermarks;
+    /** Chunks read, oldest first, waiting for their high watermarks (all of one table). */
+    private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
+    /** The shape of each table being read in chunks; read again when a chunk finds the table changed. */
+    private final Map<TableId, TableShape> shapes = new HashMap<>();
+    private final DeliveredXids delivered = new DeliveredXids();
+    private long retryAfterNanos;
+    private long rereads;
+
+    KeyChunkBackfill(int chunkSize, TypeResolver types, ReaderSession session, WatermarkWriter watermarks) {
+        this.chunkSize = chunkSize;
+        this.types = requireNonNull(types, "types is null");
+        this.session = requireNonNull(session, "session is null");
+        this.watermarks = requireNonNull(watermarks, "watermarks is null");
+    }
+
+    /** True when a chunk waits for its high watermark. */
+    boolean inFlight() {
+        return !inFlight.isEmpty();
+    }
+
+    /** True when no new chunk may start now: too many wait, or the table's last rows are read and wait. */
+    boolean waiting() {
+        return inFlight.size() >= Backfill.MAX_IN_FLIGHT || !inFlight.isEmpty() && inFlight.peekLast().table.allRead;
+    }
+
+    /** How many chunks were read again because the stream was ahead of their snapshot. */
+    long rereads() {
+        return rereads;
+    }
+
+    /**
+     * Reads {@code t}'s next chunk (low watermark, read, high watermark), or nothing when it must wait. Returns true
+     * when the table turned out to be done with nothing in flight (the chunk before was the last, and exactly full).
+     */
+    boolean readNext(TableBackfill t) throws SQLException {
+        Connection c = session.connection();
+        TableShape shape = shapes.get(t.table);
+        if (shape == null) {
+            shape = TableShape.read(c, t.table, types);
+            shapes.put(t.table, shape);
+        }
+        if (shape.orderKey().isEmpty()) {
+            throw new IllegalStateException("table " + t.table + " lost its primary key during its backfill");
+        }
+        if (System.nanoTime() < retryAfterNanos) {
+            return false;
+        }
+        long number = t.chunks + inFlight.size() + 1;
+        if (!t.lowWritten) {
+            // otherwise the high watermark of the chunk before, written after it was read, is this one's low
+            watermarks.write(c, List.of(new Watermark(WatermarkKind.LOW, t.table, number, t.readKey,
+                    UUID.randomUUID().toString())));
+            t.lowWritten = true;
+        }
+        TableShape.Chunk read;
+        try {
+            read = shape.readChunkWithSnapshot(c, t.readKey, chunkSize);
+        }
+        catch (SQLException e) {
+            if (!"42703".equals(e.getSQLState())) {
+                throw e;
+            }
+            read = new TableShape.Chunk(List.of(), "", true); // a column dropped between the check and the read
+        }
+        if (read.stale()) {
+            LOG.info("backfill of {}: the table's columns or key changed; reading its shape again", t.table);
+            shapes.remove(t.table);
+            return false;
+        }
+        List<TableShape.Row> rows = read.rows();
+        Long unseen = delivered.firstInvisible(read.snapshot());
+        if (unseen != null) {
+            rereads++;
+            retryAfterNanos = System.nanoTime() + REREAD_DELAY_NANOS;
+            LOG.info("backfill of {}: transaction {} was already streamed but is not yet visible to the chunk's "
+                    + "snapshot {}; reading the chunk again", t.table, unseen, read.snapshot());
+            return false;
+        }
+        if (rows.isEmpty()) {
+            // nothing after the last key read: the previous chunk was the last (it was exactly full)
+            t.allRead = true;
+            return inFlight.isEmpty();
+        }
+        String high = UUID.randomUUID().toString();
+        Chunk chunk = new Chunk(t, rows, high, rows.size() < chunkSize);
+        inFlight.addLast(chunk);
+        List<Watermark> marks = new ArrayList<>(2);
+        marks.add(new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
+        if (!chunk.last) {
+            marks.add(new Watermark(WatermarkKind.LOW, t.table, number + 1, chunk.lastKey, high));
+        }
+        watermarks.write(c, marks);
+        t.readKey = chunk.lastKey;
+        t.allRead = chunk.last;
+        t.lowWritten = !chunk.last;
+        return false;
+    }
+
+    /** True when {@code table} has no row now (one statement, its own snapshot). */
+    static boolean isEmpty(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM "
+                + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table()) + ")");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** A watermark of this slot came through the stream: it may be a waiting chunk's high one. */
+    void watermarkSeen(String id) {
+        for (Chunk c : inFlight) {
+            if (c.high.equals(id)) {
+                c.highSeen = true;
+            }
+        }
+    }
+
+    /**
+     * A log event of a table ({@code t}, null when not captured) on its way to the sink: it evicts its key from the
+     * chunks in flight (a truncate: every row), and its transaction is remembered while the table is to backfill.
+     */
+    void observe(ChangeEvent e, TableBackfill t) {
+        if (!inFlight.isEmpty() && e.table().equals(inFlight.peekFirst().table.table)) {
+            String key = e.op() == Op.TRUNCATE || e.key() == null ? null : CanonicalKey.of(e.key());
+            for (Chunk c : inFlight) {
+                if (e.op() == Op.TRUNCATE) {
+                    c.evicted += c.rows.size();
+                    c.rows.clear();
+                }
+                else if (key != null && c.rows.remove(key) != null) {
+                    c.evicted++;
+                    break; // the chunks hold disjoint keys
+                }
+            }
+        }
+        if (t != null && t.mode == BackfillProgress.Mode.KEY_CHUNKS && t.unfinished()) {
+            delivered.add(e.txId());
+        }
+    }
+
+    /**
+     * After a log transaction went to the sink: when it carried the oldest waiting chunk's high watermark, that
+     * chunk counts as completed (its table's progress moves on) and its surviving rows are returned; else null.
+     */
+    Out complete(CommittedTransaction tx) {
+        if (inFlight.isEmpty() || !inFlight.peekFirst().highSeen) {
+            return null;
+        }
+        Chunk c = inFlight.removeFirst();
+        TableBackfill t = c.table;
+        t.lastKey = c.lastKey;
+        t.chunks++;
+        t.rows += c.read;
+        LOG.debug("backfill of {}: chunk {} out at {} ({} rows, {} evicted by log events)", t.table, t.chunks,
+                tx.endLsn(), c.rows.size(), c.evicted);
+        return new Out(t, c.rows.values(), c.last, c.last || t.allRead && inFlight.isEmpty());
+    }
+
+    /** Forgets the chunks in flight and the shapes read (after a lost connection): they are read again. */
+    void reset(Collection<TableBackfill> tables) {
+        inFlight.clear();
+        shapes.clear();
+        for (TableBackfill t : tables) {
+            t.readKey = t.lastKey;
+            t.allRead = false;
+            t.lowWritten = false;
+        }
+    }
+}

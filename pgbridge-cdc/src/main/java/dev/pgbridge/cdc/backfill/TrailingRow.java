@@ -1,0 +1,112 @@
+package dev.pgbridge.cdc.backfill;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.cdc.event.CanonicalKey;
+import dev.pgbridge.cdc.event.ChangeEvent;
+import dev.pgbridge.cdc.event.Op;
+import dev.pgbridge.cdc.event.TableId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The newest backfill row of a table with a key, held back until it is known whether another backfill row follows
+ * it. Debezium marks the final record of a snapshot {@code source.snapshot: "last"} (every other one {@code "true"});
+ * whether a row is that final one is often known only later: when its chunk was exactly full (the next, empty read
+ * says so), when every surviving row of the chunk after it was evicted, or when the tables after it turn out empty.
+ * So the row waits here: it goes out as {@code "true"} in front of the next backfill rows, or as {@code "last"} once
+ * nothing is left to read — on a watermark's transaction, written to make sure one comes through the stream.
+ *
+ * <p>While it waits, a log event for its key evicts it exactly as it would evict a row of a chunk in flight (the
+ * event carries the newer image; a key is unique in its table). It is saved in the checkpoint, so a restart neither
+ * loses it nor reads it twice. A table without a key never leaves a row here: such a row cannot be told apart from
+ * its duplicates, so it could not be evicted safely.
+ */
+final class TrailingRow {
+    private static final Logger LOG = LoggerFactory.getLogger(TrailingRow.class);
+
+    /** A backfill row: its table, event key (null for a table whose key columns are not published) and image. */
+    record Row(TableId table, ObjectNode key, ObjectNode after) {
+        Row {
+            requireNonNull(table, "table is null");
+            requireNonNull(after, "after is null");
+        }
+    }
+
+    private Row row;
+    private String canonicalKey;
+    /** The watermark written to bring a stream transaction on which the row goes out; null when none is pending. */
+    private String releaseId;
+    private boolean releaseSeen;
+
+    boolean held() {
+        return row != null;
+    }
+
+    /** The row held, or null. */
+    Row row() {
+        return row;
+    }
+
+    boolean holds(TableId table) {
+        return row != null && row.table().equals(table);
+    }
+
+    /** Holds {@code next}; the caller has sent out the row held before, if any ({@link #take}). */
+    void hold(Row next) {
+        if (row != null) {
+            throw new IllegalStateException("a backfill row of " + row.table() + " is still held");
+        }
+        requireNonNull(next.key(), "a row without a key cannot be held (it could not be evicted)");
+        row = next;
+        canonicalKey = CanonicalKey.of(next.key());
+    }
+
+    /** The row held (null when none), now to go out; forgets it and any release pending for it. */
+    Row take() {
+        Row out = row;
+        row = null;
+        canonicalKey = null;
+        forgetRelease();
+        return out;
+    }
+
+    /** A log event on its way to the sink: when it is of the held row's key (or truncates its table), the row goes. */
+    void observe(ChangeEvent e) {
+        if (row == null || !e.table().equals(row.table())) {
+            return;
+        }
+        if (e.op() == Op.TRUNCATE || e.key() != null && canonicalKey.equals(CanonicalKey.of(e.key()))) {
+            LOG.debug("backfill of {}: its newest row {} was superseded by a log event ({}) while held", row.table(),
+                    canonicalKey, e.op());
+            take();
+        }
+    }
+
+    boolean releasePending() {
+        return releaseId != null;
+    }
+
+    void releaseWrittenAs(String id) {
+        releaseId = requireNonNull(id, "id is null");
+        releaseSeen = false;
+    }
+
+    void watermarkSeen(String id) {
+        if (releaseId != null && releaseId.equals(id)) {
+            releaseSeen = true;
+        }
+    }
+
+    /** True when the release watermark came through: the row goes out after this transaction. */
+    boolean releaseDue() {
+        return row != null && releaseSeen;
+    }
+
+    /** After a lost connection: a release watermark written may not come through again; one is written anew. */
+    void forgetRelease() {
+        releaseId = null;
+        releaseSeen = false;
+    }
+}
