@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * record when the last chunk was exactly full or the tables after it are empty.
  */
 @Timeout(240)
-class BackfillLastRecordIT extends HarnessedCapture {
+class BackfillLastRecordIT extends WithCaptureFixture {
 
     /** Every {@code op: r} event of {@code tables}, table by table. */
     private List<JsonNode> reads(String... tables) {
@@ -31,7 +31,7 @@ class BackfillLastRecordIT extends HarnessedCapture {
     }
 
     private static String tableAndKey(JsonNode e) {
-        return e.get("value").get("source").get("table").asText() + " " + CaptureHarness.canonical(e.get("key"));
+        return e.get("value").get("source").get("table").asText() + " " + CaptureFixture.canonical(e.get("key"));
     }
 
     @Test
