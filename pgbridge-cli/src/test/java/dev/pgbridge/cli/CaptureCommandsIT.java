@@ -61,6 +61,8 @@ class CaptureCommandsIT {
         assertThat(stderr).contains("capture " + f.slot + ": starting (slot " + f.slot)
                 .contains("SIGTERM received, stopping after the current checkpoint")
                 .contains("capture " + f.slot + ": stopped; 52 events, backfill 1/1 tables (50 rows read)");
+        // in a pipe the backfill's progress is one summary line
+        assertThat(stderr).containsPattern("\nbackfilled 50 rows in \\d+\\.\\d s, [\\d,]+ rows/s; 1 table\n");
         assertThat(stderr).doesNotContain(CaptureFixture.PASSWORD);
         List<JsonNode> events = f.events("orders");
         assertThat(events).extracting(e -> e.get("value").get("op").asText()).containsExactlyElementsOf(
