@@ -173,6 +173,17 @@ class CaptureCommandsIT {
         Cli.Result table = cli.run("capture", "discover", "--conn", "src");
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("no_key").contains("REPLICA IDENTITY FULL");
+        // in a pipe the full text, however wide
+        assertThat(table.out().lines().mapToInt(String::length).max().orElseThrow()).isGreaterThan(100);
+
+        // bug: discover printed a 330-character-wide table on an 80- or 100-column terminal
+        Cli.Result onTerminal = cli.exec(java.util.List.of("script", "-qec",
+                "env COLUMNS=100 " + Cli.LAUNCHER + " capture discover --conn src", "/dev/null"), null);
+        assertThat(onTerminal.exitCode()).as(onTerminal.toString()).isZero();
+        java.util.List<String> lines = onTerminal.out().replace("\r", "").lines().toList();
+        assertThat(lines).as(onTerminal.toString()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+        assertThat(onTerminal.out()).contains("no_key").contains("…")
+                .contains("--format json shows them in full");
     }
 
     // regression: a privilege the PostgreSQL sink lacked was reported as "check the disk space"
