@@ -110,6 +110,29 @@ class CaptureCommandsIT {
         assertThat(f.query("SELECT to_regclass('public." + f.watermarks + "') IS NULL")).isEqualTo("t");
         assertThat(f.query("SELECT count(*) FROM orders")).as("the captured table stays").isEqualTo("51");
         assertThat(state).doesNotExist();
+        // bug: drop said "dropped publication" also when there was none; it reports only what existed
+        Cli.Result again = cli.run("capture", "drop", "--config", config.toString());
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("nothing to drop: capture " + f.slot + " has no replication slot, publication, "
+                + "watermarks or state here\n");
+    }
+
+    // bug: capture status showed a binding whose table does not exist like any other pending table
+    @Test
+    void statusFlagsABindingWhoseTableDoesNotExist() throws Exception {
+        f.sql("CREATE TABLE present (id int PRIMARY KEY)");
+        Path config = f.config("", "present", "absent");
+        Cli cli = new Cli(home);
+        Cli.Result table = cli.run("capture", "status", "--config", config.toString());
+        assertThat(table.exitCode()).as(table.toString()).isZero();
+        assertThat(table.out()).containsPattern("public\\.absent +\\| not started .*\\| table does not exist");
+        assertThat(table.err()).contains("warning: the table public.absent of a binding does not exist")
+                .contains("hint: create it, or remove the binding from " + config);
+        JsonNode doc = JSON.readTree(cli.run("capture", "status", "--config", config.toString(), "--format", "json").out());
+        java.util.Map<String, JsonNode> byTable = new java.util.HashMap<>();
+        doc.get("tables").forEach(n -> byTable.put(n.get("table").asText(), n));
+        assertThat(byTable.get("public.absent").get("problem").asText()).isEqualTo("table does not exist");
+        assertThat(byTable.get("public.present").get("problem").isNull()).isTrue();
     }
 
     @Test
