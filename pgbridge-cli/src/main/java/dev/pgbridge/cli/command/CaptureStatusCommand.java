@@ -6,6 +6,7 @@ import dev.pgbridge.cdc.checkpoint.CheckpointStore;
 import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureDirectory;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.OutputFormat;
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
@@ -141,7 +142,7 @@ final class CaptureStatusCommand implements Callable<Integer> {
             return "does not exist";
         }
         return (Boolean.TRUE.equals(s.active) ? "active (pid " + s.activePid + ")" : "inactive") + ", lag "
-                + s.lagBytes + " bytes" + (s.walStatus == null ? "" : ", wal_status " + s.walStatus);
+                + (s.lagBytes == null ? "?" : Figures.bytes(s.lagBytes)) + (s.walStatus == null ? "" : ", wal_status " + s.walStatus);
     }
 
     private static String progress(String state, long read, Long estimate) {
