@@ -63,8 +63,8 @@ run() {
   read -r secs rss < "$dir/time.out"
   local copied; copied="$(dst -At -c "SELECT count(*) FROM $target")"
   [ "$copied" = "$rows" ] || { echo "$label copied $copied rows, not $rows" >&2; cat "$dir/cmd.out" >&2; exit 1; }
-  # pgbridge prints its own time, without the JVM's start-up: "(12.34 s, …"
-  local work; work="$(sed -n 's/^.* (\([0-9.]*\) s, .*$/\1/p' "$dir/cmd.out" | tail -n 1)"
+  # pgbridge prints its own time, without the JVM's start-up: "… in 12.3 s, …"
+  local work; work="$(sed -n 's/^.* in \([0-9.]*\) s, .*$/\1/p' "$dir/cmd.out" | tail -n 1)"
   awk -v l="$label" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$rss" -v base="${base:-}" -v w="${work:--}" 'BEGIN {
     if (s <= 0) s = 0.01;
     ratio = base == "" ? "" : sprintf("%.2f", base / s);

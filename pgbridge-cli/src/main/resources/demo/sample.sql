@@ -2,6 +2,8 @@
 CREATE SCHEMA sales;
 CREATE SCHEMA inventory;
 CREATE SCHEMA analytics;
+CREATE SCHEMA "Sales";
+CREATE SCHEMA staging;
 
 CREATE TABLE sales.customers (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -77,6 +79,30 @@ FROM sales.orders o CROSS JOIN generate_series(1, 3) l;
 
 INSERT INTO inventory.product_manuals (sku, body)
 SELECT sku, repeat('Chapter ' || sku || ': how to use it safely. ', 4000) FROM inventory.products WHERE sku <= 'SKU-0020';
+
+-- a mixed-case schema and table, whose names must be double-quoted: "Sales"."Orders"
+CREATE TABLE "Sales"."Orders" (
+    id             bigint PRIMARY KEY,
+    customer_email text NOT NULL,
+    amount         numeric(12,2) NOT NULL,
+    ordered_at     timestamptz NOT NULL
+);
+INSERT INTO "Sales"."Orders" (id, customer_email, amount, ordered_at)
+SELECT g, 'customer' || (1 + g % 500) || '@example.com', round((g * 3.17)::numeric % 500, 2),
+       timestamptz '2025-01-01' + g * interval '5 hours'
+FROM generate_series(1, 1000) g;
+
+-- a landing area for loads: pgbridge load --table staging.events --upsert-key id …
+CREATE TABLE staging.events (
+    id          bigint PRIMARY KEY,
+    kind        text NOT NULL,
+    payload     jsonb,
+    occurred_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO staging.events (id, kind, payload, occurred_at)
+SELECT g, (ARRAY['click','view','purchase'])[1 + g % 3], jsonb_build_object('n', g),
+       timestamptz '2025-06-01' + g * interval '1 minute'
+FROM generate_series(1, 100) g;
 
 CREATE VIEW sales.open_orders AS
 SELECT o.id, o.ordered_at, c.email FROM sales.orders o JOIN sales.customers c ON c.id = o.customer_id WHERE o.status = 'open';

@@ -1,5 +1,6 @@
 package dev.pgbridge.cli;
 
+import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.query.QueryException;
 import dev.pgbridge.secret.SecretRedactor;
@@ -9,7 +10,10 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 
-/** Turns any failure into one line on stderr ("error: what and why") plus a hint line, exit code 1. */
+/**
+ * Turns any failure into one line on stderr ("error: what and why") plus a hint line; exit code 2 for input refused
+ * before anything was done (a malformed URI or connection id: a usage error), 1 for the rest.
+ */
 final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ErrorPrinter.class);
 
@@ -29,9 +33,15 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
             }
             log.warn("command failed: {}", p.oneLine());
             log.debug("command failure detail", p);
+            if (p.code() == ErrorCode.INVALID_URI || p.code() == ErrorCode.INVALID_CONN_ID) {
+                err.flush();
+                return 2;
+            }
         }
         else {
-            err.println("error: " + redactor.redact(String.valueOf(e.getMessage())) + " (" + e.getClass().getSimpleName() + ")");
+            // an unexpected failure: its message for the user, its class and stack trace only in the log
+            String message = e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected failure" : e.getMessage();
+            err.println("error: " + redactor.redact(message));
             err.println("hint: this is a bug in pgbridge; the log under PGBRIDGE_HOME/logs has the details");
             log.error("unexpected failure", e);
         }

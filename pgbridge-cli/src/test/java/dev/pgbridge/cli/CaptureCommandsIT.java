@@ -63,6 +63,8 @@ class CaptureCommandsIT {
         assertThat(stderr).contains("capture " + f.slot + ": starting (slot " + f.slot)
                 .contains("SIGTERM received, stopping after the current checkpoint")
                 .contains("capture " + f.slot + ": stopped; 52 events, backfill 1/1 tables (50 rows read)");
+        // in a pipe the backfill's progress is one summary line
+        assertThat(stderr).containsPattern("\nbackfilled 50 rows in \\d+\\.\\d s, [\\d,]+ rows/s; 1 table\n");
         assertThat(stderr).doesNotContain(CaptureFixture.PASSWORD);
         List<JsonNode> events = f.events("orders");
         assertThat(events).extracting(e -> e.get("value").get("op").asText()).containsExactlyElementsOf(
@@ -110,6 +112,29 @@ class CaptureCommandsIT {
         assertThat(f.query("SELECT to_regclass('public." + f.watermarks + "') IS NULL")).isEqualTo("t");
         assertThat(f.query("SELECT count(*) FROM orders")).as("the captured table stays").isEqualTo("51");
         assertThat(state).doesNotExist();
+        // bug: drop said "dropped publication" also when there was none; it reports only what existed
+        Cli.Result again = cli.run("capture", "drop", "--config", config.toString());
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("nothing to drop: capture " + f.slot + " has no replication slot, publication, "
+                + "watermarks or state here\n");
+    }
+
+    // bug: capture status showed a binding whose table does not exist like any other pending table
+    @Test
+    void statusFlagsABindingWhoseTableDoesNotExist() throws Exception {
+        f.sql("CREATE TABLE present (id int PRIMARY KEY)");
+        Path config = f.configFile("", "present", "absent");
+        Cli cli = new Cli(home);
+        Cli.Result table = cli.run("capture", "status", "--config", config.toString());
+        assertThat(table.exitCode()).as(table.toString()).isZero();
+        assertThat(table.out()).containsPattern("public\\.absent +\\| not started .*\\| table does not exist");
+        assertThat(table.err()).contains("warning: the table public.absent of a binding does not exist")
+                .contains("hint: create it, or remove the binding from " + config);
+        JsonNode doc = JSON.readTree(cli.run("capture", "status", "--config", config.toString(), "--format", "json").out());
+        java.util.Map<String, JsonNode> byTable = new java.util.HashMap<>();
+        doc.get("tables").forEach(n -> byTable.put(n.get("table").asText(), n));
+        assertThat(byTable.get("public.absent").get("problem").asText()).isEqualTo("table does not exist");
+        assertThat(byTable.get("public.present").get("problem").isNull()).isTrue();
     }
 
     @Test
@@ -173,6 +198,17 @@ class CaptureCommandsIT {
         Cli.Result table = cli.run("capture", "discover", "--conn", "src");
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("no_key").contains("REPLICA IDENTITY FULL");
+        // in a pipe the full text, however wide
+        assertThat(table.out().lines().mapToInt(String::length).max().orElseThrow()).isGreaterThan(100);
+
+        // bug: discover printed a 330-character-wide table on an 80- or 100-column terminal
+        Cli.Result onTerminal = cli.exec(java.util.List.of("script", "-qec",
+                "env COLUMNS=100 " + Cli.LAUNCHER + " capture discover --conn src", "/dev/null"), null);
+        assertThat(onTerminal.exitCode()).as(onTerminal.toString()).isZero();
+        java.util.List<String> lines = onTerminal.out().replace("\r", "").lines().toList();
+        assertThat(lines).as(onTerminal.toString()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+        assertThat(onTerminal.out()).contains("no_key").contains("…")
+                .contains("--format json shows them in full");
     }
 
     // regression: a privilege the PostgreSQL sink lacked was reported as "check the disk space"

@@ -107,19 +107,64 @@ class ConnCommandsIT {
         assertThat(Files.exists(home.resolve("pgbridge.db"))).as("parse needs no store").isFalse();
     }
 
+    // bug: conn add --uri 'postgres//u@h:5432/db' (a missing colon) was saved as a connection to host /ostgres//u@h
+    @Test
+    void malformedConnectionsAreRefusedBeforeTheyAreSaved() throws Exception {
+        Cli cli = new Cli(home);
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("postgres//u:secretpw@h:5432/db", "error: the connection URI has no '://' after its scheme\n"
+                + "hint: write it as postgresql://user@host:5432/database (a colon and two slashes after postgresql)\n");
+        refused.put("mysql://u:secretpw@h/db", "error: the connection URI's scheme is not postgres or postgresql\n"
+                + "hint: pgbridge connections are PostgreSQL connections: write postgresql://user@host:5432/database\n");
+        refused.put("postgresql://u:p%zzsecretpw@h/db", "error: the connection URI has a '%' at character 17 that is not "
+                + "followed by two hex digits\n");
+        refused.put("postgresql://u:secretpw@h:70000/db", "error: invalid Airflow connection URI: the port is out of range 0-65535\n");
+        refused.put("postgresql://u:secretpw@h:0/db", "error: the port 0 is out of range\n");
+        for (java.util.Map.Entry<String, String> e : refused.entrySet()) {
+            Cli.Result r = cli.run("conn", "add", "bad", "--uri", e.getKey());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(r.toString()).startsWith(e.getValue()).contains("hint: ").doesNotContain("secretpw")
+                    .doesNotContain("Exception");
+            assertThat(r.err().lines().filter(l -> l.startsWith("error:"))).hasSize(1);
+        }
+        assertThat(cli.run("conn", "show", "bad").exitCode()).as("nothing was saved").isEqualTo(1);
+
+        // conn edit and conn import refuse the same before anything changes
+        assertThat(cli.run("conn", "add", "good", "--uri", "postgresql://u@good.example.com/db").exitCode()).isZero();
+        Cli.Result edit = cli.run("conn", "edit", "good", "--uri", "postgres//u@h:5432/db");
+        assertThat(edit.exitCode()).as(edit.toString()).isEqualTo(2);
+        Cli.Result port = cli.run("conn", "edit", "good", "--port", "0");
+        assertThat(port.exitCode()).as(port.toString()).isEqualTo(2);
+        assertThat(JSON.readTree(cli.run("conn", "show", "good", "--format", "json").out()).get("host").asText())
+                .isEqualTo("good.example.com");
+        Path env = home.resolve("connections.env");
+        Files.writeString(env, "fine=postgresql://h/db\nmissing_colon=postgres//u@h/db\nother=mysql://u@h/db\n");
+        Cli.Result imported = cli.run("conn", "import", env.toString());
+        assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(2);
+        assertThat(imported.err()).contains("connection 'missing_colon': the connection URI has no '://'")
+                .contains("connection 'other': the connection URI's scheme is not postgres");
+        assertThat(cli.run("conn", "show", "fine").exitCode()).as("an import with a problem saves nothing").isEqualTo(1);
+
+        // saved without a password: said so, with the command that adds one
+        Cli.Result noPassword = cli.run("conn", "add", "nopw", "--host", "h", "--database", "db");
+        assertThat(noPassword.exitCode()).as(noPassword.toString()).isZero();
+        assertThat(noPassword.err()).contains("note: connection nopw has no password saved; add one with "
+                + "'pgbridge conn edit nopw --prompt-password' (or --password-stdin, --password-env VAR)");
+    }
+
     @Test
     void badInputExitsWithAReasonAndNeverEchoesThePassword() {
         Cli cli = new Cli(home);
         Cli.Result badPort = cli.run("conn", "parse", "postgresql://user:pa/ss#wxyz@host:5432/db");
-        assertThat(badPort.exitCode()).isEqualTo(1);
+        assertThat(badPort.exitCode()).isEqualTo(2);
         assertThat(badPort.err()).startsWith("error: ").contains("port").contains("hint:").doesNotContain("pa/").doesNotContain("ss#").doesNotContain("wxyz");
 
         Cli.Result unknownKeyword = cli.run("conn", "parse", "--dialect", "libpq", "postgresql://h/db?colour=blue");
-        assertThat(unknownKeyword.exitCode()).isEqualTo(1);
+        assertThat(unknownKeyword.exitCode()).isEqualTo(2);
         assertThat(unknownKeyword.err()).contains("colour");
 
         Cli.Result badId = cli.run("conn", "add", "bad-id!", "--uri", "postgresql://h/db");
-        assertThat(badId.exitCode()).isEqualTo(1);
+        assertThat(badId.exitCode()).isEqualTo(2);
         assertThat(badId.err()).contains("bad-id!").contains("hint:");
 
         Cli.Result usage = cli.run("conn", "add");

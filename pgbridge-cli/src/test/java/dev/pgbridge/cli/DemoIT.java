@@ -49,9 +49,52 @@ class DemoIT {
                         + " (select count(*) from pg_matviews),"
                         + " (select count(*) from information_schema.views where table_schema = 'sales'),"
                         + " (select count(*) from pg_constraint where contype = 'f' and conparentid = 0),"
-                        + " (select max(length(body)) > 100000 from inventory.product_manuals)\"; "
+                        + " (select max(length(body)) > 100000 from inventory.product_manuals),"
+                        + " (select count(*) from \\\"Sales\\\".\\\"Orders\\\"),"
+                        + " (select count(*) from staging.events),"
+                        + " (select string_agg(a.attname, ',') from pg_index i join pg_attribute a on a.attrelid = i.indrelid"
+                        + " and a.attnum = any(i.indkey) where i.indrelid = 'staging.events'::regclass and i.indisprimary)\"; "
                         + "status=$?; kill -TERM $pid; wait $pid; exit $status"), null);
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out().strip()).isEqualTo("3 1 1 1 5 t");
+        // the README's examples use "Sales"."Orders" and staging.events (load --upsert-key id)
+        assertThat(r.out().strip()).isEqualTo("3 1 1 1 5 t 1000 100 id");
+    }
+
+    // bug: a second demo said "could not lock …/epg-lock (IllegalStateException) … this is a bug in pgbridge"
+    @Test
+    void aSecondDemoSaysWhereTheRunningOneIsAndResetStartsOver() throws Exception {
+        Cli cli = new Cli(home);
+        Path out = home.resolve("first.out");
+        Path err = home.resolve("first.err");
+        Process first = cli.start(out, err, "demo", "--port", "0");
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!(Files.exists(out) && Files.readString(out).contains("saved as connection"))) {
+                assertThat(first.isAlive()).as("the first demo ended early: " + Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("the first demo is not ready").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            Cli.Result second = cli.run("demo", "--port", "0", "--exit-when-ready");
+            assertThat(second.exitCode()).as(second.toString()).isEqualTo(1);
+            assertThat(second.err()).matches("(?s)error: the demo is already running on 127\\.0\\.0\\.1:\\d+ \\(pgbridge pid "
+                    + first.pid() + ", PostgreSQL pid \\d+, data in .*\\)\nhint: use it as it is \\(connection 'demo'\\); "
+                    + "to stop it, press Ctrl-C where it runs or run 'kill " + first.pid() + "'\n");
+            Cli.Result reset = cli.run("demo", "--reset", "--port", "0", "--exit-when-ready");
+            assertThat(reset.exitCode()).as(reset.toString()).isEqualTo(1);
+            assertThat(reset.err()).startsWith("error: the demo is already running");
+        }
+        finally {
+            first.destroy();
+            assertThat(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.exists(home.resolve("demo/demo.pid"))).isFalse();
+        Files.writeString(home.resolve("demo/pgdata/leftover"), "from the first run");
+
+        Cli.Result reset = cli.run("demo", "--reset", "--port", "0", "--exit-when-ready");
+        assertThat(reset.exitCode()).as(reset.toString()).isZero();
+        assertThat(reset.out()).startsWith("Deleted the demo's data directory " + home.resolve("demo") + "\n"
+                + "Deleted connection 'demo'\nCreating the demo PostgreSQL");
+        assertThat(Files.exists(home.resolve("demo/pgdata/leftover"))).isFalse();
+        assertThat(cli.run("conn", "show", "demo").exitCode()).isZero();
     }
 }

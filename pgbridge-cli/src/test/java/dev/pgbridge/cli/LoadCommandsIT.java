@@ -43,15 +43,23 @@ class LoadCommandsIT {
         Files.writeString(csv, "id,note\r\n1,é日本🔑\r\n2,\"\"\r\n3,\r\n");
         Cli.Result fromFile = cli.run("load", "--url-env", "TARGET_URL", "--table", table, "--format", "csv", "--file", csv.toString());
         assertThat(fromFile.exitCode()).as(fromFile.toString()).isZero();
-        assertThat(fromFile.out()).startsWith("loaded 3 rows into \"public\".\"" + table + "\" (").contains("1 chunk in one transaction");
+        // the summary goes to stderr (stdout is for results), numbers in the one format of every command
+        assertThat(fromFile.out()).isEmpty();
+        assertThat(fromFile.err()).matches("loaded 3 rows \\(\\d+ B\\) into \"public\"\\.\"" + table
+                + "\" in \\d+\\.\\d s, [\\d,]+ rows/s; 1 chunk in one transaction\n");
 
         Cli.Result fromStdin = cli.runWithInput("{\"id\": 4, \"note\": \"four\"}\n{\"id\": 5, \"note\": null}\n",
                 "load", "--url-env", "TARGET_URL", "--table", table, "--format", "jsonl", "--file", "-", "--chunk-rows", "1");
         assertThat(fromStdin.exitCode()).as(fromStdin.toString()).isZero();
-        assertThat(fromStdin.out()).startsWith("loaded 2 rows into").contains("2 chunks in one transaction");
+        assertThat(fromStdin.err()).startsWith("loaded 2 rows (").contains("2 chunks in one transaction");
+
+        Cli.Result quiet = cli.runWithInput("{\"id\": 6, \"note\": \"six\"}\n", "load", "--url-env", "TARGET_URL",
+                "--table", table, "--format", "jsonl", "--file", "-", "--quiet");
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.out() + quiet.err()).isEmpty();
 
         assertThat(dbs.rows(dbs.target(), "SELECT id || ':' || coalesce(note, '<null>') FROM " + table + " ORDER BY id"))
-                .containsExactly("1:é日本🔑", "2:", "3:<null>", "4:four", "5:<null>");
+                .containsExactly("1:é日本🔑", "2:", "3:<null>", "4:four", "5:<null>", "6:six");
         assertThat(cli.everythingWritten()).doesNotContain(PASSWORD);
     }
 
@@ -63,7 +71,8 @@ class LoadCommandsIT {
                 "load", "--url-env", "TARGET_URL", "--table", table, "--format", "jsonl", "--file", "-", "--create");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("created table \"public\".\"" + table + "\":\nCREATE TABLE \"public\".\"" + table + "\" (\n"
-                + "    \"id\" bigint,\n    \"at\" timestamptz,\n    \"tags\" jsonb\n);\nloaded 1 row into");
+                + "    \"id\" bigint,\n    \"at\" timestamptz,\n    \"tags\" jsonb\n);\n");
+        assertThat(r.err()).startsWith("loaded 1 row (");
         assertThat(dbs.rows(dbs.target(), "SELECT tags::text FROM " + table)).containsExactly("[\"x\"]");
     }
 
@@ -109,8 +118,9 @@ class LoadCommandsIT {
         Cli.Result r = cli.run("copy", "--from", "src", "--table", "orders", "--to", "dst", "--target-table", table, "--create");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("CREATE TABLE \"public\".\"" + table + "\" (\n    \"id\" integer NOT NULL,\n"
-                + "    \"amount\" numeric(10,2) NOT NULL,\n    \"note\" text,\n    PRIMARY KEY (\"id\")\n);")
-                .contains("copied 2500 rows into \"public\".\"" + table + "\" (").contains("binary COPY");
+                + "    \"amount\" numeric(10,2) NOT NULL,\n    \"note\" text,\n    PRIMARY KEY (\"id\")\n);");
+        assertThat(r.err()).startsWith("copied 2,500 rows (").contains(" into \"public\".\"" + table + "\" in ")
+                .endsWith("; binary COPY\n");
         assertThat(dbs.rows(dbs.target(), "SELECT count(*) || ' ' || sum(amount) FROM " + table)).containsExactly("2500 4689375.00");
 
         Cli.Result failed = cli.run("copy", "--from", "src", "-c", "SELECT id, amount FROM orders WHERE nonsense", "--to", "dst",
@@ -129,7 +139,7 @@ class LoadCommandsIT {
         Cli.Result viaEnv = cli.run("copy", "--from-env", "SRC_URL", "-c", "SELECT id, note FROM orders WHERE id <= 10",
                 "--to-env", "DST_URL", "--target-table", table, "--create");
         assertThat(viaEnv.exitCode()).as(viaEnv.toString()).isZero();
-        assertThat(viaEnv.out()).contains("copied 10 rows");
+        assertThat(viaEnv.err()).contains("copied 10 rows");
         assertThat(viaEnv.err()).doesNotContain("process list");
         dbs.server().executeIn(dbs.target().name(), "ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
 
@@ -138,7 +148,8 @@ class LoadCommandsIT {
                 + "'SELECT id, note FROM orders WHERE id > 2490' --to \"$DST_URL\" --target-table " + table
                 + " --upsert-key id"), null);
         assertThat(viaShell.exitCode()).as(viaShell.toString()).isZero();
-        assertThat(viaShell.out()).contains("merged 10 rows into \"public\".\"" + table + "\": 10 inserted or updated");
+        assertThat(viaShell.err()).contains("merged 10 rows (").contains(" into \"public\".\"" + table + "\" in ")
+                .contains(": 10 inserted or updated; ").endsWith(" COPY\n");
         assertThat(viaShell.err()).contains("--from-env");
         assertThat(dbs.rows(dbs.target(), "SELECT count(*) FROM " + table)).containsExactly("20");
 
@@ -165,7 +176,8 @@ class LoadCommandsIT {
         Cli.Result merged = cli.runWithInput("id,ordered_at,note\n2,2024-04-01,changed\n7,2024-05-01,new\n", "load",
                 "--url-env", "TARGET_URL", "--table", table, "--format", "csv", "--file", "-", "--upsert-key", "id,ordered_at");
         assertThat(merged.exitCode()).as(merged.toString()).isZero();
-        assertThat(merged.out()).startsWith("merged 2 rows into \"public\".\"" + table + "\" on (id, ordered_at): 2 inserted or updated");
+        assertThat(merged.err()).startsWith("merged 2 rows (").contains(" into \"public\".\"" + table + "\" on (id, ordered_at) in ")
+                .contains(": 2 inserted or updated; 1 chunk in one transaction");
 
         Cli.Result refused = cli.runWithInput("id,ordered_at,note\n1,2024-03-01,lost\n", "load", "--url-env", "TARGET_URL",
                 "--table", table, "--format", "csv", "--file", "-", "--upsert-key", "id", "--truncate");

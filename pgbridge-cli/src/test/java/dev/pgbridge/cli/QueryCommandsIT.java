@@ -207,7 +207,11 @@ class QueryCommandsIT {
             Path csv = home.resolve("out.csv");
             Cli.Result r = export("--table", t.name(), "--format", "csv", "--output", csv.toString());
             assertThat(r.exitCode()).as(r.toString()).isZero();
-            assertThat(r.err()).isEmpty(); // no terminal: no progress
+            // bug: in a pipe (Airflow, cron) export printed nothing at all; now one summary line, no progress line
+            assertThat(r.err()).matches("exported 4 rows \\(\\d+ B\\) in \\d+\\.\\d s, [\\d,]+ rows/s\n");
+            Cli.Result quiet = export("--table", t.name(), "--format", "csv", "--output", csv.toString(), "--quiet");
+            assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+            assertThat(quiet.err()).isEmpty();
             assertThat(Files.readString(csv)).startsWith("id,Name,amount,tags,doc\n").contains("\n2,\"\",,{},null\n");
 
             Path jsonl = home.resolve("out.jsonl");
@@ -221,6 +225,7 @@ class QueryCommandsIT {
 
             Cli.Result stdout = export("--table", t.name(), "--format", "jsonl", "--output", "-");
             assertThat(stdout.out().split("\n")).hasSize(4);
+            assertThat(stdout.err()).startsWith("exported 4 rows (");
 
             // a failed export leaves no file behind, not even a partial one
             Path failed = home.resolve("failed.csv");

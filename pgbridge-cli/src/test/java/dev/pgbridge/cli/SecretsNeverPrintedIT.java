@@ -76,9 +76,18 @@ class SecretsNeverPrintedIT {
             Cli.Result wrong = cli.run("conn", "test", "--url-env", "WRONG_URI");
             assertThat(wrong.exitCode()).isEqualTo(1);
             assertThat(wrong.out() + wrong.err()).contains("password authentication failed for user \"" + role.name() + "\"");
+            // a connection saved without a password: the authentication failure is explained in those terms
+            Cli.Result saved = cli.run("conn", "add", "nopw", "--host", server.host(), "--port", String.valueOf(server.port()),
+                    "--database", "postgres", "--login", role.name(), "--sslmode", "disable");
+            assertThat(saved.exitCode()).as(saved.toString()).isZero();
+            Cli.Result noPassword = cli.run("conn", "test", "nopw");
+            assertThat(noPassword.exitCode()).as(noPassword.toString()).isEqualTo(1);
+            assertThat(noPassword.err()).contains("error: authentication failed: ").contains("\nhint: this connection has "
+                    + "no password saved; add one with 'pgbridge conn edit nopw --prompt-password' (or --password-stdin, "
+                    + "--password-env VAR)\n");
             cli.env("BROKEN", "postgresql://" + role.name() + ":" + PASSWORD + "@" + server.host() + ":" + server.port() + "/postgres");
             Cli.Result broken = cli.run("conn", "add", "broken", "--uri-env", "BROKEN");
-            assertThat(broken.exitCode()).isEqualTo(1);
+            assertThat(broken.exitCode()).isEqualTo(2); // refused as bad input before it is saved
             Files.deleteIfExists(export);
 
             String written = cli.everythingWritten();

@@ -96,10 +96,10 @@ public final class ConnectionImport {
 
     private static ConnectionConfig connection(Object value) {
         if (value instanceof String text) {
-            return UriDialect.AIRFLOW.parse(text);
+            return UriDialect.AIRFLOW.parseToSave(text);
         }
         if (value instanceof Map<?, ?> map) {
-            return AirflowJson.fromMap(map, true);
+            return SavedConnectionCheck.connection(AirflowJson.fromMap(map, true));
         }
         throw CodecErrors.invalidUri("the value must be a URI string or an object, not "
                 + (value == null ? "null" : value.getClass().getSimpleName()), "see airflow connections export");

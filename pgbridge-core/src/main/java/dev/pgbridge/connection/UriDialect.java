@@ -30,6 +30,27 @@ public enum UriDialect {
         };
     }
 
+    /**
+     * As {@link #parse}, for a connection that is to be saved: also refuses a URI without {@code ://}, a scheme or
+     * connection type other than postgres/postgresql, a {@code %} not followed by two hex digits and a port outside
+     * 1-65535, each with a hint, before anything is stored (see {@link SavedConnectionCheck}).
+     */
+    public ConnectionConfig parseToSave(String text) {
+        requireNonNull(text, "text is null");
+        String value = text.strip();
+        boolean json = this == AIRFLOW && value.startsWith("{");
+        boolean keywords = this == LIBPQ && !LibpqConnectionString.isUri(value);
+        if (!json && !keywords) {
+            SavedConnectionCheck.uri(value);
+        }
+        return SavedConnectionCheck.connection(parse(text));
+    }
+
+    /** Refuses a connection, however it was described, whose type is not PostgreSQL or whose port is out of range. */
+    public static ConnectionConfig checkToSave(ConnectionConfig connection) {
+        return SavedConnectionCheck.connection(requireNonNull(connection, "connection is null"));
+    }
+
     /** The name users type: {@code airflow}, {@code libpq}. */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);

@@ -42,7 +42,7 @@ public final class CsvExport implements Export {
     }
 
     @Override
-    public ExportResult run(ExportSource source, OutputStream out, ExportListener listener) {
+    public ExportResult run(ExportSource source, OutputStream out, ProgressListener listener) {
         requireNonNull(source, "source is null");
         requireNonNull(out, "out is null");
         requireNonNull(listener, "listener is null");

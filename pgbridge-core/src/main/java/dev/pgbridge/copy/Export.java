@@ -21,7 +21,7 @@ public sealed interface Export permits CsvExport, JsonLinesExport {
     }
 
     /** Writes every row of {@code source} to {@code out} (not closed; flushed at the end). */
-    ExportResult run(ExportSource source, OutputStream out, ExportListener listener);
+    ExportResult run(ExportSource source, OutputStream out, ProgressListener listener);
 
     /** The failure of an export that was canceled on request, whatever the server said. */
     static PgBridgeException canceled(PgBridgeException cause) {

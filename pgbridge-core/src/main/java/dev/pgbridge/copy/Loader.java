@@ -70,6 +70,11 @@ public final class Loader {
      * load rolls back and fails with {@link ErrorCode#CANCELED}.
      */
     public LoadResult load(LoadInput input, LoadOptions options, CommitGate gate) {
+        return load(input, options, gate, ProgressListener.NONE);
+    }
+
+    /** As {@link #load(LoadInput, LoadOptions, CommitGate)}, telling {@code listener} the rows and bytes read so far. */
+    public LoadResult load(LoadInput input, LoadOptions options, CommitGate gate, ProgressListener listener) {
         Connection connection;
         try {
             connection = JdbcTarget.of(target).connect();
@@ -78,7 +83,7 @@ public final class Loader {
             throw SqlErrors.translate(e, target);
         }
         try (connection) {
-            return load(connection, input, options, gate);
+            return load(connection, input, options, gate, listener);
         }
         catch (SQLException e) {
             throw SqlErrors.translate(e, target);
@@ -101,11 +106,21 @@ public final class Loader {
      * with it).
      */
     public LoadResult load(Connection connection, LoadInput input, LoadOptions options, CommitGate gate) {
+        return load(connection, input, options, gate, ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #load(Connection, LoadInput, LoadOptions, CommitGate)}, telling {@code listener} every few thousand
+     * rows (on the loading thread) the rows and bytes of input read so far.
+     */
+    public LoadResult load(Connection connection, LoadInput input, LoadOptions options, CommitGate gate,
+                           ProgressListener listener) {
         requireNonNull(connection, "connection is null");
         requireNonNull(input, "input is null");
         requireNonNull(options, "options is null");
         requireNonNull(gate, "gate is null");
-        return new Run(connection, input, options, gate).execute();
+        requireNonNull(listener, "listener is null");
+        return new Run(connection, input, options, gate, listener).execute();
     }
 
     /** The message of a load stopped by an interruption (Ctrl-C, SIGTERM) before its COMMIT. */
@@ -119,8 +134,11 @@ public final class Loader {
         private final LoadInput input;
         private final LoadOptions o;
         private final CommitGate gate;
+        private final ProgressListener listener;
         private final long start = System.nanoTime();
         private Phase phase = Phase.PREPARE;
+        private CountingInputStream counted;
+        private long rowsRead;
         private String tableName;
         private boolean creating;
         private List<String> names;
@@ -128,11 +146,12 @@ public final class Loader {
         private LoadCopy copy;
         private Path spool;
 
-        Run(Connection c, LoadInput input, LoadOptions o, CommitGate gate) {
+        Run(Connection c, LoadInput input, LoadOptions o, CommitGate gate, ProgressListener listener) {
             this.c = c;
             this.input = input;
             this.o = o;
             this.gate = gate;
+            this.listener = listener;
             this.tableName = o.table();
         }
 
@@ -219,6 +238,7 @@ public final class Loader {
             }
             tableName = table.qualifiedName();
             CountingInputStream in = new CountingInputStream(open(source));
+            counted = in;
             try (in) {
                 long rows = o.format() == LoadFormat.CSV ? loadCsv(table, in) : loadJson(table, in, created != null);
                 phase = Phase.MERGE;
@@ -259,6 +279,7 @@ public final class Loader {
                                 + (n == 1 ? " column is" : " columns are") + " loaded (" + String.join(", ", columns) + ")");
                     }
                     copy.row(reader.data(), reader.starts(), reader.ends(), n, reader.line());
+                    rowLoaded();
                 }
                 return copy.finish();
             }
@@ -348,9 +369,17 @@ public final class Loader {
                         ends[i] = row.size();
                     }
                     copy.row(row.array(), starts, ends, n, line);
+                    rowLoaded();
                 }
             }
             return copy.finish();
+        }
+
+        /** Counts a row handed to COPY; every 4,096 rows the listener hears of it. */
+        private void rowLoaded() {
+            if ((++rowsRead & 4095) == 0) {
+                listener.progress(rowsRead, counted.count());
+            }
         }
 
         /** With an upsert key, the table is created with it as primary key (its columns NOT NULL). */

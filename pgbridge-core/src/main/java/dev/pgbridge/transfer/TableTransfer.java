@@ -8,6 +8,7 @@ import dev.pgbridge.copy.LoadColumn;
 import dev.pgbridge.copy.LoadCopyError;
 import dev.pgbridge.copy.LoadTable;
 import dev.pgbridge.copy.LoadTarget;
+import dev.pgbridge.copy.ProgressListener;
 import dev.pgbridge.copy.TableCreator;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
@@ -81,13 +82,22 @@ public final class TableTransfer {
      * interrupted the target rolls back and the transfer fails with {@link ErrorCode#CANCELED}.
      */
     public TransferResult run(TransferOptions options, CommitGate gate) {
+        return run(options, gate, ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #run(TransferOptions, CommitGate)}, telling {@code listener} the bytes moved so far (the row count is
+     * -1: COPY tells it only at the end).
+     */
+    public TransferResult run(TransferOptions options, CommitGate gate, ProgressListener listener) {
         requireNonNull(options, "options is null");
         requireNonNull(gate, "gate is null");
+        requireNonNull(listener, "listener is null");
         Connection source = connect(from, Side.SOURCE);
         try (source) {
             Connection target = connect(to, Side.TARGET);
             try (target) {
-                return run(source, target, options, gate);
+                return new Run(source, target, options, gate, listener).execute();
             }
         }
         catch (SQLException e) {
@@ -122,7 +132,7 @@ public final class TableTransfer {
      * its autocommit is restored.
      */
     public TransferResult run(Connection source, Connection target, TransferOptions options, CommitGate gate) {
-        return new Run(source, target, options, gate).execute();
+        return new Run(source, target, options, gate, ProgressListener.NONE).execute();
     }
 
     /** The message of a transfer stopped by an interruption (Ctrl-C, SIGTERM) before its COMMIT. */
@@ -133,15 +143,17 @@ public final class TableTransfer {
         private final Connection target;
         private final TransferOptions o;
         private final CommitGate gate;
+        private final ProgressListener listener;
         private final long start = System.nanoTime();
         private String targetName;
         private boolean creating;
 
-        Run(Connection source, Connection target, TransferOptions o, CommitGate gate) {
+        Run(Connection source, Connection target, TransferOptions o, CommitGate gate, ProgressListener listener) {
             this.source = requireNonNull(source, "source is null");
             this.target = requireNonNull(target, "target is null");
             this.o = requireNonNull(o, "options is null");
             this.gate = requireNonNull(gate, "gate is null");
+            this.listener = requireNonNull(listener, "listener is null");
             this.targetName = o.targetTable();
         }
 
@@ -263,6 +275,7 @@ public final class TableTransfer {
                     }
                     in.writeToCopy(piece.bytes(), 0, piece.length());
                     bytes += piece.length();
+                    listener.progress(-1, bytes);
                 }
                 rows = in.endCopy();
             }

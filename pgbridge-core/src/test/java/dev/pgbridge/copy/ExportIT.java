@@ -42,7 +42,7 @@ class ExportIT {
 
     private ExportResult export(ExportFormat format, ExportOptions options, ExportSource source, OutputStream out) throws Exception {
         try (Connection c = JdbcTarget.of(target).connect()) {
-            ExportResult result = Export.of(format, c, target, options).run(source, out, ExportListener.NONE);
+            ExportResult result = Export.of(format, c, target, options).run(source, out, ProgressListener.NONE);
             assertThat(c.getAutoCommit()).as("autocommit restored").isTrue();
             return result;
         }
@@ -160,7 +160,7 @@ class ExportIT {
             try (Connection c = JdbcTarget.of(target).connect()) {
                 Export export = Export.of(format, c, target, ExportOptions.DEFAULTS);
                 CompletableFuture<ExportResult> running = CompletableFuture.supplyAsync(() -> export.run(
-                        ExportSource.query("SELECT pg_sleep(60) /* " + marker + " */"), new ByteArrayOutputStream(), ExportListener.NONE));
+                        ExportSource.query("SELECT pg_sleep(60) /* " + marker + " */"), new ByteArrayOutputStream(), ProgressListener.NONE));
                 awaitActive(marker);
                 export.cancel();
                 assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).as(format.name())

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "drop", mixinStandardHelpOptions = true,
         description = {"Remove a capture: its replication slot (so PostgreSQL stops keeping WAL for it), the publication "
-                + "and the watermarks table if pgbridge created them, and its state under PGBRIDGE_HOME/captures/.",
+                + "and the watermarks table if pgbridge created them, and its state under PGBRIDGE_HOME/captures/. "
+                + "Prints what it removed, only what existed.",
                 "A publication or watermarks table made by a DBA is left alone (only this capture's watermark row "
                         + "is deleted). Fails while the capture runs."})
 final class CaptureDropCommand implements Callable<Integer> {
@@ -64,7 +65,10 @@ final class CaptureDropCommand implements Callable<Integer> {
                         + config.slotName() + "\"", "stop it first (SIGTERM or Ctrl-C), then drop it");
             }
             dropSlot(c, config.slotName(), done);
-            if (created != null && created.createdPublication()) {
+            if (!exists(c, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", config.publicationName())) {
+                // nothing to say: only what existed is reported
+            }
+            else if (created != null && created.createdPublication()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("DROP PUBLICATION IF EXISTS " + Identifier.quote(config.publicationName()));
                 }
@@ -78,6 +82,7 @@ final class CaptureDropCommand implements Callable<Integer> {
         catch (SQLException e) {
             throw SqlErrors.translate(e, source);
         }
+        boolean hadState = java.nio.file.Files.exists(state.dir());
         try {
             state.delete();
         }
@@ -85,7 +90,13 @@ final class CaptureDropCommand implements Callable<Integer> {
             throw new PgBridgeException(ErrorCode.IO, "dropped on the server, but cannot delete " + state.dir() + ": "
                     + e.getMessage(), "delete the directory by hand", e);
         }
-        done.add("deleted " + state.dir());
+        if (hadState) {
+            done.add("deleted " + state.dir());
+        }
+        if (done.isEmpty()) {
+            done.add("nothing to drop: capture " + config.name() + " has no replication slot, publication, watermarks "
+                    + "or state here");
+        }
         done.forEach(out::println);
         out.flush();
         return 0;
@@ -97,8 +108,7 @@ final class CaptureDropCommand implements Callable<Integer> {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    done.add("replication slot " + slot + " did not exist");
-                    return;
+                    return; // only what existed is reported
                 }
                 if (rs.getBoolean(1)) {
                     throw new PgBridgeException(ErrorCode.CAPTURE_LOCKED, "replication slot \"" + slot + "\" is in use "
@@ -127,9 +137,10 @@ final class CaptureDropCommand implements Callable<Integer> {
                 }
             }
         }
+        int rowsDeleted;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE slot = ?")) {
             ps.setString(1, config.slotName());
-            ps.executeUpdate();
+            rowsDeleted = ps.executeUpdate();
         }
         long others;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
@@ -142,9 +153,21 @@ final class CaptureDropCommand implements Callable<Integer> {
             }
             done.add("dropped watermarks table " + w);
         }
-        else {
+        else if (rowsDeleted > 0) {
             done.add("kept watermarks table " + w + (createdByPgbridge ? " (" + others + " other captures use it)"
-                    : " (pgbridge did not create it); deleted this capture's row"));
+                    : " (pgbridge did not create it)") + "; deleted this capture's row");
+        }
+        else if (createdByPgbridge) {
+            done.add("kept watermarks table " + w + " (" + others + " other captures use it)");
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 }

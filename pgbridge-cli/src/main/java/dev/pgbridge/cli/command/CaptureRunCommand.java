@@ -8,6 +8,8 @@ import dev.pgbridge.cdc.engine.CaptureEngine;
 import dev.pgbridge.cdc.engine.CaptureStatus;
 import dev.pgbridge.cdc.sink.SinkFactory;
 import dev.pgbridge.cdc.sink.ChangeSink;
+import dev.pgbridge.cli.output.Figures;
+import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
@@ -21,6 +23,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,7 +32,8 @@ import java.util.concurrent.Callable;
         description = {"Run a capture until stopped: backfill, then stream changes into the config's sink.",
                 "SIGTERM or Ctrl-C stops it cleanly: the sink is flushed, the checkpoint written and the position "
                         + "confirmed to PostgreSQL. After any stop, even kill -9, a new run goes on from the checkpoint.",
-                "Progress goes to stderr as a short status line; the log is under PGBRIDGE_HOME/logs."})
+                "Progress goes to stderr as a short status line; the backfill shows progress on a terminal and one summary "
+                        + "line when done (--quiet: none); the log is under PGBRIDGE_HOME/logs."})
 final class CaptureRunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureRunCommand.class);
     private final CliEnvironment environment;
@@ -42,6 +47,9 @@ final class CaptureRunCommand implements Callable<Integer> {
     @Option(names = "--status-every", paramLabel = "SECONDS", defaultValue = "10",
             description = "Seconds between status lines on stderr; 0 for none (default: ${DEFAULT-VALUE}).")
     int statusSeconds;
+
+    @Mixin
+    QuietOption quiet;
 
     CaptureRunCommand(CliEnvironment environment) {
         this.environment = environment;
@@ -78,18 +86,25 @@ final class CaptureRunCommand implements Callable<Integer> {
             err.flush();
             engine.stop();
         });
+        Progress backfill = quiet.progress(err);
         Thread reporter = null;
         if (statusSeconds > 0) {
-            reporter = Thread.ofPlatform().daemon().name("capture-status").start(() -> report(engine, config, err));
+            reporter = Thread.ofPlatform().daemon().name("capture-status").start(() -> report(engine, config, err, backfill));
         }
+        Thread backfillWatch = Thread.ofPlatform().daemon().name("capture-backfill-progress")
+                .start(() -> watchBackfill(engine, err, backfill));
         try {
             engine.run();
         }
         finally {
+            backfillWatch.interrupt();
             if (reporter != null) {
                 reporter.interrupt();
             }
             trapped.close();
+            synchronized (err) {
+                backfill.interrupt();
+            }
         }
         CaptureStatus status = engine.status();
         err.println("capture " + config.name() + ": stopped; " + line(status));
@@ -98,11 +113,54 @@ final class CaptureRunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void report(CaptureEngine engine, CaptureConfig config, PrintWriter err) {
+    /**
+     * The backfill's progress line on a terminal, and once every table is backfilled one summary line
+     * ({@code backfilled 5,000 rows in 2.0 s, 2,500 rows/s; 2 tables}); nothing when this run has no rows to backfill.
+     */
+    private static void watchBackfill(CaptureEngine engine, PrintWriter err, Progress progress) {
+        Instant began = Instant.now();
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(250);
+                CaptureStatus s = engine.status();
+                if (s.backfill().isEmpty()) {
+                    continue; // not started yet
+                }
+                if (!s.backfillDone()) {
+                    long rows = s.backfill().values().stream().mapToLong(BackfillProgress::rows).sum();
+                    synchronized (err) {
+                        progress.update(rows, -1);
+                    }
+                    continue;
+                }
+                // the tables this run backfilled (a fast one may have come and gone between two looks)
+                List<BackfillProgress> done = s.backfill().values().stream()
+                        .filter(p -> p.state() == BackfillProgress.State.DONE && p.finishedAt() != null
+                                && !p.finishedAt().isBefore(began)).toList();
+                if (!done.isEmpty()) {
+                    Instant from = done.stream().map(p -> p.startedAt() == null || p.startedAt().isBefore(began)
+                            ? began : p.startedAt()).min(Instant::compareTo).orElseThrow();
+                    Instant to = done.stream().map(BackfillProgress::finishedAt).max(Instant::compareTo).orElseThrow();
+                    long rows = done.stream().mapToLong(BackfillProgress::rows).sum();
+                    synchronized (err) {
+                        progress.finish(Figures.summary("backfilled", rows, -1, null, Duration.between(from, to))
+                                + "; " + Figures.count(done.size(), "table"));
+                    }
+                }
+                return;
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void report(CaptureEngine engine, CaptureConfig config, PrintWriter err, Progress backfill) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(statusSeconds * 1000L);
                 synchronized (err) {
+                    backfill.interrupt();
                     err.println("capture " + config.name() + ": " + line(engine.status()));
                     err.flush();
                 }
@@ -113,12 +171,13 @@ final class CaptureRunCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code 1200 events, backfill 1/2 tables (5000 rows), checkpoint 0/16B3748, last commit …}. */
+    /** {@code 1,200 events, backfill 1/2 tables (5,000 rows read), checkpoint 0/16B3748, last commit …}. */
     static String line(CaptureStatus s) {
         long done = s.backfill().values().stream().filter(p -> p.state() == BackfillProgress.State.DONE).count();
         long total = s.backfill().values().stream().filter(p -> p.state() != BackfillProgress.State.SKIPPED).count();
         long rows = s.backfill().values().stream().mapToLong(BackfillProgress::rows).sum();
-        return s.events() + " events, backfill " + done + "/" + total + " tables (" + rows + " rows read), checkpoint "
+        return Figures.count(s.events(), "event") + ", backfill " + done + "/" + total + " tables ("
+                + Figures.count(rows, "row") + " read), checkpoint "
                 + s.lastDurableCommitLsn() + (s.lastCommitTime() == null ? "" : ", last commit " + s.lastCommitTime())
                 + (s.reconnects() == 0 ? "" : ", " + s.reconnects() + " reconnects");
     }

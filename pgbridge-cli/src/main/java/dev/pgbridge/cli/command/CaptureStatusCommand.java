@@ -6,6 +6,7 @@ import dev.pgbridge.cdc.checkpoint.CheckpointStore;
 import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureDirectory;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.OutputFormat;
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
@@ -54,6 +55,10 @@ final class CaptureStatusCommand implements Callable<Integer> {
     /** What the server says about the slot and the tables' sizes; null fields when it could not be asked. */
     private record Server(boolean slotExists, Boolean active, Integer activePid, String confirmedFlushLsn,
                           Long lagBytes, String walStatus, Map<TableId, Long> estimatedRows, String error) {
+        /** A table of the list that the server does not have (none known when it could not be asked). */
+        boolean missing(TableId t) {
+            return estimatedRows != null && !estimatedRows.containsKey(t);
+        }
     }
 
     @Override
@@ -78,8 +83,15 @@ final class CaptureStatusCommand implements Callable<Integer> {
             err.flush();
         }
 
+        for (TableId t : tables) {
+            if (config.bindings().contains(t) && server.missing(t)) {
+                err.println("warning: the table " + t + " of a binding does not exist; a capture stops at it");
+                err.println("hint: create it, or remove the binding from " + options.file);
+            }
+        }
+        err.flush();
         List<String> columns = List.of("table", "backfill", "mode", "rows_read", "estimated_rows", "progress",
-                "events", "last_commit_lsn", "last_commit_time", "schema_changes", "last_schema_change");
+                "events", "last_commit_lsn", "last_commit_time", "schema_changes", "last_schema_change", "problem");
         List<List<Object>> rows = new ArrayList<>();
         for (TableId t : tables) {
             JsonNode b = backfill.get(t);
@@ -90,7 +102,8 @@ final class CaptureStatusCommand implements Callable<Integer> {
             rows.add(Arrays.asList(t.toString(), stateText, b == null ? null : b.get("mode").asText(),
                     read, estimate, progress(stateText, read, estimate),
                     s == null ? 0L : s.path("events").asLong(), text(s, "last_commit_lsn"), text(s, "last_commit_time"),
-                    s == null ? 0 : s.path("schema_changes").asInt(), text(s, "last_schema_change")));
+                    s == null ? 0 : s.path("schema_changes").asInt(), text(s, "last_schema_change"),
+                    server.missing(t) ? "table does not exist" : null));
         }
         Rows result = new Rows(columns, rows);
         PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +142,7 @@ final class CaptureStatusCommand implements Callable<Integer> {
             return "does not exist";
         }
         return (Boolean.TRUE.equals(s.active) ? "active (pid " + s.activePid + ")" : "inactive") + ", lag "
-                + s.lagBytes + " bytes" + (s.walStatus == null ? "" : ", wal_status " + s.walStatus);
+                + (s.lagBytes == null ? "?" : Figures.bytes(s.lagBytes)) + (s.walStatus == null ? "" : ", wal_status " + s.walStatus);
     }
 
     private static String progress(String state, long read, Long estimate) {

@@ -39,6 +39,7 @@ final class ConnAddCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("saved connection " + saved.config().connId() + " (tenant "
                 + saved.config().tenant() + ", " + ConnShowCommand.target(saved.config())
                 + (saved.config().hasPassword() ? ", password set" : ", no password") + ")");
+        ConnectionInput.notePasswordless(saved.config(), spec.commandLine().getErr());
         return 0;
     }
 }

@@ -42,6 +42,7 @@ final class ConnEditCommand implements Callable<Integer> {
         StoredConnection saved = environment.store().update(edited);
         spec.commandLine().getOut().println("updated connection " + saved.config().connId() + " (tenant "
                 + saved.config().tenant() + ", credential version " + saved.credentialVersion() + ")");
+        ConnectionInput.notePasswordless(saved.config(), spec.commandLine().getErr());
         return 0;
     }
 }

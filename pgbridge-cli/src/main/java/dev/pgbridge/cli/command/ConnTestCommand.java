@@ -60,8 +60,14 @@ final class ConnTestCommand implements Callable<Integer> {
         }
         TestStep failed = report.failure().orElseThrow();
         err.println("error: " + failed.name() + " failed: " + SecretRedactor.global().redact(failed.detail()));
-        if (failed.hint() != null) {
-            err.println("hint: " + SecretRedactor.global().redact(failed.hint()));
+        String hint = failed.hint();
+        if (failed.name().equals(TestStep.AUTHENTICATION) && !config.hasPassword()) {
+            // the likely cause, in the user's terms: nothing was sent because nothing is saved
+            hint = config.connId() == null ? "the URL has no password; give one through --url-env VAR"
+                    : "this connection has no password saved; " + ConnectionInput.addPassword(config.connId(), config.tenant());
+        }
+        if (hint != null) {
+            err.println("hint: " + SecretRedactor.global().redact(hint));
         }
         err.flush();
         return 1;

@@ -90,7 +90,8 @@ public final class ConnectionInput {
         ConnectionConfig.Builder b = base == null ? ConnectionConfig.builder() : base.toBuilder();
         if (hasUri()) {
             String text = uri != null ? uri : requiredEnv(environment, uriEnv, "--uri-env");
-            ConnectionConfig parsed = UriDialect.fromName(dialect).parse(text);
+            // refused before anything is saved: no '://', another scheme, a bad % escape, a port out of range
+            ConnectionConfig parsed = UriDialect.fromName(dialect).parseToSave(text);
             if (uri != null && parsed.hasPassword()) {
                 ArgumentWarnings.passwordInArgument(err, "--uri", "--uri-env");
             }
@@ -129,6 +130,7 @@ public final class ConnectionInput {
             }
             config = config.withExtra(ExtraOption.SSLMODE.key(), sslmode);
         }
+        UriDialect.checkToSave(config);
         Secret password = readPassword(environment, err, promptWhenMissing && !hasUri());
         if (password != null) {
             config = config.toBuilder().password(password).build();
@@ -201,6 +203,24 @@ public final class ConnectionInput {
         catch (JsonProcessingException e) {
             throw usage("--extra is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * Says clearly, when a connection is saved without a password, that it has none and how to add one; an
+     * authentication failure then is no surprise ({@code conn test} says the same).
+     */
+    static void notePasswordless(ConnectionConfig saved, PrintWriter err) {
+        if (!saved.hasPassword()) {
+            err.println("note: connection " + saved.connId() + " has no password saved; " + addPassword(saved.connId(), saved.tenant()));
+            err.flush();
+        }
+    }
+
+    /** {@code add one with pgbridge conn edit ID --prompt-password …}, the real command and its password options. */
+    static String addPassword(String connId, String tenant) {
+        return "add one with 'pgbridge conn edit " + connId
+                + (ConnectionConfig.DEFAULT_TENANT.equals(tenant) ? "" : " --tenant " + tenant)
+                + " --prompt-password' (or --password-stdin, --password-env VAR)";
     }
 
     static PgBridgeException usage(String message) {

@@ -1,5 +1,7 @@
 package dev.pgbridge.cli.command;
 
+import dev.pgbridge.cli.output.Figures;
+import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.copy.CommitGate;
@@ -9,6 +11,7 @@ import dev.pgbridge.transfer.TransferResult;
 import dev.pgbridge.transfer.TransferSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,7 +20,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
@@ -25,6 +27,7 @@ import java.util.concurrent.Callable;
                 + "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target "
                 + "transaction. A failure on either side rolls the target back and says which side failed; Ctrl-C or "
                 + "SIGTERM rolls it back and prints '" + StopOnExit.MESSAGE + "'.",
+                "Progress shows on a terminal; the summary line goes to stderr (--quiet: neither).",
                 "--from and --to each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL."})
 final class CopyCommand implements Callable<Integer> {
     private final CliEnvironment environment;
@@ -72,6 +75,9 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--upsert-key", split = ",", paramLabel = "COL", description = "Merge on these target columns instead of appending.")
     List<String> upsertKey = new ArrayList<>();
 
+    @Mixin
+    QuietOption quiet;
+
     CopyCommand(CliEnvironment environment) {
         this.environment = environment;
     }
@@ -90,39 +96,40 @@ final class CopyCommand implements Callable<Integer> {
         TransferOptions options = TransferOptions.of(what, target).withCreate(create).withTruncate(truncate)
                 .withUpsertKey(upsertKey);
         CommitGate gate = CommitGate.create();
+        Progress progress = quiet.progress(err);
         try (StopOnExit guard = StopOnExit.rollingBack(gate, err)) {
             TransferResult result;
             try {
-                result = new TableTransfer(fromConfig, toConfig).run(options, gate);
+                result = new TableTransfer(fromConfig, toConfig).run(options, gate, progress::update);
             }
             catch (RuntimeException e) {
+                progress.interrupt();
                 if (guard.interrupted()) {
                     return LoadCommand.INTERRUPTED_EXIT;
                 }
                 throw e;
             }
-            print(result, out);
+            print(result, out, progress);
         }
         return 0;
     }
 
-    private static void print(TransferResult result, PrintWriter out) {
+    /** The DDL of a created table on stdout (a result); the summary on stderr, as every long command's. */
+    private static void print(TransferResult result, PrintWriter out, Progress progress) {
         if (result.created()) {
             out.println("created table " + result.target() + ":");
             out.println(result.createdTable() + ";");
+            out.flush();
         }
-        double seconds = result.elapsed().toNanos() / 1e9;
-        String rate = String.format(Locale.ROOT, "%.2f s, %,.0f rows/s, %.1f MB/s, %s COPY", seconds,
-                seconds <= 0 ? 0.0 : result.rows() / seconds, seconds <= 0 ? 0.0 : result.bytes() / 1e6 / seconds,
-                result.binary() ? "binary" : "text");
+        String copy = (result.binary() ? "binary" : "text") + " COPY";
         if (result.upserted()) {
-            out.println("merged " + LoadCommand.rows(result.rows()) + " into " + result.target() + ": " + result.merged()
-                    + " inserted or updated (" + rate + ")");
+            progress.finish(Figures.summary("merged", result.rows(), result.bytes(), result.target(), result.elapsed())
+                    + ": " + Figures.count(result.merged()) + " inserted or updated; " + copy);
         }
         else {
-            out.println("copied " + LoadCommand.rows(result.rows()) + " into " + result.target() + " (" + rate + ")");
+            progress.finish(Figures.summary("copied", result.rows(), result.bytes(), result.target(), result.elapsed())
+                    + "; " + copy);
         }
-        out.flush();
     }
 
     /** A connection id or a URL (anything with {@code ://} or {@code =}), given directly or through a variable. */

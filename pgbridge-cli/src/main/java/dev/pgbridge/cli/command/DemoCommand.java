@@ -27,9 +27,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start an embedded PostgreSQL with sample data, saved as connection 'demo'.",
@@ -38,6 +41,8 @@ final class DemoCommand implements Callable<Integer> {
     static final String CONN_ID = "demo";
     static final String DATABASE = "demo";
     static final String ROLE = "demo_owner";
+    /** In the demo's directory while it runs: the pid of the pgbridge process and the port. */
+    static final String PID_FILE = "demo.pid";
     private final CliEnvironment environment;
 
     @Spec
@@ -46,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "54329",
             description = "Port to listen on (127.0.0.1 only); a free one is picked if it is taken. Default ${DEFAULT-VALUE}.")
     int port;
+
+    @Option(names = "--reset", description = "Start over: delete the demo's data directory and its saved connection, "
+            + "then set it up again (refused while the demo runs).")
+    boolean reset;
 
     @Option(names = "--exit-when-ready", hidden = true, description = "Stop as soon as the demo is ready (for tests).")
     boolean exitWhenReady;
@@ -59,6 +68,10 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = environment.home().dir().resolve("demo");
         Path data = dir.resolve("pgdata");
+        refuseWhileRunning(dir, data);
+        if (reset) {
+            reset(dir, out);
+        }
         boolean fresh = !Files.exists(data.resolve("PG_VERSION"));
         Files.createDirectories(dir);
         int listenPort = freePort(port);
@@ -76,6 +89,8 @@ final class DemoCommand implements Callable<Integer> {
                 .setServerConfig("password_encryption", "scram-sha-256")
                 .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .start();
+        Path pidFile = dir.resolve(PID_FILE);
+        Files.writeString(pidFile, ProcessHandle.current().pid() + " " + listenPort + "\n");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -83,6 +98,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             catch (IOException ignored) {
                 // exiting anyway
+            }
+            try {
+                Files.deleteIfExists(pidFile);
+            }
+            catch (IOException ignored) {
+                // a stale file is recognized by its dead pid
             }
             stopped.countDown();
         }, "demo-stop"));
@@ -110,7 +131,8 @@ final class DemoCommand implements Callable<Integer> {
                   bin/pgbridge run --conn demo -- sh -c 'psql "$AIRFLOW_CONN_DEMO" -c "select count(*) from sales.orders"'
 
                 Schemas: sales (customers, orders partitioned by year, order_lines, view open_orders),
-                         inventory (products, stock, product_manuals with large text), analytics (materialized view).
+                         inventory (products, stock, product_manuals with large text), analytics (materialized view),
+                         "Sales" (a mixed-case "Orders"), staging (events, keyed by id).
                 Press Ctrl-C to stop; the data stays under""" + " " + dir + ".");
         out.flush();
         if (exitWhenReady) {
@@ -118,6 +140,61 @@ final class DemoCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * A second demo on the same PGBRIDGE_HOME would fight the first for its data directory: refuse it, saying where
+     * the running one is and how to stop it. PostgreSQL's own {@code postmaster.pid} says which server runs (its pid
+     * on line 1, its port on line 4); {@value #PID_FILE} says which pgbridge process started it.
+     */
+    private static void refuseWhileRunning(Path dir, Path data) throws IOException {
+        Path postmaster = data.resolve("postmaster.pid");
+        if (!Files.exists(postmaster)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(postmaster);
+        Optional<ProcessHandle> server = lines.isEmpty() ? Optional.empty() : process(lines.get(0));
+        if (server.isEmpty()) {
+            return; // left behind by a crash; PostgreSQL itself starts over it
+        }
+        String where = "127.0.0.1:" + (lines.size() > 3 ? lines.get(3).strip() : "?");
+        Path pidFile = dir.resolve(PID_FILE);
+        Optional<ProcessHandle> demo = Files.exists(pidFile)
+                ? process(Files.readString(pidFile).strip().split("\\s+")[0]) : Optional.empty();
+        if (demo.isPresent()) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the demo is already running on " + where
+                    + " (pgbridge pid " + demo.get().pid() + ", PostgreSQL pid " + server.get().pid() + ", data in "
+                    + data + ")", "use it as it is (connection 'demo'); to stop it, press Ctrl-C where it runs or "
+                    + "run 'kill " + demo.get().pid() + "'");
+        }
+        throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the demo's PostgreSQL still runs on " + where
+                + " (pid " + server.get().pid() + ", data in " + data + ") without the pgbridge demo that started it",
+                "stop it with 'kill " + server.get().pid() + "', then run 'pgbridge demo' again");
+    }
+
+    private static Optional<ProcessHandle> process(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid.strip())).filter(ProcessHandle::isAlive);
+        }
+        catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code --reset}: the demo's directory and its saved connection go; the run then sets everything up anew. */
+    private void reset(Path dir, PrintWriter out) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            out.println("Deleted the demo's data directory " + dir);
+        }
+        if (environment.store().delete(ConnectionConfig.DEFAULT_TENANT, CONN_ID)) {
+            out.println("Deleted connection '" + CONN_ID + "'");
+        }
+        out.flush();
     }
 
     /** Makes the demo role and database on first run; returns the role's password (new on every run). */

@@ -1,5 +1,6 @@
 package dev.pgbridge.cli.command;
 
+import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
@@ -40,7 +41,8 @@ import java.util.concurrent.Callable;
                         + "their number: CSV straight from PostgreSQL's COPY … TO STDOUT (what psql \\copy writes), "
                         + "JSON lines through a server-side cursor (types mapped as docs/types.md describes).",
                 "The query runs in a read-only transaction. A file appears only when complete (written beside it, "
-                        + "then renamed). Progress shows on a terminal; Ctrl-C cancels the query on the server."},
+                        + "then renamed). Progress shows on a terminal, one summary line on stderr "
+                        + "otherwise (--quiet: none); Ctrl-C cancels the query on the server."},
         footer = {"", "Examples:",
                 "  pgbridge export --conn warehouse --table sales.orders --format csv --output orders.csv",
                 "  pgbridge export --conn warehouse -c \"SELECT * FROM events WHERE day = current_date\" --format jsonl --output - | gzip > events.jsonl.gz"})
@@ -78,8 +80,12 @@ final class ExportCommand implements Callable<Integer> {
             description = "Cancel the query on the server if it runs longer: 500ms, 30s, 5m, 1h.")
     Duration timeout;
 
-    @Option(names = "--no-progress", description = "No progress line, even on a terminal.")
+    @Option(names = "--no-progress", description = "No progress line, even on a terminal (the summary line stays; "
+            + "--quiet drops both).")
     boolean noProgress;
+
+    @Mixin
+    QuietOption quiet;
 
     ExportCommand(CliEnvironment environment) {
         this.environment = environment;
@@ -94,7 +100,8 @@ final class ExportCommand implements Callable<Integer> {
         ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
         ExportOptions options = new ExportOptions(!noHeader, fetchSize, timeout);
         boolean toStdout = output.equals("-");
-        Progress progress = Progress.on(spec.commandLine().getErr(), !noProgress && !toStdout);
+        // rows on stdout: no redrawn line in between them, only the summary at the end
+        Progress progress = Progress.on(spec.commandLine().getErr(), quiet.quiet(), !noProgress && !toStdout);
         try (Connection c = connect(config); Output out = Output.open(output)) {
             Export export = Export.of(format, c, config, options);
             ExportResult result;
@@ -110,7 +117,7 @@ final class ExportCommand implements Callable<Integer> {
             finally {
                 cancelOnExit.close();
             }
-            progress.finish("exported", result.rows(), result.bytes(), result.elapsed());
+            progress.finish(Figures.summary("exported", result.rows(), result.bytes(), null, result.elapsed()));
         }
         catch (SQLException e) {
             throw SqlErrors.translate(e, config);

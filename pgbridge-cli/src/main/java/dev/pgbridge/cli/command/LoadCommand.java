@@ -1,5 +1,7 @@
 package dev.pgbridge.cli.command;
 
+import dev.pgbridge.cli.output.Figures;
+import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.copy.CommitGate;
 import dev.pgbridge.copy.LoadFormat;
@@ -19,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
                 + "stays exactly as it was (also with --truncate, which runs in the same transaction). Only a clean end of "
                 + "the input commits: Ctrl-C or SIGTERM (also when it kills the producer piping into standard input) "
                 + "rolls back and prints '" + StopOnExit.MESSAGE + "'.",
+                "Progress shows on a terminal; the summary line goes to stderr (--quiet: neither).",
                 "CSV is RFC 4180 with a header: NULL is an unquoted empty field, the empty string is \"\". JSON lines: one "
                 + "object per line, values as JSON output writes them (numbers exact, ISO-8601 dates and times, base64 "
                 + "bytea, nested JSON, arrays). Header names and JSON keys are the column names exactly as the table has "
@@ -80,6 +82,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--no-header", description = "The CSV input has no header line.")
     boolean noHeader;
 
+    @Mixin
+    QuietOption quiet;
+
     LoadCommand(CliEnvironment environment) {
         this.environment = environment;
     }
@@ -100,42 +105,43 @@ final class LoadCommand implements Callable<Integer> {
                 .withUpsertKey(upsertKey).withChunkRows(chunkRows).withHeader(!noHeader);
         // standard input from a pipe: its producer gets the same Ctrl-C, and its end may arrive before the signal
         CommitGate gate = file.equals("-") ? CommitGate.settling(STDIN_SETTLE) : CommitGate.create();
+        Progress progress = quiet.progress(err);
         try (StopOnExit guard = StopOnExit.rollingBack(gate, err)) {
             LoadResult result;
             try {
-                result = new Loader(config).load(input, options, gate);
+                result = new Loader(config).load(input, options, gate, progress::update);
             }
             catch (RuntimeException e) {
+                progress.interrupt();
                 if (guard.interrupted()) {
                     return INTERRUPTED_EXIT;
                 }
                 throw e;
             }
-            print(result, out);
+            print(result, out, progress);
         }
         return 0;
     }
 
-    private void print(LoadResult result, PrintWriter out) {
+    /**
+     * The DDL of a created table on stdout (it is a result); the summary on stderr, as every long command's:
+     * {@code loaded 3 rows (120 B) into "public"."t" in 0.1 s, 30 rows/s; 1 chunk in one transaction}.
+     */
+    private void print(LoadResult result, PrintWriter out, Progress progress) {
         if (result.created()) {
             out.println("created table " + result.table() + ":");
             out.println(result.createdTable() + ";");
+            out.flush();
         }
-        double seconds = result.elapsed().toNanos() / 1e9;
-        String rate = String.format(Locale.ROOT, "%.2f s, %,.0f rows/s, %.1f MB/s", seconds, result.rowsPerSecond(),
-                seconds <= 0 ? 0.0 : result.bytes() / 1e6 / seconds);
-        String chunks = result.chunks() + (result.chunks() == 1 ? " chunk" : " chunks") + " in one transaction";
+        String chunks = Figures.count(result.chunks(), "chunk") + " in one transaction";
         if (result.upserted()) {
-            out.println("merged " + rows(result.rows()) + " into " + result.table() + " on (" + String.join(", ", upsertKey)
-                    + "): " + result.merged() + " inserted or updated (" + rate + "; " + chunks + ")");
+            progress.finish(Figures.summary("merged", result.rows(), result.bytes(), result.table() + " on ("
+                    + String.join(", ", upsertKey) + ")", result.elapsed()) + ": " + Figures.count(result.merged())
+                    + " inserted or updated; " + chunks);
         }
         else {
-            out.println("loaded " + rows(result.rows()) + " into " + result.table() + " (" + rate + "; " + chunks + ")");
+            progress.finish(Figures.summary("loaded", result.rows(), result.bytes(), result.table(), result.elapsed())
+                    + "; " + chunks);
         }
-        out.flush();
-    }
-
-    static String rows(long n) {
-        return n + (n == 1 ? " row" : " rows");
     }
 }

@@ -3,37 +3,62 @@ package dev.pgbridge.cli.output;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Progress of long work on stderr — rows, megabytes, rows/s, MB/s on one line redrawn at most every 250 ms —
- * when pgbridge runs on a terminal; silent otherwise (a pipe, a file, a scheduler), so logs and scripts never see
- * it. A megabyte is 10^6 bytes.
+ * Progress of long work (export, load, copy, a capture's backfill) on stderr, and its one summary line.
+ *
+ * <ul>
+ *   <li>On a terminal: rows, bytes and rates on one line redrawn at most every 250 ms, replaced at the end by the
+ *   summary ({@code exported 3,000,000 rows (412.5 MB) in 9.8 s, 306,122 rows/s}).</li>
+ *   <li>Not on a terminal (a pipe, a file, Airflow, cron): no redrawn line, only the summary, so a log gets one line
+ *   per run.</li>
+ *   <li>{@code --quiet}: nothing at all.</li>
+ * </ul>
+ * Numbers are written by {@link Figures}.
  */
 public final class Progress {
     private static final long INTERVAL_NANOS = Duration.ofMillis(250).toNanos();
 
+    /** What is shown. */
+    enum Mode {
+        /** The redrawn line and the summary. */
+        TERMINAL,
+        /** Only the summary. */
+        SUMMARY,
+        /** Nothing. */
+        QUIET
+    }
+
     private final PrintWriter err;
-    private final boolean enabled;
+    private final Mode mode;
     private final LongSupplier clock;
     private final long start;
     private long lastDraw;
     private int lastWidth;
 
-    Progress(PrintWriter err, boolean enabled, LongSupplier clock) {
+    Progress(PrintWriter err, Mode mode, LongSupplier clock) {
         this.err = requireNonNull(err, "err is null");
-        this.enabled = enabled;
+        this.mode = requireNonNull(mode, "mode is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.start = clock.getAsLong();
         this.lastDraw = start;
     }
 
-    /** Progress on {@code err} if {@code wanted} and pgbridge runs on a terminal. */
-    public static Progress on(PrintWriter err, boolean wanted) {
-        return new Progress(err, wanted && onTerminal(), System::nanoTime);
+    /** Progress on {@code err}: redrawn on a terminal, only the summary elsewhere, nothing when {@code quiet}. */
+    public static Progress on(PrintWriter err, boolean quiet) {
+        return on(err, quiet, true);
+    }
+
+    /**
+     * As {@link #on(PrintWriter, boolean)}; {@code redraw} false keeps the redrawn line away even on a terminal (the
+     * rows themselves go there, or {@code --no-progress}).
+     */
+    public static Progress on(PrintWriter err, boolean quiet, boolean redraw) {
+        Mode mode = quiet ? Mode.QUIET : redraw && onTerminal() ? Mode.TERMINAL : Mode.SUMMARY;
+        return new Progress(err, mode, System::nanoTime);
     }
 
     /**
@@ -53,13 +78,14 @@ public final class Progress {
         }
     }
 
+    /** Whether the line is redrawn (pgbridge runs on a terminal and was not asked to be quiet). */
     public boolean enabled() {
-        return enabled;
+        return mode == Mode.TERMINAL;
     }
 
-    /** Rows and bytes so far; redraws the line when the last draw is old enough. */
+    /** Rows and bytes so far (either negative: not known); redraws the line when the last draw is old enough. */
     public void update(long rows, long bytes) {
-        if (!enabled) {
+        if (mode != Mode.TERMINAL) {
             return;
         }
         long now = clock.getAsLong();
@@ -67,41 +93,48 @@ public final class Progress {
             return;
         }
         lastDraw = now;
-        String line = line(rows, bytes, now - start);
-        err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
-        err.flush();
-        lastWidth = line.length();
+        draw(line(rows, bytes, Duration.ofNanos(now - start)), false);
     }
 
-    /** The last line, ended: {@code exported 1,000,000 rows (123.4 MB) in 3.2 s — 312,500 rows/s, 38.6 MB/s}. */
-    public void finish(String verb, long rows, long bytes, Duration elapsed) {
-        if (!enabled) {
+    /** The summary line, ended (it replaces the redrawn line); see {@link Figures#summary}. */
+    public void finish(String summary) {
+        if (mode == Mode.QUIET) {
             return;
         }
-        String line = verb + " " + summary(rows, bytes, elapsed.toNanos());
-        err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())) + "\n");
-        err.flush();
-        lastWidth = 0;
+        draw(summary, true);
     }
 
     /** Ends a drawn line before something else (an error) is printed. */
     public void interrupt() {
-        if (enabled && lastWidth > 0) {
+        if (mode == Mode.TERMINAL && lastWidth > 0) {
             err.print("\n");
             err.flush();
             lastWidth = 0;
         }
     }
 
-    static String line(long rows, long bytes, long nanos) {
-        double seconds = Math.max(nanos, 1) / 1e9;
-        return String.format(Locale.ROOT, "%,d rows  %.1f MB  %,.0f rows/s  %.1f MB/s", rows, bytes / 1e6,
-                rows / seconds, bytes / 1e6 / seconds);
+    private void draw(String line, boolean end) {
+        if (mode == Mode.TERMINAL) {
+            err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())) + (end ? "\n" : ""));
+            lastWidth = end ? 0 : line.length();
+        }
+        else {
+            err.print(line + "\n");
+        }
+        err.flush();
     }
 
-    static String summary(long rows, long bytes, long nanos) {
-        double seconds = Math.max(nanos, 1) / 1e9;
-        return String.format(Locale.ROOT, "%,d rows (%.1f MB) in %.1f s: %,.0f rows/s, %.1f MB/s", rows, bytes / 1e6,
-                seconds, rows / seconds, bytes / 1e6 / seconds);
+    /** {@code 2,000,000 rows  250.0 MB  1,000,000 rows/s  125.0 MB/s}; without the row figures when they are unknown. */
+    static String line(long rows, long bytes, Duration elapsed) {
+        Duration d = elapsed.isZero() ? Duration.ofNanos(1) : elapsed;
+        if (bytes < 0) {
+            return Figures.count(rows, "row") + "  " + Figures.perSecond(rows, d) + " rows/s  " + Figures.duration(d);
+        }
+        String b = Figures.bytes(bytes) + "  ";
+        String rate = Figures.bytesPerSecond(bytes, d);
+        if (rows < 0) {
+            return b + rate + "  " + Figures.duration(d);
+        }
+        return Figures.count(rows, "row") + "  " + b + Figures.perSecond(rows, d) + " rows/s  " + rate;
     }
 }

@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * A small result to print: named columns and rows of values. {@link #print} renders it as an aligned table,
- * a JSON array of objects (keys are the column names as given), or RFC 4180 CSV with a header.
+ * a JSON array of objects (keys are the column names as given), or RFC 4180 CSV with a header. The one table printer
+ * of the CLI: on a terminal a table fits its width (the widest columns are cut with {@code …}, and a note says
+ * {@code --format json} has the full text); in a pipe it is printed whole.
  */
 public record Rows(List<String> columns, List<List<Object>> rows) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,7 +60,7 @@ public record Rows(List<String> columns, List<List<Object>> rows) {
                 out.print(csvLine(new ArrayList<>(columns)));
                 rows.forEach(r -> out.print(csvLine(r)));
             }
-            case TABLE -> printTable(out);
+            case TABLE -> printTable(out, TerminalWidth.current());
         }
         out.flush();
     }
@@ -90,16 +93,18 @@ public record Rows(List<String> columns, List<List<Object>> rows) {
         }
     }
 
-    private void printTable(PrintWriter out) {
-        int[] widths = new int[columns.size()];
+    /** The aligned table, fitted to {@code width} columns when one is given. */
+    void printTable(PrintWriter out, OptionalInt width) {
+        int[] natural = new int[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
-            widths[i] = columns.get(i).length();
+            natural[i] = width(columns.get(i));
         }
         for (List<Object> row : rows) {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], text(row.get(i)).length());
+            for (int i = 0; i < natural.length; i++) {
+                natural[i] = Math.max(natural[i], width(text(row.get(i))));
             }
         }
+        int[] widths = width.isPresent() ? fit(natural, width.getAsInt()) : natural;
         out.println(line(new ArrayList<>(columns), widths));
         StringBuilder rule = new StringBuilder();
         for (int i = 0; i < widths.length; i++) {
@@ -107,16 +112,67 @@ public record Rows(List<String> columns, List<List<Object>> rows) {
         }
         out.println(rule);
         rows.forEach(r -> out.println(line(r, widths)));
-        out.println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
+        out.println("(" + Figures.count(rows.size(), "row") + ")");
+        if (!java.util.Arrays.equals(widths, natural)) {
+            out.println("(long values are cut with … to fit " + width.getAsInt() + " columns; --format json shows them in full)");
+        }
     }
 
-    private static String line(List<Object> values, int[] widths) {
+    /**
+     * Column widths that fit {@code width} with the {@code " | "} separators: columns narrower than a fair share keep
+     * their width, the others share what is left equally (never narrower than {@link #MIN_CUT}). Unchanged when
+     * the table fits.
+     */
+    static int[] fit(int[] natural, int width) {
+        int n = natural.length;
+        int budget = width - SEPARATOR * Math.max(0, n - 1);
+        int total = java.util.Arrays.stream(natural).sum();
+        if (total <= budget) {
+            return natural;
+        }
+        int[] sorted = natural.clone();
+        java.util.Arrays.sort(sorted);
+        int remaining = budget;
+        int cap = Integer.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            int share = remaining / (n - i);
+            if (sorted[i] > share) {
+                cap = share;
+                break;
+            }
+            remaining -= sorted[i];
+        }
+        int limit = Math.max(MIN_CUT, cap);
+        int[] fitted = new int[n];
+        for (int i = 0; i < n; i++) {
+            fitted[i] = Math.min(natural[i], limit);
+        }
+        return fitted;
+    }
+
+    /** The narrowest a cut column gets: four characters and the ellipsis. */
+    static final int MIN_CUT = 5;
+    private static final int SEPARATOR = 3;
+
+    private static String line(List<?> values, int[] widths) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < widths.length; i++) {
-            String t = text(values.get(i));
-            sb.append(i == 0 ? "" : " | ").append(t).append(" ".repeat(widths[i] - t.length()));
+            String t = cut(text(values.get(i)), widths[i]);
+            sb.append(i == 0 ? "" : " | ").append(t).append(" ".repeat(widths[i] - width(t)));
         }
         return sb.toString().stripTrailing();
+    }
+
+    /** {@code text} in at most {@code width} characters: cut with {@code …} when longer. */
+    static String cut(String text, int width) {
+        if (width(text) <= width) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, width - 1)) + "…";
+    }
+
+    private static int width(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     private static String text(Object value) {

@@ -15,7 +15,7 @@ class ProgressTest {
 
     @Test
     void redrawsOneLineAtMostFourTimesASecond() {
-        Progress progress = new Progress(new PrintWriter(text), true, now::get);
+        Progress progress = new Progress(new PrintWriter(text), Progress.Mode.TERMINAL, now::get);
         now.set(Duration.ofMillis(100).toNanos());
         progress.update(1000, 100_000);
         assertThat(text.toString()).isEmpty(); // too soon
@@ -25,16 +25,36 @@ class ProgressTest {
         now.set(Duration.ofMillis(2100).toNanos());
         progress.update(2_100_000, 260_000_000);
         assertThat(text.toString()).doesNotContain("2,100,000");
-        progress.finish("exported", 3_000_000, 300_000_000, Duration.ofSeconds(3));
-        assertThat(text.toString()).endsWith("\rexported 3,000,000 rows (300.0 MB) in 3.0 s: 1,000,000 rows/s, 100.0 MB/s\n");
+        progress.finish(Figures.summary("exported", 3_000_000, 300_000_000, null, Duration.ofSeconds(3)));
+        assertThat(text.toString()).endsWith("\rexported 3,000,000 rows (300.0 MB) in 3.0 s, 1,000,000 rows/s\n");
     }
 
     @Test
-    void silentWhenNotOnATerminal() {
-        Progress progress = new Progress(new PrintWriter(text), false, now::get);
+    void unknownRowCountShowsBytesOnly() {
+        Progress progress = new Progress(new PrintWriter(text), Progress.Mode.TERMINAL, now::get);
+        now.set(Duration.ofSeconds(2).toNanos());
+        progress.update(-1, 84_000_000);
+        assertThat(text.toString()).isEqualTo("\r84.0 MB  42.0 MB/s  2.0 s");
+    }
+
+    // export in a pipe (Airflow, cron) printed nothing at all: the log must get one summary line
+    @Test
+    void inAPipeOnlyTheSummaryLine() {
+        Progress progress = new Progress(new PrintWriter(text), Progress.Mode.SUMMARY, now::get);
         now.set(Duration.ofSeconds(5).toNanos());
         progress.update(1, 1);
-        progress.finish("exported", 1, 1, Duration.ofSeconds(1));
+        progress.interrupt();
+        assertThat(text.toString()).isEmpty();
+        progress.finish("exported 1 row (1 B) in 1.0 s, 1 rows/s");
+        assertThat(text.toString()).isEqualTo("exported 1 row (1 B) in 1.0 s, 1 rows/s\n");
+    }
+
+    @Test
+    void quietPrintsNothing() {
+        Progress progress = new Progress(new PrintWriter(text), Progress.Mode.QUIET, now::get);
+        now.set(Duration.ofSeconds(5).toNanos());
+        progress.update(1, 1);
+        progress.finish("exported 1 row");
         progress.interrupt();
         assertThat(text.toString()).isEmpty();
     }
@@ -43,5 +63,6 @@ class ProgressTest {
     void testsRunWithoutATerminal() {
         // the suite runs under Maven with no console: the check must say so
         assertThat(Progress.onTerminal()).isFalse();
+        assertThat(Progress.on(new PrintWriter(text), false).enabled()).isFalse();
     }
 }
