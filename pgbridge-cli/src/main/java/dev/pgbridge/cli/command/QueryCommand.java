@@ -1,8 +1,8 @@
 package dev.pgbridge.cli.command;
 
-import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.cli.output.ResultFormat;
 import dev.pgbridge.cli.output.ResultPrinter;
+import dev.pgbridge.cli.output.Terminal;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
@@ -101,7 +101,7 @@ final class QueryCommand implements Callable<Integer> {
         if (sql != null) {
             return sql;
         }
-        if (file == null && Progress.onTerminal()) {
+        if (file == null && Terminal.STDIN.isTerminal()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give the SQL with -c SQL or -f FILE, or pipe it in on stdin");
         }

@@ -1,6 +1,5 @@
 package dev.pgbridge.cli.output;
 
-import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -61,21 +60,9 @@ public final class Progress {
         return new Progress(err, mode, System::nanoTime);
     }
 
-    /**
-     * Whether pgbridge runs on a terminal: {@code System.console()} is there (and, on JDK 22+, whose console may
-     * stand for a redirected stream, {@code Console.isTerminal()} says so).
-     */
+    /** Whether progress, which goes to stderr, would reach a terminal. */
     public static boolean onTerminal() {
-        Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        }
-        catch (ReflectiveOperationException e) {
-            return true; // JDK 21: a console is a terminal
-        }
+        return Terminal.STDERR.isTerminal();
     }
 
     /** Whether the line is redrawn (pgbridge runs on a terminal and was not asked to be quiet). */

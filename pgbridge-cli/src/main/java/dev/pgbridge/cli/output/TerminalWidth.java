@@ -19,7 +19,7 @@ final class TerminalWidth {
     }
 
     static OptionalInt current() {
-        if (!Progress.onTerminal()) {
+        if (!Terminal.STDOUT.isTerminal()) {
             return OptionalInt.empty();
         }
         OptionalInt columns = parse(System.getenv("COLUMNS"));
