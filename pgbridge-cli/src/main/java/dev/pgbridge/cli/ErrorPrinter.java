@@ -1,5 +1,6 @@
 package dev.pgbridge.cli;
 
+import dev.pgbridge.cli.command.UsageError;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.query.QueryException;
@@ -11,14 +12,19 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 
 /**
- * Turns any failure into one line on stderr ("error: what and why") plus a hint line; exit code 2 for input refused
- * before anything was done (a malformed URI or connection id: a usage error), 1 for the rest.
+ * Turns any failure into one line on stderr ("error: what and why") plus a hint line, exit code 1; a {@link UsageError}
+ * is printed as the usage error it is, exit code 2, and so is input refused before anything was done (a malformed URI
+ * or connection id).
  */
 final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ErrorPrinter.class);
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (e instanceof UsageError usage) {
+            log.debug("usage error: {}", usage.oneLine());
+            return UsageErrorPrinter.print(commandLine, usage.getMessage(), usage.hint());
+        }
         PrintWriter err = commandLine.getErr();
         SecretRedactor redactor = SecretRedactor.global();
         if (e instanceof PgBridgeException p) {

@@ -21,10 +21,21 @@ public final class PgBridgeCli {
     public static CommandLine newCommandLine(CliEnvironment environment) {
         CommandLine commandLine = new CommandLine(new TopCommand(), new CommandFactory(environment));
         commandLine.setExecutionExceptionHandler(new ErrorPrinter());
+        commandLine.setParameterExceptionHandler(new UsageErrorPrinter());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpAutoWidth(true);
         shareVersion(commandLine, commandLine.getCommandSpec().versionProvider());
+        shortSynopsis(commandLine);
+        TopCommand.groupHelp(commandLine);
         return commandLine;
+    }
+
+    /** {@code pgbridge query [OPTIONS] [CONN_ID]}: the usage line a usage error shows, and the first line of --help. */
+    private static void shortSynopsis(CommandLine command) {
+        command.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        for (CommandLine sub : command.getSubcommands().values()) {
+            shortSynopsis(sub);
+        }
     }
 
     /** Every subcommand has a --version (mixinStandardHelpOptions); it prints what the top command's prints. */

@@ -323,6 +323,14 @@ public final class Catalog {
                         "schema names are case-sensitive when quoted; list the schemas with pgbridge schemas"));
     }
 
+    /**
+     * The error {@link #resolve} throws for a table that does not exist ({@link ErrorCode#NOT_FOUND}, the nearest
+     * names as its hint), for commands that find out in their own way that a table is missing (export, load, copy).
+     */
+    public PgBridgeException notFound(QualifiedName name) throws SQLException {
+        return missingTable(requireNonNull(name, "name is null"));
+    }
+
     private PgBridgeException missingTable(QualifiedName name) throws SQLException {
         List<String> path = new ArrayList<>();
         List<String> explicitPath = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.pgbridge.catalog;
 
+import dev.pgbridge.error.Suggestions;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +12,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * "Did you mean …?": the catalog names closest to what was typed. A name that differs only in case comes first (the
  * usual mistake: {@code Sales.Orders} folds to lower case, the table is {@code "Sales"."Orders"}), then names within a
- * small edit distance, nearest first; among equally near names, the one nearer to the case as typed comes first.
+ * small edit distance ({@link Suggestions#distance}), nearest first; among equally near names, the one nearer to the case as typed comes first.
  */
 final class NameSuggestions {
     /** How many names a hint offers at most. */
@@ -40,16 +42,16 @@ final class NameSuggestions {
     /** The displays of the closest candidates to {@code typed}, best first, without duplicates. */
     static List<String> closest(String typed, List<Candidate> candidates) {
         String target = fold(typed);
-        int limit = Math.max(1, Math.min(3, target.length() / 3));
+        int limit = Suggestions.limit(target);
         List<Scored> scored = new ArrayList<>();
         for (Candidate candidate : candidates) {
             String key = fold(candidate.key());
             if (Math.abs(key.length() - target.length()) > limit) {
                 continue;
             }
-            int distance = distance(target, key, limit);
+            int distance = Suggestions.distance(target, key, limit);
             if (distance <= limit) {
-                scored.add(new Scored(candidate, distance, distance(typed, candidate.key(), Integer.MAX_VALUE - 1)));
+                scored.add(new Scored(candidate, distance, Suggestions.distance(typed, candidate.key(), Integer.MAX_VALUE - 1)));
             }
         }
         scored.sort(Comparator.comparingInt(Scored::distance)
@@ -73,14 +75,7 @@ final class NameSuggestions {
         if (suggestions.isEmpty()) {
             return fallback;
         }
-        StringBuilder sb = new StringBuilder("did you mean ");
-        for (int i = 0; i < suggestions.size(); i++) {
-            if (i > 0) {
-                sb.append(i == suggestions.size() - 1 ? " or " : ", ");
-            }
-            sb.append(suggestions.get(i));
-        }
-        sb.append('?');
+        StringBuilder sb = new StringBuilder(Suggestions.didYouMean(suggestions));
         for (String s : suggestions) {
             if (s.indexOf('"') >= 0) {
                 sb.append(" (double quotes keep the case of a name; in a shell, put the whole name in single quotes: '")
@@ -93,30 +88,5 @@ final class NameSuggestions {
 
     private static String fold(String s) {
         return s.toLowerCase(Locale.ROOT);
-    }
-
-    /** Levenshtein distance, or {@code limit + 1} as soon as it must exceed {@code limit}. */
-    static int distance(String a, String b, int limit) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            int rowMin = current[0];
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                rowMin = Math.min(rowMin, current[j]);
-            }
-            if (rowMin > limit) {
-                return limit + 1;
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -1,12 +1,14 @@
 package dev.pgbridge.copy;
 
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.catalog.Catalog;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.query.QueryErrors;
 import dev.pgbridge.query.SqlScript;
 import dev.pgbridge.query.SqlStatement;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -120,10 +122,7 @@ public sealed interface ExportSource {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new PgBridgeException(ErrorCode.SQL_ERROR,
-                                "table " + name + " does not exist (or is not visible on the search_path)",
-                                "names fold to lower case unless double-quoted (\"Sales\".\"Orders\" keeps the case); "
-                                        + "qualify it with its schema, and check it with pgbridge tables");
+                        throw new Catalog(connection).notFound(QualifiedName.parse(name));
                     }
                     return new Resolved(rs.getString(1), rs.getString(2), rs.getString(3));
                 }

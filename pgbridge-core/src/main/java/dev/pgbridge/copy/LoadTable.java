@@ -124,26 +124,4 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
                 uniqueKeys));
     }
 
-    /** Up to five tables whose name matches the last part of {@code tableName} ignoring case, for a hint. */
-    public static List<String> similar(Connection c, String tableName) throws SQLException {
-        String last = tableName;
-        int dot = last.lastIndexOf('.');
-        if (dot >= 0) {
-            last = last.substring(dot + 1);
-        }
-        last = last.replace("\"", "").toLowerCase(Locale.ROOT);
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
-                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE lower(c.relname) = ? "
-                + "AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                + "ORDER BY 1, 2 LIMIT 5")) {
-            ps.setString(1, last);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(Identifier.quote(rs.getString(1)) + "." + Identifier.quote(rs.getString(2)));
-                }
-            }
-        }
-        return names;
-    }
 }

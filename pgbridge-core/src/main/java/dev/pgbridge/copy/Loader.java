@@ -1,5 +1,7 @@
 package dev.pgbridge.copy;
 
+import dev.pgbridge.sql.QualifiedName;
+import dev.pgbridge.catalog.Catalog;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
@@ -506,11 +508,9 @@ public final class Loader {
         }
 
         private PgBridgeException notFound() throws SQLException {
-            List<String> similar = LoadTable.similar(c, o.table());
-            return new PgBridgeException(ErrorCode.NOT_FOUND, "table " + o.table() + " does not exist"
-                    + " (names fold to lower case unless double-quoted; an unqualified name follows the search_path)",
-                    (similar.isEmpty() ? "" : "did you mean " + String.join(" or ", similar) + "? ")
-                            + "create it first, or give --create to create it from the input");
+            PgBridgeException missing = new Catalog(c).notFound(QualifiedName.parse(o.table()));
+            return new PgBridgeException(ErrorCode.NOT_FOUND, missing.getMessage(), missing.hint()
+                    + " (or give --create to create it from the input)");
         }
 
         private RuntimeException failure(Throwable t) {

@@ -2,6 +2,7 @@ package dev.pgbridge.doctor;
 
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.Suggestions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,9 +46,11 @@ public enum Capability {
         }
         String allowed = Arrays.stream(values()).map(Capability::key).collect(Collectors.joining(", "));
         if (!unknown.isEmpty()) {
+            List<String> keys = Arrays.stream(values()).map(Capability::key).toList();
+            String near = Suggestions.didYouMean(unknown.get(0).replace("'", ""), keys);
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG,
                     "unknown capability " + String.join(", ", unknown) + "; allowed: " + allowed,
-                    "use --for with a comma-separated list, e.g. --for read,cdc");
+                    (near == null ? "" : near + " ") + "use --for with a comma-separated list, e.g. --for read,cdc");
         }
         if (result.isEmpty()) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "no capability given; allowed: " + allowed,

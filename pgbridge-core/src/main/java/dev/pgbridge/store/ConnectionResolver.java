@@ -6,7 +6,11 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.LibpqConnectionString;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.Suggestions;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -18,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * as Airflow decides); the store (in the given tenant).
  */
 public final class ConnectionResolver {
+    private static final String ENV_PREFIX = "AIRFLOW_CONN_";
     private final Map<String, String> env;
     private final Supplier<ConnectionStore> store;
 
@@ -59,7 +64,27 @@ public final class ConnectionResolver {
         StoredConnection stored = store.get().find(tenant, id).orElseThrow(() -> new PgBridgeException(
                 ErrorCode.CONNECTION_NOT_FOUND,
                 "no connection '" + id + "' in tenant '" + tenant + "' (and " + variable + " is not set)",
-                "list saved connections with 'pgbridge conn list', or add one with 'pgbridge conn add " + id + " …'"));
+                notFoundHint(id, tenant)));
         return new Resolved(stored.config(), Source.STORE, stored.credentialVersion());
+    }
+
+    /**
+     * The hint for a connection id that is neither saved nor set as a variable: the nearest saved ids (and ids of
+     * AIRFLOW_CONN_ variables), then how to list and add connections.
+     */
+    public String notFoundHint(String id, String tenant) {
+        List<String> known = new ArrayList<>();
+        for (StoredConnection s : store.get().list(tenant)) {
+            known.add(s.config().connId());
+        }
+        for (String name : env.keySet()) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                known.add(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT));
+            }
+        }
+        String near = Suggestions.didYouMean(id, known);
+        return (near == null ? "" : near + " ") + "list saved connections with 'pgbridge conn list"
+                + (ConnectionConfig.DEFAULT_TENANT.equals(tenant) ? "" : " --tenant " + tenant)
+                + "', or add one with 'pgbridge conn add " + id + " …'";
     }
 }

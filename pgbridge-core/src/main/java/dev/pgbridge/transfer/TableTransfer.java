@@ -1,5 +1,7 @@
 package dev.pgbridge.transfer;
 
+import dev.pgbridge.sql.QualifiedName;
+import dev.pgbridge.catalog.Catalog;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.copy.CommitGate;
@@ -208,8 +210,9 @@ public final class TableTransfer {
                 }
                 else {
                     if (!o.create()) {
-                        throw new PgBridgeException(ErrorCode.NOT_FOUND, "table " + o.targetTable() + " does not exist",
-                                "create it first, or give --create to create it from the source's columns");
+                        PgBridgeException missing = new Catalog(target).notFound(QualifiedName.parse(o.targetTable()));
+                        throw new PgBridgeException(ErrorCode.NOT_FOUND, missing.getMessage(), missing.hint()
+                                + " (or give --create to create it from the source's columns)");
                     }
                     creating = true;
                     List<TableCreator.Column> definition = shape.columns().stream()
@@ -327,9 +330,11 @@ public final class TableTransfer {
         }
 
         private SourceShape describeTable(TransferSource.Table t) throws SQLException {
-            LoadTable table = LoadTable.find(source, t.name()).orElseThrow(() -> new PgBridgeException(
-                    ErrorCode.NOT_FOUND, "table " + t.name() + " does not exist",
-                    "names fold to lower case unless double-quoted; an unqualified name follows the search_path"));
+            Optional<LoadTable> found = LoadTable.find(source, t.name());
+            if (found.isEmpty()) {
+                throw new Catalog(source).notFound(QualifiedName.parse(t.name()));
+            }
+            LoadTable table = found.get();
             List<SourceColumn> columns = new ArrayList<>();
             StringBuilder select = new StringBuilder("SELECT ");
             for (LoadColumn c : table.columns()) {

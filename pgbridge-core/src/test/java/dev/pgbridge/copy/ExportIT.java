@@ -119,8 +119,10 @@ class ExportIT {
             assertThatThrownBy(() -> export(ExportFormat.CSV, ExportOptions.DEFAULTS, ExportSource.table(schema + ".Orders"),
                     new ByteArrayOutputStream()))
                     .isInstanceOfSatisfying(PgBridgeException.class, e -> {
-                        assertThat(e.getMessage()).isEqualTo("table " + schema + ".Orders does not exist (or is not visible on the search_path)");
-                        assertThat(e.hint()).contains("double-quoted");
+                        assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+                        assertThat(e.getMessage()).isEqualTo("table " + schema.toLowerCase(java.util.Locale.ROOT)
+                                + ".orders does not exist: there is no schema " + schema.toLowerCase(java.util.Locale.ROOT));
+                        assertThat(e.hint()).startsWith("did you mean \"" + schema + "\"");
                     });
         }
         finally {

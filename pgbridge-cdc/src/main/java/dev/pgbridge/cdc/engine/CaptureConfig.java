@@ -5,6 +5,7 @@ import dev.pgbridge.cdc.sink.SinkSettings;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.secret.Secret;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -129,6 +132,15 @@ public record CaptureConfig(String name, String host, Integer port, String datab
 
     private static final class Parser {
         private final List<String> problems = new ArrayList<>();
+        /** Paths of valid keys an unknown key was taken for: their absence is that key's fault, not news. */
+        private final Set<String> misspelled = new HashSet<>();
+
+        /** Adds "{@code path} is missing …" unless a misspelled key already explains it. */
+        private void missing(String path, String problem) {
+            if (!misspelled.contains(path)) {
+                problems.add(problem);
+            }
+        }
 
         CaptureConfig parse(Map<?, ?> top) {
             checkKeys(top, "");
@@ -154,7 +166,7 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             }
             else {
                 if (address == null) {
-                    problems.add("address is missing: give host[:port] (or connection: <conn_id>)");
+                    missing("address", "address is missing: give host[:port] (or connection: <conn_id>)");
                 }
                 else {
                     var m = HOST_PORT.matcher(address);
@@ -172,10 +184,10 @@ public record CaptureConfig(String name, String host, Integer port, String datab
                     }
                 }
                 if (database == null) {
-                    problems.add("database is missing: name the database to capture");
+                    missing("database", "database is missing: name the database to capture");
                 }
                 if (user == null) {
-                    problems.add("user is missing: name the login (it needs the REPLICATION attribute)");
+                    missing("user", "user is missing: name the login (it needs the REPLICATION attribute)");
                 }
             }
 
@@ -208,23 +220,31 @@ public record CaptureConfig(String name, String host, Integer port, String datab
 
             String sinkType = sink.isEmpty() && !top.containsKey("sink") ? null : choice(sink, CaptureOption.SINK_TYPE);
             if (!top.containsKey("sink")) {
-                problems.add("sink is missing: add sink: {type: jsonl, dir: DIR} or sink: {type: stdout}");
+                missing("sink", "sink is missing: add sink: {type: jsonl, dir: DIR} or sink: {type: stdout}");
             }
             else if (sink.get("type") == null) {
-                problems.add("sink.type is missing; allowed: " + String.join(", ",
+                missing("sink.type", "sink.type is missing; allowed: " + String.join(", ",
                         CaptureOption.SINK_TYPE.allowedValues()));
             }
             String dir = string(sink, CaptureOption.SINK_DIR);
             long maxFile = number(sink, CaptureOption.SINK_MAX_FILE_BYTES, 1024, Long.MAX_VALUE);
             if ("jsonl".equals(sinkType) && dir == null) {
-                problems.add("sink.dir is missing: the jsonl sink writes its files into a directory");
+                missing("sink.dir", "sink.dir is missing: the jsonl sink writes its files into a directory");
             }
             String bootstrapServers = string(sink, CaptureOption.SINK_BOOTSTRAP_SERVERS);
             String topicPrefix = string(sink, CaptureOption.SINK_TOPIC_PREFIX);
             String sinkConnection = string(sink, CaptureOption.SINK_CONNECTION);
             String sinkUrl = string(sink, CaptureOption.SINK_URL);
             String sinkSchema = string(sink, CaptureOption.SINK_SCHEMA);
-            SinkKeys.check(sinkType, sink, bootstrapServers, topicPrefix, sinkConnection, sinkUrl, sinkSchema, problems);
+            List<String> sinkProblems = new ArrayList<>();
+            SinkKeys.check(sinkType, sink, bootstrapServers, topicPrefix, sinkConnection, sinkUrl, sinkSchema, sinkProblems);
+            for (String problem : sinkProblems) {
+                // "sink.schema is missing: …" after "unknown key 'sink.shema': did you mean schema?" is the same problem
+                String path = problem.contains(" is missing") ? problem.substring(0, problem.indexOf(' ')) : null;
+                if (path == null || !misspelled.contains(path)) {
+                    problems.add(problem);
+                }
+            }
             String name = string(top, CaptureOption.NAME, slot);
 
             if (!problems.isEmpty()) {
@@ -249,8 +269,15 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             for (Object key : map.keySet()) {
                 if (!valid.contains(String.valueOf(key))) {
                     String path = parent.isEmpty() ? String.valueOf(key) : parent + "." + key;
-                    problems.add("unknown key '" + path + "'; valid keys" + (parent.isEmpty() ? "" : " under " + parent)
-                            + ": " + String.join(", ", valid));
+                    List<String> near = Suggestions.closest(String.valueOf(key), valid);
+                    if (!near.isEmpty() && !map.containsKey(near.get(0))) {
+                        problems.add("unknown key '" + path + "': did you mean " + near.get(0) + "?");
+                        misspelled.add(parent.isEmpty() ? near.get(0) : parent + "." + near.get(0));
+                    }
+                    else {
+                        problems.add("unknown key '" + path + "'; valid keys" + (parent.isEmpty() ? "" : " under "
+                                + parent) + ": " + String.join(", ", valid));
+                    }
                 }
             }
         }
@@ -291,7 +318,9 @@ public record CaptureConfig(String name, String host, Integer port, String datab
         private String choice(Map<?, ?> map, CaptureOption option) {
             String value = string(map, option, option.defaultValue());
             if (value != null && !option.allowedValues().contains(value)) {
-                problems.add(option.path() + " is '" + value + "'; allowed: " + String.join(", ", option.allowedValues()));
+                String near = Suggestions.didYouMean(value, option.allowedValues());
+                problems.add(option.path() + " is '" + value + "'; allowed: " + String.join(", ", option.allowedValues())
+                        + (near == null ? "" : "; " + near));
                 return option.defaultValue();
             }
             return value;
@@ -346,14 +375,25 @@ public record CaptureConfig(String name, String host, Integer port, String datab
                     problems.add("bindings[" + i + "] must be a map {namespace, stream}");
                     continue;
                 }
+                boolean misspelledKey = false;
                 for (Object key : m.keySet()) {
                     if (!"namespace".equals(key) && !"stream".equals(key)) {
-                        problems.add("unknown key 'bindings[" + i + "]." + key + "'; valid keys under bindings[]: "
-                                + "namespace, stream");
+                        List<String> near = Suggestions.closest(String.valueOf(key), List.of("namespace", "stream"));
+                        if (!near.isEmpty() && !m.containsKey(near.get(0))) {
+                            problems.add("unknown key 'bindings[" + i + "]." + key + "': did you mean " + near.get(0) + "?");
+                            misspelledKey = true;
+                        }
+                        else {
+                            problems.add("unknown key 'bindings[" + i + "]." + key + "'; valid keys under bindings[]: "
+                                    + "namespace, stream");
+                        }
                     }
                 }
                 Object ns = m.get("namespace");
                 Object stream = m.get("stream");
+                if (misspelledKey) {
+                    continue;
+                }
                 if (ns == null || stream == null || String.valueOf(ns).isEmpty() || String.valueOf(stream).isEmpty()) {
                     problems.add("bindings[" + i + "] needs both namespace (the schema) and stream (the table)");
                     continue;

@@ -103,6 +103,34 @@ class CaptureConfigTest {
     }
 
     @Test
+    void aMisspelledKeyIsReportedOnceWithTheNearestKeyNotAsTheKeysItLeftMissing() {
+        // a typo ("adress") used to add "address is missing" as a second problem it caused
+        PgBridgeException e = catchThrowableOfType(PgBridgeException.class, () -> CaptureConfig.parse("""
+                adress: db:5432
+                database: shop
+                usr: capture
+                bindings: [{namespce: public, stream: orders}]
+                sink: {type: jsonl, dri: /tmp/out}
+                """));
+        assertThat(e.getMessage()).isEqualTo("""
+                the capture config has 4 problems:
+                  - unknown key 'adress': did you mean address?
+                  - unknown key 'usr': did you mean user?
+                  - unknown key 'sink.dri': did you mean dir?
+                  - unknown key 'bindings[0].namespce': did you mean namespace?""");
+
+        PgBridgeException kafka = catchThrowableOfType(PgBridgeException.class, () -> CaptureConfig.parse(
+                "address: h\ndatabase: d\nuser: u\nsink: {type: kafak, bootstrapServers: b:9092, topicPrefx: p}\n"));
+        assertThat(kafka.getMessage()).contains("sink.type is 'kafak'; allowed: jsonl, stdout, kafka, postgres; did you "
+                + "mean kafka?").doesNotContain("sink.dir is missing");
+
+        PgBridgeException prefix = catchThrowableOfType(PgBridgeException.class, () -> CaptureConfig.parse(
+                "address: h\ndatabase: d\nuser: u\nsink: {type: kafka, bootstrapServers: b:9092, topicPrefx: p}\n"));
+        assertThat(prefix.getMessage()).contains("unknown key 'sink.topicPrefx': did you mean topicPrefix?")
+                .doesNotContain("sink.topicPrefix is missing");
+    }
+
+    @Test
     void missingSinkAndMissingDirAreNamed() {
         assertThatThrownBy(() -> CaptureConfig.parse("address: h\ndatabase: d\nuser: u\n"))
                 .hasMessageContaining("sink is missing: add sink: {type: jsonl, dir: DIR} or sink: {type: stdout}");

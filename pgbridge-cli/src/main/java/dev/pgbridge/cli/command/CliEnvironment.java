@@ -59,10 +59,10 @@ public final class CliEnvironment implements AutoCloseable {
         return store().find(tenant, id).orElseThrow(() -> notFound(tenant, id));
     }
 
-    static dev.pgbridge.error.PgBridgeException notFound(String tenant, String id) {
+    /** CONNECTION_NOT_FOUND for a saved connection, with the nearest saved ids as "did you mean". */
+    dev.pgbridge.error.PgBridgeException notFound(String tenant, String id) {
         return new dev.pgbridge.error.PgBridgeException(dev.pgbridge.error.ErrorCode.CONNECTION_NOT_FOUND,
-                "no connection '" + id + "' in tenant '" + tenant + "'",
-                "list saved connections with 'pgbridge conn list --tenant " + tenant + "', or add one with 'pgbridge conn add " + id + " …'");
+                "no connection '" + id + "' in tenant '" + tenant + "'", resolver().notFoundHint(id, tenant));
     }
 
     public ConnectionResolver resolver() {

@@ -34,7 +34,7 @@ final class ColumnsCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
 
-    @Parameters(index = "0", paramLabel = "TABLE", description = "[schema.]table")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TABLE", description = "[schema.]table")
     String table;
 
     ColumnsCommand(CliEnvironment environment) {
@@ -46,7 +46,7 @@ final class ColumnsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        QualifiedName name = QualifiedName.parse(table);
+        QualifiedName name = QualifiedName.parse(conn.operand(table, "TABLE"));
         ConnectionConfig config = conn.resolve(environment, spec.commandLine().getErr()).config();
         Described described = CatalogSession.run(config, catalog -> {
             QualifiedName resolved = catalog.resolve(name);

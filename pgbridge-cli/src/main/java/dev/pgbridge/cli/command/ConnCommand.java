@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 ConnUriCommand.class,
                 ConnEnvCommand.class,
                 ConnImportCommand.class,
+                ConnExportCommand.class,
         })
 public final class ConnCommand {
 }

@@ -4,7 +4,6 @@ import dev.pgbridge.connection.ConnectionConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -16,11 +15,8 @@ final class ConnDeleteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONN_ID")
-    String connId;
-
     @Mixin
-    TenantOption tenant;
+    ConnIdOption conn;
 
     ConnDeleteCommand(CliEnvironment environment) {
         this.environment = environment;
@@ -28,11 +24,11 @@ final class ConnDeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String id = ConnectionConfig.normalizeConnId(connId);
-        if (!environment.store().delete(tenant.tenant(), id)) {
-            throw CliEnvironment.notFound(tenant.tenant(), id);
+        String id = ConnectionConfig.normalizeConnId(conn.requiredId());
+        if (!environment.store().delete(conn.tenant(), id)) {
+            throw environment.notFound(conn.tenant(), id);
         }
-        spec.commandLine().getOut().println("deleted connection " + id + " (tenant " + tenant.tenant() + ")");
+        spec.commandLine().getOut().println("deleted connection " + id + " (tenant " + conn.tenant() + ")");
         return 0;
     }
 }

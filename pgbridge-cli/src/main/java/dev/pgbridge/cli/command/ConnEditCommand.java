@@ -5,7 +5,6 @@ import dev.pgbridge.store.StoredConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -18,14 +17,11 @@ final class ConnEditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONN_ID")
-    String connId;
+    @Mixin
+    ConnIdOption conn;
 
     @Mixin
     ConnectionInput input;
-
-    @Mixin
-    TenantOption tenant;
 
     ConnEditCommand(CliEnvironment environment) {
         this.environment = environment;
@@ -33,7 +29,7 @@ final class ConnEditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StoredConnection existing = environment.requireSaved(tenant.tenant(), connId);
+        StoredConnection existing = environment.requireSaved(conn.tenant(), conn.requiredId());
         if (!input.hasUri() && !input.hasFields() && !input.hasPasswordSource() && input.description == null) {
             throw ConnectionInput.usage("nothing to change: give --uri, field options or a new password");
         }

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -21,8 +20,8 @@ final class ConnEnvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONN_ID")
-    String connId;
+    @Mixin
+    ConnIdOption conn;
 
     @Option(names = "--json", description = "Airflow's JSON form instead of the URI (it carries every extra).")
     boolean json;
@@ -30,19 +29,16 @@ final class ConnEnvCommand implements Callable<Integer> {
     @Option(names = "--reveal", description = "Print the password instead of ****.")
     boolean reveal;
 
-    @Mixin
-    TenantOption tenant;
-
     ConnEnvCommand(CliEnvironment environment) {
         this.environment = environment;
     }
 
     @Override
     public Integer call() {
-        ConnectionConfig config = environment.resolver().resolve(connId, tenant.tenant()).config();
+        ConnectionConfig config = environment.resolver().resolve(conn.requiredId(), conn.tenant()).config();
         String value = TaskForms.value(config, json, spec.commandLine().getErr());
         String shown = reveal ? value : TaskForms.masked(value);
-        spec.commandLine().getOut().println(ConnectionConfig.envVarName(connId) + "=" + shellQuote(shown));
+        spec.commandLine().getOut().println(ConnectionConfig.envVarName(conn.requiredId()) + "=" + shellQuote(shown));
         return 0;
     }
 

@@ -8,7 +8,6 @@ import dev.pgbridge.store.StoredConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
@@ -22,11 +21,8 @@ final class ConnShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONN_ID")
-    String connId;
-
     @Mixin
-    TenantOption tenant;
+    ConnIdOption conn;
 
     @Mixin
     FormatOption format;
@@ -37,7 +33,7 @@ final class ConnShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StoredConnection s = environment.requireSaved(tenant.tenant(), connId);
+        StoredConnection s = environment.requireSaved(conn.tenant(), conn.requiredId());
         ConnectionConfig c = s.config();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("conn_id", c.connId());

@@ -25,10 +25,7 @@ final class ConnTestCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConnectionTarget target;
-
-    @Mixin
-    TenantOption tenant;
+    ConnOption target;
 
     @Mixin
     FormatOption format;
@@ -41,7 +38,7 @@ final class ConnTestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConnectionConfig config = target.resolve(environment, tenant.tenant(), err).config();
+        ConnectionConfig config = target.resolve(environment, err).config();
         TestReport report = new ConnectionTester(environment.env()).test(config);
         Rows rows = Rows.of(List.of("step", "status", "ms", "detail"));
         for (TestStep step : report.steps()) {

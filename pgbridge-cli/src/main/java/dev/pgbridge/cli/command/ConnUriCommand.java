@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -22,8 +21,8 @@ final class ConnUriCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONN_ID")
-    String connId;
+    @Mixin
+    ConnIdOption conn;
 
     @Option(names = "--dialect", paramLabel = "DIALECT", description = "airflow: Airflow's own get_uri(); libpq (default): the task URI.")
     String dialect;
@@ -34,16 +33,13 @@ final class ConnUriCommand implements Callable<Integer> {
     @Option(names = "--reveal", description = "Print the password instead of ****.")
     boolean reveal;
 
-    @Mixin
-    TenantOption tenant;
-
     ConnUriCommand(CliEnvironment environment) {
         this.environment = environment;
     }
 
     @Override
     public Integer call() {
-        ConnectionConfig config = environment.resolver().resolve(connId, tenant.tenant()).config();
+        ConnectionConfig config = environment.resolver().resolve(conn.requiredId(), conn.tenant()).config();
         String value = dialect != null && UriDialect.fromName(dialect) == UriDialect.AIRFLOW && !json
                 ? AirflowUri.build(config)
                 : TaskForms.value(config, json, spec.commandLine().getErr());

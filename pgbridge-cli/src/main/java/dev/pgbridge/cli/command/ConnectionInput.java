@@ -224,6 +224,6 @@ public final class ConnectionInput {
     }
 
     static PgBridgeException usage(String message) {
-        return new PgBridgeException(ErrorCode.INVALID_CONFIG, message, "see 'pgbridge conn add --help'");
+        return new UsageError(message, null);
     }
 }

@@ -3,8 +3,8 @@ package dev.pgbridge.cli.command;
 import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.copy.CommitGate;
+import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.transfer.TableTransfer;
 import dev.pgbridge.transfer.TransferOptions;
 import dev.pgbridge.transfer.TransferResult;
@@ -15,11 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
@@ -27,13 +29,20 @@ import java.util.concurrent.Callable;
                 + "source piped into COPY in of the target through a bounded buffer, both sides streaming, in ONE target "
                 + "transaction. A failure on either side rolls the target back and says which side failed; Ctrl-C or "
                 + "SIGTERM rolls it back and prints '" + StopOnExit.MESSAGE + "'.",
-                "Progress shows on a terminal; the summary line goes to stderr (--quiet: neither).",
-                "--from and --to each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL."})
+                "FROM and TO (or --from and --to) each take a connection id (saved, or AIRFLOW_CONN_<ID>) or a libpq URL:",
+                "  pgbridge copy demo warehouse --table sales.orders --create",
+                "Progress shows on a terminal; the summary line goes to stderr (--quiet: neither)."})
 final class CopyCommand implements Callable<Integer> {
     private final CliEnvironment environment;
 
     @Spec
     CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FROM", description = "The source (the same as --from).")
+    String fromArgument;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TO", description = "The target (the same as --to).")
+    String toArgument;
 
     @Option(names = "--from", paramLabel = "ID|URL", description = "The source: a connection id or a libpq URL.")
     String from;
@@ -90,8 +99,8 @@ final class CopyCommand implements Callable<Integer> {
         if (target == null) {
             throw new ParameterException(spec.commandLine(), "give --target-table with -c: a query has no table name to reuse");
         }
-        ConnectionConfig fromConfig = resolve("--from", from, "--from-env", fromEnv, err);
-        ConnectionConfig toConfig = resolve("--to", to, "--to-env", toEnv, err);
+        ConnectionConfig fromConfig = resolve("--from", once("FROM", fromArgument, "--from", from), "--from-env", fromEnv, err);
+        ConnectionConfig toConfig = resolve("--to", once("TO", toArgument, "--to", to), "--to-env", toEnv, err);
         TransferSource what = source.table != null ? new TransferSource.Table(source.table) : new TransferSource.Query(source.sql);
         TransferOptions options = TransferOptions.of(what, target).withCreate(create).withTruncate(truncate)
                 .withUpsertKey(upsertKey);
@@ -132,10 +141,20 @@ final class CopyCommand implements Callable<Integer> {
         }
     }
 
+    /** The side given as an argument or an option (the same), a usage error when both are given and differ. */
+    private static String once(String label, String argument, String option, String value) {
+        if (argument != null && value != null && !argument.equals(value)) {
+            throw new UsageError("two different values for the " + label + " side: '" + argument + "' as " + label
+                    + " and '" + value + "' with " + option, "give it once, as an argument or with " + option);
+        }
+        return value != null ? value : argument;
+    }
+
     /** A connection id or a URL (anything with {@code ://} or {@code =}), given directly or through a variable. */
     private ConnectionConfig resolve(String option, String value, String envOption, String variable, PrintWriter err) {
         if ((value == null) == (variable == null)) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of " + option + " and " + envOption);
+            throw new ParameterException(spec.commandLine(), "give exactly one of " + option.substring(2).toUpperCase(Locale.ROOT)
+                    + " (or " + option + ") and " + envOption);
         }
         String text = value != null ? value : ConnectionInput.requiredEnv(environment, variable, envOption);
         ConnectionResolver resolver = environment.resolver();

@@ -7,6 +7,7 @@ import dev.pgbridge.doctor.Capability;
 import dev.pgbridge.doctor.Doctor;
 import dev.pgbridge.doctor.DoctorCheck;
 import dev.pgbridge.doctor.DoctorReport;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.secret.SecretRedactor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -30,14 +32,11 @@ final class DoctorCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConnectionTarget target;
+    ConnOption target;
 
     @Option(names = "--for", paramLabel = "CAPS", defaultValue = "read",
             description = "Capabilities to check, comma-separated: read, write, cdc, usage (default: ${DEFAULT-VALUE}).")
     String capabilities;
-
-    @Mixin
-    TenantOption tenant;
 
     @Mixin
     FormatOption format;
@@ -49,8 +48,15 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ConnectionConfig config = target.resolve(environment, tenant.tenant(), spec.commandLine().getErr()).config();
-        DoctorReport report = new Doctor(environment.env()).check(config, Capability.parse(capabilities));
+        Set<Capability> wanted;
+        try {
+            wanted = Capability.parse(capabilities);
+        }
+        catch (PgBridgeException e) {
+            throw new UsageError("--for: " + e.getMessage(), e.hint());
+        }
+        ConnectionConfig config = target.resolve(environment, spec.commandLine().getErr()).config();
+        DoctorReport report = new Doctor(environment.env()).check(config, wanted);
         SecretRedactor redactor = SecretRedactor.global();
         if (format.format() == OutputFormat.TABLE) {
             out.println("Doctor for " + ConnShowCommand.target(config) + ", capabilities " + capabilities);

@@ -44,8 +44,8 @@ import java.util.concurrent.Callable;
                         + "then renamed). Progress shows on a terminal, one summary line on stderr "
                         + "otherwise (--quiet: none); Ctrl-C cancels the query on the server."},
         footer = {"", "Examples:",
-                "  pgbridge export --conn warehouse --table sales.orders --format csv --output orders.csv",
-                "  pgbridge export --conn warehouse -c \"SELECT * FROM events WHERE day = current_date\" --format jsonl --output - | gzip > events.jsonl.gz"})
+                "  pgbridge export warehouse --table sales.orders --output orders.csv",
+                "  pgbridge export warehouse -c \"SELECT * FROM events WHERE day = current_date\" --format jsonl | gzip > events.jsonl.gz"})
 final class ExportCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final CliEnvironment environment;
@@ -63,10 +63,12 @@ final class ExportCommand implements Callable<Integer> {
             + "sales.orders, \"Sales\".\"Orders\" (unquoted names fold to lower case; unqualified ones follow the search_path).")
     String table;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv (default) or jsonl.")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv or jsonl (default: from the --output "
+            + "file's extension, .csv, .jsonl or .ndjson; csv on stdout).")
     ExportFormat format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The file to write, or - for stdout.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "-",
+            description = "The file to write, or - for stdout (the default).")
     String output;
 
     @Option(names = "--no-header", description = "CSV: no header line.")
@@ -97,6 +99,7 @@ final class ExportCommand implements Callable<Integer> {
         if (fetchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--fetch-size must be at least 1");
         }
+        ExportFormat format = FormatByExtension.choose(this.format, output, ExportFormat.class, ExportFormat.CSV);
         ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
         ExportOptions options = new ExportOptions(!noHeader, fetchSize, timeout);
         boolean toStdout = output.equals("-");

@@ -52,7 +52,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "Target table: table, schema.table, or \"Quoted\".\"Names\" to keep case.")
     String table;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "csv or jsonl.")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv or jsonl (default: from the --file's "
+            + "extension, .csv, .jsonl or .ndjson; needed for standard input).")
     LoadFormat format;
 
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "The input file, or - for standard input.")
@@ -96,6 +97,7 @@ final class LoadCommand implements Callable<Integer> {
         if (chunkRows < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-rows must be at least 1, not " + chunkRows);
         }
+        LoadFormat format = FormatByExtension.choose(this.format, file, LoadFormat.class, null);
         if (noHeader && format == LoadFormat.JSONL) {
             throw new ParameterException(spec.commandLine(), "--no-header is for CSV; JSON lines has no header");
         }

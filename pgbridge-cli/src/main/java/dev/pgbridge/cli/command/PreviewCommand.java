@@ -33,7 +33,7 @@ final class PreviewCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
 
-    @Parameters(index = "0", paramLabel = "TABLE", description = "[schema.]table")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TABLE", description = "[schema.]table")
     String table;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many rows (default: ${DEFAULT-VALUE}).")
@@ -48,7 +48,7 @@ final class PreviewCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, not " + limit);
         }
-        QualifiedName name = QualifiedName.parse(table);
+        QualifiedName name = QualifiedName.parse(conn.operand(table, "TABLE"));
         ConnectionConfig config = conn.resolve(environment, spec.commandLine().getErr()).config();
         TablePreview preview = CatalogSession.run(config, catalog -> catalog.preview(name, limit));
         List<List<Object>> rows = new ArrayList<>(preview.rows().size());

@@ -35,8 +35,9 @@ import java.util.concurrent.Callable;
                 "JSON maps every type as docs/types.md describes. Each result is held in memory: use "
                         + "'pgbridge export' for big ones."},
         footer = {"", "Examples:",
-                "  pgbridge query --conn warehouse -c \"SELECT * FROM sales.orders WHERE id = ?\" --param 42 --format json",
-                "  pgbridge query --conn warehouse -f report.sql --timeout 30s",
+                "  pgbridge query warehouse -c \"SELECT * FROM sales.orders WHERE id = ?\" --param 42 --format json",
+                "  pgbridge query warehouse -c \"SET search_path = sales\" -c \"SELECT count(*) FROM orders\"",
+                "  pgbridge query warehouse -f report.sql --timeout 30s",
                 "  echo \"SELECT now()\" | pgbridge query --url-env PGURL --format csv"})
 final class QueryCommand implements Callable<Integer> {
     private final CliEnvironment environment;
@@ -47,8 +48,9 @@ final class QueryCommand implements Callable<Integer> {
     @Mixin
     ConnOption connection;
 
-    @Option(names = {"-c", "--command"}, paramLabel = "SQL", description = "The SQL to run (one or more statements).")
-    String sql;
+    @Option(names = {"-c", "--command"}, paramLabel = "SQL", description = "The SQL to run (one or more statements); "
+            + "repeat -c to run several in order, as psql does.")
+    List<String> sql = new ArrayList<>();
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL from FILE ('-' for stdin). "
             + "Without -c and -f the SQL comes from stdin.")
@@ -76,13 +78,19 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String text = sqlText();
+        List<String> texts = sqlTexts();
+        if (texts.size() > 1 && !parameters.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--param needs a single -c: with several, "
+                    + "which one takes the values is unclear");
+        }
         ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
         ResultPrinter printer = ResultPrinter.of(format, spec.commandLine().getOut(), spec.commandLine().getErr(), !noHeader);
         try (QueryRunner runner = QueryRunner.open(config)) {
             StopOnExit cancelOnExit = StopOnExit.cancelling(runner::cancel);
             try {
-                runner.run(new Query(text, parameters, timeout), printer);
+                for (String text : texts) {
+                    runner.run(new Query(text, parameters, timeout), printer);
+                }
             }
             finally {
                 cancelOnExit.close();
@@ -94,18 +102,18 @@ final class QueryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String sqlText() {
-        if (sql != null && file != null) {
+    private List<String> sqlTexts() {
+        if (!sql.isEmpty() && file != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give either -c SQL or -f FILE, not both");
         }
-        if (sql != null) {
+        if (!sql.isEmpty()) {
             return sql;
         }
         if (file == null && Terminal.STDIN.isTerminal()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give the SQL with -c SQL or -f FILE, or pipe it in on stdin");
         }
-        return readSql(environment, file);
+        return List.of(readSql(environment, file));
     }
 
     /** The SQL text of {@code file} ({@code -} or null: stdin), UTF-8, without a byte order mark. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,9 +32,9 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--conn", paramLabel = "ID[,ID…]", split = ",", required = true,
-            description = "Connections to hand to the task.")
-    List<String> connIds;
+    @Option(names = "--conn", paramLabel = "ID[,ID…]", split = ",",
+            description = "Connections to hand to the task (or name one as CONN_ID before --).")
+    List<String> connIds = new ArrayList<>();
 
     @Option(names = "--json", description = "Hand over Airflow's JSON form (carries every extra) instead of the URI.")
     boolean json;
@@ -41,8 +42,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TenantOption tenant;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The task and its arguments (after --).")
-    List<String> command;
+    @Parameters(paramLabel = "[CONN_ID] -- COMMAND", arity = "1..*",
+            description = "The connection id (or --conn ID), then after -- the task and its arguments.")
+    List<String> arguments;
 
     RunCommand(CliEnvironment environment) {
         this.environment = environment;
@@ -51,6 +53,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        List<String> command = command();
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> childEnv = builder.environment();
         for (String id : connIds) {
@@ -83,6 +86,34 @@ final class RunCommand implements Callable<Integer> {
         finally {
             forwarding.uninstall();
         }
+    }
+
+    /**
+     * Splits the arguments at {@code --}: what comes before it names connections (as CONN_ID does elsewhere), what
+     * follows is the task; without {@code --} every argument is the task. Fills {@link #connIds}.
+     */
+    private List<String> command() {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        int separator = original.indexOf("--");
+        int ids = separator < 0 ? 0 : Math.max(0, arguments.size() - (original.size() - separator - 1));
+        List<String> positionalIds = arguments.subList(0, ids);
+        if (!connIds.isEmpty() && !positionalIds.isEmpty() && !connIds.containsAll(positionalIds)) {
+            throw new UsageError("two different connections given: " + String.join(", ", positionalIds)
+                    + " as CONN_ID and " + String.join(",", connIds) + " with --conn",
+                    "give the connections once, before -- or with --conn ID[,ID…]");
+        }
+        if (connIds.isEmpty()) {
+            connIds = new ArrayList<>(positionalIds);
+        }
+        if (connIds.isEmpty()) {
+            throw new UsageError("no connection given",
+                    "name it before --, e.g. pgbridge run demo -- psql, or with --conn ID[,ID…]");
+        }
+        List<String> task = arguments.subList(ids, arguments.size());
+        if (task.isEmpty()) {
+            throw new UsageError("no command given after --", "e.g. pgbridge run demo -- python load.py");
+        }
+        return List.copyOf(task);
     }
 
     private static String nullToEmpty(String s) {

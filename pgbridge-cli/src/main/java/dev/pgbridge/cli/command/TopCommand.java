@@ -1,6 +1,12 @@
 package dev.pgbridge.cli.command;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 @Command(name = "pgbridge",
         mixinStandardHelpOptions = true,
@@ -21,7 +27,81 @@ import picocli.CommandLine.Command;
                 CaptureCommand.class,
                 LoadCommand.class,
                 CopyCommand.class,
+                CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class TopCommand {
+    /** The sections of the top-level help, in order, each command with its one line; an empty section is left out. */
+    private static final Map<String, Map<String, String>> GROUPS = groups();
+
+    private static Map<String, Map<String, String>> groups() {
+        Map<String, Map<String, String>> groups = new LinkedHashMap<>();
+        groups.put("Connections", ordered(
+                "conn", "Save, show, test, import and export connections (Airflow-compatible)",
+                "doctor", "Check privileges and settings for read, write, cdc, usage; print the fixes",
+                "run", "Run a task with connections in its environment as AIRFLOW_CONN_<ID>",
+                "demo", "Start an embedded PostgreSQL with sample data, saved as connection 'demo'",
+                "store", "Manage the control store (rotate the master key)"));
+        groups.put("Data", ordered(
+                "query", "Run SQL and print the results as a table, JSON, JSON lines or CSV",
+                "export", "Write a table or query to CSV or JSON lines, streaming",
+                "load", "Load a CSV or JSON-lines file into a table, all or nothing",
+                "copy", "Copy a table or query from one PostgreSQL into another"));
+        groups.put("Capture", ordered(
+                "capture", "Change data capture: backfill, then stream changes into a sink"));
+        groups.put("Metadata", ordered(
+                "schemas", "List the schemas of a database",
+                "tables", "List tables, views and partitioned tables with rows and size",
+                "columns", "List the columns of a table or view",
+                "preview", "Show the first rows of a table or view"));
+        groups.put("Server", ordered());
+        groups.put("Shell", ordered(
+                "completion", "Print the bash or zsh completion script",
+                "help", "Show the help of a command"));
+        return groups;
+    }
+
+    private static Map<String, String> ordered(String... nameAndLine) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (int i = 0; i < nameAndLine.length; i += 2) {
+            lines.put(nameAndLine[i], nameAndLine[i + 1]);
+        }
+        return lines;
+    }
+
+    /** Replaces picocli's flat command list in {@code pgbridge --help} by the sections above, one line per command. */
+    public static void groupHelp(CommandLine top) {
+        top.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
+        top.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> commandList(top));
+    }
+
+    static String commandList(CommandLine top) {
+        Map<String, CommandLine> commands = top.getSubcommands();
+        List<String> listed = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Map<String, String>> group : GROUPS.entrySet()) {
+            List<String> names = group.getValue().keySet().stream().filter(commands::containsKey).toList();
+            if (names.isEmpty()) {
+                continue;
+            }
+            sb.append(System.lineSeparator()).append(group.getKey()).append(':').append(System.lineSeparator());
+            for (String name : names) {
+                sb.append(line(name, group.getValue().get(name)));
+                listed.add(name);
+            }
+        }
+        List<String> rest = commands.keySet().stream().filter(n -> !listed.contains(n)).toList();
+        if (!rest.isEmpty()) {
+            sb.append(System.lineSeparator()).append("Other:").append(System.lineSeparator());
+            for (String name : rest) {
+                String[] description = commands.get(name).getCommandSpec().usageMessage().description();
+                sb.append(line(name, description.length == 0 ? "" : description[0]));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String line(String name, String text) {
+        return String.format(java.util.Locale.ROOT, "  %-12s %s%n", name, text);
+    }
 }
