@@ -29,6 +29,9 @@ class DemoIT {
         JsonNode show = new ObjectMapper().readTree(cli.run("conn", "show", "demo", "--format", "json").out());
         assertThat(show.get("database").asText()).isEqualTo("demo");
         assertThat(show.get("password").asText()).isEqualTo("set");
+        JsonNode warehouse = new ObjectMapper().readTree(cli.run("conn", "show", "warehouse", "--format", "json").out());
+        assertThat(warehouse.get("database").asText()).as("an empty database beside the demo, a target for copies")
+                .isEqualTo("warehouse");
 
         Cli.Result second = cli.run("demo", "--port", "0", "--exit-when-ready");
         assertThat(second.exitCode()).as(second.toString()).isZero();
@@ -93,7 +96,7 @@ class DemoIT {
         Cli.Result reset = cli.run("demo", "--reset", "--port", "0", "--exit-when-ready");
         assertThat(reset.exitCode()).as(reset.toString()).isZero();
         assertThat(reset.out()).startsWith("Deleted the demo's data directory " + home.resolve("demo") + "\n"
-                + "Deleted connection 'demo'\nCreating the demo PostgreSQL");
+                + "Deleted connection 'demo'\nDeleted connection 'warehouse'\nCreating the demo PostgreSQL");
         assertThat(Files.exists(home.resolve("demo/pgdata/leftover"))).isFalse();
         assertThat(cli.run("conn", "show", "demo").exitCode()).isZero();
     }

@@ -1,6 +1,7 @@
 package dev.pgbridge.connection;
 
 import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.PgBridgeException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -115,8 +116,7 @@ public final class ConnectionImport {
                     "save the file as UTF-8", e);
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot read " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), "check the path and its permissions", e);
+            throw FileErrors.cannotRead(file.toString(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.pgtype.PgJson;
@@ -22,7 +23,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -522,10 +522,7 @@ public final class Loader {
                 case PgBridgeException p -> p;
                 case LoadDataException d -> dataError(d);
                 case SQLException s -> sqlError(s);
-                case NoSuchFileException f -> new PgBridgeException(ErrorCode.IO, "cannot read " + input.name()
-                        + ": no such file", "check the path", f);
-                case IOException io -> new PgBridgeException(ErrorCode.IO, "cannot read " + input.name() + ": "
-                        + io.getMessage(), "check that the input is readable and complete", io);
+                case IOException io -> FileErrors.cannotRead(input.name(), io);
                 case UncheckedIOException io -> new PgBridgeException(ErrorCode.IO, "cannot read " + input.name() + ": "
                         + io.getCause().getMessage(), "check that the input is readable and complete", io);
                 case RuntimeException r -> r;

@@ -1,6 +1,7 @@
 package dev.pgbridge.secret;
 
 import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.PgBridgeException;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -75,7 +75,7 @@ public final class MasterKeyFile {
         }
         catch (IOException e) {
             throw new PgBridgeException(ErrorCode.MASTER_KEY,
-                    "cannot read master key file " + path + ": " + reason(e),
+                    "cannot read master key file " + path + ": " + FileErrors.reason(e),
                     "check that the file belongs to the user running pgbridge (chmod 600 " + path + ")", e);
         }
         return MasterKey.parse(text, "master key file " + path);
@@ -92,7 +92,7 @@ public final class MasterKeyFile {
         }
         catch (IOException e) {
             throw new PgBridgeException(ErrorCode.MASTER_KEY,
-                    "cannot read the permissions of master key file " + path + ": " + reason(e), null, e);
+                    "cannot read the permissions of master key file " + path + ": " + FileErrors.reason(e), null, e);
         }
         Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
         loose.addAll(permissions);
@@ -164,7 +164,7 @@ public final class MasterKeyFile {
         }
         catch (IOException e) {
             throw new PgBridgeException(ErrorCode.MASTER_KEY,
-                    "cannot move master key file " + path + " to " + target.path + ": " + reason(e),
+                    "cannot move master key file " + path + " to " + target.path + ": " + FileErrors.reason(e),
                     "check the permissions of " + path.getParent(), e);
         }
     }
@@ -175,7 +175,7 @@ public final class MasterKeyFile {
         }
         catch (IOException e) {
             throw new PgBridgeException(ErrorCode.MASTER_KEY,
-                    "cannot delete master key file " + path + ": " + reason(e), "delete it by hand", e);
+                    "cannot delete master key file " + path + ": " + FileErrors.reason(e), "delete it by hand", e);
         }
     }
 
@@ -263,19 +263,9 @@ public final class MasterKeyFile {
 
     private PgBridgeException cannotWrite(IOException e) {
         return new PgBridgeException(ErrorCode.MASTER_KEY,
-                "cannot create master key file " + path + ": " + reason(e),
+                "cannot create master key file " + path + ": " + FileErrors.reason(e),
                 "make " + path.getParent() + " writable by the user running pgbridge, or set PGBRIDGE_MASTER_KEY ("
                         + MasterKey.HOW_TO_MAKE + ")", e);
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 
     private static void deleteQuietly(Path file) {

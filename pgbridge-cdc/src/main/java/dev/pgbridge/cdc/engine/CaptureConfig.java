@@ -4,6 +4,7 @@ import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.cdc.sink.SinkSettings;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.secret.Secret;
@@ -91,8 +92,7 @@ public record CaptureConfig(String name, String host, Integer port, String datab
             return parse(Files.readString(file));
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot read the capture config " + file + ": " + e.getMessage(),
-                    "check the path and its permissions", e);
+            throw FileErrors.cannotRead("the capture config " + file, e);
         }
     }
 

@@ -40,6 +40,8 @@ import java.util.stream.Stream;
 final class DemoCommand implements Callable<Integer> {
     static final String CONN_ID = "demo";
     static final String DATABASE = "demo";
+    /** An empty database on the same server, saved as connection {@value}: a target for {@code copy} examples. */
+    static final String WAREHOUSE = "warehouse";
     static final String ROLE = "demo_owner";
     /** In the demo's directory while it runs: the pid of the pgbridge process and the port. */
     static final String PID_FILE = "demo.pid";
@@ -109,26 +111,18 @@ final class DemoCommand implements Callable<Integer> {
         }, "demo-stop"));
 
         Secret password = prepare(data, listenPort);
-        ConnectionConfig config = ConnectionConfig.builder()
-                .connId(CONN_ID).host("127.0.0.1").port(listenPort).database(DATABASE).login(ROLE).password(password)
-                .description("pgbridge demo database (embedded PostgreSQL)").build();
-        Optional<StoredConnection> existing = environment.store().find(config.tenant(), CONN_ID);
-        if (existing.isPresent()) {
-            environment.store().update(config);
-        }
-        else {
-            environment.store().add(config);
-        }
+        save(CONN_ID, DATABASE, listenPort, password, "pgbridge demo database (embedded PostgreSQL)");
+        save(WAREHOUSE, WAREHOUSE, listenPort, password, "pgbridge demo: an empty database to copy into");
         out.println("""
-                The demo database is ready and saved as connection 'demo'.
+                The demo database is ready and saved as connection 'demo' ('warehouse': an empty database beside it).
 
-                Try, in another terminal:
-                  bin/pgbridge conn list
-                  bin/pgbridge conn show demo
-                  bin/pgbridge conn test demo
-                  bin/pgbridge doctor demo --for read,write,cdc,usage
-                  bin/pgbridge conn uri demo --reveal
-                  bin/pgbridge run --conn demo -- sh -c 'psql "$AIRFLOW_CONN_DEMO" -c "select count(*) from sales.orders"'
+                Try, in another terminal (bin/pgbridge from the checkout, or pgbridge on your PATH):
+                  pgbridge conn list
+                  pgbridge conn test demo
+                  pgbridge tables demo --schema sales
+                  pgbridge query demo -c "select status, count(*) from sales.orders group by 1"
+                  pgbridge doctor demo --for read,write,cdc,usage
+                  pgbridge run demo -- sh -c 'psql "$AIRFLOW_CONN_DEMO" -c "select count(*) from sales.orders"'
 
                 Schemas: sales (customers, orders partitioned by year, order_lines, view open_orders),
                          inventory (products, stock, product_manuals with large text), analytics (materialized view),
@@ -140,6 +134,20 @@ final class DemoCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** Saves (or updates: the port and password change between runs) one of the demo's connections. */
+    private void save(String connId, String database, int listenPort, Secret password, String description) {
+        ConnectionConfig config = ConnectionConfig.builder()
+                .connId(connId).host("127.0.0.1").port(listenPort).database(database).login(ROLE).password(password)
+                .description(description).build();
+        Optional<StoredConnection> existing = environment.store().find(config.tenant(), connId);
+        if (existing.isPresent()) {
+            environment.store().update(config);
+        }
+        else {
+            environment.store().add(config);
+        }
     }
 
     /**
@@ -191,8 +199,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println("Deleted the demo's data directory " + dir);
         }
-        if (environment.store().delete(ConnectionConfig.DEFAULT_TENANT, CONN_ID)) {
-            out.println("Deleted connection '" + CONN_ID + "'");
+        for (String connId : List.of(CONN_ID, WAREHOUSE)) {
+            if (environment.store().delete(ConnectionConfig.DEFAULT_TENANT, connId)) {
+                out.println("Deleted connection '" + connId + "'");
+            }
         }
         out.flush();
     }
@@ -219,6 +229,9 @@ final class DemoCommand implements Callable<Integer> {
             if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", DATABASE)) {
                 s.execute("CREATE DATABASE " + DATABASE + " OWNER " + ROLE);
                 loadSample(listenPort);
+            }
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", WAREHOUSE)) {
+                s.execute("CREATE DATABASE " + WAREHOUSE + " OWNER " + ROLE);
             }
         }
         // the superuser keeps trust on loopback (embedded PostgreSQL's own start-up check uses it); everyone else uses scram

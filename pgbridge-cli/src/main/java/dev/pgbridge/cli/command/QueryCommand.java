@@ -4,8 +4,7 @@ import dev.pgbridge.cli.output.ResultFormat;
 import dev.pgbridge.cli.output.ResultPrinter;
 import dev.pgbridge.cli.output.Terminal;
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.error.ErrorCode;
-import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.query.Query;
 import dev.pgbridge.query.QueryRunner;
 import picocli.CommandLine;
@@ -131,8 +130,7 @@ final class QueryCommand implements Callable<Integer> {
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot read the SQL from " + (file == null || file.equals("-")
-                    ? "stdin" : file) + ": " + e.getMessage(), "check the file name and its permissions", e);
+            throw FileErrors.cannotRead("the SQL from " + (file == null || file.equals("-") ? "stdin" : file), e);
         }
     }
 }
