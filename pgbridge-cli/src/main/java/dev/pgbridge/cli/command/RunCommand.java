@@ -96,7 +96,9 @@ final class RunCommand implements Callable<Integer> {
         List<String> original = spec.commandLine().getParseResult().originalArgs();
         int separator = original.indexOf("--");
         int ids = separator < 0 ? 0 : Math.max(0, arguments.size() - (original.size() - separator - 1));
-        List<String> positionalIds = arguments.subList(0, ids);
+        // demo,warehouse before -- as --conn takes them, as well as demo warehouse
+        List<String> positionalIds = arguments.subList(0, ids).stream()
+                .flatMap(a -> java.util.Arrays.stream(a.split(","))).filter(a -> !a.isBlank()).toList();
         if (!connIds.isEmpty() && !positionalIds.isEmpty() && !connIds.containsAll(positionalIds)) {
             throw new UsageError("two different connections given: " + String.join(", ", positionalIds)
                     + " as CONN_ID and " + String.join(",", connIds) + " with --conn",
