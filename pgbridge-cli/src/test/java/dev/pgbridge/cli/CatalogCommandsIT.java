@@ -124,7 +124,9 @@ class CatalogCommandsIT {
         assertThat(table.out().lines().findFirst().orElseThrow())
                 .matches("schema +\\| name +\\| kind +\\| owner +\\| rows +\\| size +\\| partitions +\\| comment");
         assertThat(table.out()).contains("partitioned table").contains("materialized view").contains("All orders")
-                .contains(" kB").contains("(4 rows)").doesNotContain("events_2023");
+                .contains(" kB").contains("(4 rows)").doesNotContain("events_2023")
+                // the one number format of every command (Figures): decimal units with one decimal, not pg_size_pretty
+                .containsPattern("\\| \\d+\\.\\d kB +\\|");
 
         JsonNode json = JSON.readTree(ok(cli.run("tables", "--url-env", "CATALOG_URL", "--schema", "sales", "--format", "json")).out());
         assertThat(json).extracting(n -> n.get("name").asText()).containsExactly("big_orders", "events", "orders", "totals");

@@ -1,6 +1,7 @@
 package dev.pgbridge.cli.command;
 
 import dev.pgbridge.catalog.TableInfo;
+import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.OutputFormat;
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Spec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "tables", mixinStandardHelpOptions = true,
@@ -22,9 +22,9 @@ import java.util.concurrent.Callable;
                 + "estimated rows, size and comment.",
                 "Partitions are folded under their partitioned table: its row estimate and size are the sums over its "
                         + "partitions, and 'partitions' counts the partitions directly under it.",
-                "The table form shows sizes for people (8192 bytes, 16 kB); json and csv give size_bytes and estimated_rows as numbers."})
+                "The table form shows rows and sizes in pgbridge's one number format (60,000; 8.2 kB, decimal units); json and csv give "
+                + "estimated_rows and size_bytes as plain numbers."})
 final class TablesCommand implements Callable<Integer> {
-    private static final String[] UNITS = {"bytes", "kB", "MB", "GB", "TB", "PB"};
 
     private final CliEnvironment environment;
 
@@ -56,27 +56,15 @@ final class TablesCommand implements Callable<Integer> {
         boolean people = format.format() == OutputFormat.TABLE;
         List<List<Object>> rows = new ArrayList<>(tables.size());
         for (TableInfo t : tables) {
-            rows.add(Arrays.asList(t.schema(), t.name(), t.kind().label(), t.owner(), t.estimatedRows(),
-                    people ? prettySize(t.sizeBytes()) : t.sizeBytes(), t.partitions(), t.comment()));
+            rows.add(Arrays.asList(t.schema(), t.name(), t.kind().label(), t.owner(),
+                    people && t.estimatedRows() != null ? Figures.count(t.estimatedRows()) : t.estimatedRows(),
+                    people && t.sizeBytes() != null ? Figures.bytes(t.sizeBytes()) : t.sizeBytes(),
+                    t.partitions(), t.comment()));
         }
         List<String> columns = people
                 ? List.of("schema", "name", "kind", "owner", "rows", "size", "partitions", "comment")
                 : List.of("schema", "name", "kind", "owner", "estimated_rows", "size_bytes", "partitions", "comment");
         new Rows(columns, rows).print(spec.commandLine().getOut(), format.format());
         return 0;
-    }
-
-    /** As PostgreSQL's pg_size_pretty: bytes below 10 kB, then the largest unit that keeps at least 10 of it. */
-    static String prettySize(Long bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        long value = bytes;
-        int unit = 0;
-        while (Math.abs(value) >= 10 * 1024 && unit < UNITS.length - 1) {
-            value = Math.round(value / 1024.0);
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%d %s", value, UNITS[unit]);
     }
 }
