@@ -58,6 +58,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
             return null;
         }
         String v = value.strip();
-        return v.isEmpty() || v.contains("${") ? null : v;
+        return v.isEmpty() || v.contains("${") || v.contains("@GIT@") ? null : v;
     }
 }

@@ -1,6 +1,8 @@
 package dev.pgbridge.cli.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -20,7 +22,10 @@ import static java.util.Objects.requireNonNull;
  * {@code --format json} has the full text); in a pipe it is printed whole.
  */
 public record Rows(List<String> columns, List<List<Object>> rows) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Indented, with {@code "key": value} as query's JSON writes it (Jackson's default puts a space before the colon). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setDefaultPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
     public Rows {
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
