@@ -48,7 +48,7 @@ class ConnExportIT {
             // .env lines as Airflow's JSON: a URI (the default) has no description
             Cli.Result export = ok(source.run("conn", "export", "--output", file.toString(), "--reveal",
                     "--serialization-format", "json"));
-            assertThat(export.out()).isEqualTo("exported 2 connection(s) of tenant default to " + file + " (with passwords)\n");
+            assertThat(export.out()).isEqualTo("exported 2 connections of tenant default to " + file + " (with passwords)\n");
             assertThat(export.err()).isEmpty();
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 

@@ -111,11 +111,11 @@ class GrammarIT {
         // load, copy and run take it the same way
         Path csv = files.resolve("rows.csv");
         Files.writeString(csv, "id,note\n1,a\n2,b\n");
-        assertThat(ok(cli.run("load", "shop", "--table", "loaded", "--file", csv.toString(), "--truncate")).out())
+        assertThat(ok(cli.run("load", "shop", "--table", "loaded", "--file", csv.toString(), "--truncate")).err())
                 .contains("loaded 2 rows");
-        assertThat(ok(cli.run("load", "--conn", "shop", "--table", "loaded", "--file", csv.toString(), "--truncate")).out())
+        assertThat(ok(cli.run("load", "--conn", "shop", "--table", "loaded", "--file", csv.toString(), "--truncate")).err())
                 .contains("loaded 2 rows");
-        assertThat(ok(cli.run("copy", "shop", "shop", "--table", "orders", "--target-table", "loaded", "--truncate")).out())
+        assertThat(ok(cli.run("copy", "shop", "shop", "--table", "orders", "--target-table", "loaded", "--truncate")).err())
                 .contains("copied 5 rows");
         assertThat(ok(cli.run("run", "shop", "--", "sh", "-c", "test -n \"$AIRFLOW_CONN_SHOP\" && echo set")).out())
                 .isEqualTo("set\n");
@@ -165,7 +165,7 @@ class GrammarIT {
         assertThat(Files.readAllLines(jsonl)).hasSize(5).first().isEqualTo("{\"id\":1,\"note\":\"n1\"}");
         Path ndjson = files.resolve("orders.ndjson");
         Files.copy(jsonl, ndjson);
-        assertThat(ok(cli.run("load", "shop", "--table", "loaded", "--file", ndjson.toString(), "--truncate")).out())
+        assertThat(ok(cli.run("load", "shop", "--table", "loaded", "--file", ndjson.toString(), "--truncate")).err())
                 .contains("loaded 5 rows");
 
         Path text = files.resolve("orders.txt");
@@ -176,7 +176,7 @@ class GrammarIT {
         assertThat(usage(cli.runWithInput("id,note\n", "load", "shop", "--table", "loaded", "--file", "-")).err())
                 .startsWith("error: --format is missing: standard input has no file extension to tell it by");
         assertThat(ok(cli.run("load", "shop", "--table", "loaded", "--file", text.toString(), "--format", "jsonl",
-                "--truncate")).out()).contains("loaded 5 rows");
+                "--truncate")).err()).contains("loaded 5 rows");
     }
 
     @Test

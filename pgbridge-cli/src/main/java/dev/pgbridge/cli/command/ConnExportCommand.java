@@ -1,5 +1,6 @@
 package dev.pgbridge.cli.command;
 
+import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ConnectionExport;
 import dev.pgbridge.error.ErrorCode;
@@ -95,7 +96,7 @@ final class ConnExportCommand implements Callable<Integer> {
         }
         else {
             write(Path.of(output), text, reveal && withSecrets > 0);
-            spec.commandLine().getOut().println("exported " + connections.size() + " connection(s) of tenant "
+            spec.commandLine().getOut().println("exported " + Figures.count(connections.size(), "connection") + " of tenant "
                     + tenant.tenant() + " to " + output + (reveal ? " (with passwords)" : ""));
         }
         return 0;

@@ -1,5 +1,6 @@
 package dev.pgbridge.cli.command;
 
+import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ConnectionImport;
 import picocli.CommandLine.Command;
@@ -56,7 +57,7 @@ final class ConnImportCommand implements Callable<Integer> {
                 added++;
             }
         }
-        spec.commandLine().getOut().println("imported " + connections.size() + " connection(s) from " + file
+        spec.commandLine().getOut().println("imported " + Figures.count(connections.size(), "connection") + " from " + file
                 + " into tenant " + tenant.tenant() + ": " + added + " added, " + replaced + " replaced, " + skipped + " skipped");
         return 0;
     }
