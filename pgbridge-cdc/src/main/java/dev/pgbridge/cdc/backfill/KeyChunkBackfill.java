@@ -47,6 +47,9 @@ final class KeyChunkBackfill {
     private static final class Chunk {
         final TableBackfill table;
         final LinkedHashMap<String, TableShape.Row> rows = new LinkedHashMap<>();
+        /** Every row read, in key order, and the key read after (null: from the first row). */
+        final List<TableShape.Row> readRows;
+        final List<String> after;
         final String high;
         final List<String> lastKey;
         final int read;
@@ -54,8 +57,10 @@ final class KeyChunkBackfill {
         boolean highSeen;
         long evicted;
 
-        Chunk(TableBackfill table, List<TableShape.Row> read, String high, boolean last) {
+        Chunk(TableBackfill table, List<String> after, List<TableShape.Row> read, String high, boolean last) {
             this.table = table;
+            this.after = after;
+            this.readRows = List.copyOf(read);
             for (TableShape.Row r : read) {
                 rows.put(CanonicalKey.of(r.key()), r);
             }
@@ -70,7 +75,21 @@ final class KeyChunkBackfill {
      * A chunk whose high watermark came through: the rows that survived; whether it was read as its table's last
      * (fewer rows than a full chunk); whether its table is now done.
      */
-    record Out(TableBackfill table, Collection<TableShape.Row> rows, boolean lastChunk, boolean tableDone) {
+    record Out(TableBackfill table, Collection<TableShape.Row> rows, boolean lastChunk, boolean tableDone,
+               List<String> after, List<TableShape.Row> read) {
+        /** The key a chunk reads after to find {@code row} of this chunk again (null: the table's first row). */
+        List<String> keyBefore(TableShape.Row row) {
+            int i = read.indexOf(row);
+            if (i < 0) {
+                throw new IllegalArgumentException("the row is not of this chunk");
+            }
+            return i == 0 ? after : read.get(i - 1).orderKeyText();
+        }
+
+        /** How many rows of this chunk were read from {@code row} on. */
+        long rowsFrom(TableShape.Row row) {
+            return read.size() - read.indexOf(row);
+        }
     }
 
     private final int chunkSize;
@@ -161,7 +180,7 @@ final class KeyChunkBackfill {
             return inFlight.isEmpty();
         }
         String high = UUID.randomUUID().toString();
-        Chunk chunk = new Chunk(t, rows, high, rows.size() < chunkSize);
+        Chunk chunk = new Chunk(t, t.readKey, rows, high, rows.size() < chunkSize);
         inFlight.addLast(chunk);
         List<Watermark> marks = new ArrayList<>(2);
         marks.add(new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
@@ -231,7 +250,7 @@ final class KeyChunkBackfill {
         t.rows += c.read;
         LOG.debug("backfill of {}: chunk {} out at {} ({} rows, {} evicted by log events)", t.table, t.chunks,
                 tx.endLsn(), c.rows.size(), c.evicted);
-        return new Out(t, c.rows.values(), c.last, c.last || t.allRead && inFlight.isEmpty());
+        return new Out(t, c.rows.values(), c.last, c.last || t.allRead && inFlight.isEmpty(), c.after, c.readRows);
     }
 
     /** Forgets the chunks in flight and the shapes read (after a lost connection): they are read again. */
