@@ -224,7 +224,7 @@ public final class Backfill implements AutoCloseable {
             return;
         }
         for (TableBackfill a : after) {
-            if (!KeyChunkBackfill.isEmpty(session.connection(), a.table)) {
+            if (!keyChunks.isEmpty(a)) {
                 return;
             }
         }

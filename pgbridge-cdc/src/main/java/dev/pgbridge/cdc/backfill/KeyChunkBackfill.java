@@ -7,14 +7,13 @@ import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.TypeResolver;
-import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -132,14 +131,7 @@ final class KeyChunkBackfill {
      */
     boolean readNext(TableBackfill t) throws SQLException {
         Connection c = session.connection();
-        TableShape shape = shapes.get(t.table);
-        if (shape == null) {
-            shape = TableShape.read(c, t.table, types);
-            shapes.put(t.table, shape);
-        }
-        if (shape.orderKey().isEmpty()) {
-            throw new IllegalStateException("table " + t.table + " lost its primary key during its backfill");
-        }
+        TableShape shape = shape(c, t);
         if (System.nanoTime() < retryAfterNanos) {
             return false;
         }
@@ -194,13 +186,48 @@ final class KeyChunkBackfill {
         return false;
     }
 
-    /** True when {@code table} has no row now (one statement, its own snapshot). */
-    static boolean isEmpty(Connection c, TableId table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM "
-                + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table()) + ")");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
+    /**
+     * True when {@code t} has no row now, read as a chunk is ({@link TableShape#readChunkWithSnapshot}: the table
+     * locked before the snapshot is taken, so a table rewrite committing meanwhile cannot make it look empty). A
+     * table whose shape changed counts as not empty (its backfill reads it as usual).
+     */
+    boolean isEmpty(TableBackfill t) throws SQLException {
+        Connection c = session.connection();
+        TableShape shape = shape(c, t);
+        TableShape.Chunk read;
+        try {
+            read = shape.readChunkWithSnapshot(c, null, 1);
         }
+        catch (SQLException e) {
+            if (!"42703".equals(e.getSQLState())) {
+                throw e;
+            }
+            shapes.remove(t.table); // a column dropped between the check and the read
+            return false;
+        }
+        if (read.stale()) {
+            shapes.remove(t.table);
+            return false;
+        }
+        return read.rows().isEmpty();
+    }
+
+    /** {@code t}'s shape, read once (again after it changed); refused when the table lost its key. */
+    private TableShape shape(Connection c, TableBackfill t) throws SQLException {
+        TableShape shape = shapes.get(t.table);
+        if (shape == null) {
+            shape = TableShape.read(c, t.table, types);
+            shapes.put(t.table, shape);
+        }
+        if (shape.orderKey().isEmpty()) {
+            throw new PgBridgeException(ErrorCode.REPLICATION_SETUP, "table " + t.table + " lost its primary key "
+                    + "(and has no replica-identity index) during its backfill, which reads it in key order",
+                    "give it back its primary key (or REPLICA IDENTITY USING INDEX) and start the capture again: its "
+                            + "backfill reads on after the last key saved; or, to read it from its first row, stop the "
+                            + "capture and delete the table's entry under \"backfill\".\"tables\" in checkpoint.json "
+                            + "(a table without a key needs REPLICA IDENTITY FULL)");
+        }
+        return shape;
     }
 
     /** A watermark of this slot came through the stream: it may be a waiting chunk's high one. */

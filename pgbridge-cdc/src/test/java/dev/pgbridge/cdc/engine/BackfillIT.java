@@ -283,6 +283,34 @@ class BackfillIT extends WithCaptureFixture {
     }
 
     @Test
+    void aTableThatLosesItsPrimaryKeyDuringItsBackfillStopsTheCaptureWithHowToGoOn() throws Exception {
+        // bug: this stopped the capture with an IllegalStateException (shown as a bug in pgbridge), without a hint
+        h.sql("CREATE TABLE losing (id int NOT NULL, v text)", "ALTER TABLE losing ADD CONSTRAINT losing_pk PRIMARY KEY (id)",
+                "ALTER TABLE losing REPLICA IDENTITY FULL",
+                "INSERT INTO losing SELECT g, 'v' FROM generate_series(1, 100) g");
+        AtomicBoolean dropped = new AtomicBoolean();
+        Backfill.WatermarkListener listener = new Backfill.WatermarkListener() {
+            @Override
+            public void beforeWrite(Backfill.Watermark w) {
+            }
+
+            @Override
+            public void afterWrite(Backfill.Watermark w) {
+                if (w.kind() == Backfill.WatermarkKind.HIGH && dropped.compareAndSet(false, true)) {
+                    h.sql("ALTER TABLE losing DROP CONSTRAINT losing_pk");
+                }
+            }
+        };
+        var running = h.startStreaming(h.config("  backfill_chunk_size: 10\n", "losing"), listener);
+        Throwable failure = h.awaitFailure(running, Duration.ofSeconds(60));
+        assertThat(failure).isInstanceOfSatisfying(dev.pgbridge.error.PgBridgeException.class, e -> {
+            assertThat(e.code()).isEqualTo(dev.pgbridge.error.ErrorCode.REPLICATION_SETUP);
+            assertThat(e.getMessage()).contains("table public.losing lost its primary key");
+            assertThat(e.hint()).contains("delete the table's entry under \"backfill\".\"tables\" in checkpoint.json");
+        });
+    }
+
+    @Test
     void aRestartAfterACrashReadsOnFromTheLastCompletedChunk() throws Exception {
         h.sql("CREATE TABLE resume (id int PRIMARY KEY, v text)",
                 "INSERT INTO resume SELECT g, 'v' || g FROM generate_series(1, 2000) g");
