@@ -118,13 +118,12 @@ public final class Backfill implements AutoCloseable {
             }
             tables.put(t.table(), s);
         }
-        TrailingRow.Row held = BackfillCheckpoint.heldRow(saved);
-        if (held != null && tables.containsKey(held.table()) && tables.get(held.table()).mode == Mode.KEY_CHUNKS) {
-            trailing.hold(held);
-        }
-        else if (held != null) {
-            LOG.warn("the checkpoint holds back a backfill row of {}, which is no longer backfilled in key chunks; "
-                    + "the row is dropped", held.table());
+        if (saved != null && saved.hasNonNull("held_row")) {
+            // written by an earlier version, which did not read the held row again after a restart
+            LOG.warn("the checkpoint holds a backfill row held back by an earlier pgbridge ({}); it is ignored: a "
+                    + "table is read on after its saved last_key (to be sure that row is out, delete the table's "
+                    + "entry under \"backfill\".\"tables\" in checkpoint.json: its backfill starts again)",
+                    saved.get("held_row").path("table").asText("?"));
         }
         publish();
     }
@@ -225,7 +224,7 @@ public final class Backfill implements AutoCloseable {
             return;
         }
         for (TableBackfill a : after) {
-            if (!KeyChunkBackfill.isEmpty(session.connection(), a.table)) {
+            if (!keyChunks.isEmpty(a)) {
                 return;
             }
         }
@@ -312,22 +311,21 @@ public final class Backfill implements AutoCloseable {
             t.finish();
         }
         boolean last = !rowsToCome();
-        List<TrailingRow.Row> rows = chunk.rows().stream()
-                .map(r -> new TrailingRow.Row(t.table, r.key(), r.after())).toList();
+        List<TableShape.Row> rows = List.copyOf(chunk.rows());
         EventBuffer buffer = EventBuffer.inMemory(settings.source(), settings.spillDirectory(), rows.size() + 1);
         if (!rows.isEmpty() && trailing.held()) {
             buffer.add(0, read(trailing.take(), tx, false));
         }
         for (int i = 0; i < rows.size() - 1; i++) {
-            buffer.add(0, read(rows.get(i), tx, false));
+            buffer.add(0, read(row(t, rows.get(i)), tx, false));
         }
         if (!rows.isEmpty()) {
-            TrailingRow.Row newest = rows.getLast();
+            TableShape.Row newest = rows.getLast();
             if (last || newest.key() == null) {
-                buffer.add(0, read(newest, tx, true));
+                buffer.add(0, read(row(t, newest), tx, last));
             }
             else {
-                trailing.hold(newest);
+                trailing.hold(row(t, newest), chunk.keyBefore(newest), chunk.rowsFrom(newest));
             }
         }
         else if (last && trailing.held()) {
@@ -336,6 +334,10 @@ public final class Backfill implements AutoCloseable {
         dirty = true;
         publish();
         return CommittedTransaction.ofStamped(tx.xid(), tx.endLsn(), tx.commitTime(), buffer);
+    }
+
+    private static TrailingRow.Row row(TableBackfill t, TableShape.Row r) {
+        return new TrailingRow.Row(t.table, r.key(), r.after());
     }
 
     /** {@code row} as an {@code op: r} event stamped with {@code tx}'s commit. */
@@ -349,10 +351,14 @@ public final class Backfill implements AutoCloseable {
         return dirty;
     }
 
-    /** The checkpoint's {@code backfill} node ({@link BackfillCheckpoint}): completed chunks only. */
+    /**
+     * The checkpoint's {@code backfill} node ({@link BackfillCheckpoint}): completed chunks only, and a table whose
+     * newest row is held back only up to the row before it (a restart reads the held row again, see
+     * {@link TrailingRow}).
+     */
     public ObjectNode state() {
         dirty = false;
-        return BackfillCheckpoint.encode(tables.values(), trailing.row());
+        return BackfillCheckpoint.encode(tables.values().stream().map(t -> trailing.saved(t.progress())).toList());
     }
 
     /** Every table's progress; safe to call from any thread. */
@@ -360,12 +366,15 @@ public final class Backfill implements AutoCloseable {
         return published;
     }
 
-    /** Publishes every table's progress; a table whose newest row is still held is not done yet. */
+    /**
+     * Publishes every table's progress; a table whose newest row is still held is not done yet (as in the
+     * checkpoint, which {@code capture status} reads).
+     */
     private void publish() {
         Map<TableId, BackfillProgress> p = new TreeMap<>();
         for (TableBackfill t : tables.values()) {
             BackfillProgress now = t.progress();
-            if (now.state() == State.DONE && trailing.holds(t.table)) {
+            if (trailing.holds(t.table)) {
                 now = new BackfillProgress(now.table(), now.mode(), State.RUNNING, now.rows(), now.chunks(),
                         now.lastKey(), now.startedAt(), null, now.consistentPoint());
             }

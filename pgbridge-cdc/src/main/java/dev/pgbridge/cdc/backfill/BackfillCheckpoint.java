@@ -21,10 +21,10 @@ import java.util.Map;
 
 /**
  * The backfill's part of a checkpoint, the {@code backfill} node: {@code {"tables":[{schema, table, mode, state,
- * rows, chunks, last_key, started_at, finished_at, consistent_point}], "held_row": {schema, table, key, after}}}.
- * {@code last_key} is the key of the last completed chunk's last row, as PostgreSQL prints each key column; a chunk
- * in flight is not in it (it is read again after a restart). {@code held_row}, when there, is the newest backfill
- * row, not yet sent ({@link TrailingRow}).
+ * rows, chunks, last_key, started_at, finished_at, consistent_point}]}}. {@code last_key} is the key of the last
+ * row read that is out (sent to the sink or replaced by a log event), as PostgreSQL prints each key column; a chunk
+ * in flight is not in it, nor a row held back ({@link TrailingRow}): they are read again after a restart. A
+ * {@code held_row} written by an earlier version is ignored: the progress decides where a restart reads on.
  *
  * <p>A damaged node is refused with what is wrong and where, never half read: resuming from a wrong key would skip
  * or repeat rows without a word.
@@ -33,61 +33,27 @@ final class BackfillCheckpoint {
     private BackfillCheckpoint() {
     }
 
-    static ObjectNode encode(Collection<TableBackfill> tables) {
-        return encode(tables, null);
-    }
-
-    /** The node, with {@code held} (the {@link TrailingRow}, null when none) under {@code "held_row"}. */
-    static ObjectNode encode(Collection<TableBackfill> tables, TrailingRow.Row held) {
+    /** The node for {@code tables}' progress ({@link BackfillProgress}, as a checkpoint may keep it). */
+    static ObjectNode encode(Collection<BackfillProgress> tables) {
         ObjectNode root = EventJson.MAPPER.createObjectNode();
         ArrayNode list = root.putArray("tables");
-        for (TableBackfill t : tables) {
+        for (BackfillProgress t : tables) {
             ObjectNode n = list.addObject();
-            n.put("schema", t.table.schema());
-            n.put("table", t.table.table());
-            n.put("mode", t.mode.label());
-            n.put("state", t.state.label());
-            n.put("rows", t.rows);
-            n.put("chunks", t.chunks);
-            if (t.lastKey != null) {
+            n.put("schema", t.table().schema());
+            n.put("table", t.table().table());
+            n.put("mode", t.mode().label());
+            n.put("state", t.state().label());
+            n.put("rows", t.rows());
+            n.put("chunks", t.chunks());
+            if (t.lastKey() != null) {
                 ArrayNode key = n.putArray("last_key");
-                t.lastKey.forEach(key::add);
+                t.lastKey().forEach(key::add);
             }
-            n.put("started_at", t.startedAt == null ? null : t.startedAt.toString());
-            n.put("finished_at", t.finishedAt == null ? null : t.finishedAt.toString());
-            n.put("consistent_point", t.consistentPoint == null ? null : t.consistentPoint.toString());
-        }
-        if (held != null) {
-            ObjectNode n = root.putObject("held_row");
-            n.put("schema", held.table().schema());
-            n.put("table", held.table().table());
-            n.set("key", held.key().deepCopy());
-            n.set("after", held.after().deepCopy());
+            n.put("started_at", t.startedAt() == null ? null : t.startedAt().toString());
+            n.put("finished_at", t.finishedAt() == null ? null : t.finishedAt().toString());
+            n.put("consistent_point", t.consistentPoint() == null ? null : t.consistentPoint().toString());
         }
         return root;
-    }
-
-    /** The backfill row held back when the checkpoint was written ({@link TrailingRow}); null when none. */
-    static TrailingRow.Row heldRow(ObjectNode saved) {
-        JsonNode n = saved == null ? null : saved.get("held_row");
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        try {
-            if (!n.isObject()) {
-                throw new IllegalArgumentException("it is " + n.getNodeType() + ", not an object");
-            }
-            TableId table = new TableId(text(n, "schema"), text(n, "table"));
-            if (!(n.get("key") instanceof ObjectNode key) || !(n.get("after") instanceof ObjectNode after)) {
-                throw new IllegalArgumentException("its \"key\" and \"after\" must be objects");
-            }
-            return new TrailingRow.Row(table, key.deepCopy(), after.deepCopy());
-        }
-        catch (IllegalArgumentException e) {
-            throw new PgBridgeException(ErrorCode.IO, "the checkpoint's backfill progress is damaged: \"held_row\": "
-                    + e.getMessage(), "restore checkpoint.json from a backup; or delete \"held_row\" and the entry of "
-                    + "its table under \"backfill\".\"tables\" in checkpoint.json to backfill that table again", e);
-        }
     }
 
     /** Each saved table's progress, in the order saved; empty for null (a first start). */

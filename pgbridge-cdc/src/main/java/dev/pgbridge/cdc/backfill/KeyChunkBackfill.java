@@ -7,14 +7,13 @@ import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.CommittedTransaction;
 import dev.pgbridge.cdc.event.Op;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.TypeResolver;
-import dev.pgbridge.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +46,9 @@ final class KeyChunkBackfill {
     private static final class Chunk {
         final TableBackfill table;
         final LinkedHashMap<String, TableShape.Row> rows = new LinkedHashMap<>();
+        /** Every row read, in key order, and the key read after (null: from the first row). */
+        final List<TableShape.Row> readRows;
+        final List<String> after;
         final String high;
         final List<String> lastKey;
         final int read;
@@ -54,8 +56,10 @@ final class KeyChunkBackfill {
         boolean highSeen;
         long evicted;
 
-        Chunk(TableBackfill table, List<TableShape.Row> read, String high, boolean last) {
+        Chunk(TableBackfill table, List<String> after, List<TableShape.Row> read, String high, boolean last) {
             this.table = table;
+            this.after = after;
+            this.readRows = List.copyOf(read);
             for (TableShape.Row r : read) {
                 rows.put(CanonicalKey.of(r.key()), r);
             }
@@ -70,7 +74,21 @@ final class KeyChunkBackfill {
      * A chunk whose high watermark came through: the rows that survived; whether it was read as its table's last
      * (fewer rows than a full chunk); whether its table is now done.
      */
-    record Out(TableBackfill table, Collection<TableShape.Row> rows, boolean lastChunk, boolean tableDone) {
+    record Out(TableBackfill table, Collection<TableShape.Row> rows, boolean lastChunk, boolean tableDone,
+               List<String> after, List<TableShape.Row> read) {
+        /** The key a chunk reads after to find {@code row} of this chunk again (null: the table's first row). */
+        List<String> keyBefore(TableShape.Row row) {
+            int i = read.indexOf(row);
+            if (i < 0) {
+                throw new IllegalArgumentException("the row is not of this chunk");
+            }
+            return i == 0 ? after : read.get(i - 1).orderKeyText();
+        }
+
+        /** How many rows of this chunk were read from {@code row} on. */
+        long rowsFrom(TableShape.Row row) {
+            return read.size() - read.indexOf(row);
+        }
     }
 
     private final int chunkSize;
@@ -113,14 +131,7 @@ final class KeyChunkBackfill {
      */
     boolean readNext(TableBackfill t) throws SQLException {
         Connection c = session.connection();
-        TableShape shape = shapes.get(t.table);
-        if (shape == null) {
-            shape = TableShape.read(c, t.table, types);
-            shapes.put(t.table, shape);
-        }
-        if (shape.orderKey().isEmpty()) {
-            throw new IllegalStateException("table " + t.table + " lost its primary key during its backfill");
-        }
+        TableShape shape = shape(c, t);
         if (System.nanoTime() < retryAfterNanos) {
             return false;
         }
@@ -161,7 +172,7 @@ final class KeyChunkBackfill {
             return inFlight.isEmpty();
         }
         String high = UUID.randomUUID().toString();
-        Chunk chunk = new Chunk(t, rows, high, rows.size() < chunkSize);
+        Chunk chunk = new Chunk(t, t.readKey, rows, high, rows.size() < chunkSize);
         inFlight.addLast(chunk);
         List<Watermark> marks = new ArrayList<>(2);
         marks.add(new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
@@ -175,13 +186,48 @@ final class KeyChunkBackfill {
         return false;
     }
 
-    /** True when {@code table} has no row now (one statement, its own snapshot). */
-    static boolean isEmpty(Connection c, TableId table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM "
-                + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table()) + ")");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
+    /**
+     * True when {@code t} has no row now, read as a chunk is ({@link TableShape#readChunkWithSnapshot}: the table
+     * locked before the snapshot is taken, so a table rewrite committing meanwhile cannot make it look empty). A
+     * table whose shape changed counts as not empty (its backfill reads it as usual).
+     */
+    boolean isEmpty(TableBackfill t) throws SQLException {
+        Connection c = session.connection();
+        TableShape shape = shape(c, t);
+        TableShape.Chunk read;
+        try {
+            read = shape.readChunkWithSnapshot(c, null, 1);
         }
+        catch (SQLException e) {
+            if (!"42703".equals(e.getSQLState())) {
+                throw e;
+            }
+            shapes.remove(t.table); // a column dropped between the check and the read
+            return false;
+        }
+        if (read.stale()) {
+            shapes.remove(t.table);
+            return false;
+        }
+        return read.rows().isEmpty();
+    }
+
+    /** {@code t}'s shape, read once (again after it changed); refused when the table lost its key. */
+    private TableShape shape(Connection c, TableBackfill t) throws SQLException {
+        TableShape shape = shapes.get(t.table);
+        if (shape == null) {
+            shape = TableShape.read(c, t.table, types);
+            shapes.put(t.table, shape);
+        }
+        if (shape.orderKey().isEmpty()) {
+            throw new PgBridgeException(ErrorCode.REPLICATION_SETUP, "table " + t.table + " lost its primary key "
+                    + "(and has no replica-identity index) during its backfill, which reads it in key order",
+                    "give it back its primary key (or REPLICA IDENTITY USING INDEX) and start the capture again: its "
+                            + "backfill reads on after the last key saved; or, to read it from its first row, stop the "
+                            + "capture and delete the table's entry under \"backfill\".\"tables\" in checkpoint.json "
+                            + "(a table without a key needs REPLICA IDENTITY FULL)");
+        }
+        return shape;
     }
 
     /** A watermark of this slot came through the stream: it may be a waiting chunk's high one. */
@@ -231,7 +277,7 @@ final class KeyChunkBackfill {
         t.rows += c.read;
         LOG.debug("backfill of {}: chunk {} out at {} ({} rows, {} evicted by log events)", t.table, t.chunks,
                 tx.endLsn(), c.rows.size(), c.evicted);
-        return new Out(t, c.rows.values(), c.last, c.last || t.allRead && inFlight.isEmpty());
+        return new Out(t, c.rows.values(), c.last, c.last || t.allRead && inFlight.isEmpty(), c.after, c.readRows);
     }
 
     /** Forgets the chunks in flight and the shapes read (after a lost connection): they are read again. */

@@ -19,9 +19,11 @@ import static java.util.Objects.requireNonNull;
  * nothing is left to read — on a watermark's transaction, written to make sure one comes through the stream.
  *
  * <p>While it waits, a log event for its key evicts it exactly as it would evict a row of a chunk in flight (the
- * event carries the newer image; a key is unique in its table). It is saved in the checkpoint, so a restart neither
- * loses it nor reads it twice. A table without a key never leaves a row here: such a row cannot be told apart from
- * its duplicates, so it could not be evicted safely.
+ * event carries the newer image; a key is unique in its table). It is never saved: while it waits, the checkpoint
+ * keeps its table's progress at the key read just before it ({@link #saved}), so after a restart the row is read
+ * again, fresh, in a chunk between new watermarks (a saved copy could be older than a change the sink already has,
+ * and a replayed transaction a sink skips unread would not evict it). A table without a key never leaves a row here:
+ * such a row cannot be told apart from its duplicates, so it could not be evicted safely.
  */
 final class TrailingRow {
     private static final Logger LOG = LoggerFactory.getLogger(TrailingRow.class);
@@ -36,6 +38,10 @@ final class TrailingRow {
 
     private Row row;
     private String canonicalKey;
+    /** The key after which the held row's table must be read again to find it (null: from its first row). */
+    private java.util.List<String> readAfter;
+    /** How many of the rows its table counts as read are from the held row on (they are read again). */
+    private long rowsFrom;
     /** The watermark written to bring a stream transaction on which the row goes out; null when none is pending. */
     private String releaseId;
     private boolean releaseSeen;
@@ -53,14 +59,34 @@ final class TrailingRow {
         return row != null && row.table().equals(table);
     }
 
-    /** Holds {@code next}; the caller has sent out the row held before, if any ({@link #take}). */
-    void hold(Row next) {
+    /**
+     * Holds {@code next}; the caller has sent out the row held before, if any ({@link #take}). {@code readAfter}
+     * is the key a chunk reads after to find the row again (the key read just before it; null: the table's first
+     * row), {@code rowsFrom} how many rows its table has counted from it on.
+     */
+    void hold(Row next, java.util.List<String> readAfter, long rowsFrom) {
         if (row != null) {
             throw new IllegalStateException("a backfill row of " + row.table() + " is still held");
         }
         requireNonNull(next.key(), "a row without a key cannot be held (it could not be evicted)");
         row = next;
         canonicalKey = CanonicalKey.of(next.key());
+        this.readAfter = readAfter == null ? null : java.util.List.copyOf(readAfter);
+        this.rowsFrom = rowsFrom;
+    }
+
+    /**
+     * {@code now} as a checkpoint may keep it: for the held row's table, its progress stops at the last row out
+     * (running, read on after {@code readAfter}), so a restart reads the held row again instead of trusting a copy;
+     * every other table as it is.
+     */
+    BackfillProgress saved(BackfillProgress now) {
+        if (!holds(now.table())) {
+            return now;
+        }
+        return new BackfillProgress(now.table(), now.mode(), BackfillProgress.State.RUNNING,
+                Math.max(0, now.rows() - rowsFrom), now.chunks(), readAfter, now.startedAt(), null,
+                now.consistentPoint());
     }
 
     /** The row held (null when none), now to go out; forgets it and any release pending for it. */
@@ -68,6 +94,8 @@ final class TrailingRow {
         Row out = row;
         row = null;
         canonicalKey = null;
+        readAfter = null;
+        rowsFrom = 0;
         forgetRelease();
         return out;
     }

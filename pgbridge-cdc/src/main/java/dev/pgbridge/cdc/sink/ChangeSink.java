@@ -13,6 +13,13 @@ import java.util.Optional;
  * flushes. Delivery is at-least-once: after a crash the transactions after the last checkpoint are accepted again.
  * Calls never overlap (they may come from different threads, one after the other).
  *
+ * <p>A sink may skip a transaction it already has (an LSN it applied before a crash) without reading its events.
+ * Reading them is what lets the backfill look at each event (the events are produced lazily), and that is not needed
+ * here: what the backfill keeps in memory (chunks in flight, the row it holds back) was read after a watermark this
+ * process wrote, so a transaction a sink had applied before the process started is older than it, and one replayed
+ * after a lost connection was read once already when it first came; nothing the backfill keeps is restored from a
+ * checkpoint (chunks in flight and the held row are read again after a restart).
+ *
  * <p>A sink fails with a {@link SinkFailure}: the code and hint of the cause (a privilege the target lacks, a full
  * disk, a broker that refuses this client), never a bare {@code IOException}. After a failure it may refuse every
  * further call; the capture stops and resumes from its checkpoint when started again.

@@ -4,8 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.pgbridge.cdc.backfill.Backfill;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,5 +127,78 @@ class BackfillLastRecordIT extends WithCaptureFixture {
         assertThat(events).extracting(e -> e.get("value").get("op").asText() + " " + snapshot(e))
                 .containsExactly("c false");
         assertThat(h.events("e2")).isEmpty();
+    }
+
+    @Test
+    void aTableRewrittenWhileItIsCheckedForRowsIsNotTakenForEmpty() throws Exception {
+        // bug: the emptiness check took its snapshot before the table lock, so a table rewrite committing meanwhile
+        // made a table with rows look empty: it was marked done with none of them sent
+        h.sql("CREATE TABLE rkless (a int)", "ALTER TABLE rkless REPLICA IDENTITY FULL", "INSERT INTO rkless VALUES (1)",
+                "CREATE TABLE rkeyed (id int PRIMARY KEY, v int)",
+                "INSERT INTO rkeyed SELECT g, g FROM generate_series(1, 3) g");
+        AtomicReference<Thread> committer = new AtomicReference<>();
+        Backfill.WatermarkListener listener = new Backfill.WatermarkListener() {
+            @Override
+            public void beforeWrite(Backfill.Watermark w) {
+            }
+
+            @Override
+            public void afterWrite(Backfill.Watermark w) {
+                // the keyless table's snapshot is read: the check of rkeyed comes next, on this thread
+                if (w.table().table().equals("rkless") && committer.get() == null) {
+                    committer.set(rewriteWhenSomeoneWaits("rkeyed", "ALTER TABLE rkeyed ALTER COLUMN v TYPE bigint"));
+                }
+            }
+        };
+        var engine = h.startStreaming(h.config("  backfill_chunk_size: 10\n", "rkless", "rkeyed"), listener);
+        h.awaitBackfill(engine);
+        committer.get().join(30_000);
+        h.stop(engine);
+
+        assertThat(reads("rkless", "rkeyed")).extracting(e -> tableAndKey(e) + " " + snapshot(e))
+                .containsExactly("rkless {\"a\":1} true", "rkeyed {\"id\":1} true", "rkeyed {\"id\":2} true",
+                        "rkeyed {\"id\":3} last");
+    }
+
+    /**
+     * Runs {@code ddl} (which rewrites {@code table}) in a transaction of its own now, and commits it from another
+     * thread as soon as a session waits for a lock on {@code table}.
+     */
+    private Thread rewriteWhenSomeoneWaits(String table, String ddl) {
+        Connection c;
+        try {
+            c = h.connect();
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(ddl);
+            }
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        Thread t = new Thread(() -> {
+            try (c; Connection watch = h.connect(); Statement st = watch.createStatement()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                            + "AND relation = '" + table + "'::regclass")) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+                c.commit();
+            }
+            catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rewrite-" + table);
+        t.start();
+        return t;
     }
 }

@@ -379,7 +379,8 @@ public final class CaptureFixture implements AutoCloseable {
         return startNoWait(config, new JsonLinesSink(sinkDir, 1 << 20), null);
     }
 
-    private Running startNoWait(CaptureConfig config, ChangeSink sink, Backfill.WatermarkListener listener) {
+    /** Starts an engine into {@code sink} (with a watermark listener, may be null) and returns at once. */
+    public Running startNoWait(CaptureConfig config, ChangeSink sink, Backfill.WatermarkListener listener) {
         CaptureEngine engine = new CaptureEngine(config, config.sourceConnection().orElseThrow(), sink,
                 new CheckpointStore(checkpointFile()), spill, settings);
         if (listener != null) {
