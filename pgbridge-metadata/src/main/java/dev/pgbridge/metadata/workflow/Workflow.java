@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.workflow;
 
+import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.secret.Secret;
 
 import java.util.Map;
@@ -14,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * @param metadata     the metadata pipeline's settings; null for other pipeline types
  */
 public record Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
-                       MetadataConfig metadata, Sink sink) {
+                       MetadataSettings metadata, Sink sink) {
     public Workflow {
         requireNonNull(sourceType, "sourceType is null");
         requireNonNull(serviceName, "serviceName is null");
@@ -42,17 +43,6 @@ public record Workflow(String sourceType, String serviceName, ServiceConnection 
         public String toString() {
             return "ServiceConnection[connId=" + connId + ", hostPort=" + hostPort + ", username=" + username
                     + ", password=" + (password == null ? "none" : "****") + ", database=" + database + "]";
-        }
-    }
-
-    /** {@code sourceConfig.config} of a {@code DatabaseMetadata} pipeline, defaults as OpenMetadata's. */
-    public record MetadataConfig(boolean markDeletedTables, boolean includeTables, boolean includeViews,
-                                 boolean includeOwners, boolean useFqnForFiltering, FilterPattern databaseFilter,
-                                 FilterPattern schemaFilter, FilterPattern tableFilter) {
-        public MetadataConfig {
-            requireNonNull(databaseFilter, "databaseFilter is null");
-            requireNonNull(schemaFilter, "schemaFilter is null");
-            requireNonNull(tableFilter, "tableFilter is null");
         }
     }
 

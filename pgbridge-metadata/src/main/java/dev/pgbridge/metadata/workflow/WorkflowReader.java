@@ -3,6 +3,8 @@ package dev.pgbridge.metadata.workflow;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.error.Suggestions;
+import dev.pgbridge.metadata.ingest.FilterPattern;
+import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.secret.Secret;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -301,9 +303,9 @@ public final class WorkflowReader {
                 pairs(mapAt(config, "connectionOptions")), pairs(mapAt(config, "connectionArguments")));
         Map<?, ?> pipeline = mapAt(root, "source", "sourceConfig", "config");
         String pipelineType = string(pipeline.get("type"));
-        Workflow.MetadataConfig metadata = null;
+        MetadataSettings metadata = null;
         if (WorkflowSchema.DATABASE_METADATA.equals(pipelineType)) {
-            metadata = new Workflow.MetadataConfig(flag(pipeline, "markDeletedTables", true),
+            metadata = new MetadataSettings(flag(pipeline, "markDeletedTables", true),
                     flag(pipeline, "includeTables", true), flag(pipeline, "includeViews", true),
                     flag(pipeline, "includeOwners", false), flag(pipeline, "useFqnForFiltering", false),
                     filter(mapAt(pipeline, "databaseFilterPattern")), filter(mapAt(pipeline, "schemaFilterPattern")),

@@ -1,4 +1,4 @@
-package dev.pgbridge.metadata.workflow;
+package dev.pgbridge.metadata.ingest;
 
 import java.util.List;
 import java.util.regex.Pattern;
