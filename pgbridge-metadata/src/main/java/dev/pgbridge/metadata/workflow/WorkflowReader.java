@@ -257,7 +257,7 @@ public final class WorkflowReader {
         String path = "source.serviceConnection.config";
         if (!config.containsKey("connection")) {
             for (String key : List.of("hostPort", "username")) {
-                if (!config.containsKey(key)) {
+                if (!config.containsKey(key) && !nearKeyGiven(key, config, WorkflowSchema.POSTGRES_CONNECTION)) {
                     problems.add(new WorkflowProblem(child(path, key), "is missing",
                             "give hostPort and username (and authType.password), or a pgbridge connection id as "
                                     + "connection: <conn_id>"));

@@ -115,8 +115,7 @@ class WorkflowReaderTest {
                         + "Unclosed group near index 7",
                 "source.sourceConfig.config.tableFilterPattern.exclude: unknown key",
                 "sink.type: 'fiel' is not a valid choice",
-                "workflowConfig.loggerLevel: 'LOUD' is not a valid choice",
-                "source.serviceConnection.config.hostPort: is missing");
+                "workflowConfig.loggerLevel: 'LOUD' is not a valid choice");
         assertThat(hint(e, "source.type")).startsWith("did you mean postgres?")
                 .contains("valid choices: postgres, postgres-usage, postgres-lineage");
         assertThat(hint(e, "source.serviceConnection.config.hostPrt")).startsWith("did you mean hostPort?");
