@@ -264,6 +264,30 @@ class MetadataFileSinkIT {
     }
 
     @Test
+    void ingestAllDatabasesConnectsToEachDatabaseTheFilterKeeps() throws IOException {
+        Path out = dir.resolve("all.jsonl");
+        Workflow workflow = new WorkflowReader(Map.of()).read("""
+                source:
+                  type: postgres
+                  serviceName: svc
+                  serviceConnection: {config: {connection: meta_it, database: postgres, ingestAllDatabases: true,
+                                               sslMode: disable}}
+                  sourceConfig:
+                    config: {type: DatabaseMetadata, databaseFilterPattern: {includes: ['^%s$']},
+                             schemaFilterPattern: {includes: ['^sales$']}, tableFilterPattern: {includes: ['^customers$']}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(db.name(), out), "workflow.yaml");
+        WorkflowRunner.Result result = new WorkflowRunner(resolver(), "default").run(workflow);
+        assertThat(result.failed()).isFalse();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(4);
+        assertThat(JSON.readTree(lines.get(0)).at("/body/connection/config/ingestAllDatabases").asBoolean()).isTrue();
+        assertThat(JSON.readTree(lines.get(1)).at("/body/name").asText()).isEqualTo(db.name());
+        assertThat(JSON.readTree(lines.get(3)).at("/body/databaseSchema").asText()).isEqualTo("svc." + db.name() + ".sales");
+        assertThat(result.steps().get(0).filteredRecords()).contains("svc.postgres");
+    }
+
+    @Test
     void unreachableServerIsAFailedSourceStep() {
         Workflow workflow = new WorkflowReader(Map.of()).read("""
                 source:
