@@ -78,6 +78,14 @@ public final class Catalog {
             ORDER BY n.nspname, c.relname
             """;
 
+    /** The databases one can connect to (templates left out), or only the current one. */
+    private static final String DATABASES = """
+            SELECT d.datname, pg_catalog.pg_get_userbyid(d.datdba), pg_catalog.shobj_description(d.oid, 'pg_database')
+            FROM pg_catalog.pg_database d
+            WHERE %s
+            ORDER BY d.datname
+            """;
+
     private static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?";
 
     private static final String RELATION_IN_SCHEMA = """
@@ -129,6 +137,22 @@ public final class Catalog {
         try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new SchemaInfo(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The databases of the server that accept connections ({@code datallowconn}, templates left out) by name; with
+     * {@code currentOnly}, the database of this connection alone.
+     */
+    public List<DatabaseInfo> databases(boolean currentOnly) throws SQLException {
+        String sql = DATABASES.formatted(currentOnly ? "d.datname = pg_catalog.current_database()"
+                : "d.datallowconn AND NOT d.datistemplate");
+        List<DatabaseInfo> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new DatabaseInfo(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         }
         return out;

@@ -27,6 +27,7 @@ import java.util.Map;
                 CaptureCommand.class,
                 LoadCommand.class,
                 CopyCommand.class,
+                MetadataCommand.class,
                 CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
@@ -53,7 +54,8 @@ public final class TopCommand {
                 "schemas", "List the schemas of a database",
                 "tables", "List tables, views and partitioned tables with rows and size",
                 "columns", "List the columns of a table or view",
-                "preview", "Show the first rows of a table or view"));
+                "preview", "Show the first rows of a table or view",
+                "metadata", "Run OpenMetadata-style workflows: ingest schemas, tables and columns"));
         groups.put("Server", ordered());
         groups.put("Shell", ordered(
                 "completion", "Print the bash or zsh completion script",

@@ -1,0 +1,101 @@
+package dev.pgbridge.cli.command;
+
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.workflow.Workflow;
+import dev.pgbridge.metadata.workflow.WorkflowException;
+import dev.pgbridge.metadata.workflow.WorkflowProblem;
+import dev.pgbridge.metadata.workflow.WorkflowReader;
+import dev.pgbridge.metadata.workflow.WorkflowRunner;
+import dev.pgbridge.secret.SecretRedactor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "metadata", mixinStandardHelpOptions = true,
+        description = {"Metadata for catalogs such as OpenMetadata: run OpenMetadata-style YAML workflows "
+                + "(see docs/metadata.md)."},
+        subcommands = MetadataCommand.Run.class)
+final class MetadataCommand implements Runnable {
+    @CommandLine.Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run one workflow: an OpenMetadata workflow YAML file (source, sourceConfig, sink, "
+                    + "workflowConfig), with pgbridge's serviceConnection.config.connection: <conn_id> and ${VAR}.",
+                    "Prints OpenMetadata's summary at the end. Exit code 2: the file is wrong (every problem is "
+                            + "listed); 1: a step had errors; 0: done."})
+    static final class Run implements Callable<Integer> {
+        private final CliEnvironment environment;
+
+        @CommandLine.Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", required = true, description = "The workflow YAML file.")
+        Path config;
+
+        @Mixin
+        TenantOption tenant;
+
+        Run(CliEnvironment environment) {
+            this.environment = environment;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Workflow workflow;
+            try {
+                workflow = new WorkflowReader(environment.env()).read(config);
+            }
+            catch (WorkflowException e) {
+                return refuse(e);
+            }
+            WorkflowRunner.Result result;
+            try {
+                result = new WorkflowRunner(environment.resolver(), tenant.tenant()).run(workflow);
+            }
+            catch (PgBridgeException e) {
+                if (e.code() == dev.pgbridge.error.ErrorCode.INVALID_CONFIG) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("error: " + config + ": " + e.getMessage());
+                    if (e.hint() != null) {
+                        err.println("hint: " + e.hint());
+                    }
+                    err.flush();
+                    return 2;
+                }
+                throw e;
+            }
+            WorkflowRunner.printSummary(result, out);
+            return result.failed() ? 1 : 0;
+        }
+
+        /** Every problem of the file, each as an error line with its hint; exit code 2. */
+        private int refuse(WorkflowException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            SecretRedactor redactor = SecretRedactor.global();
+            if (e.problems().size() > 1) {
+                err.println("error: " + e.file() + ": " + e.problems().size() + " problems");
+            }
+            for (WorkflowProblem p : e.problems()) {
+                err.println("error: " + redactor.redact(e.file() + ": " + p.describe()));
+                if (p.hint() != null) {
+                    err.println("hint: " + redactor.redact(p.hint()));
+                }
+            }
+            err.flush();
+            return 2;
+        }
+    }
+}

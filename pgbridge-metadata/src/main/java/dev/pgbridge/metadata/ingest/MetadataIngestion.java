@@ -1,0 +1,173 @@
+package dev.pgbridge.metadata.ingest;
+
+import dev.pgbridge.catalog.Catalog;
+import dev.pgbridge.catalog.DatabaseInfo;
+import dev.pgbridge.catalog.ForeignKeys;
+import dev.pgbridge.catalog.SchemaInfo;
+import dev.pgbridge.catalog.TableInfo;
+import dev.pgbridge.catalog.TableKind;
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
+import dev.pgbridge.catalog.ViewDefinitions;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.openmetadata.Fqn;
+import dev.pgbridge.metadata.openmetadata.RequestSink;
+import dev.pgbridge.metadata.openmetadata.Requests;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A {@code DatabaseMetadata} run: the service, then each database, each of its schemas and the schema's tables, as
+ * OpenMetadata's create requests in OpenMetadata's order. Every schema is read in a fixed number of queries whatever
+ * the number of its tables (relations with sizes and comments, their keys, their columns, foreign keys, view
+ * definitions); a schema whose read fails is an error of the source step and the run goes on with the next schema.
+ */
+public final class MetadataIngestion {
+    /** Opens connections to the source. */
+    public interface Connector {
+        /** A connection to {@code database}, or to the configured database when null. */
+        Connection connect(String database) throws SQLException;
+
+        /** The user's form of a driver failure (host, database and login named; no secret). */
+        PgBridgeException translate(SQLException e);
+    }
+
+    private final String service;
+    private final MetadataSettings settings;
+    private final boolean ingestAllDatabases;
+    private final StepStatus source;
+    private final StepStatus sinkStatus;
+
+    public MetadataIngestion(String service, MetadataSettings settings, boolean ingestAllDatabases, StepStatus source,
+                             StepStatus sinkStatus) {
+        this.service = requireNonNull(service, "service is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.ingestAllDatabases = ingestAllDatabases;
+        this.source = requireNonNull(source, "source is null");
+        this.sinkStatus = requireNonNull(sinkStatus, "sinkStatus is null");
+    }
+
+    /**
+     * Runs the ingestion into {@code sink}, starting with {@code serviceRequest}. A failure to reach the configured
+     * database is thrown; a failure in one database or schema is recorded and skipped.
+     */
+    public void run(Requests.CreateDatabaseService serviceRequest, Connector connector, RequestSink sink) {
+        send(sink, serviceRequest);
+        try (Connection first = connector.connect(null)) {
+            String current;
+            List<DatabaseInfo> databases;
+            try {
+                Catalog catalog = new Catalog(first);
+                current = first.getCatalog();
+                databases = catalog.databases(!ingestAllDatabases);
+            }
+            catch (SQLException e) {
+                throw connector.translate(e);
+            }
+            for (DatabaseInfo database : databases) {
+                String fqn = Fqn.build(service, database.name());
+                if (settings.databaseFilter().filters(settings.useFqnForFiltering() ? fqn : database.name())) {
+                    source.filtered(fqn);
+                    continue;
+                }
+                if (database.name().equals(current)) {
+                    database(first, database, sink);
+                    continue;
+                }
+                try (Connection other = connector.connect(database.name())) {
+                    database(other, database, sink);
+                }
+                catch (SQLException e) {
+                    source.error(fqn + ": " + connector.translate(e).getMessage());
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw connector.translate(e);
+        }
+    }
+
+    private void database(Connection connection, DatabaseInfo database, RequestSink sink) throws SQLException {
+        String databaseFqn = Fqn.build(service, database.name());
+        send(sink, new Requests.CreateDatabase(database.name(), database.comment(), Fqn.build(service)));
+        Catalog catalog = new Catalog(connection);
+        ColumnTypes types = new ColumnTypes(connection);
+        for (SchemaInfo schema : catalog.schemas(false)) {
+            String schemaFqn = Fqn.build(service, database.name(), schema.name());
+            if (settings.schemaFilter().filters(settings.useFqnForFiltering() ? schemaFqn : schema.name())) {
+                source.filtered(schemaFqn);
+                continue;
+            }
+            send(sink, new Requests.CreateDatabaseSchema(schema.name(), schema.comment(), databaseFqn));
+            SchemaRead read;
+            try {
+                read = read(connection, catalog, schema.name());
+            }
+            catch (SQLException e) {
+                source.error(schemaFqn + ": cannot read the schema: " + e.getMessage());
+                continue;
+            }
+            for (TableInfo table : read.tables()) {
+                String tableFqn = Fqn.build(service, database.name(), schema.name(), Fqn.encode(table.name()));
+                if (!included(table.kind())) {
+                    source.filtered(tableFqn);
+                    continue;
+                }
+                if (settings.tableFilter().filters(settings.useFqnForFiltering() ? tableFqn : table.name())) {
+                    source.filtered(tableFqn);
+                    continue;
+                }
+                TableShape shape = read.shapes().get(table.name());
+                if (shape == null) {
+                    source.warning(tableFqn + ": dropped while the schema was read; left out");
+                    continue;
+                }
+                try {
+                    send(sink, TableRequests.build(service, database.name(), schemaFqn, table, shape,
+                            read.foreignKeys().getOrDefault(table.name(), List.of()),
+                            read.definitions().get(table.name()), types));
+                }
+                catch (SQLException e) {
+                    source.error(tableFqn + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private boolean included(TableKind kind) {
+        return switch (kind) {
+            case VIEW, MATERIALIZED_VIEW -> settings.includeViews();
+            case TABLE, PARTITIONED_TABLE, FOREIGN_TABLE -> settings.includeTables();
+        };
+    }
+
+    private record SchemaRead(List<TableInfo> tables, Map<String, TableShape> shapes,
+                              Map<String, List<ForeignKeys.ForeignKey>> foreignKeys, Map<String, String> definitions) {
+    }
+
+    /** The whole schema in five queries: relations, their keys, their columns, foreign keys, view definitions. */
+    private static SchemaRead read(Connection connection, Catalog catalog, String schema) throws SQLException {
+        List<TableInfo> tables = catalog.tables(schema, false);
+        Map<String, TableShape> shapes = new HashMap<>();
+        for (TableShape shape : TableShapes.read(connection, schema, tables.stream().map(TableInfo::name).toList())) {
+            shapes.put(shape.name().name(), shape);
+        }
+        Map<String, List<ForeignKeys.ForeignKey>> foreignKeys = new HashMap<>();
+        for (ForeignKeys.ForeignKey fk : ForeignKeys.read(connection, schema)) {
+            foreignKeys.computeIfAbsent(fk.table().name(), k -> new java.util.ArrayList<>()).add(fk);
+        }
+        return new SchemaRead(tables, shapes, foreignKeys, ViewDefinitions.read(connection, schema));
+    }
+
+    private void send(RequestSink sink, Object body) {
+        source.processed();
+        sink.send(Requests.Request.put(body));
+        sinkStatus.processed();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.pgbridge.metadata.ingest;
+
+import dev.pgbridge.catalog.ForeignKeys;
+import dev.pgbridge.catalog.TableInfo;
+import dev.pgbridge.catalog.TableKind;
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.metadata.openmetadata.DataTypes;
+import dev.pgbridge.metadata.openmetadata.Fqn;
+import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.sql.Identifier;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One table, view, materialized view, partitioned or foreign table as OpenMetadata's {@code CreateTableRequest}, as
+ * OpenMetadata's PostgreSQL connector builds it: column constraints for single-column primary and unique keys (and
+ * NULL / NOT_NULL otherwise), multi-column keys and foreign keys as {@code tableConstraints} (referred columns as
+ * column FQNs), comments as descriptions, view definitions as {@code schemaDefinition}.
+ */
+final class TableRequests {
+    private TableRequests() {
+    }
+
+    /** OpenMetadata's {@code tableType} of a relation kind. */
+    static String tableType(TableKind kind) {
+        return switch (kind) {
+            case TABLE -> "Regular";
+            case VIEW -> "View";
+            case MATERIALIZED_VIEW -> "MaterializedView";
+            case PARTITIONED_TABLE -> "Partitioned";
+            case FOREIGN_TABLE -> "Foreign";
+        };
+    }
+
+    /**
+     * @param schemaFqn  the schema's FQN ({@code service.database.schema})
+     * @param service    the service name and {@code database} its database, for referred columns' FQNs
+     * @param definition the view's definition ({@code pg_get_viewdef}), null for tables
+     */
+    static Requests.CreateTable build(String service, String database, String schemaFqn, TableInfo table,
+                                      TableShape shape, List<ForeignKeys.ForeignKey> foreignKeys, String definition,
+                                      ColumnTypes types) throws SQLException {
+        List<String> primaryKey = shape.primaryKey();
+        Set<String> singleUnique = new HashSet<>();
+        List<List<String>> multiUnique = new ArrayList<>();
+        for (List<String> key : shape.uniqueKeys()) {
+            if (key.equals(primaryKey)) {
+                continue;
+            }
+            if (key.size() == 1) {
+                singleUnique.add(key.get(0));
+            }
+            else {
+                multiUnique.add(key);
+            }
+        }
+        List<Requests.Column> columns = new ArrayList<>();
+        int ordinal = 0;
+        for (TableShape.Column c : shape.columns()) {
+            ordinal++;
+            ColumnTypes.Mapped mapped = types.map(c.typeOid(), c.typeModifier());
+            DataTypes.ColumnType t = mapped.type();
+            String constraint;
+            if (primaryKey.size() == 1 && primaryKey.contains(c.name())) {
+                constraint = "PRIMARY_KEY";
+            }
+            else if (primaryKey.size() > 1 && primaryKey.contains(c.name())) {
+                constraint = null; // the key is a table constraint; the server rejects it in both places
+            }
+            else if (singleUnique.contains(c.name())) {
+                constraint = "UNIQUE";
+            }
+            else {
+                constraint = c.nullable() ? "NULL" : "NOT_NULL";
+            }
+            columns.add(new Requests.Column(Fqn.encode(c.name()), t.dataType(), mapped.arrayDataType(), t.dataLength(),
+                    t.precision(), t.scale(), c.type(), c.comment(), constraint, ordinal));
+        }
+        List<Requests.TableConstraint> constraints = new ArrayList<>();
+        if (primaryKey.size() > 1) {
+            constraints.add(new Requests.TableConstraint("PRIMARY_KEY", encodeAll(primaryKey), null));
+        }
+        for (List<String> key : multiUnique) {
+            constraints.add(new Requests.TableConstraint("UNIQUE", encodeAll(key), null));
+        }
+        for (ForeignKeys.ForeignKey fk : foreignKeys) {
+            List<String> referred = new ArrayList<>();
+            for (String column : fk.referencedColumns()) {
+                referred.add(Fqn.build(service, database, fk.referenced().schema(),
+                        Fqn.encode(fk.referenced().name()), Fqn.encode(column)));
+            }
+            constraints.add(new Requests.TableConstraint("FOREIGN_KEY", encodeAll(fk.columns()), referred));
+        }
+        TableKind kind = table.kind();
+        String schemaDefinition = null;
+        if (definition != null && (kind == TableKind.VIEW || kind == TableKind.MATERIALIZED_VIEW)) {
+            schemaDefinition = "CREATE " + (kind == TableKind.VIEW ? "VIEW " : "MATERIALIZED VIEW ")
+                    + Identifier.quote(table.schema()) + "." + Identifier.quote(table.name()) + " AS\n" + definition;
+        }
+        return new Requests.CreateTable(Fqn.encode(table.name()), table.comment(), tableType(kind), columns,
+                constraints.isEmpty() ? null : constraints, schemaFqn, schemaDefinition);
+    }
+
+    private static List<String> encodeAll(List<String> names) {
+        return names.stream().map(Fqn::encode).toList();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.pgbridge.metadata.workflow;
+
+import dev.pgbridge.metadata.ingest.MetadataSettings;
+import dev.pgbridge.secret.Secret;
+
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A checked workflow: where to read (the source and its connection), what to ingest, where the requests go.
+ *
+ * @param sourceType   {@code postgres} (metadata), {@code postgres-usage} or {@code postgres-lineage}
+ * @param pipelineType {@code sourceConfig.config.type}: {@code DatabaseMetadata}, {@code DatabaseUsage}, …
+ * @param metadata     the metadata pipeline's settings; null for other pipeline types
+ */
+public record Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
+                       MetadataSettings metadata, Sink sink) {
+    public Workflow {
+        requireNonNull(sourceType, "sourceType is null");
+        requireNonNull(serviceName, "serviceName is null");
+        requireNonNull(connection, "connection is null");
+        requireNonNull(pipelineType, "pipelineType is null");
+        requireNonNull(sink, "sink is null");
+    }
+
+    /**
+     * {@code serviceConnection.config}: a pgbridge connection id, or OpenMetadata's fields, or both (the fields
+     * given override the saved connection's).
+     *
+     * @param connId   pgbridge's {@code connection}: a saved connection or AIRFLOW_CONN_&lt;ID&gt;; null when not given
+     * @param password {@code authType.password} or {@code password}; null when not given
+     */
+    public record ServiceConnection(String connId, String hostPort, String username, Secret password, String database,
+                                    boolean ingestAllDatabases, String sslMode, Map<String, String> connectionOptions,
+                                    Map<String, String> connectionArguments) {
+        public ServiceConnection {
+            connectionOptions = Map.copyOf(connectionOptions);
+            connectionArguments = Map.copyOf(connectionArguments);
+        }
+
+        @Override
+        public String toString() {
+            return "ServiceConnection[connId=" + connId + ", hostPort=" + hostPort + ", username=" + username
+                    + ", password=" + (password == null ? "none" : "****") + ", database=" + database + "]";
+        }
+    }
+
+    /**
+     * Where the requests go.
+     *
+     * @param type     {@code pgbridge} (the default), {@code file} or {@code metadata-rest}
+     * @param filename the {@code file} sink's {@code config.filename}; null otherwise
+     */
+    public record Sink(String type, String filename) {
+        public Sink {
+            requireNonNull(type, "type is null");
+        }
+    }
+}

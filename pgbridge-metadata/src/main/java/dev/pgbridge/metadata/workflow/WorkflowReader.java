@@ -1,0 +1,369 @@
+package dev.pgbridge.metadata.workflow;
+
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.Suggestions;
+import dev.pgbridge.metadata.ingest.FilterPattern;
+import dev.pgbridge.metadata.ingest.MetadataSettings;
+import dev.pgbridge.secret.Secret;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads a workflow file: YAML, then {@code ${VAR}} replaced by the environment variable in every string value, then
+ * every key checked against {@link WorkflowSchema}. All problems are reported together in one
+ * {@link WorkflowException}, each with its path in the file and what would be valid there.
+ */
+public final class WorkflowReader {
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final Map<String, String> env;
+
+    public WorkflowReader(Map<String, String> env) {
+        this.env = Map.copyOf(requireNonNull(env, "env is null"));
+    }
+
+    public Workflow read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        }
+        catch (NoSuchFileException e) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "workflow file " + file + " does not exist",
+                    "give the path of an OpenMetadata workflow YAML file with --config", e);
+        }
+        catch (IOException e) {
+            throw new PgBridgeException(ErrorCode.IO, "cannot read workflow file " + file + ": " + e.getMessage(),
+                    "check the file's permissions", e);
+        }
+        return read(text, file.toString());
+    }
+
+    /** Reads the text of a workflow file; {@code name} names it in messages. */
+    public Workflow read(String text, String name) {
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        }
+        catch (MarkedYAMLException e) {
+            throw new WorkflowException(name, List.of(new WorkflowProblem("",
+                    "not valid YAML at line " + (e.getProblemMark().getLine() + 1) + ", column "
+                            + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem(),
+                    "check the indentation and quoting around that line")));
+        }
+        catch (YAMLException e) {
+            throw new WorkflowException(name, List.of(new WorkflowProblem("", "not valid YAML: " + e.getMessage(), null)));
+        }
+        List<WorkflowProblem> problems = new ArrayList<>();
+        if (!(root instanceof Map<?, ?>)) {
+            problems.add(new WorkflowProblem("", "the file is not a mapping with source, sink and workflowConfig",
+                    "start from the example in docs/metadata.md"));
+            throw new WorkflowException(name, problems);
+        }
+        Object substituted = substitute(root, "", problems);
+        check(substituted, WorkflowSchema.WORKFLOW, "", problems);
+        if (substituted instanceof Map<?, ?> map) {
+            checkConnection(map, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new WorkflowException(name, problems);
+        }
+        return build((Map<?, ?>) substituted);
+    }
+
+    // ---- ${VAR}
+
+    private Object substitute(Object value, String path, List<WorkflowProblem> problems) {
+        if (value instanceof String s) {
+            Matcher m = VARIABLE.matcher(s);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String replacement = env.get(m.group(1));
+                if (replacement == null) {
+                    problems.add(new WorkflowProblem(path, "environment variable " + m.group(1) + " is not set",
+                            "set " + m.group(1) + " before running the workflow, or write the value into the file"));
+                    replacement = "";
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, substitute(v, child(path, String.valueOf(k)), problems)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(substitute(list.get(i), path + "[" + i + "]", problems));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    // ---- checks
+
+    private static void check(Object value, Shape shape, String path, List<WorkflowProblem> problems) {
+        switch (shape) {
+            case Shape.Text t -> {
+                if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                    problems.add(wrongType(path, "a string", value));
+                }
+            }
+            case Shape.Flag f -> {
+                if (!(value instanceof Boolean)) {
+                    problems.add(wrongType(path, "true or false", value));
+                }
+            }
+            case Shape.Whole w -> {
+                if (!(value instanceof Integer || value instanceof Long)) {
+                    problems.add(wrongType(path, "a whole number", value));
+                }
+            }
+            case Shape.Choice c -> {
+                String text = value == null ? null : String.valueOf(value);
+                if (!(value instanceof String) || !c.choices().contains(text)) {
+                    String near = value instanceof String s ? Suggestions.didYouMean(s, c.choices()) : null;
+                    problems.add(new WorkflowProblem(path, value == null ? "has no value" : "'" + text
+                            + "' is not a valid choice", (near == null ? "" : near + " ")
+                            + "valid choices: " + String.join(", ", c.choices())));
+                }
+            }
+            case Shape.Regexes r -> {
+                if (!(value instanceof List<?> list)) {
+                    problems.add(wrongType(path, "a list of regular expressions", value));
+                    return;
+                }
+                for (int i = 0; i < list.size(); i++) {
+                    Object item = list.get(i);
+                    String at = path + "[" + i + "]";
+                    if (!(item instanceof String s)) {
+                        problems.add(wrongType(at, "a regular expression (a string)", item));
+                        continue;
+                    }
+                    try {
+                        Pattern.compile(s);
+                    }
+                    catch (PatternSyntaxException e) {
+                        problems.add(new WorkflowProblem(at, "invalid regular expression '" + s + "': "
+                                + e.getDescription() + " near index " + e.getIndex(),
+                                "escape special characters with a backslash (in YAML, inside single quotes: '\\.')"));
+                    }
+                }
+            }
+            case Shape.Pairs p -> {
+                if (!(value instanceof Map<?, ?> map)) {
+                    problems.add(wrongType(path, "a mapping of names to values", value));
+                    return;
+                }
+                map.forEach((k, v) -> {
+                    if (v instanceof Map<?, ?> || v instanceof List<?>) {
+                        problems.add(wrongType(child(path, String.valueOf(k)), "a single value", v));
+                    }
+                });
+            }
+            case Shape.Anything a -> {
+            }
+            case Shape.ByType b -> {
+                if (!(value instanceof Map<?, ?> map)) {
+                    problems.add(wrongType(path, "a mapping", value));
+                    return;
+                }
+                Object type = map.get(b.selector());
+                Shape.Keys variant = type == null ? null : b.variants().get(String.valueOf(type));
+                if (variant == null) {
+                    List<String> choices = List.copyOf(b.variants().keySet().stream().sorted().toList());
+                    String near = type instanceof String s ? Suggestions.didYouMean(s, choices) : null;
+                    problems.add(new WorkflowProblem(child(path, b.selector()), type == null ? "is missing"
+                            : "'" + type + "' is not a valid choice",
+                            (near == null ? "" : near + " ") + "valid choices: " + String.join(", ", choices)));
+                    return;
+                }
+                check(value, variant, path, problems);
+            }
+            case Shape.Keys k -> {
+                if (value == null && k.keys().isEmpty()) {
+                    return;
+                }
+                if (!(value instanceof Map<?, ?> map)) {
+                    problems.add(wrongType(path, "a mapping", value));
+                    return;
+                }
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    String key = String.valueOf(e.getKey());
+                    Shape.Key declared = k.keys().get(key);
+                    String at = child(path, key);
+                    if (declared == null) {
+                        String near = Suggestions.didYouMean(key, k.keys().keySet());
+                        problems.add(new WorkflowProblem(at, "unknown key", (near == null ? "" : near + " ")
+                                + (k.keys().isEmpty() ? "this mapping takes no keys"
+                                : "valid keys: " + String.join(", ", k.keys().keySet()))));
+                        continue;
+                    }
+                    Shape s = declared.shapeOf() != null ? declared.shapeOf().apply(map) : declared.shape();
+                    check(e.getValue(), s, at, problems);
+                }
+                for (Shape.Key declared : k.keys().values()) {
+                    boolean required = declared.required() || declared.shapeOf() != null
+                            && declared.shapeOf().apply(map) instanceof Shape.Keys dk
+                            && dk.keys().values().stream().anyMatch(Shape.Key::required);
+                    if (required && !map.containsKey(declared.name())
+                            && !nearKeyGiven(declared.name(), map, k)) {
+                        problems.add(new WorkflowProblem(child(path, declared.name()), "is missing",
+                                "add " + declared.name() + " under " + (path.isEmpty() ? "the top level" : path)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** A misspelled required key is reported once, as unknown with its "did you mean", not also as missing. */
+    private static boolean nearKeyGiven(String name, Map<?, ?> map, Shape.Keys keys) {
+        for (Object given : map.keySet()) {
+            String g = String.valueOf(given);
+            if (!keys.keys().containsKey(g) && Suggestions.closest(g, keys.keys().keySet()).contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Rules across keys of serviceConnection.config: where to connect must be said somewhere. */
+    private static void checkConnection(Map<?, ?> root, List<WorkflowProblem> problems) {
+        Map<?, ?> config = mapAt(root, "source", "serviceConnection", "config");
+        if (config == null) {
+            return;
+        }
+        String path = "source.serviceConnection.config";
+        if (!config.containsKey("connection")) {
+            for (String key : List.of("hostPort", "username")) {
+                if (!config.containsKey(key) && !nearKeyGiven(key, config, WorkflowSchema.POSTGRES_CONNECTION)) {
+                    problems.add(new WorkflowProblem(child(path, key), "is missing",
+                            "give hostPort and username (and authType.password), or a pgbridge connection id as "
+                                    + "connection: <conn_id>"));
+                }
+            }
+        }
+        if (config.containsKey("password") && config.containsKey("authType")) {
+            problems.add(new WorkflowProblem(child(path, "password"), "given twice (also as authType.password)",
+                    "keep one of them"));
+        }
+    }
+
+    private static WorkflowProblem wrongType(String path, String expected, Object value) {
+        return new WorkflowProblem(path, value == null ? "has no value, expected " + expected
+                : "expected " + expected + ", found " + describe(value), null);
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof Map<?, ?>) {
+            return "a mapping";
+        }
+        if (value instanceof List<?>) {
+            return "a list";
+        }
+        return "'" + value + "'";
+    }
+
+    private static String child(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    // ---- the checked file as a Workflow
+
+    private static Workflow build(Map<?, ?> root) {
+        Map<?, ?> source = mapAt(root, "source");
+        Map<?, ?> config = mapAt(root, "source", "serviceConnection", "config");
+        Map<?, ?> auth = mapAt(config, "authType");
+        String password = auth != null ? string(auth.get("password")) : string(config.get("password"));
+        Workflow.ServiceConnection connection = new Workflow.ServiceConnection(string(config.get("connection")),
+                string(config.get("hostPort")), string(config.get("username")),
+                password == null ? null : Secret.of(password), string(config.get("database")),
+                Boolean.TRUE.equals(config.get("ingestAllDatabases")), string(config.get("sslMode")),
+                pairs(mapAt(config, "connectionOptions")), pairs(mapAt(config, "connectionArguments")));
+        Map<?, ?> pipeline = mapAt(root, "source", "sourceConfig", "config");
+        String pipelineType = string(pipeline.get("type"));
+        MetadataSettings metadata = null;
+        if (WorkflowSchema.DATABASE_METADATA.equals(pipelineType)) {
+            metadata = new MetadataSettings(flag(pipeline, "markDeletedTables", true),
+                    flag(pipeline, "includeTables", true), flag(pipeline, "includeViews", true),
+                    flag(pipeline, "includeOwners", false), flag(pipeline, "useFqnForFiltering", false),
+                    filter(mapAt(pipeline, "databaseFilterPattern")), filter(mapAt(pipeline, "schemaFilterPattern")),
+                    filter(mapAt(pipeline, "tableFilterPattern")));
+        }
+        Map<?, ?> sink = mapAt(root, "sink");
+        Workflow.Sink sinkSettings = sink == null ? new Workflow.Sink("pgbridge", null)
+                : new Workflow.Sink(string(sink.get("type")), string(valueAt(sink, "config", "filename")));
+        return new Workflow(string(source.get("type")), string(source.get("serviceName")), connection, pipelineType,
+                metadata, sinkSettings);
+    }
+
+    private static boolean flag(Map<?, ?> map, String key, boolean defaultValue) {
+        Object v = map.get(key);
+        return v instanceof Boolean b ? b : defaultValue;
+    }
+
+    private static FilterPattern filter(Map<?, ?> map) {
+        if (map == null) {
+            return FilterPattern.NONE;
+        }
+        return new FilterPattern(patterns(map.get("includes")), patterns(map.get("excludes")));
+    }
+
+    private static List<Pattern> patterns(Object list) {
+        List<Pattern> out = new ArrayList<>();
+        if (list instanceof List<?> items) {
+            for (Object item : items) {
+                out.add(Pattern.compile(String.valueOf(item)));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> pairs(Map<?, ?> map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (map != null) {
+            map.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        return out;
+    }
+
+    private static String string(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static Object valueAt(Map<?, ?> map, String... keys) {
+        Object current = map;
+        for (String key : keys) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(key);
+        }
+        return current;
+    }
+
+    private static Map<?, ?> mapAt(Map<?, ?> map, String... keys) {
+        return valueAt(map, keys) instanceof Map<?, ?> m ? m : null;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.pgbridge.metadata.workflow;
+
+import java.util.Map;
+
+import static dev.pgbridge.metadata.workflow.Shape.Key.dependent;
+import static dev.pgbridge.metadata.workflow.Shape.Key.optional;
+import static dev.pgbridge.metadata.workflow.Shape.Key.required;
+import static dev.pgbridge.metadata.workflow.Shape.choice;
+import static dev.pgbridge.metadata.workflow.Shape.flag;
+import static dev.pgbridge.metadata.workflow.Shape.text;
+import static dev.pgbridge.metadata.workflow.Shape.whole;
+
+/**
+ * The keys of an OpenMetadata workflow file that pgbridge reads, as OpenMetadata 1.4 declares them
+ * ({@code metadataIngestion/workflow.json}, {@code postgresConnection.json},
+ * {@code databaseServiceMetadataPipeline.json}), plus pgbridge's {@code serviceConnection.config.connection}.
+ */
+final class WorkflowSchema {
+    static final String DATABASE_METADATA = "DatabaseMetadata";
+    static final String DATABASE_USAGE = "DatabaseUsage";
+    static final String DATABASE_LINEAGE = "DatabaseLineage";
+
+    static final Shape FILTER = Shape.Keys.of(
+            optional("includes", new Shape.Regexes()),
+            optional("excludes", new Shape.Regexes()));
+
+    static final Shape.Keys POSTGRES_CONNECTION = Shape.Keys.of(
+            optional("type", choice("Postgres")),
+            optional("connection", text()),
+            optional("scheme", choice("postgresql+psycopg2", "pgspider+psycopg2")),
+            optional("username", text()),
+            optional("authType", Shape.Keys.of(required("password", text()))),
+            optional("password", text()),
+            optional("hostPort", text()),
+            optional("database", text()),
+            optional("ingestAllDatabases", flag()),
+            optional("sslMode", choice("disable", "allow", "prefer", "require", "verify-ca", "verify-full")),
+            optional("sslConfig", Shape.Keys.of(optional("caCertificate", text()),
+                    optional("sslCertificate", text()), optional("sslKey", text()))),
+            optional("classificationName", text()),
+            optional("connectionOptions", new Shape.Pairs()),
+            optional("connectionArguments", new Shape.Pairs()),
+            optional("supportsMetadataExtraction", flag()),
+            optional("supportsUsageExtraction", flag()),
+            optional("supportsLineageExtraction", flag()),
+            optional("supportsDBTExtraction", flag()),
+            optional("supportsProfiler", flag()),
+            optional("supportsDatabase", flag()),
+            optional("supportsQueryComment", flag()));
+
+    static final Shape.Keys METADATA_CONFIG = Shape.Keys.of(
+            required("type", choice(DATABASE_METADATA)),
+            optional("markDeletedTables", flag()),
+            optional("markDeletedStoredProcedures", flag()),
+            optional("includeTables", flag()),
+            optional("includeViews", flag()),
+            optional("includeTags", flag()),
+            optional("includeOwners", flag()),
+            optional("includeStoredProcedures", flag()),
+            optional("includeDDL", flag()),
+            optional("queryLogDuration", whole()),
+            optional("queryParsingTimeoutLimit", whole()),
+            optional("useFqnForFiltering", flag()),
+            optional("databaseFilterPattern", FILTER),
+            optional("schemaFilterPattern", FILTER),
+            optional("tableFilterPattern", FILTER),
+            optional("threads", whole()),
+            optional("incremental", new Shape.Anything()));
+
+    /** Usage and lineage pipelines are read as they are; their keys are checked once pgbridge runs them. */
+    static final Shape.Keys OTHER_CONFIG = new Shape.Keys(Map.of("type", required("type", text())));
+
+    static final Shape SOURCE_CONFIG = Shape.Keys.of(required("config", new Shape.ByType("type", Map.of(
+            DATABASE_METADATA, METADATA_CONFIG,
+            DATABASE_USAGE, OTHER_CONFIG,
+            DATABASE_LINEAGE, OTHER_CONFIG))));
+
+    static final Shape SOURCE = Shape.Keys.of(
+            required("type", choice("postgres", "postgres-usage", "postgres-lineage")),
+            required("serviceName", text()),
+            required("serviceConnection", Shape.Keys.of(required("config", POSTGRES_CONNECTION))),
+            required("sourceConfig", SOURCE_CONFIG));
+
+    static final Shape.Keys FILE_SINK = Shape.Keys.of(required("filename", text()));
+    static final Shape.Keys NO_CONFIG = Shape.Keys.of();
+    static final Shape.Keys REST_SINK = Shape.Keys.of(
+            optional("api_endpoint", text()),
+            optional("bulk_sink_batch_size", whole()),
+            optional("override_metadata", flag()));
+
+    static final Shape SINK = Shape.Keys.of(
+            required("type", choice("pgbridge", "file", "metadata-rest")),
+            dependent("config", parent -> switch (String.valueOf(parent.get("type"))) {
+                case "file" -> FILE_SINK;
+                case "metadata-rest" -> REST_SINK;
+                default -> NO_CONFIG;
+            }));
+
+    static final Shape COMPONENT = Shape.Keys.of(required("type", text()),
+            optional("config", new Shape.Anything()));
+
+    static final Shape SERVER = Shape.Keys.of(
+            optional("hostPort", text()),
+            optional("authProvider", choice("openmetadata", "no-auth", "basic", "google", "okta", "auth0",
+                    "azure", "custom-oidc", "saml", "ldap")),
+            optional("securityConfig", Shape.Keys.of(optional("jwtToken", text()))),
+            optional("verifySSL", choice("no-ssl", "ignore", "validate")),
+            optional("sslConfig", new Shape.Anything()),
+            optional("storeServiceConnection", flag()),
+            optional("supportsMetadataExtraction", flag()));
+
+    static final Shape WORKFLOW_CONFIG = Shape.Keys.of(
+            optional("loggerLevel", choice("DEBUG", "INFO", "WARN", "ERROR")),
+            optional("openMetadataServerConfig", SERVER),
+            optional("config", new Shape.Anything()),
+            optional("raiseOnError", flag()),
+            optional("successThreshold", whole()));
+
+    static final Shape WORKFLOW = Shape.Keys.of(
+            required("source", SOURCE),
+            optional("processor", COMPONENT),
+            optional("stage", COMPONENT),
+            optional("bulkSink", COMPONENT),
+            optional("sink", SINK),
+            optional("workflowConfig", WORKFLOW_CONFIG),
+            optional("ingestionPipelineFQN", text()),
+            optional("pipelineRunId", text()));
+
+    private WorkflowSchema() {
+    }
+}

@@ -1,0 +1,21 @@
+package dev.pgbridge.metadata.openmetadata;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FqnTest {
+    @Test
+    void partsWithADotAreQuoted() {
+        assertThat(Fqn.build("svc", "shop", "sales", "orders", "id")).isEqualTo("svc.shop.sales.orders.id");
+        assertThat(Fqn.build("svc", "shop", "Sales", "v1.orders")).isEqualTo("svc.shop.Sales.\"v1.orders\"");
+    }
+
+    @Test
+    void reservedSeparatorsAreEncodedInNames() {
+        assertThat(Fqn.encode("a::b")).isEqualTo("a__reserved__colon__b");
+        assertThat(Fqn.encode("a>b")).isEqualTo("a__reserved__arrow__b");
+        assertThat(Fqn.encode("say \"hi\"")).isEqualTo("say __reserved__quote__hi__reserved__quote__");
+        assertThat(Fqn.encode("Customer Name")).isEqualTo("Customer Name");
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pgbridge.metadata.openmetadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a request the way an OpenMetadata 1.4 server would: against the published JSON schema of its body (from
+ * {@code org.open-metadata:openmetadata-spec:1.4.0}, {@code json/schema/**} on the test class path), then the rules the
+ * server adds in {@code DatabaseUtil.java} (see {@code openmetadata.md}). A real server cannot run here (it needs a
+ * search cluster), so these two are what stands in for it.
+ */
+public final class OpenMetadataSchemas {
+    private static final Map<String, String> SCHEMA_OF_PATH = Map.of(
+            "/v1/services/databaseServices", "api/services/createDatabaseService.json",
+            "/v1/databases", "api/data/createDatabase.json",
+            "/v1/databaseSchemas", "api/data/createDatabaseSchema.json",
+            "/v1/tables", "api/data/createTable.json");
+
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
+            builder -> builder.schemaMappers(m -> m.mapPrefix("https://open-metadata.org/schema/",
+                    "classpath:json/schema/")));
+    private final Map<String, JsonSchema> schemas = new HashMap<>();
+
+    /** Every problem the server would find in a request, empty when it would accept it. */
+    public List<String> problems(String method, String path, JsonNode body) {
+        List<String> out = new ArrayList<>();
+        String schemaFile = SCHEMA_OF_PATH.get(path);
+        if (!method.equals("PUT") || schemaFile == null) {
+            out.add("no such route: " + method + " " + path);
+            return out;
+        }
+        JsonSchema schema = schemas.computeIfAbsent(schemaFile,
+                f -> factory.getSchema(SchemaLocation.of("classpath:json/schema/" + f)));
+        for (ValidationMessage m : schema.validate(body)) {
+            out.add(m.getMessage());
+        }
+        if (path.equals("/v1/tables")) {
+            out.addAll(tableRules(body));
+        }
+        return out;
+    }
+
+    /** The server's own rules for a table ({@code DatabaseUtil.validateColumns}, constraints, view definitions). */
+    static List<String> tableRules(JsonNode table) {
+        List<String> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int primaryKeyColumns = 0;
+        for (JsonNode c : table.path("columns")) {
+            String name = c.path("name").asText();
+            if (!names.add(name)) {
+                out.add("duplicate column " + name);
+            }
+            String type = c.path("dataType").asText();
+            if (List.of("CHAR", "VARCHAR", "BINARY", "VARBINARY").contains(type) && !c.has("dataLength")) {
+                out.add(name + ": " + type + " needs dataLength");
+            }
+            if (type.equals("ARRAY") && !c.has("arrayDataType")) {
+                out.add(name + ": ARRAY needs arrayDataType");
+            }
+            if (type.equals("STRUCT") && !c.has("children")) {
+                out.add(name + ": STRUCT needs children");
+            }
+            if (c.has("scale") && (!c.has("precision") || c.get("scale").asInt() > c.get("precision").asInt())) {
+                out.add(name + ": scale needs a precision at least as large");
+            }
+            if (c.path("constraint").asText().equals("PRIMARY_KEY")) {
+                primaryKeyColumns++;
+            }
+        }
+        if (primaryKeyColumns > 1) {
+            out.add("more than one column with constraint PRIMARY_KEY");
+        }
+        for (JsonNode tc : table.path("tableConstraints")) {
+            if (tc.path("constraintType").asText().equals("PRIMARY_KEY") && primaryKeyColumns > 0) {
+                out.add("primary key both as column constraint and as table constraint");
+            }
+            for (JsonNode column : tc.path("columns")) {
+                if (!names.contains(column.asText())) {
+                    out.add("table constraint on missing column " + column.asText());
+                }
+            }
+        }
+        String tableType = table.path("tableType").asText();
+        if (table.has("schemaDefinition") && !List.of("View", "SecureView", "MaterializedView").contains(tableType)) {
+            out.add("schemaDefinition on a " + tableType + " table");
+        }
+        return out;
+    }
+}
