@@ -7,7 +7,6 @@ import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.query.QueryErrors;
 import dev.pgbridge.query.SqlScript;
 import dev.pgbridge.query.SqlStatement;
-import dev.pgbridge.sql.Identifier;
 import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
@@ -141,7 +140,7 @@ public sealed interface ExportSource {
     /** A relation as the catalog spells it. */
     record Resolved(String schema, String name, String kind) {
         String quoted() {
-            return Identifier.quote(schema) + "." + Identifier.quote(name);
+            return QualifiedName.of(schema, name).quoted();
         }
     }
 }

@@ -7,7 +7,7 @@ import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.pgtype.TypeCatalog;
 import dev.pgbridge.pgtype.TypeResolver;
-import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +45,7 @@ public record LoadTable(String schema, String name, List<LoadColumn> columns, Li
 
     /** {@code "schema"."name"}, quoted by the one quoting function. */
     public String qualifiedName() {
-        return Identifier.quote(schema) + "." + Identifier.quote(name);
+        return QualifiedName.of(schema, name).quoted();
     }
 
     public Optional<LoadColumn> column(String columnName) {

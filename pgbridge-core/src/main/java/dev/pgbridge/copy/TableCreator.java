@@ -3,6 +3,7 @@ package dev.pgbridge.copy;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -118,8 +119,8 @@ public final class TableCreator {
         requireNonNull(schema, "schema is null");
         requireNonNull(table, "table is null");
         if (columns.isEmpty()) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot create " + Identifier.quote(schema) + "."
-                    + Identifier.quote(table) + " without columns", "the input must have a header or keys");
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot create "
+                    + QualifiedName.of(schema, table).quoted() + " without columns", "the input must have a header or keys");
         }
         StringBuilder sql = new StringBuilder("CREATE TABLE ").append(Identifier.quote(schema)).append('.')
                 .append(Identifier.quote(table)).append(" (");
@@ -150,7 +151,7 @@ public final class TableCreator {
 
         /** {@code "schema"."table"}. */
         public String qualifiedName() {
-            return Identifier.quote(schema) + "." + Identifier.quote(table);
+            return QualifiedName.of(schema, table).quoted();
         }
     }
 

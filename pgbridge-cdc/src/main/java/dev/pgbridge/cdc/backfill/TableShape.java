@@ -125,7 +125,7 @@ final class TableShape {
     }
 
     private String from() {
-        return " FROM " + Identifier.quote(table.schema()) + "." + Identifier.quote(table.table()) + " AS s";
+        return " FROM " + QualifiedName.of(table.schema(), table.table()).quoted() + " AS s";
     }
 
     /** The next chunk: {@code WHERE (k1, k2) > (?, ?) ORDER BY k1, k2 LIMIT ?}; values bound as text, cast. */
@@ -170,8 +170,8 @@ final class TableShape {
             // statements go in one round trip
             String snapshot;
             String now;
-            try (PreparedStatement ps = c.prepareStatement("LOCK TABLE " + Identifier.quote(table.schema()) + "."
-                    + Identifier.quote(table.table()) + " IN ACCESS SHARE MODE; SELECT "
+            try (PreparedStatement ps = c.prepareStatement("LOCK TABLE "
+                    + QualifiedName.of(table.schema(), table.table()).quoted() + " IN ACCESS SHARE MODE; SELECT "
                     + "pg_catalog.txid_current_snapshot()::text, "
                     + fingerprintSql("?::oid", c.getMetaData().getDatabaseMajorVersion() >= 12))) {
                 ps.setLong(1, oid);

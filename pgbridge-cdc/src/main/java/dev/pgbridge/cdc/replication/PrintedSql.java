@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.replication;
 
 import dev.pgbridge.cdc.event.TableId;
-import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 /** Quoting for SQL that is printed for a DBA to run (never executed with user text in it). */
 final class PrintedSql {
@@ -9,7 +9,7 @@ final class PrintedSql {
     }
 
     static String table(TableId t) {
-        return Identifier.quote(t.schema()) + "." + Identifier.quote(t.table());
+        return QualifiedName.of(t.schema(), t.table()).quoted();
     }
 
     static String literal(String value) {

@@ -1,7 +1,7 @@
 package dev.pgbridge.cdc.sink;
 
 import dev.pgbridge.pgtype.Lsn;
-import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +36,7 @@ final class AppliedLsn {
     private AppliedLsn(Connection connection, String schema, String captureName) {
         this.connection = requireNonNull(connection, "connection is null");
         this.captureName = requireNonNull(captureName, "captureName is null");
-        this.table = Identifier.quote(requireNonNull(schema, "schema is null")) + "." + Identifier.quote(TABLE);
+        this.table = QualifiedName.of(requireNonNull(schema, "schema is null"), TABLE).quoted();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ final class SchemaChanges {
             sourceShape(id).filter(s -> !s.primaryKey().isEmpty()).ifPresent(s -> {
                 throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "target table " + schema + "." + name
                         + " has no primary key, but its source " + id + " has " + s.primaryKey(),
-                        "add it: ALTER TABLE " + Identifier.quote(schema) + "." + Identifier.quote(name)
+                        "add it: ALTER TABLE " + QualifiedName.of(schema, name).quoted()
                                 + " ADD PRIMARY KEY (" + TargetTable.quoteAll(s.primaryKey()) + ")");
             });
         }
@@ -137,7 +138,7 @@ final class SchemaChanges {
     }
 
     private String qualified(String table) {
-        return Identifier.quote(schema) + "." + Identifier.quote(table);
+        return QualifiedName.of(schema, table).quoted();
     }
 
     private void execute(String sql) throws SQLException {

@@ -10,6 +10,7 @@ import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.PgType;
 import dev.pgbridge.pgtype.TypeResolver;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ final class TargetTable {
         this.schema = requireNonNull(schema, "schema is null");
         this.source = requireNonNull(source, "source is null");
         this.name = source.table();
-        this.qualified = Identifier.quote(schema) + "." + Identifier.quote(name);
+        this.qualified = QualifiedName.of(schema, name).quoted();
         this.types = requireNonNull(types, "types is null");
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
         this.primaryKey = shape.primaryKey();

@@ -11,6 +11,7 @@ import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -127,7 +128,7 @@ final class CaptureDropCommand implements Callable<Integer> {
     private static void dropWatermarks(Connection c, CaptureConfig config, boolean createdByPgbridge,
                                        List<String> done) throws SQLException {
         TableId w = config.watermarksTable();
-        String table = Identifier.quote(w.schema()) + "." + Identifier.quote(w.table());
+        String table = QualifiedName.of(w.schema(), w.table()).quoted();
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {

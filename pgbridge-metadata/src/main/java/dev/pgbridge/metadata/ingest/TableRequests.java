@@ -7,7 +7,7 @@ import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.metadata.openmetadata.DataTypes;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.Requests;
-import dev.pgbridge.sql.Identifier;
+import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ final class TableRequests {
         String schemaDefinition = null;
         if (definition != null && (kind == TableKind.VIEW || kind == TableKind.MATERIALIZED_VIEW)) {
             schemaDefinition = "CREATE " + (kind == TableKind.VIEW ? "VIEW " : "MATERIALIZED VIEW ")
-                    + Identifier.quote(table.schema()) + "." + Identifier.quote(table.name()) + " AS\n" + definition;
+                    + QualifiedName.of(table.schema(), table.name()).quoted() + " AS\n" + definition;
         }
         return new Requests.CreateTable(Fqn.encode(table.name()), table.comment(), tableType(kind), columns,
                 constraints.isEmpty() ? null : constraints, schemaFqn, schemaDefinition);
