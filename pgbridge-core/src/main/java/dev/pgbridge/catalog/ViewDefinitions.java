@@ -36,19 +36,24 @@ public final class ViewDefinitions {
         }
         setSearchPath(connection, "pg_catalog");
         Map<String, String> out = new LinkedHashMap<>();
-        try {
-            try (PreparedStatement ps = connection.prepareStatement(DEFINITIONS)) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getString(1), rs.getString(2));
-                    }
+        try (PreparedStatement ps = connection.prepareStatement(DEFINITIONS)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
                 }
             }
         }
-        finally {
-            setSearchPath(connection, searchPath);
+        catch (SQLException | RuntimeException e) {
+            try {
+                setSearchPath(connection, searchPath);
+            }
+            catch (SQLException restore) {
+                e.addSuppressed(restore); // in a failed transaction the restore fails too: the read's error is the one
+            }
+            throw e;
         }
+        setSearchPath(connection, searchPath);
         return out;
     }
 

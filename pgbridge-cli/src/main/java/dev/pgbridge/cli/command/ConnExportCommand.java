@@ -4,6 +4,7 @@ import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ConnectionExport;
 import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.store.StoredConnection;
 import picocli.CommandLine.Command;
@@ -103,25 +104,37 @@ final class ConnExportCommand implements Callable<Integer> {
     }
 
     private static void write(Path file, String text, boolean secret) {
+        Path partial = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
         try {
-            Path partial = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".part");
             Files.deleteIfExists(partial);
-            Files.createFile(partial);
-            if (secret) {
-                try {
-                    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-                }
-                catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: its default permissions apply
-                }
-            }
+            createFile(partial, secret);
             Files.writeString(partial, text, StandardCharsets.UTF_8);
             Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot write " + file + ": " + e.getMessage(),
+            try {
+                Files.deleteIfExists(partial);
+            }
+            catch (IOException ignored) {
+                // the write's error is the one to report
+            }
+            throw new PgBridgeException(ErrorCode.IO, "cannot write " + file + ": " + FileErrors.reason(e),
                     "check the path and that its directory exists and is writable", e);
         }
+    }
+
+    /** A file with passwords is owner-only from its creation, not after a chmod that leaves a window. */
+    private static void createFile(Path file, boolean secret) throws IOException {
+        if (secret) {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                return;
+            }
+            catch (UnsupportedOperationException e) {
+                // not a POSIX file system: its default permissions apply
+            }
+        }
+        Files.createFile(file);
     }
 }

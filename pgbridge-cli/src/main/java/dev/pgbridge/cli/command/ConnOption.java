@@ -31,7 +31,8 @@ public final class ConnOption extends ConnIdOption {
                     "name a connection as the first argument (CONN_ID) or with --conn ID, or give --url-env VAR");
         }
         if (given > 1) {
-            throw new UsageError("give only one of CONN_ID (or --conn ID), --url URL and --url-env VAR", null);
+            throw new UsageError("give only one of CONN_ID (or --conn ID), --url URL and --url-env VAR",
+                    "keep the one that names the server you mean and drop the others");
         }
         if (id != null) {
             return environment.resolver().resolve(id, tenant);

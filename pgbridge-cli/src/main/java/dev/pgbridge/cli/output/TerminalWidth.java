@@ -18,7 +18,16 @@ final class TerminalWidth {
     private TerminalWidth() {
     }
 
+    /** The width for this process, asked once: {@code query -c … -c …} prints several tables, each asked for it. */
     static OptionalInt current() {
+        return Once.WIDTH;
+    }
+
+    private static final class Once {
+        static final OptionalInt WIDTH = ask();
+    }
+
+    private static OptionalInt ask() {
         if (!Terminal.STDOUT.isTerminal()) {
             return OptionalInt.empty();
         }
@@ -48,11 +57,12 @@ final class TerminalWidth {
         try {
             Process p = new ProcessBuilder("stty", "size").redirectInput(tty)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            // its output is a few bytes, so waiting before reading cannot fill the pipe; the wait bounds a hung stty
             if (!p.waitFor(2, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 return OptionalInt.empty();
             }
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
             String[] parts = text.split("\\s+");
             return parts.length == 2 ? parse(parts[1]) : OptionalInt.empty();
         }

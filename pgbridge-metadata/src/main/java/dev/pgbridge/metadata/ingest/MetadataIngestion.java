@@ -77,14 +77,19 @@ public final class MetadataIngestion {
                     continue;
                 }
                 if (database.name().equals(current)) {
-                    database(first, database, sink);
+                    try {
+                        database(first, database, sink, connector);
+                    }
+                    catch (SQLException e) {
+                        source.error(fqn + ": " + failure(connector, e));
+                    }
                     continue;
                 }
                 try (Connection other = connector.connect(database.name())) {
-                    database(other, database, sink);
+                    database(other, database, sink, connector);
                 }
                 catch (SQLException e) {
-                    source.error(fqn + ": " + connector.translate(e).getMessage());
+                    source.error(fqn + ": " + failure(connector, e));
                 }
             }
         }
@@ -93,7 +98,14 @@ public final class MetadataIngestion {
         }
     }
 
-    private void database(Connection connection, DatabaseInfo database, RequestSink sink) throws SQLException {
+    /** A failure for the summary: what failed and, as every error of pgbridge, what to do. */
+    private static String failure(Connector connector, SQLException e) {
+        PgBridgeException p = connector.translate(e);
+        return p.getMessage() + (p.hint() == null ? "" : " (hint: " + p.hint() + ")");
+    }
+
+    private void database(Connection connection, DatabaseInfo database, RequestSink sink, Connector connector)
+            throws SQLException {
         String databaseFqn = Fqn.build(service, database.name());
         send(sink, new Requests.CreateDatabase(database.name(), database.comment(), Fqn.build(service)));
         Catalog catalog = new Catalog(connection);
@@ -110,7 +122,7 @@ public final class MetadataIngestion {
                 read = read(connection, catalog, schema.name());
             }
             catch (SQLException e) {
-                source.error(schemaFqn + ": cannot read the schema: " + e.getMessage());
+                source.error(schemaFqn + ": cannot read the schema: " + failure(connector, e));
                 continue;
             }
             for (TableInfo table : read.tables()) {
@@ -134,7 +146,7 @@ public final class MetadataIngestion {
                             read.definitions().get(table.name()), types));
                 }
                 catch (SQLException e) {
-                    source.error(tableFqn + ": " + e.getMessage());
+                    source.error(tableFqn + ": " + failure(connector, e));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.pgbridge.metadata.openmetadata;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.PgBridgeException;
 
 import java.io.BufferedWriter;
@@ -22,7 +23,6 @@ public final class RequestFile implements RequestSink {
 
     private final Path path;
     private final BufferedWriter writer;
-    private long lines;
 
     public RequestFile(Path path) {
         this.path = requireNonNull(path, "path is null");
@@ -30,7 +30,7 @@ public final class RequestFile implements RequestSink {
             this.writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot write the file sink's " + path + ": " + e.getMessage(),
+            throw new PgBridgeException(ErrorCode.IO, "cannot write the file sink's " + path + ": " + FileErrors.reason(e),
                     "check that the directory exists and is writable (sink.config.filename)", e);
         }
     }
@@ -50,18 +50,13 @@ public final class RequestFile implements RequestSink {
         try {
             writer.write(line(request));
             writer.write('\n');
-            lines++;
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot write to " + path + ": " + e.getMessage(),
+            throw new PgBridgeException(ErrorCode.IO, "cannot write to " + path + ": " + FileErrors.reason(e),
                     "check the free space and permissions of the file sink's directory", e);
         }
     }
 
-    /** How many requests were written. */
-    public long lines() {
-        return lines;
-    }
 
     @Override
     public void close() {
@@ -69,7 +64,7 @@ public final class RequestFile implements RequestSink {
             writer.close();
         }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot finish " + path + ": " + e.getMessage(),
+            throw new PgBridgeException(ErrorCode.IO, "cannot finish " + path + ": " + FileErrors.reason(e),
                     "check the free space of the file sink's directory", e);
         }
     }

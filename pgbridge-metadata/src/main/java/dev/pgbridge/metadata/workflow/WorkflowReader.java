@@ -1,7 +1,6 @@
 package dev.pgbridge.metadata.workflow;
 
-import dev.pgbridge.error.ErrorCode;
-import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.FilterPattern;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
@@ -14,7 +13,6 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,13 +43,8 @@ public final class WorkflowReader {
         try {
             text = Files.readString(file);
         }
-        catch (NoSuchFileException e) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "workflow file " + file + " does not exist",
-                    "give the path of an OpenMetadata workflow YAML file with --config", e);
-        }
         catch (IOException e) {
-            throw new PgBridgeException(ErrorCode.IO, "cannot read workflow file " + file + ": " + e.getMessage(),
-                    "check the file's permissions", e);
+            throw FileErrors.cannotRead("workflow file " + file, e);
         }
         return read(text, file.toString());
     }
@@ -69,7 +62,8 @@ public final class WorkflowReader {
                     "check the indentation and quoting around that line")));
         }
         catch (YAMLException e) {
-            throw new WorkflowException(name, List.of(new WorkflowProblem("", "not valid YAML: " + e.getMessage(), null)));
+            throw new WorkflowException(name, List.of(new WorkflowProblem("", "not valid YAML: " + e.getMessage(),
+                    "check the YAML syntax (indentation, quoting, no tabs)")));
         }
         List<WorkflowProblem> problems = new ArrayList<>();
         if (!(root instanceof Map<?, ?>)) {
@@ -272,15 +266,21 @@ public final class WorkflowReader {
 
     private static WorkflowProblem wrongType(String path, String expected, Object value) {
         return new WorkflowProblem(path, value == null ? "has no value, expected " + expected
-                : "expected " + expected + ", found " + describe(value), null);
+                : "expected " + expected + ", found " + describe(path, value),
+                "write " + expected + " there (quote text in '…' so YAML does not read it as a date or number)");
     }
 
-    private static String describe(Object value) {
+    /** What was found; a secret's value (a password, a token) is never echoed, only its kind. */
+    private static String describe(String path, Object value) {
         if (value instanceof Map<?, ?>) {
             return "a mapping";
         }
         if (value instanceof List<?>) {
             return "a list";
+        }
+        String key = path.substring(path.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        if (key.contains("password") || key.contains("token") || key.contains("secret") || key.contains("key")) {
+            return value instanceof java.util.Date ? "a date" : value instanceof Number ? "a number" : "a value";
         }
         return "'" + value + "'";
     }

@@ -150,4 +150,16 @@ class WorkflowReaderTest {
     private static String hint(WorkflowException e, String path) {
         return e.problems().stream().filter(p -> p.path().equals(path)).findFirst().orElseThrow().hint();
     }
+
+    // a password YAML reads as a date or a list was echoed in the "wrong type" message
+    @Test
+    void aPasswordOfTheWrongTypeIsNotEchoed() {
+        String yaml = VALID.replace("password: ${PG_PASSWORD}", "password: 2031-07-14");
+        WorkflowException e = catchThrowableOfType(WorkflowException.class,
+                () -> new WorkflowReader(ENV).read(yaml, "wf.yaml"));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("source.serviceConnection.config.authType.password")
+                .contains("found a date").doesNotContain("2031").doesNotContain("Jul");
+        assertThat(e.hint()).isNotBlank();
+    }
 }
