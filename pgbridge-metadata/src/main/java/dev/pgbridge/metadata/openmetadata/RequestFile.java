@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The {@code file} sink: one JSON object per line, {@code {"method": "PUT", "path": "/v1/tables", "body": {…}}},
- * exactly the calls the {@code metadata-rest} sink makes, in its order. The file is replaced.
+ * exactly the calls the {@code metadata-rest} sink makes, in its order. The file is replaced. With no server to ask,
+ * entities named in a path or body get ids made from their names ({@link EntityRef.Ids#NAME_BASED}).
  */
 public final class RequestFile implements RequestSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,10 +36,10 @@ public final class RequestFile implements RequestSink {
         }
     }
 
-    /** The JSON line of one request (no line break). */
+    /** The JSON line of one request (no line break), its entities named by {@link EntityRef.Ids#NAME_BASED} ids. */
     public static String line(Requests.Request request) {
         try {
-            return JSON.writeValueAsString(request);
+            return JSON.writeValueAsString(request.resolve(EntityRef.Ids.NAME_BASED));
         }
         catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a request as JSON", e);

@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.openmetadata;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -16,24 +17,69 @@ public final class Requests {
     private Requests() {
     }
 
-    /** One REST call: {@code PUT /v1/tables} with its body. */
-    public record Request(String method, String path, Object body) {
+    /**
+     * One REST call: {@code PUT /v1/tables} with its body. A call about an existing entity names it in its path as
+     * {@code {id}} ({@code POST /v1/usage/table/{id}}) with {@code pathEntity} saying which; bodies that name entities
+     * hold {@link EntityRef}s. {@link #resolve} fills in the ids just before the call leaves.
+     *
+     * @param body       null for calls without one ({@code DELETE})
+     * @param pathEntity the entity whose id replaces {@code {id}} in the path; null when the path has none
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Request(String method, String path, Object body, @JsonIgnore EntityRef pathEntity) {
         public Request {
             requireNonNull(method, "method is null");
             requireNonNull(path, "path is null");
-            requireNonNull(body, "body is null");
+            if (path.contains("{id}") != (pathEntity != null)) {
+                throw new IllegalArgumentException("a path holds {id} exactly when it names an entity: " + path);
+            }
         }
 
+        public Request(String method, String path, Object body) {
+            this(method, path, body, null);
+        }
+
+        /** The create-or-update call of an entity ({@code PUT /v1/tables} with a CreateTable, …). */
         public static Request put(Object body) {
             String path = switch (body) {
                 case CreateDatabaseService s -> "/v1/services/databaseServices";
                 case CreateDatabase d -> "/v1/databases";
                 case CreateDatabaseSchema s -> "/v1/databaseSchemas";
                 case CreateTable t -> "/v1/tables";
+                case CreateQuery q -> "/v1/queries";
+                case AddLineage l -> "/v1/lineage";
                 default -> throw new IllegalArgumentException("no route for " + body.getClass().getSimpleName());
             };
             return new Request("PUT", path, body);
         }
+
+        /** {@code POST /v1/usage/table/{id}}: a table's usage count on one day. */
+        public static Request usage(String tableFqn, UsageRequest usage) {
+            return new Request("POST", "/v1/usage/table/{id}", usage, EntityRef.table(tableFqn));
+        }
+
+        /** {@code PUT /v1/tables/{id}/joins}: how a table's columns were joined with other tables' columns. */
+        public static Request joins(String tableFqn, TableJoins joins) {
+            return new Request("PUT", "/v1/tables/{id}/joins", joins, EntityRef.table(tableFqn));
+        }
+
+        /** {@code DELETE /v1/tables/{id}?recursive=true&hardDelete=false}: OpenMetadata's soft delete. */
+        public static Request deleteTable(String tableFqn) {
+            return new Request("DELETE", "/v1/tables/{id}?recursive=true&hardDelete=false", null,
+                    EntityRef.table(tableFqn));
+        }
+
+        /** This call with every id filled in: in the path and in the body's entity references. */
+        public Request resolve(EntityRef.Ids ids) {
+            String resolvedPath = pathEntity == null ? path : path.replace("{id}", ids.id(pathEntity));
+            Object resolvedBody = body instanceof NamesEntities n ? n.resolved(ids) : body;
+            return new Request(method, resolvedPath, resolvedBody, null);
+        }
+    }
+
+    /** A body that names entities by {@link EntityRef}; {@link #resolved} gives it with their ids. */
+    public interface NamesEntities {
+        Object resolved(EntityRef.Ids ids);
     }
 
     /** {@code connection} is {@code {"config": {...}}} without any password. */
@@ -49,12 +95,25 @@ public final class Requests {
     public record CreateDatabaseSchema(String name, String description, String database) {
     }
 
+    /** @param owner the owning role as a {@code user} reference; null when unknown */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CreateTable(String name, String description, String tableType, List<Column> columns,
-                              List<TableConstraint> tableConstraints, String databaseSchema, String schemaDefinition) {
+                              List<TableConstraint> tableConstraints, String databaseSchema, String schemaDefinition,
+                              EntityRef owner) implements NamesEntities {
         public CreateTable {
             columns = List.copyOf(columns);
             tableConstraints = tableConstraints == null ? null : List.copyOf(tableConstraints);
+        }
+
+        public CreateTable(String name, String description, String tableType, List<Column> columns,
+                           List<TableConstraint> tableConstraints, String databaseSchema, String schemaDefinition) {
+            this(name, description, tableType, columns, tableConstraints, databaseSchema, schemaDefinition, null);
+        }
+
+        @Override
+        public CreateTable resolved(EntityRef.Ids ids) {
+            return owner == null ? this : new CreateTable(name, description, tableType, columns, tableConstraints,
+                    databaseSchema, schemaDefinition, owner.resolved(ids));
         }
     }
 
@@ -66,5 +125,107 @@ public final class Requests {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TableConstraint(String constraintType, List<String> columns, List<String> referredColumns) {
+    }
+
+    /**
+     * {@code api/data/createQuery.json}: a query seen in the log.
+     *
+     * @param queryDate   when it ran (epoch milliseconds); null when the log has no time
+     * @param users       user FQNs known to OpenMetadata; {@code usedBy} the database roles that ran it
+     * @param queryUsedIn the tables it reads or writes
+     * @param service     the database service's name
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CreateQuery(String query, String query_type, Double duration, List<String> users,
+                              List<String> usedBy, Long queryDate, List<EntityRef> queryUsedIn, String service)
+            implements NamesEntities {
+        public CreateQuery {
+            requireNonNull(query, "query is null");
+            requireNonNull(service, "service is null");
+            users = users == null ? null : List.copyOf(users);
+            usedBy = usedBy == null ? null : List.copyOf(usedBy);
+            queryUsedIn = queryUsedIn == null ? null : List.copyOf(queryUsedIn);
+        }
+
+        @Override
+        public CreateQuery resolved(EntityRef.Ids ids) {
+            return queryUsedIn == null ? this : new CreateQuery(query, query_type, duration, users, usedBy, queryDate,
+                    queryUsedIn.stream().map(r -> r.resolved(ids)).toList(), service);
+        }
+    }
+
+    /** {@code type/usageRequest.json}: {@code date} as {@code YYYY-MM-DD}. */
+    public record UsageRequest(String date, int count) {
+        public UsageRequest {
+            requireNonNull(date, "date is null");
+        }
+    }
+
+    /** {@code entity/data/table.json#/definitions/tableJoins}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TableJoins(String startDate, int dayCount, List<ColumnJoin> columnJoins,
+                             List<JoinedWith> directTableJoins) {
+        public TableJoins {
+            requireNonNull(startDate, "startDate is null");
+            columnJoins = columnJoins == null ? null : List.copyOf(columnJoins);
+            directTableJoins = directTableJoins == null ? null : List.copyOf(directTableJoins);
+        }
+    }
+
+    /** A column of the table and the columns (FQNs) it was joined with. */
+    public record ColumnJoin(String columnName, List<JoinedWith> joinedWith) {
+        public ColumnJoin {
+            joinedWith = List.copyOf(joinedWith);
+        }
+    }
+
+    public record JoinedWith(String fullyQualifiedName, int joinCount) {
+    }
+
+    /**
+     * {@code api/lineage/addLineage.json}: an edge from one entity to another with how it was made.
+     *
+     * @param source {@code ViewLineage} or {@code QueryLineage}
+     */
+    public record AddLineage(EntityRef fromEntity, EntityRef toEntity, String sqlQuery,
+                             List<ColumnLineage> columnsLineage, String source) implements NamesEntities {
+        public AddLineage {
+            requireNonNull(fromEntity, "fromEntity is null");
+            requireNonNull(toEntity, "toEntity is null");
+            columnsLineage = columnsLineage == null ? null : List.copyOf(columnsLineage);
+        }
+
+        /** The request body, {@code {"edge": {fromEntity, toEntity, lineageDetails}}}, with ids. */
+        @Override
+        public Map<String, Object> resolved(EntityRef.Ids ids) {
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            if (sqlQuery != null) {
+                details.put("sqlQuery", sqlQuery);
+            }
+            if (columnsLineage != null) {
+                details.put("columnsLineage", columnsLineage);
+            }
+            if (source != null) {
+                details.put("source", source);
+            }
+            Map<String, Object> edge = new java.util.LinkedHashMap<>();
+            edge.put("fromEntity", reference(fromEntity.resolved(ids)));
+            edge.put("toEntity", reference(toEntity.resolved(ids)));
+            edge.put("lineageDetails", details);
+            return Map.of("edge", edge);
+        }
+
+        /** {@code {id, type}}: an edge's ends carry nothing else. */
+        private static Map<String, Object> reference(EntityRef ref) {
+            return Map.of("id", ref.id(), "type", ref.type());
+        }
+    }
+
+    /** {@code fromColumns} and {@code toColumn} are column FQNs. */
+    public record ColumnLineage(List<String> fromColumns, String toColumn) {
+        public ColumnLineage {
+            fromColumns = List.copyOf(fromColumns);
+            requireNonNull(toColumn, "toColumn is null");
+        }
     }
 }

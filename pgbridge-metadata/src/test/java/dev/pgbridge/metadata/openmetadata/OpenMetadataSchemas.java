@@ -21,11 +21,19 @@ import java.util.Set;
  * search cluster), so these two are what stands in for it.
  */
 public final class OpenMetadataSchemas {
-    private static final Map<String, String> SCHEMA_OF_PATH = Map.of(
-            "/v1/services/databaseServices", "api/services/createDatabaseService.json",
-            "/v1/databases", "api/data/createDatabase.json",
-            "/v1/databaseSchemas", "api/data/createDatabaseSchema.json",
-            "/v1/tables", "api/data/createTable.json");
+    private static final String ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+    /** The routes pgbridge calls, {@code METHOD path-pattern}, and the schema of each one's body (null: no body). */
+    private static final Map<String, String> SCHEMA_OF_ROUTE = Map.of(
+            "PUT /v1/services/databaseServices", "api/services/createDatabaseService.json",
+            "PUT /v1/databases", "api/data/createDatabase.json",
+            "PUT /v1/databaseSchemas", "api/data/createDatabaseSchema.json",
+            "PUT /v1/tables", "api/data/createTable.json",
+            "PUT /v1/queries", "api/data/createQuery.json",
+            "PUT /v1/lineage", "api/lineage/addLineage.json",
+            "POST /v1/usage/table/" + ID, "type/usageRequest.json",
+            "PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins",
+            "DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", "");
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
             builder -> builder.schemaMappers(m -> m.mapPrefix("https://open-metadata.org/schema/",
@@ -35,9 +43,21 @@ public final class OpenMetadataSchemas {
     /** Every problem the server would find in a request, empty when it would accept it. */
     public List<String> problems(String method, String path, JsonNode body) {
         List<String> out = new ArrayList<>();
-        String schemaFile = SCHEMA_OF_PATH.get(path);
-        if (!method.equals("PUT") || schemaFile == null) {
-            out.add("no such route: " + method + " " + path);
+        String call = method + " " + path;
+        String schemaFile = SCHEMA_OF_ROUTE.entrySet().stream().filter(e -> call.matches(e.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (schemaFile == null) {
+            out.add("no such route: " + call);
+            return out;
+        }
+        if (schemaFile.isEmpty()) {
+            if (body != null && !body.isNull()) {
+                out.add(call + " takes no body");
+            }
+            return out;
+        }
+        if (body == null) {
+            out.add(call + " needs a body");
             return out;
         }
         JsonSchema schema = schemas.computeIfAbsent(schemaFile,

@@ -46,4 +46,37 @@ class OpenMetadataSchemasTest {
     private static JsonNode table(String column) throws Exception {
         return JSON.readTree("{\"name\": \"t\", \"databaseSchema\": \"s.d.sc\", \"columns\": [" + column + "]}");
     }
+
+    @Test
+    void checksUsageQueriesJoinsLineageAndDeletesAsPgbridgeSendsThem() throws Exception {
+        String table = "svc.db.public.orders";
+        for (Requests.Request request : List.of(
+                Requests.Request.usage(table, new Requests.UsageRequest("2026-12-06", 3)),
+                Requests.Request.joins(table, new Requests.TableJoins("2026-12-06", 1, List.of(
+                        new Requests.ColumnJoin("customer_id", List.of(
+                                new Requests.JoinedWith("svc.db.public.customers.id", 2)))), null)),
+                Requests.Request.put(new Requests.CreateQuery("select 1 from orders", null, 1.5, null,
+                        List.of("alice"), 1_733_443_200_000L, List.of(EntityRef.table(table)), "svc")),
+                Requests.Request.put(new Requests.AddLineage(EntityRef.table(table),
+                        EntityRef.table("svc.db.public.orders_copy"), "insert into orders_copy select * from orders",
+                        List.of(new Requests.ColumnLineage(List.of(table + ".id"), "svc.db.public.orders_copy.id")),
+                        "QueryLineage")),
+                Requests.Request.deleteTable(table))) {
+            JsonNode line = JSON.readTree(RequestFile.line(request));
+            assertThat(server.problems(line.get("method").asText(), line.get("path").asText(), line.get("body")))
+                    .as(line.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesUsageWithoutACountAndLineageWithoutIds() throws Exception {
+        String id = EntityRef.Ids.NAME_BASED.id(EntityRef.table("svc.db.public.orders"));
+        assertThat(server.problems("POST", "/v1/usage/table/" + id, JSON.readTree("{\"date\": \"2026-12-06\"}")))
+                .isNotEmpty();
+        assertThat(server.problems("PUT", "/v1/lineage", JSON.readTree("""
+                {"edge": {"fromEntity": {"type": "table"}, "toEntity": {"id": "%s", "type": "table"}}}"""
+                .formatted(id)))).isNotEmpty();
+        assertThat(server.problems("POST", "/v1/usage/table/orders", JSON.readTree("{\"date\": \"d\", \"count\": 1}")))
+                .as("a table is named by its id").containsExactly("no such route: POST /v1/usage/table/orders");
+    }
 }
