@@ -63,6 +63,14 @@ public final class Requests {
             return new Request("PUT", "/v1/tables/{id}/joins", joins, EntityRef.table(tableFqn));
         }
 
+        /**
+         * {@code PUT /v1/tables/{id}/tableProfile}: the table's size and row-count estimate as the catalog knows them
+         * (OpenMetadata keeps both in the table's profile; the profiler sends exact ones later).
+         */
+        public static Request tableProfile(String tableFqn, CreateTableProfile profile) {
+            return new Request("PUT", "/v1/tables/{id}/tableProfile", profile, EntityRef.table(tableFqn));
+        }
+
         /** {@code DELETE /v1/tables/{id}?recursive=true&hardDelete=false}: OpenMetadata's soft delete. */
         public static Request deleteTable(String tableFqn) {
             return new Request("DELETE", "/v1/tables/{id}?recursive=true&hardDelete=false", null,
@@ -227,5 +235,22 @@ public final class Requests {
             fromColumns = List.copyOf(fromColumns);
             requireNonNull(toColumn, "toColumn is null");
         }
+    }
+
+    /** {@code api/data/createTableProfile.json}, the table-level part. */
+    public record CreateTableProfile(TableProfile tableProfile) {
+        public CreateTableProfile {
+            requireNonNull(tableProfile, "tableProfile is null");
+        }
+    }
+
+    /**
+     * {@code entity/data/table.json#/definitions/tableProfile}.
+     *
+     * @param timestamp epoch milliseconds of the read
+     * @param rowCount  null when unknown (a table never analyzed)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TableProfile(long timestamp, Double rowCount, Integer columnCount, Double sizeInByte) {
     }
 }

@@ -33,6 +33,7 @@ public final class OpenMetadataSchemas {
             "PUT /v1/lineage", "api/lineage/addLineage.json",
             "POST /v1/usage/table/" + ID, "type/usageRequest.json",
             "PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins",
+            "PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json",
             "DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", "");
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,

@@ -61,6 +61,8 @@ class OpenMetadataSchemasTest {
                         EntityRef.table("svc.db.public.orders_copy"), "insert into orders_copy select * from orders",
                         List.of(new Requests.ColumnLineage(List.of(table + ".id"), "svc.db.public.orders_copy.id")),
                         "QueryLineage")),
+                Requests.Request.tableProfile(table, new Requests.CreateTableProfile(
+                        new Requests.TableProfile(1_733_443_200_000L, 1200.0, 4, 65536.0))),
                 Requests.Request.deleteTable(table))) {
             JsonNode line = JSON.readTree(RequestFile.line(request));
             assertThat(server.problems(line.get("method").asText(), line.get("path").asText(), line.get("body")))
