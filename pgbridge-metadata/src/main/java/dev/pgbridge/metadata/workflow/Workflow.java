@@ -1,6 +1,7 @@
 package dev.pgbridge.metadata.workflow;
 
 import dev.pgbridge.metadata.ingest.MetadataSettings;
+import dev.pgbridge.metadata.openmetadata.ServerConfig;
 import dev.pgbridge.secret.Secret;
 
 import java.util.Map;
@@ -51,10 +52,16 @@ public record Workflow(String sourceType, String serviceName, ServiceConnection 
      *
      * @param type     {@code pgbridge} (the default), {@code file} or {@code metadata-rest}
      * @param filename the {@code file} sink's {@code config.filename}; null otherwise
+     * @param server   the {@code metadata-rest} sink's server ({@code workflowConfig.openMetadataServerConfig});
+     *                 null otherwise
      */
-    public record Sink(String type, String filename) {
+    public record Sink(String type, String filename, ServerConfig server) {
         public Sink {
             requireNonNull(type, "type is null");
+        }
+
+        public Sink(String type, String filename) {
+            this(type, filename, null);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.FilterPattern;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
+import dev.pgbridge.metadata.openmetadata.ServerConfig;
 import dev.pgbridge.secret.Secret;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -12,11 +13,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,6 +79,7 @@ public final class WorkflowReader {
         check(substituted, WorkflowSchema.WORKFLOW, "", problems);
         if (substituted instanceof Map<?, ?> map) {
             checkConnection(map, problems);
+            checkServer(map, problems);
         }
         if (!problems.isEmpty()) {
             throw new WorkflowException(name, problems);
@@ -264,6 +269,63 @@ public final class WorkflowReader {
         }
     }
 
+    /** The metadata-rest sink needs a server it can speak to: an http(s) hostPort and a supported way to log in. */
+    private static void checkServer(Map<?, ?> root, List<WorkflowProblem> problems) {
+        if (!"metadata-rest".equals(valueAt(root, "sink", "type"))) {
+            return;
+        }
+        String path = "workflowConfig.openMetadataServerConfig";
+        Map<?, ?> server = mapAt(root, "workflowConfig", "openMetadataServerConfig");
+        String example = "hostPort: http://localhost:8585/api, authProvider: openmetadata, "
+                + "securityConfig: {jwtToken: ${OM_JWT_TOKEN}}";
+        if (server == null) {
+            if (valueAt(root, "workflowConfig", "openMetadataServerConfig") == null) {
+                problems.add(new WorkflowProblem(path, "is missing (the metadata-rest sink sends to this server)",
+                        "add it: " + example));
+            }
+            return;
+        }
+        Object hostPort = server.get("hostPort");
+        if (hostPort == null) {
+            problems.add(new WorkflowProblem(child(path, "hostPort"), "is missing",
+                    "the OpenMetadata API's base, e.g. http://localhost:8585/api"));
+        }
+        else if (hostPort instanceof String h && serverUri(h) == null) {
+            problems.add(new WorkflowProblem(child(path, "hostPort"), "'" + h + "' is not an http:// or https:// URL",
+                    "the OpenMetadata API's base, e.g. http://localhost:8585/api"));
+        }
+        Object provider = server.get("authProvider");
+        boolean token = valueAt(server, "securityConfig", "jwtToken") != null;
+        if (provider instanceof String p && !ServerConfig.AUTH_PROVIDERS.contains(p)
+                && WorkflowSchema.AUTH_PROVIDERS.contains(p)) {
+            problems.add(new WorkflowProblem(child(path, "authProvider"), "'" + p
+                    + "' is not supported by pgbridge's metadata-rest sink",
+                    "supported: " + String.join(", ", ServerConfig.AUTH_PROVIDERS)
+                            + " (openmetadata: securityConfig.jwtToken set to a bot's token)"));
+        }
+        else if (provider == null && !token) {
+            problems.add(new WorkflowProblem(child(path, "authProvider"), "is missing",
+                    "authProvider: openmetadata with securityConfig.jwtToken set to a bot's token, or no-auth"));
+        }
+        else if ("openmetadata".equals(provider) && !token) {
+            problems.add(new WorkflowProblem(child(path, "securityConfig.jwtToken"), "is missing",
+                    "set it to a bot's token (OpenMetadata: Settings → Bots → ingestion-bot), e.g. "
+                            + "securityConfig: {jwtToken: ${OM_JWT_TOKEN}}"));
+        }
+    }
+
+    /** An http(s) URL with a host, or null. */
+    private static URI serverUri(String text) {
+        try {
+            URI uri = new URI(text.trim());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? uri : null;
+        }
+        catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
     private static WorkflowProblem wrongType(String path, String expected, Object value) {
         return new WorkflowProblem(path, value == null ? "has no value, expected " + expected
                 : "expected " + expected + ", found " + describe(path, value),
@@ -313,9 +375,22 @@ public final class WorkflowReader {
         }
         Map<?, ?> sink = mapAt(root, "sink");
         Workflow.Sink sinkSettings = sink == null ? new Workflow.Sink("pgbridge", null)
-                : new Workflow.Sink(string(sink.get("type")), string(valueAt(sink, "config", "filename")));
+                : new Workflow.Sink(string(sink.get("type")), string(valueAt(sink, "config", "filename")),
+                "metadata-rest".equals(sink.get("type")) ? server(mapAt(root, "workflowConfig",
+                        "openMetadataServerConfig")) : null);
         return new Workflow(string(source.get("type")), string(source.get("serviceName")), connection, pipelineType,
                 metadata, sinkSettings);
+    }
+
+    /** The checked server settings (see {@link #checkServer}); the token as a {@link Secret}. */
+    private static ServerConfig server(Map<?, ?> server) {
+        String token = string(valueAt(server, "securityConfig", "jwtToken"));
+        String provider = server.get("authProvider") == null ? "openmetadata" : string(server.get("authProvider"));
+        String ca = string(valueAt(server, "sslConfig", "caCertificate"));
+        return new ServerConfig(serverUri(string(server.get("hostPort"))), provider,
+                provider.equals("no-auth") ? null : Secret.of(token),
+                server.get("verifySSL") == null ? "no-ssl" : string(server.get("verifySSL")),
+                ca == null ? null : Path.of(ca));
     }
 
     private static boolean flag(Map<?, ?> map, String key, boolean defaultValue) {

@@ -10,6 +10,8 @@ import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.RequestFile;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.RestSink;
+import dev.pgbridge.metadata.openmetadata.SinkFailure;
 import dev.pgbridge.store.ConnectionResolver;
 
 import java.io.PrintWriter;
@@ -53,11 +55,12 @@ public final class WorkflowRunner {
                     + workflow.pipelineType() + " does not run in this version of pgbridge",
                     "run a DatabaseMetadata workflow (source.type: postgres)");
         }
-        if (!workflow.sink().type().equals("file")) {
+        if (!workflow.sink().type().equals("file") && !workflow.sink().type().equals("metadata-rest")) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sink.type " + workflow.sink().type()
                     + " does not run in this version of pgbridge"
                     + (workflow.sink().type().equals("pgbridge") ? " (it is the default when sink is left out)" : ""),
-                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}");
+                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}, or send "
+                            + "them to OpenMetadata: sink: {type: metadata-rest}");
         }
         ConnectionConfig config = connection(workflow.connection());
         StepStatus source = new StepStatus("Source");
@@ -74,10 +77,13 @@ public final class WorkflowRunner {
                 return SqlErrors.translate(e, config);
             }
         };
-        try (RequestSink out = new RequestFile(Path.of(workflow.sink().filename()))) {
+        try (RequestSink out = sink(workflow.sink(), sink)) {
             new MetadataIngestion(workflow.serviceName(), workflow.metadata(),
                     workflow.connection().ingestAllDatabases(), source, sink)
                     .run(serviceRequest(workflow, config), connector, out);
+        }
+        catch (SinkFailure e) {
+            sink.error(e.oneLine());
         }
         catch (PgBridgeException e) {
             if (e.code() == ErrorCode.IO) {
@@ -88,6 +94,15 @@ public final class WorkflowRunner {
             }
         }
         return new Result(List.of(source, sink));
+    }
+
+    /** The sink the workflow names; an OpenMetadata server is asked its version first. */
+    private static RequestSink sink(Workflow.Sink settings, StepStatus status) {
+        return switch (settings.type()) {
+            case "metadata-rest" -> RestSink.connect(settings.server(),
+                    new RestSink.Report(status::warning, status::error));
+            default -> new RequestFile(Path.of(settings.filename()));
+        };
     }
 
     /** The connection: a saved one (or AIRFLOW_CONN_&lt;ID&gt;) with the file's fields laid over it, or the fields. */

@@ -99,13 +99,23 @@ final class WorkflowSchema {
     static final Shape COMPONENT = Shape.Keys.of(required("type", text()),
             optional("config", new Shape.Anything()));
 
+    static final java.util.List<String> AUTH_PROVIDERS = java.util.List.of("openmetadata", "no-auth", "basic",
+            "google", "okta", "auth0", "aws-cognito", "azure", "custom-oidc", "saml", "ldap");
+
+    /** OpenMetadata 1.4's {@code openMetadataConnection.json} (and the older {@code no-auth}). */
     static final Shape SERVER = Shape.Keys.of(
             optional("hostPort", text()),
-            optional("authProvider", choice("openmetadata", "no-auth", "basic", "google", "okta", "auth0",
-                    "azure", "custom-oidc", "saml", "ldap")),
+            optional("authProvider", new Shape.Choice(AUTH_PROVIDERS)),
             optional("securityConfig", Shape.Keys.of(optional("jwtToken", text()))),
             optional("verifySSL", choice("no-ssl", "ignore", "validate")),
-            optional("sslConfig", new Shape.Anything()),
+            optional("sslConfig", Shape.Keys.of(optional("caCertificate", text()),
+                    optional("sslCertificate", text()), optional("sslKey", text()))),
+            optional("type", choice("OpenMetadata")),
+            optional("clusterName", text()),
+            optional("apiVersion", choice("v1")),
+            optional("enableVersionValidation", flag()),
+            optional("forceEntityOverwriting", flag()),
+            optional("extraHeaders", new Shape.Pairs()),
             optional("storeServiceConnection", flag()),
             optional("supportsMetadataExtraction", flag()));
 
