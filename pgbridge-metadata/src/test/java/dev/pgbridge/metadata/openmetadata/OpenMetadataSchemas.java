@@ -24,17 +24,23 @@ public final class OpenMetadataSchemas {
     private static final String ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     /** The routes pgbridge calls, {@code METHOD path-pattern}, and the schema of each one's body (null: no body). */
-    private static final Map<String, String> SCHEMA_OF_ROUTE = Map.of(
-            "PUT /v1/services/databaseServices", "api/services/createDatabaseService.json",
-            "PUT /v1/databases", "api/data/createDatabase.json",
-            "PUT /v1/databaseSchemas", "api/data/createDatabaseSchema.json",
-            "PUT /v1/tables", "api/data/createTable.json",
-            "PUT /v1/queries", "api/data/createQuery.json",
-            "PUT /v1/lineage", "api/lineage/addLineage.json",
-            "POST /v1/usage/table/" + ID, "type/usageRequest.json",
-            "PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins",
-            "PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json",
-            "DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", "");
+    private static final Map<String, String> SCHEMA_OF_ROUTE = Map.ofEntries(
+            Map.entry("PUT /v1/services/databaseServices", "api/services/createDatabaseService.json"),
+            Map.entry("PUT /v1/databases", "api/data/createDatabase.json"),
+            Map.entry("PUT /v1/databaseSchemas", "api/data/createDatabaseSchema.json"),
+            Map.entry("PUT /v1/tables", "api/data/createTable.json"),
+            Map.entry("PUT /v1/queries", "api/data/createQuery.json"),
+            Map.entry("PUT /v1/lineage", "api/lineage/addLineage.json"),
+            Map.entry("POST /v1/usage/table/" + ID, "type/usageRequest.json"),
+            Map.entry("PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins"),
+            Map.entry("PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json"),
+            Map.entry("DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", ""),
+            // the reads of the metadata-rest sink: the server's version, an entity by its (percent-encoded) FQN, and
+            // a schema's tables page by page
+            Map.entry("GET /v1/system/version", ""),
+            Map.entry("GET /v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)"
+                    + "/name/[^/?]+", ""),
+            Map.entry("GET /v1/tables\\?databaseSchema=[^&]+&limit=[0-9]+(&after=[^&]+)?", ""));
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
             builder -> builder.schemaMappers(m -> m.mapPrefix("https://open-metadata.org/schema/",
