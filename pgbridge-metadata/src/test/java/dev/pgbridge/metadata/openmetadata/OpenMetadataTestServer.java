@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,7 +59,7 @@ public final class OpenMetadataTestServer implements AutoCloseable {
     public record Call(String method, String path, JsonNode body, int status) {
     }
 
-    private record Injected(String method, Pattern path, int status, String message) {
+    private record Injected(String method, Pattern path, Predicate<JsonNode> body, int status, String message) {
     }
 
     private final HttpServer http;
@@ -128,7 +129,13 @@ public final class OpenMetadataTestServer implements AutoCloseable {
 
     /** Every call of {@code method} to a path matching {@code pathRegex} answers {@code status} with {@code message}. */
     public synchronized OpenMetadataTestServer answer(String method, String pathRegex, int status, String message) {
-        injected.add(new Injected(method, Pattern.compile(pathRegex), status, message));
+        return answer(method, pathRegex, body -> true, status, message);
+    }
+
+    /** As {@link #answer(String, String, int, String)}, for the calls whose body {@code body} accepts. */
+    public synchronized OpenMetadataTestServer answer(String method, String pathRegex, Predicate<JsonNode> body,
+                                                      int status, String message) {
+        injected.add(new Injected(method, Pattern.compile(pathRegex), body, status, message));
         return this;
     }
 
@@ -225,7 +232,8 @@ public final class OpenMetadataTestServer implements AutoCloseable {
             return new Answer(a.status(), a.body(), retryAfter);
         }
         for (Injected i : injected) {
-            if (i.method().equals(method) && i.path().matcher(path).matches()) {
+            if (i.method().equals(method) && i.path().matcher(path).matches()
+                    && (body == null || i.body().test(body))) {
                 return error(i.status(), i.message());
             }
         }
