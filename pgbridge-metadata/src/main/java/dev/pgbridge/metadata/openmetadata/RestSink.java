@@ -381,13 +381,14 @@ public final class RestSink implements RequestSink {
                 }
                 wait = retryAfter(last).orElse(wait);
             }
-            catch (SSLHandshakeException e) {
-                throw new SinkFailure(ErrorCode.TLS_VERIFY_FAILED, "TLS handshake with OpenMetadata at "
-                        + config.hostPort() + " failed: " + e.getMessage(), "trust the server's CA with verifySSL: "
-                        + "validate and sslConfig.caCertificate (a PEM file), or verifySSL: ignore to trust any "
-                        + "certificate (" + SERVER_KEYS + ")", e);
-            }
             catch (IOException e) {
+                SSLHandshakeException tls = handshakeFailure(e);
+                if (tls != null) {
+                    throw new SinkFailure(ErrorCode.TLS_VERIFY_FAILED, "TLS handshake with OpenMetadata at "
+                            + config.hostPort() + " failed: " + tls.getMessage(), "trust the server's CA with "
+                            + "verifySSL: validate and sslConfig.caCertificate (a PEM file), or verifySSL: ignore to "
+                            + "trust any certificate (" + SERVER_KEYS + ")", e);
+                }
                 lastFailure = e;
                 last = null;
             }
@@ -478,6 +479,16 @@ public final class RestSink implements RequestSink {
         return new SinkFailure(ErrorCode.CONNECTION_FAILED, "the connection to OpenMetadata at " + config.hostPort()
                 + " failed during " + call + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
                 : e.getMessage()) + tried, "check the server and the network, then run the workflow again", e);
+    }
+
+    /** The handshake failure in {@code e}'s causes (the HTTP client may wrap it), or null. */
+    private static SSLHandshakeException handshakeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException h) {
+                return h;
+            }
+        }
+        return null;
     }
 
     private Duration backoff(int attempt) {

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -76,9 +79,17 @@ public final class OpenMetadataTestServer implements AutoCloseable {
     private String retryAfter;
     private int pageSize = 100;
 
-    private OpenMetadataTestServer(String token) throws IOException {
+    private OpenMetadataTestServer(String token, SSLContext tls) throws IOException {
         this.token = requireNonNull(token, "token is null");
-        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            this.http = HttpServer.create(address, 0);
+        }
+        else {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.http = https;
+        }
         this.executor = Executors.newSingleThreadExecutor();
         http.setExecutor(executor);
         http.createContext("/", this::handle);
@@ -87,17 +98,22 @@ public final class OpenMetadataTestServer implements AutoCloseable {
 
     /** A server on a free loopback port that takes {@code token} as its bot's token. */
     public static OpenMetadataTestServer start(String token) {
+        return start(token, null);
+    }
+
+    /** As {@link #start(String)}, over HTTPS with the server's key and certificate in {@code tls} (null: HTTP). */
+    public static OpenMetadataTestServer start(String token, SSLContext tls) {
         try {
-            return new OpenMetadataTestServer(token);
+            return new OpenMetadataTestServer(token, tls);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** {@code http://127.0.0.1:<port>/api}, as a workflow's {@code hostPort}. */
+    /** {@code http://127.0.0.1:<port>/api} ({@code https://} over TLS), as a workflow's {@code hostPort}. */
     public String hostPort() {
-        return "http://" + http.getAddress().getAddress().getHostAddress() + ":" + http.getAddress().getPort() + "/api";
+        return (http instanceof HttpsServer ? "https://" : "http://") + http.getAddress().getAddress().getHostAddress() + ":" + http.getAddress().getPort() + "/api";
     }
 
     /** What {@code GET /v1/system/version} answers (1.4.0 unless told). */
