@@ -199,6 +199,17 @@ class RestSinkTest {
     }
 
     @Test
+    void noAuthAgainstAServerThatWantsATokenSaysSo() {
+        ServerConfig noAuth = new ServerConfig(URI.create(server.hostPort()), "no-auth", null, "no-ssl", null);
+        try (RestSink sink = RestSink.connect(noAuth, new RestSink.Report(warnings::add, errors::add), FAST)) {
+            assertThatThrownBy(() -> sendSchema(sink)).isInstanceOfSatisfying(SinkFailure.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+                assertThat(e.getMessage()).endsWith("with 401: Not Authorized! Token not present: it needs a token");
+            });
+        }
+    }
+
+    @Test
     void aMissingPermissionEndsTheRun() {
         server.answer("PUT", "/v1/databases", 403, "Principal: ingestion-bot operations [Create] not allowed");
         try (RestSink sink = connect()) {
