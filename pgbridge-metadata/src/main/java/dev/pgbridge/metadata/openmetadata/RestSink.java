@@ -172,7 +172,8 @@ public final class RestSink implements RequestSink {
             ownersList = major > 1 || major == 1 && minor >= 5;
         }
         else {
-            status.warning().accept("OpenMetadata at " + config.hostPort() + " answered no version; speaking 1.4's requests");
+            status.warning().accept("OpenMetadata at " + config.hostPort()
+                    + " answered no version; speaking 1.4's requests");
         }
         LOG.info("OpenMetadata {} at {}: {}", version, config.hostPort(),
                 ownersList ? "owners as a list (1.5 and later)" : "1.4's requests");
@@ -207,7 +208,8 @@ public final class RestSink implements RequestSink {
             resolved = toSend.resolve(this::id);
         }
         catch (Missing e) {
-            status.error().accept(what + ": " + e.ref.type() + " " + e.ref.fullyQualifiedName() + " is not in OpenMetadata"
+            status.error().accept(what + ": " + e.ref.type() + " " + e.ref.fullyQualifiedName()
+                    + " is not in OpenMetadata"
                     + " (hint: ingest it first: run the DatabaseMetadata workflow of its service)");
             return;
         }
@@ -221,7 +223,8 @@ public final class RestSink implements RequestSink {
         }
         catch (Refused e) {
             if (e.status == 409 && resolved.path().equals("/v1/queries")) {
-                status.warning().accept(what + ": the query is already in OpenMetadata (409, a query with the same checksum)");
+                status.warning().accept(what
+                        + ": the query is already in OpenMetadata (409, a query with the same checksum)");
                 return;
             }
             status.error().accept(what + ": " + e.oneLine());

@@ -113,7 +113,9 @@ public final class OpenMetadataTestServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>/api} ({@code https://} over TLS), as a workflow's {@code hostPort}. */
     public String hostPort() {
-        return (http instanceof HttpsServer ? "https://" : "http://") + http.getAddress().getAddress().getHostAddress() + ":" + http.getAddress().getPort() + "/api";
+        InetSocketAddress address = http.getAddress();
+        return (http instanceof HttpsServer ? "https://" : "http://") + address.getAddress().getHostAddress() + ":"
+                + address.getPort() + "/api";
     }
 
     /** What {@code GET /v1/system/version} answers (1.4.0 unless told). */
@@ -143,7 +145,7 @@ public final class OpenMetadataTestServer implements AutoCloseable {
         return this;
     }
 
-    /** Every call of {@code method} to a path matching {@code pathRegex} answers {@code status} with {@code message}. */
+    /** Every call of {@code method} to a path matching {@code pathRegex} answers {@code status}, {@code message}. */
     public synchronized OpenMetadataTestServer answer(String method, String pathRegex, int status, String message) {
         return answer(method, pathRegex, body -> true, status, message);
     }
@@ -352,7 +354,7 @@ public final class OpenMetadataTestServer implements AutoCloseable {
         return error(404, "no such route: " + method + " " + path);
     }
 
-    /** Create or update: 201 with version 0.1 when new (or deleted before), 200 with a new minor version when changed. */
+    /** Create or update: 201 with version 0.1 when new, 200 with a new minor version when changed (or restored). */
     private Answer create(String type, String fqn, JsonNode body) {
         ObjectNode existing = entities.get(type + ":" + fqn);
         ObjectNode entity = ((ObjectNode) body.deepCopy());
@@ -426,7 +428,8 @@ public final class OpenMetadataTestServer implements AutoCloseable {
 
     private static String md5(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         }
         catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

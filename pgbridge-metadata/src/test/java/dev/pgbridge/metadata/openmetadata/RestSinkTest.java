@@ -113,7 +113,8 @@ class RestSinkTest {
         assertThat(warnings).containsExactly("PUT /v1/tables (svc.shop.sales.refunds): owner bob is not a user in "
                 + "OpenMetadata; sent without an owner");
         JsonNode orders = server.entity("table", SCHEMA + ".orders").orElseThrow();
-        assertThat(orders.at("/owner/id").asText()).isEqualTo(EntityRef.Ids.NAME_BASED.id(EntityRef.of("user", "alice")));
+        assertThat(orders.at("/owner/id").asText())
+                .isEqualTo(EntityRef.Ids.NAME_BASED.id(EntityRef.of("user", "alice")));
         assertThat(server.entity("table", SCHEMA + ".refunds").orElseThrow().has("owner")).isFalse();
     }
 

@@ -160,7 +160,8 @@ class MetadataRestSinkIT {
             om.clearCalls();
             WorkflowRunner.Result second = runRest(TOKEN, om.hostPort());
             assertThat(second.failed()).as(summary(second)).isFalse();
-            assertThat(om.calls()).filteredOn(c -> c.method().equals("PUT")).extracting(OpenMetadataTestServer.Call::status)
+            assertThat(om.calls()).filteredOn(c -> c.method().equals("PUT"))
+                    .extracting(OpenMetadataTestServer.Call::status)
                     .as("everything exists: updates, no creates").containsOnly(200);
             JsonNode orders = om.entity("table", schema + ".orders").orElseThrow();
             assertThat(orders.get("version").asDouble()).isEqualTo(0.2);
