@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.workflow;
 
+import java.util.List;
 import java.util.Map;
 
 import static dev.pgbridge.metadata.workflow.Shape.Key.dependent;
@@ -99,7 +100,7 @@ final class WorkflowSchema {
     static final Shape COMPONENT = Shape.Keys.of(required("type", text()),
             optional("config", new Shape.Anything()));
 
-    static final java.util.List<String> AUTH_PROVIDERS = java.util.List.of("openmetadata", "no-auth", "basic",
+    static final List<String> AUTH_PROVIDERS = List.of("openmetadata", "no-auth", "basic",
             "google", "okta", "auth0", "aws-cognito", "azure", "custom-oidc", "saml", "ldap");
 
     /** OpenMetadata 1.4's {@code openMetadataConnection.json} (and the older {@code no-auth}). */
