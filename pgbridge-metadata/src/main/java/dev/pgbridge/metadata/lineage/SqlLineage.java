@@ -9,6 +9,7 @@ import net.sf.jsqlparser.statement.Statement;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,6 +47,16 @@ public final class SqlLineage {
         }
     }
 
+    /**
+     * Statements that move no data between relations and that JSqlParser 5.4 partly cannot read (transaction control,
+     * maintenance, session and cursor commands, DO blocks): their lineage is empty, never a failure, so a query log
+     * full of BEGIN and VACUUM does not drown the real failures.
+     */
+    private static final Set<String> NO_DATA_FLOW = Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT",
+            "SAVEPOINT", "RELEASE", "PREPARE", "VACUUM", "ANALYZE", "CHECKPOINT", "LISTEN", "UNLISTEN", "NOTIFY",
+            "DISCARD", "RESET", "SHOW", "SET", "DEALLOCATE", "LOCK", "FETCH", "MOVE", "CLOSE", "DO", "CLUSTER",
+            "REINDEX", "LOAD");
+
     private final List<String> searchPath;
     private final ColumnCatalog catalog;
 
@@ -74,6 +85,13 @@ public final class SqlLineage {
      */
     public StatementLineage analyze(String sql) {
         requireNonNull(sql, "sql is null");
+        List<SqlStatement> parts = SqlScript.split(sql);
+        if (parts.isEmpty()) {
+            throw new LineageException(sql, "it holds no statement", "give one SQL statement");
+        }
+        if (NO_DATA_FLOW.contains(parts.get(0).firstKeyword())) {
+            return new StatementLineage(sql, Set.of(), Set.of(), List.of(), List.of(), List.of());
+        }
         Statement statement;
         try {
             statement = CCJSqlParserUtil.parse(sql);
@@ -127,7 +145,8 @@ public final class SqlLineage {
             return "JSqlParser cannot read it";
         }
         String first = message.strip().lines().findFirst().orElse(message).strip()
-                .replaceFirst("^(net\\.sf\\.jsqlparser\\.[A-Za-z.]+Exception: )+", "");
+                .replaceFirst("^(net\\.sf\\.jsqlparser\\.[A-Za-z.]+Exception: )+", "")
+                .replaceFirst(",? in lexical state [A-Z_]+\\.?$", "");
         return first.length() > 200 ? first.substring(0, 200) + "…" : first;
     }
 

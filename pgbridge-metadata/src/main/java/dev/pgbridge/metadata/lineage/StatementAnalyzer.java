@@ -425,7 +425,6 @@ final class StatementAnalyzer {
         if (clause == null || clause.isEmpty()) {
             return new Relation(List.of());
         }
-        reads.add(target); // the written rows flow on
         Scope sc = new Scope(scope);
         sc.sources.add(targetSource(alias, target));
         return selectList(clause, sc);
@@ -475,6 +474,16 @@ final class StatementAnalyzer {
                         withItems(delete.getDelete().getWithItemsList(), scope));
                 case null, default -> throw notUnderstood("the WITH item " + item.getAliasName());
             };
+            if (!(item.getParenthesedStatement() instanceof ParenthesedSelect)) {
+                for (Out c : body.columns()) { // RETURNING rows flow on: their table is read by the statement
+                    for (ColumnName source : c.sources()) {
+                        reads.add(source.table());
+                    }
+                    if (c.unknownStar()) {
+                        reads.add(c.starOf());
+                    }
+                }
+            }
             scope.ctes.put(name, body.renamed(columns));
         }
         return scope;
@@ -847,6 +856,15 @@ final class StatementAnalyzer {
             }
             if (having.size() > 1) {
                 return Set.of(); // ambiguous
+            }
+            for (Source source : s.sources) {
+                if (name.equals(source.alias())) { // a whole-row reference: SELECT to_jsonb(t) FROM t
+                    Set<ColumnName> row = new LinkedHashSet<>();
+                    for (Out c : expand(source)) {
+                        row.addAll(c.sources());
+                    }
+                    return row;
+                }
             }
             if (!unknown.isEmpty()) {
                 if (unknown.size() == 1 && !VALUE_WORDS.contains(name)) {
