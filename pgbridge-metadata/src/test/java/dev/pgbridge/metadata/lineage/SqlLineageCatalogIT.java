@@ -36,6 +36,7 @@ class SqlLineageCatalogIT {
                 CREATE TABLE shop."Customers" ("Id" bigint, "Full Name" text, email text);
                 CREATE TABLE public.customers (id bigint, lower_name text);
                 CREATE TABLE shop.customer_names (customer_id bigint, name text);
+                CREATE VIEW shop.big_orders AS SELECT id, total FROM shop.orders WHERE total > 100;
                 """);
     }
 
@@ -62,6 +63,19 @@ class SqlLineageCatalogIT {
                     "shop.orders.id -> shop.order_copy.order_id",
                     "shop.orders.customer_id -> shop.order_copy.cust",
                     "shop.orders.total -> shop.order_copy.amount");
+        }
+    }
+
+    @Test
+    void starOverAViewExpandsToTheViewsColumns() throws SQLException {
+        try (Connection connection = SERVER.connect(db.name())) {
+            SqlLineage lineage = new SqlLineage(List.of("shop"), CatalogColumns.of(connection));
+
+            StatementLineage result = lineage.analyze("CREATE VIEW top_orders AS SELECT * FROM big_orders");
+
+            assertThat(strings(result.tableEdges())).containsExactly("shop.big_orders -> shop.top_orders");
+            assertThat(strings(result.columnEdges())).containsExactly(
+                    "shop.big_orders.id -> shop.top_orders.id", "shop.big_orders.total -> shop.top_orders.total");
         }
     }
 
