@@ -5,12 +5,15 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.catalogstore.CatalogSink;
+import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.RequestFile;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.store.ConnectionResolver;
+import dev.pgbridge.store.StoreDatabase;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,10 +45,21 @@ public final class WorkflowRunner {
 
     private final ConnectionResolver resolver;
     private final String tenant;
+    private final Supplier<StoreDatabase> store;
 
+    /** A runner without the control store: workflows with the {@code file} sink only. */
     public WorkflowRunner(ConnectionResolver resolver, String tenant) {
+        this(resolver, tenant, () -> {
+            throw new PgBridgeException(ErrorCode.STORE, "this runner has no control store for the local catalog",
+                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}");
+        });
+    }
+
+    /** @param store the control store, opened when the local catalog ({@code pgbridge} sink) is written */
+    public WorkflowRunner(ConnectionResolver resolver, String tenant, Supplier<StoreDatabase> store) {
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.tenant = requireNonNull(tenant, "tenant is null");
+        this.store = requireNonNull(store, "store is null");
     }
 
     public Result run(Workflow workflow) {
@@ -53,15 +68,18 @@ public final class WorkflowRunner {
                     + workflow.pipelineType() + " does not run in this version of pgbridge",
                     "run a DatabaseMetadata workflow (source.type: postgres)");
         }
-        if (!workflow.sink().type().equals("file")) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sink.type " + workflow.sink().type()
-                    + " does not run in this version of pgbridge"
-                    + (workflow.sink().type().equals("pgbridge") ? " (it is the default when sink is left out)" : ""),
-                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}");
-        }
+        checkSink(workflow.sink());
         ConnectionConfig config = connection(workflow.connection());
         StepStatus source = new StepStatus("Source");
         StepStatus sink = new StepStatus("Sink");
+        RequestSink out;
+        try {
+            out = openSink(workflow.sink(), sink);
+        }
+        catch (PgBridgeException e) {
+            sink.error(e.getMessage() + (e.hint() == null ? "" : " (hint: " + e.hint() + ")"));
+            return new Result(List.of(source, sink));
+        }
         MetadataIngestion.Connector connector = new MetadataIngestion.Connector() {
             @Override
             public Connection connect(String database) throws SQLException {
@@ -74,13 +92,13 @@ public final class WorkflowRunner {
                 return SqlErrors.translate(e, config);
             }
         };
-        try (RequestSink out = new RequestFile(Path.of(workflow.sink().filename()))) {
+        try (out) {
             new MetadataIngestion(workflow.serviceName(), workflow.metadata(),
                     workflow.connection().ingestAllDatabases(), source, sink)
                     .run(serviceRequest(workflow, config), connector, out);
         }
         catch (PgBridgeException e) {
-            if (e.code() == ErrorCode.IO) {
+            if (e.code() == ErrorCode.IO || e.code() == ErrorCode.STORE) {
                 sink.error(e.getMessage());
             }
             else {
@@ -88,6 +106,29 @@ public final class WorkflowRunner {
             }
         }
         return new Result(List.of(source, sink));
+    }
+
+    /** Refuses, before anything runs, a sink this version cannot run. */
+    private static void checkSink(Workflow.Sink sink) {
+        if (!List.of("pgbridge", "file").contains(sink.type())) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sink.type " + sink.type()
+                    + " does not run in this version of pgbridge",
+                    "keep the requests in the local catalog (leave sink out, or sink: {type: pgbridge}), or write "
+                            + "them to a file: sink: {type: file, config: {filename: requests.jsonl}}");
+        }
+    }
+
+    /**
+     * The sink {@code sink.type} names: {@code pgbridge} (the local catalog in the control store, the default),
+     * {@code file}, {@code metadata-rest}. The one place a sink plugs in.
+     */
+    private RequestSink openSink(Workflow.Sink sink, StepStatus status) {
+        return switch (sink.type()) {
+            case "pgbridge" -> new CatalogSink(CatalogStore.open(store.get(), tenant), status::warning);
+            case "file" -> new RequestFile(Path.of(sink.filename()));
+            // metadata-rest: checkSink refuses it until openmetadata.RestSink plugs in here
+            default -> throw new IllegalStateException("no sink " + sink.type());
+        };
     }
 
     /** The connection: a saved one (or AIRFLOW_CONN_&lt;ID&gt;) with the file's fields laid over it, or the fields. */
@@ -148,6 +189,12 @@ public final class WorkflowRunner {
             out.println("Workflow " + step.step() + " Summary:");
             out.println("  Processed records: " + step.processedCount());
             out.println("  Filtered records: " + step.filteredRecords().size());
+            if (!step.deletedRecords().isEmpty()) {
+                out.println("  Deleted records: " + step.deletedRecords().size());
+                for (String d : step.deletedRecords()) {
+                    out.println("    - " + d);
+                }
+            }
             out.println("  Warnings: " + step.warnings().size());
             for (String w : step.warnings()) {
                 out.println("    - " + w);
