@@ -41,7 +41,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class CatalogSink implements RequestSink {
     /** Requests buffered before a write. */
-    static final int BATCH = 1000;
+    static final int BATCH = 5000;
 
     private final CatalogStore store;
     private final Consumer<String> warnings;
@@ -56,6 +56,12 @@ public final class CatalogSink implements RequestSink {
 
     private record Known(String hash, String state, int version) {
     }
+
+    /** A table's size and row estimate as stored, to skip writing the same again. */
+    private record Profile(Double sizeBytes, Double rowEstimate) {
+    }
+
+    private final Map<String, Profile> profiles = new HashMap<>();
 
     /** @param warnings told once about each kind of request the catalog does not keep */
     public CatalogSink(CatalogStore store, Consumer<String> warnings) {
@@ -154,8 +160,15 @@ public final class CatalogSink implements RequestSink {
         }
         store.write("write " + batch.size() + " metadata requests", c -> {
             writeEntities(c, entities);
-            for (Requests.Request request : others) {
-                other(c, request);
+            Batches batches = new Batches(c);
+            try {
+                for (Requests.Request request : others) {
+                    other(c, batches, request);
+                }
+                batches.execute();
+            }
+            finally {
+                batches.close();
             }
             return null;
         });
@@ -216,6 +229,20 @@ public final class CatalogSink implements RequestSink {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         known.put(rs.getString(1), new Known(rs.getString(2), rs.getString(3), rs.getInt(4)));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT p.fqn, p.size_bytes, p.row_estimate FROM "
+                    + store.table("catalog_table_profile") + " p JOIN " + store.table("catalog_entity")
+                    + " e ON e.tenant = p.tenant AND e.fqn = p.fqn WHERE p.tenant = ? AND e.service = ?")) {
+                s.setString(1, store.tenant());
+                s.setString(2, service);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        double size = rs.getDouble(2);
+                        Double sizeBytes = rs.wasNull() ? null : size;
+                        double rows = rs.getDouble(3);
+                        profiles.put(rs.getString(1), new Profile(sizeBytes, rs.wasNull() ? null : rows));
                     }
                 }
             }
@@ -385,17 +412,65 @@ public final class CatalogSink implements RequestSink {
         return true;
     }
 
+    /**
+     * Prepared statements of one flush for the writes that read nothing (profiles, usage, joins), each prepared once,
+     * batched, and executed in the order they were first used, after the entities.
+     */
+    private static final class Batches {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+
+        Batches(Connection connection) {
+            this.connection = connection;
+        }
+
+        PreparedStatement get(String sql) throws SQLException {
+            PreparedStatement s = statements.get(sql);
+            if (s == null) {
+                s = connection.prepareStatement(sql);
+                statements.put(sql, s);
+            }
+            return s;
+        }
+
+        void execute() throws SQLException {
+            for (PreparedStatement s : statements.values()) {
+                s.executeBatch();
+            }
+        }
+
+        void close() throws SQLException {
+            SQLException failure = null;
+            for (PreparedStatement s : statements.values()) {
+                try {
+                    s.close();
+                }
+                catch (SQLException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
     /** A request that is not an entity's create: usage, joins, a query, lineage, a profile, a delete. */
-    private void other(Connection c, Requests.Request request) throws SQLException {
+    private void other(Connection c, Batches batches, Requests.Request request) throws SQLException {
         Instant now = store.db().now();
         EntityRef about = request.pathEntity();
         switch (request.body()) {
-            case Requests.UsageRequest u when about != null -> upsert(c, "INSERT INTO " + store.table("catalog_usage")
+            case Requests.UsageRequest u when about != null -> usage(batches, "INSERT INTO " + store.table("catalog_usage")
                     + " (tenant, table_fqn, usage_date, count) VALUES (?, ?, ?, ?) ON CONFLICT (tenant, table_fqn, "
                     + "usage_date) DO UPDATE SET count = excluded.count", store.tenant(), about.fullyQualifiedName(),
                     u.date(), (long) u.count());
-            case Requests.TableJoins j when about != null -> joins(c, about.fullyQualifiedName(), j);
-            case Requests.CreateTableProfile p when about != null -> profile(c, about.fullyQualifiedName(), p);
+            case Requests.TableJoins j when about != null -> joins(batches, about.fullyQualifiedName(), j);
+            case Requests.CreateTableProfile p when about != null -> profile(batches, about.fullyQualifiedName(), p);
             case Requests.CreateQuery q -> query(c, q, now);
             case Requests.AddLineage l -> lineage(c, l, now);
             case null -> {
@@ -417,12 +492,13 @@ public final class CatalogSink implements RequestSink {
         }
     }
 
-    private void joins(Connection c, String tableFqn, Requests.TableJoins joins) throws SQLException {
+    private void joins(Batches batches, String tableFqn, Requests.TableJoins joins) throws SQLException {
         String sql = "INSERT INTO " + store.table("catalog_join") + " (tenant, table_fqn, column_name, joined_fqn, "
                 + "start_date, day_count, join_count) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, table_fqn, "
                 + "column_name, joined_fqn, start_date) DO UPDATE SET day_count = excluded.day_count, "
                 + "join_count = excluded.join_count";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+        PreparedStatement s = batches.get(sql);
+        {
             List<Object[]> rows = new ArrayList<>();
             if (joins.columnJoins() != null) {
                 for (Requests.ColumnJoin cj : joins.columnJoins()) {
@@ -446,21 +522,25 @@ public final class CatalogSink implements RequestSink {
                 s.setLong(7, (Integer) row[2]);
                 s.addBatch();
             }
-            if (!rows.isEmpty()) {
-                s.executeBatch();
-            }
         }
     }
 
-    private void profile(Connection c, String tableFqn, Requests.CreateTableProfile profile) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE " + store.table("catalog_entity")
-                + " SET size_bytes = ?, row_estimate = ? WHERE tenant = ? AND fqn = ?")) {
-            setDouble(s, 1, profile.tableProfile().sizeInByte());
-            setDouble(s, 2, profile.tableProfile().rowCount());
-            s.setString(3, store.tenant());
-            s.setString(4, tableFqn);
-            s.executeUpdate();
+    private void profile(Batches batches, String tableFqn, Requests.CreateTableProfile profile)
+            throws SQLException {
+        Profile now = new Profile(profile.tableProfile().sizeInByte(), profile.tableProfile().rowCount());
+        if (now.equals(profiles.put(tableFqn, now))) {
+            return;
         }
+        PreparedStatement s = batches.get("INSERT INTO " + store.table("catalog_table_profile") + " (tenant, fqn, "
+                + "size_bytes, row_estimate, profiled_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, fqn) DO UPDATE "
+                + "SET size_bytes = excluded.size_bytes, row_estimate = excluded.row_estimate, "
+                + "profiled_at = excluded.profiled_at");
+        s.setString(1, store.tenant());
+        s.setString(2, tableFqn);
+        setDouble(s, 3, profile.tableProfile().sizeInByte());
+        setDouble(s, 4, profile.tableProfile().rowCount());
+        s.setLong(5, profile.tableProfile().timestamp());
+        s.addBatch();
     }
 
     private static void setDouble(PreparedStatement s, int index, Double value) throws SQLException {
@@ -563,15 +643,14 @@ public final class CatalogSink implements RequestSink {
         }
     }
 
-    private void upsert(Connection c, String sql, String tenant, String fqn, String date, long count)
+    private static void usage(Batches batches, String sql, String tenant, String fqn, String date, long count)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, tenant);
-            s.setString(2, fqn);
-            s.setString(3, date);
-            s.setLong(4, count);
-            s.executeUpdate();
-        }
+        PreparedStatement s = batches.get(sql);
+        s.setString(1, tenant);
+        s.setString(2, fqn);
+        s.setString(3, date);
+        s.setLong(4, count);
+        s.addBatch();
     }
 
     private static String sha256(String text) {

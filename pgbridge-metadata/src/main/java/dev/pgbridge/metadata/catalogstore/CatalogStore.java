@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -36,8 +35,9 @@ import static java.util.Objects.requireNonNull;
  * {@link CatalogSink} writes it.
  *
  * <p>Tables: {@code catalog_entity} (one row per service, database, schema and table: its create request's body as
- * JSON with a hash of it, state active/deleted, current version, size and row estimate), {@code catalog_entity_version}
- * (every version's body and {@link ChangeDescription}), {@code catalog_usage} (per table per day),
+ * JSON with a hash of it, state active/deleted, current version), {@code catalog_entity_version} (every version's body
+ * and {@link ChangeDescription}), {@code catalog_table_profile} (size and row estimate: they change every run without
+ * making a version), {@code catalog_usage} (per table per day),
  * {@code catalog_query}, {@code catalog_join} and {@code catalog_lineage} (table edges with their column edges).
  */
 public final class CatalogStore {
@@ -63,8 +63,6 @@ public final class CatalogStore {
                 body_hash TEXT NOT NULL,
                 state TEXT NOT NULL,
                 version INTEGER NOT NULL,
-                size_bytes DOUBLE PRECISION,
-                row_estimate DOUBLE PRECISION,
                 created_at ${timestamp} NOT NULL,
                 updated_at ${timestamp} NOT NULL,
                 PRIMARY KEY (tenant, fqn)
@@ -81,6 +79,15 @@ public final class CatalogStore {
                 body TEXT NOT NULL,
                 changed_at ${timestamp} NOT NULL,
                 PRIMARY KEY (tenant, fqn, version)
+            )""",
+            """
+            CREATE TABLE ${schema}catalog_table_profile (
+                tenant TEXT NOT NULL,
+                fqn TEXT NOT NULL,
+                size_bytes DOUBLE PRECISION,
+                row_estimate DOUBLE PRECISION,
+                profiled_at BIGINT NOT NULL,
+                PRIMARY KEY (tenant, fqn)
             )""",
             """
             CREATE TABLE ${schema}catalog_usage (
@@ -322,9 +329,10 @@ public final class CatalogStore {
             JsonNode body;
             Double size;
             Double rows;
-            try (PreparedStatement s = c.prepareStatement("SELECT " + ENTRY_COLUMNS + ", body, size_bytes, "
-                    + "row_estimate FROM " + table("catalog_entity")
-                    + " WHERE tenant = ? AND fqn = ? AND entity_type = 'table'")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + ENTRY_COLUMNS.replaceAll("(\\w+)", "e.$1")
+                    + ", e.body, p.size_bytes, p.row_estimate FROM " + table("catalog_entity") + " e LEFT JOIN "
+                    + table("catalog_table_profile") + " p ON p.tenant = e.tenant AND p.fqn = e.fqn"
+                    + " WHERE e.tenant = ? AND e.fqn = ? AND e.entity_type = 'table'")) {
                 s.setString(1, tenant);
                 s.setString(2, fqn);
                 try (ResultSet rs = s.executeQuery()) {
@@ -578,5 +586,4 @@ public final class CatalogStore {
         }
     }
 
-    static final Comparator<TableEntry> BY_FQN = Comparator.comparing(TableEntry::fqn);
 }
