@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.catalogstore;
 
+import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.metadata.workflow.Workflow;
 import dev.pgbridge.metadata.workflow.WorkflowReader;
 import dev.pgbridge.metadata.workflow.WorkflowRunner;
@@ -7,19 +8,20 @@ import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.store.SqlConnectionStore;
 import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestingPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import dev.pgbridge.metadata.openmetadata.Requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,10 +93,10 @@ class CatalogIngestTimingIT {
 
     /**
      * The sink alone: 10,000 hand-built CreateTable requests of 20 columns, each with its size and row estimate, into a
-     * fresh SQLite catalog and again; wall and CPU time of the writing thread.
+     * fresh catalog and again, in SQLite and in the PostgreSQL store; wall and CPU time of the writing thread.
      */
     @Test
-    void theSinkAloneIntoSqlite() {
+    void theSinkAloneIntoBothStores() {
         List<Requests.Request> requests = new ArrayList<>();
         requests.add(Requests.Request.put(new Requests.CreateDatabaseService("bench", "Postgres", Map.of())));
         requests.add(Requests.Request.put(new Requests.CreateDatabase("db", null, "bench")));
@@ -115,16 +117,32 @@ class CatalogIngestTimingIT {
         try (SqlConnectionStore store = SqlConnectionStore.sqlite(home.resolve("sink.db"), () -> {
             throw new IllegalStateException("no key needed");
         })) {
-            for (String run : new String[]{"new", "unchanged"}) {
-                long start = System.nanoTime();
-                long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                try (CatalogSink sink = new CatalogSink(CatalogStore.open(store.database(), "default"), w -> { })) {
-                    requests.forEach(sink::send);
-                }
-                System.out.printf("sink alone (%s): %d tables x 20 columns into SQLite in %.2f s (%.2f s CPU)%n",
-                        run, SCHEMAS * TABLES, (System.nanoTime() - start) / 1e9, (java.lang.management.ManagementFactory
-                                .getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e9);
+            time(store, requests, "SQLite");
+        }
+        try (TestDatabase storeDb = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_catbench_store"), null)) {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setURL(SERVER.jdbcUrl(storeDb.name()) + "?sslmode=disable");
+            dataSource.setUser(SERVER.superuser());
+            dataSource.setPassword(SERVER.superuserPassword());
+            try (SqlConnectionStore store = SqlConnectionStore.postgres(dataSource, () -> {
+                throw new IllegalStateException("no key needed");
+            })) {
+                time(store, requests, "the PostgreSQL store");
             }
+        }
+    }
+
+    private static void time(SqlConnectionStore store, List<Requests.Request> requests, String where) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (String run : new String[]{"new", "unchanged"}) {
+            long start = System.nanoTime();
+            long cpu = threads.getCurrentThreadCpuTime();
+            try (CatalogSink sink = new CatalogSink(CatalogStore.open(store.database(), "default"), w -> { })) {
+                requests.forEach(sink::send);
+            }
+            System.out.printf("sink alone (%s): %d tables x 20 columns into %s in %.2f s (%.2f s CPU)%n", run,
+                    SCHEMAS * TABLES, where, (System.nanoTime() - start) / 1e9,
+                    (threads.getCurrentThreadCpuTime() - cpu) / 1e9);
         }
     }
 }
