@@ -39,7 +39,7 @@ final class MetadataCatalogCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the tables of the local catalog with their type and state (active by default).")
-    static final class List_ implements Callable<Integer> {
+    static final class ListTables implements Callable<Integer> {
         private final CliEnvironment environment;
 
         @Spec
@@ -68,7 +68,7 @@ final class MetadataCatalogCommands {
         @Mixin
         FormatOption format;
 
-        List_(CliEnvironment environment) {
+        ListTables(CliEnvironment environment) {
             this.environment = environment;
         }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "metadata", mixinStandardHelpOptions = true,
         description = {"Metadata for catalogs such as OpenMetadata: run OpenMetadata-style YAML workflows, and read "
                 + "the local catalog they fill (see docs/metadata.md)."},
-        subcommands = {MetadataCommand.Run.class, MetadataCatalogCommands.List_.class,
+        subcommands = {MetadataCommand.Run.class, MetadataCatalogCommands.ListTables.class,
                 MetadataCatalogCommands.Show.class, MetadataCatalogCommands.Search.class,
                 MetadataCatalogCommands.History.class, MetadataCatalogCommands.Lineage.class})
 final class MetadataCommand implements Runnable {
