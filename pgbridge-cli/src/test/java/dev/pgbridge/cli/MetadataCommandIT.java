@@ -97,7 +97,8 @@ class MetadataCommandIT {
                         + "supportsUsageExtraction, supportsLineageExtraction, supportsDBTExtraction, supportsProfiler, "
                         + "supportsDatabase, supportsQueryComment",
                 "error: " + config + ": source.sourceConfig.config.includeView: unknown key",
-                "hint: did you mean includeViews? valid keys: type, markDeletedTables, markDeletedStoredProcedures, "
+                "hint: did you mean includeViews? valid keys: type, markDeletedTables, allowEmptyingSchema, "
+                        + "markDeletedStoredProcedures, "
                         + "includeTables, includeViews, includeTags, includeOwners, includeStoredProcedures, "
                         + "includeDDL, queryLogDuration, queryParsingTimeoutLimit, useFqnForFiltering, "
                         + "databaseFilterPattern, schemaFilterPattern, tableFilterPattern, threads, incremental");

@@ -6,8 +6,6 @@ import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.secret.MasterKey;
 import dev.pgbridge.secret.Secret;
 import dev.pgbridge.secret.SecretCipher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,10 +35,9 @@ import static java.util.Objects.requireNonNull;
  * value is a bound parameter.
  */
 public final class SqlConnectionStore implements ConnectionStore {
-    private static final Logger LOG = LoggerFactory.getLogger(SqlConnectionStore.class);
     /** The schema migrations, in order; each runs once, in one transaction with its version row. */
-    private static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "connections", List.of("""
+    private static final List<StoreMigration> MIGRATIONS = List.of(
+            new StoreMigration(1, "connections", List.of("""
                     CREATE TABLE ${schema}connections (
                         tenant TEXT NOT NULL,
                         conn_id TEXT NOT NULL,
@@ -64,6 +60,7 @@ public final class SqlConnectionStore implements ConnectionStore {
             + "extra_enc, key_id, description, credential_version, created_at, updated_at";
 
     private final StoreBackend backend;
+    private final StoreDatabase database;
     private final Supplier<MasterKey> keys;
     private final Clock clock;
     private final String connections;
@@ -72,6 +69,7 @@ public final class SqlConnectionStore implements ConnectionStore {
         this.backend = requireNonNull(backend, "backend is null");
         this.keys = requireNonNull(keys, "keys is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.database = new StoreDatabase(backend, clock);
         this.connections = backend.schemaPrefix() + "connections";
     }
 
@@ -111,70 +109,28 @@ public final class SqlConnectionStore implements ConnectionStore {
 
     // ---- migrations
 
-    private record Migration(int version, String description, List<String> statements) {}
-
-    /** The newest schema version this code knows. */
+    /** The newest schema version of the connections this code knows. */
     public static int latestSchemaVersion() {
         return MIGRATIONS.getLast().version();
     }
 
     private void migrate() {
-        run("migrate", () -> backend.inTransaction(c -> {
-            backend.prepareMigration(c);
-            try (Statement s = c.createStatement()) {
-                s.execute(render("""
-                        CREATE TABLE IF NOT EXISTS ${schema}schema_version (
-                            version INTEGER PRIMARY KEY,
-                            description TEXT NOT NULL,
-                            applied_at ${timestamp} NOT NULL
-                        )"""));
-            }
-            int current = schemaVersion(c);
-            if (current > latestSchemaVersion()) {
-                throw new PgBridgeException(ErrorCode.STORE,
-                        "the control store (" + backend.describe() + ") has schema version " + current
-                                + ", newer than this pgbridge knows (" + latestSchemaVersion() + ")",
-                        "upgrade pgbridge to the version that wrote this store");
-            }
-            for (Migration migration : MIGRATIONS) {
-                if (migration.version() <= current) {
-                    continue;
-                }
-                try (Statement s = c.createStatement()) {
-                    for (String sql : migration.statements()) {
-                        s.execute(render(sql));
-                    }
-                }
-                try (PreparedStatement insert = c.prepareStatement(render(
-                        "INSERT INTO ${schema}schema_version (version, description, applied_at) VALUES (?, ?, ?)"))) {
-                    insert.setInt(1, migration.version());
-                    insert.setString(2, migration.description());
-                    backend.bindTimestamp(insert, 3, now());
-                    insert.executeUpdate();
-                }
-                LOG.info("control store ({}): applied migration {} ({})", backend.describe(), migration.version(),
-                        migration.description());
-            }
-            return null;
-        }));
+        database.migrate(StoreDatabase.CORE, MIGRATIONS);
     }
 
-    /** The schema version of the store (the highest migration applied). */
+    /** The schema version of the store's connections (the highest migration applied). */
     public int schemaVersion() {
-        return run("read the schema version", () -> backend.read(this::schemaVersion));
+        return database.version(StoreDatabase.CORE);
     }
 
-    private int schemaVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(render("SELECT COALESCE(MAX(version), 0) FROM ${schema}schema_version"))) {
-            rs.next();
-            return rs.getInt(1);
-        }
+    /**
+     * The store's database for other components' tables (the metadata catalog): same back end, same transactions, the
+     * same migration runner with their own versions. Closed with this store.
+     */
+    public StoreDatabase database() {
+        return database;
     }
 
-    private String render(String sql) {
-        return sql.replace("${schema}", backend.schemaPrefix()).replace("${timestamp}", backend.timestampType());
-    }
 
     // ---- connections
 

@@ -348,6 +348,33 @@ abstract class StoreContract {
     }
 
     @Test
+    void anotherComponentRunsItsOwnMigrationsOnceWithItsOwnVersions() throws SQLException {
+        List<StoreMigration> first = List.of(new StoreMigration(1, "widgets",
+                List.of("CREATE TABLE ${schema}widget (name TEXT PRIMARY KEY, made_at ${timestamp} NOT NULL)")));
+        List<StoreMigration> second = List.of(first.getFirst(), new StoreMigration(2, "widget colour",
+                List.of("ALTER TABLE ${schema}widget ADD COLUMN colour TEXT")));
+        StoreDatabase database = open(keyA).database();
+        database.migrate("widgets", first);
+        database.migrate("widgets", first);
+        assertThat(database.version("widgets")).isEqualTo(1);
+        database.migrate("widgets", second);
+        assertThat(database.version("widgets")).isEqualTo(2);
+        assertThat(database.version(StoreDatabase.CORE)).isEqualTo(SqlConnectionStore.latestSchemaVersion());
+        closeAll();
+
+        StoreDatabase reopened = open(keyA).database();
+        reopened.migrate("widgets", second);
+        rawUpdate("INSERT INTO " + tablePrefix() + "widget (name, made_at, colour) VALUES ('w', '2026-01-01', 'red')");
+        assertThat(rawLong("SELECT COUNT(*) FROM " + tablePrefix() + "component_version WHERE component = 'widgets'"))
+                .isEqualTo(2);
+        assertThat(rawLong("SELECT COUNT(*) FROM " + tablePrefix() + "schema_version"))
+                .isEqualTo(SqlConnectionStore.latestSchemaVersion());
+        assertThatThrownBy(() -> reopened.migrate("widgets", first))
+                .isInstanceOf(PgBridgeException.class)
+                .hasMessageContaining("has widgets schema version 2, newer than this pgbridge knows (1)");
+    }
+
+    @Test
     void concurrentOpensMigrateOnce() throws Exception {
         int stores = 4;
         CyclicBarrier start = new CyclicBarrier(stores);

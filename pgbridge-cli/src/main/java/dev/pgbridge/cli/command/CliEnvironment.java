@@ -6,6 +6,8 @@ import dev.pgbridge.connection.LibpqConnectionString;
 import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.ConnectionStores;
 import dev.pgbridge.store.PgBridgeHome;
+import dev.pgbridge.store.SqlConnectionStore;
+import dev.pgbridge.store.StoreDatabase;
 import dev.pgbridge.pool.TargetDataSource;
 
 import javax.sql.DataSource;
@@ -22,7 +24,7 @@ public final class CliEnvironment implements AutoCloseable {
     private final Map<String, String> env;
     private final InputStream stdin;
     private final PgBridgeHome home;
-    private ConnectionStore store;
+    private SqlConnectionStore store;
 
     public CliEnvironment(Map<String, String> env, InputStream stdin) {
         this.env = Map.copyOf(requireNonNull(env, "env is null"));
@@ -46,7 +48,16 @@ public final class CliEnvironment implements AutoCloseable {
         return home;
     }
 
+    /** The control store's database, for the local metadata catalog (same store, same tenant scoping). */
+    public StoreDatabase storeDatabase() {
+        return sqlStore().database();
+    }
+
     public synchronized ConnectionStore store() {
+        return sqlStore();
+    }
+
+    private synchronized SqlConnectionStore sqlStore() {
         if (store == null) {
             store = ConnectionStores.open(home, CliEnvironment::dataSourceFor);
         }

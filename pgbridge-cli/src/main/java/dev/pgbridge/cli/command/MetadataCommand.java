@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "metadata", mixinStandardHelpOptions = true,
-        description = {"Metadata for catalogs such as OpenMetadata: run OpenMetadata-style YAML workflows "
-                + "(see docs/metadata.md)."},
-        subcommands = MetadataCommand.Run.class)
+        description = {"Metadata for catalogs such as OpenMetadata: run OpenMetadata-style YAML workflows, and read "
+                + "the local catalog they fill (see docs/metadata.md)."},
+        subcommands = {MetadataCommand.Run.class, MetadataCatalogCommands.ListTables.class,
+                MetadataCatalogCommands.Show.class, MetadataCatalogCommands.Search.class,
+                MetadataCatalogCommands.History.class, MetadataCatalogCommands.Lineage.class})
 final class MetadataCommand implements Runnable {
     @CommandLine.Spec
     CommandSpec spec;
@@ -63,7 +65,7 @@ final class MetadataCommand implements Runnable {
             }
             WorkflowRunner.Result result;
             try {
-                result = new WorkflowRunner(environment.resolver(), tenant.tenant()).run(workflow);
+                result = new WorkflowRunner(environment.resolver(), tenant.tenant(), environment::storeDatabase).run(workflow);
             }
             catch (PgBridgeException e) {
                 if (e.code() == dev.pgbridge.error.ErrorCode.INVALID_CONFIG) {

@@ -17,8 +17,10 @@ import dev.pgbridge.metadata.openmetadata.Requests;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -125,8 +127,10 @@ public final class MetadataIngestion {
                 source.error(schemaFqn + ": cannot read the schema: " + failure(connector, e));
                 continue;
             }
+            Set<String> live = new HashSet<>();
             for (TableInfo table : read.tables()) {
                 String tableFqn = Fqn.build(service, database.name(), schema.name(), Fqn.encode(table.name()));
+                live.add(tableFqn);
                 if (!included(table.kind())) {
                     source.filtered(tableFqn);
                     continue;
@@ -138,6 +142,7 @@ public final class MetadataIngestion {
                 TableShape shape = read.shapes().get(table.name());
                 if (shape == null) {
                     source.warning(tableFqn + ": dropped while the schema was read; left out");
+                    live.remove(tableFqn);
                     continue;
                 }
                 try {
@@ -149,6 +154,21 @@ public final class MetadataIngestion {
                     source.error(tableFqn + ": " + failure(connector, e));
                 }
             }
+            if (settings.markDeletedTables()) {
+                markDeleted(sink, schemaFqn, live);
+            }
+        }
+    }
+
+    /**
+     * {@code markDeletedTables} for a schema read whole: {@code live} holds every table it has now, ingested or
+     * filtered out, so only tables that are gone are deleted; deletions and a refusal go to the sink's summary.
+     */
+    private void markDeleted(RequestSink sink, String schemaFqn, Set<String> live) {
+        RequestSink.StaleTables stale = sink.markDeleted(schemaFqn, live, settings.allowEmptyingSchema());
+        stale.deleted().stream().sorted().forEach(sinkStatus::deleted);
+        if (stale.refusal() != null) {
+            sinkStatus.warning(stale.refusal());
         }
     }
 

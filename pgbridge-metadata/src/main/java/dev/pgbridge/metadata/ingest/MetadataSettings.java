@@ -5,10 +5,20 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code sourceConfig.config} of a {@code DatabaseMetadata} pipeline, defaults as OpenMetadata's (tables and views
  * included, {@code markDeletedTables} on, filters on plain names).
+ *
+ * @param allowEmptyingSchema OpenMetadata's guard: whether {@code markDeletedTables} may delete every table of a
+ *                            schema (off: such a run keeps them and says so)
  */
 public record MetadataSettings(boolean markDeletedTables, boolean includeTables, boolean includeViews,
                                boolean includeOwners, boolean useFqnForFiltering, FilterPattern databaseFilter,
-                               FilterPattern schemaFilter, FilterPattern tableFilter) {
+                               FilterPattern schemaFilter, FilterPattern tableFilter, boolean allowEmptyingSchema) {
+    public MetadataSettings(boolean markDeletedTables, boolean includeTables, boolean includeViews,
+                            boolean includeOwners, boolean useFqnForFiltering, FilterPattern databaseFilter,
+                            FilterPattern schemaFilter, FilterPattern tableFilter) {
+        this(markDeletedTables, includeTables, includeViews, includeOwners, useFqnForFiltering, databaseFilter,
+                schemaFilter, tableFilter, false);
+    }
+
     public MetadataSettings {
         requireNonNull(databaseFilter, "databaseFilter is null");
         requireNonNull(schemaFilter, "schemaFilter is null");

@@ -15,6 +15,7 @@ public final class StepStatus {
     private final List<String> filtered = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
+    private final List<String> deleted = new ArrayList<>();
 
     public StepStatus(String step) {
         this.step = requireNonNull(step, "step is null");
@@ -38,6 +39,15 @@ public final class StepStatus {
 
     public void error(String what) {
         errors.add(what);
+    }
+
+    /** An entity this step marked deleted ({@code markDeletedTables}). */
+    public void deleted(String what) {
+        deleted.add(what);
+    }
+
+    public List<String> deletedRecords() {
+        return List.copyOf(deleted);
     }
 
     public long processedCount() {

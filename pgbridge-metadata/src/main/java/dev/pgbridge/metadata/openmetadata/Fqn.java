@@ -27,6 +27,46 @@ public final class Fqn {
     }
 
     /**
+     * The parts of a fully qualified name, the inverse of {@link #build}: split at the dots outside double quotes, each
+     * part without its quotes ({@code svc.db."a.b".t} is {@code svc}, {@code db}, {@code a.b}, {@code t}).
+     *
+     * @throws IllegalArgumentException for an unterminated quote or an empty part
+     */
+    public static java.util.List<String> split(String fqn) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i < fqn.length(); i++) {
+            char c = fqn.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+                wasQuoted = true;
+            }
+            else if (c == '.' && !quoted) {
+                addPart(fqn, parts, part, wasQuoted);
+                part.setLength(0);
+                wasQuoted = false;
+            }
+            else {
+                part.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("unterminated quote in " + fqn);
+        }
+        addPart(fqn, parts, part, wasQuoted);
+        return parts;
+    }
+
+    private static void addPart(String fqn, java.util.List<String> parts, StringBuilder part, boolean wasQuoted) {
+        if (part.isEmpty() && !wasQuoted) {
+            throw new IllegalArgumentException("empty part in " + fqn);
+        }
+        parts.add(part.toString());
+    }
+
+    /**
      * A table or column name as OpenMetadata's create requests carry it: {@code ::} becomes
      * {@code __reserved__colon__}, {@code >} {@code __reserved__arrow__} and {@code "} {@code __reserved__quote__}
      * (the server turns them back when the entity is read).

@@ -371,7 +371,7 @@ public final class WorkflowReader {
                     flag(pipeline, "includeTables", true), flag(pipeline, "includeViews", true),
                     flag(pipeline, "includeOwners", false), flag(pipeline, "useFqnForFiltering", false),
                     filter(mapAt(pipeline, "databaseFilterPattern")), filter(mapAt(pipeline, "schemaFilterPattern")),
-                    filter(mapAt(pipeline, "tableFilterPattern")));
+                    filter(mapAt(pipeline, "tableFilterPattern")), flag(pipeline, "allowEmptyingSchema", false));
         }
         Map<?, ?> sink = mapAt(root, "sink");
         Workflow.Sink sinkSettings = sink == null ? new Workflow.Sink("pgbridge", null)

@@ -5,6 +5,8 @@ import dev.pgbridge.connection.JdbcTarget;
 import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.catalogstore.CatalogSink;
+import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.RequestFile;
@@ -13,6 +15,7 @@ import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.metadata.openmetadata.RestSink;
 import dev.pgbridge.metadata.openmetadata.SinkFailure;
 import dev.pgbridge.store.ConnectionResolver;
+import dev.pgbridge.store.StoreDatabase;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,10 +47,21 @@ public final class WorkflowRunner {
 
     private final ConnectionResolver resolver;
     private final String tenant;
+    private final Supplier<StoreDatabase> store;
 
+    /** A runner without the control store: workflows with the {@code file} sink only. */
     public WorkflowRunner(ConnectionResolver resolver, String tenant) {
+        this(resolver, tenant, () -> {
+            throw new PgBridgeException(ErrorCode.STORE, "this runner has no control store for the local catalog",
+                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}");
+        });
+    }
+
+    /** @param store the control store, opened when the local catalog ({@code pgbridge} sink) is written */
+    public WorkflowRunner(ConnectionResolver resolver, String tenant, Supplier<StoreDatabase> store) {
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.tenant = requireNonNull(tenant, "tenant is null");
+        this.store = requireNonNull(store, "store is null");
     }
 
     public Result run(Workflow workflow) {
@@ -55,16 +70,17 @@ public final class WorkflowRunner {
                     + workflow.pipelineType() + " does not run in this version of pgbridge",
                     "run a DatabaseMetadata workflow (source.type: postgres)");
         }
-        if (!workflow.sink().type().equals("file") && !workflow.sink().type().equals("metadata-rest")) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sink.type " + workflow.sink().type()
-                    + " does not run in this version of pgbridge"
-                    + (workflow.sink().type().equals("pgbridge") ? " (it is the default when sink is left out)" : ""),
-                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}, or send "
-                            + "them to OpenMetadata: sink: {type: metadata-rest}");
-        }
         ConnectionConfig config = connection(workflow.connection());
         StepStatus source = new StepStatus("Source");
         StepStatus sink = new StepStatus("Sink");
+        RequestSink out;
+        try {
+            out = openSink(workflow.sink(), sink);
+        }
+        catch (PgBridgeException e) {
+            sink.error(e.getMessage() + (e.hint() == null ? "" : " (hint: " + e.hint() + ")"));
+            return new Result(List.of(source, sink));
+        }
         MetadataIngestion.Connector connector = new MetadataIngestion.Connector() {
             @Override
             public Connection connect(String database) throws SQLException {
@@ -77,7 +93,7 @@ public final class WorkflowRunner {
                 return SqlErrors.translate(e, config);
             }
         };
-        try (RequestSink out = sink(workflow.sink(), sink)) {
+        try (out) {
             new MetadataIngestion(workflow.serviceName(), workflow.metadata(),
                     workflow.connection().ingestAllDatabases(), source, sink)
                     .run(serviceRequest(workflow, config), connector, out);
@@ -86,7 +102,7 @@ public final class WorkflowRunner {
             sink.error(e.oneLine());
         }
         catch (PgBridgeException e) {
-            if (e.code() == ErrorCode.IO) {
+            if (e.code() == ErrorCode.IO || e.code() == ErrorCode.STORE) {
                 sink.error(e.getMessage());
             }
             else {
@@ -96,12 +112,18 @@ public final class WorkflowRunner {
         return new Result(List.of(source, sink));
     }
 
-    /** The sink the workflow names; an OpenMetadata server is asked its version first. */
-    private static RequestSink sink(Workflow.Sink settings, StepStatus status) {
-        return switch (settings.type()) {
-            case "metadata-rest" -> RestSink.connect(settings.server(),
-                    new RestSink.Report(status::warning, status::error));
-            default -> new RequestFile(Path.of(settings.filename()));
+    /**
+     * The sink {@code sink.type} names: {@code pgbridge} (the local catalog in the control store, the default),
+     * {@code file}, {@code metadata-rest} (an OpenMetadata server, asked its version first). The one place a sink
+     * plugs in.
+     */
+    private RequestSink openSink(Workflow.Sink sink, StepStatus status) {
+        return switch (sink.type()) {
+            case "pgbridge" -> new CatalogSink(CatalogStore.open(store.get(), tenant), status::warning);
+            case "file" -> new RequestFile(Path.of(sink.filename()));
+            case "metadata-rest" -> RestSink.connect(sink.server(), new RestSink.Report(status::warning, status::error));
+            default -> throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sink.type " + sink.type()
+                    + " is not a sink of pgbridge", "use pgbridge (the default), file or metadata-rest");
         };
     }
 
@@ -163,6 +185,12 @@ public final class WorkflowRunner {
             out.println("Workflow " + step.step() + " Summary:");
             out.println("  Processed records: " + step.processedCount());
             out.println("  Filtered records: " + step.filteredRecords().size());
+            if (!step.deletedRecords().isEmpty()) {
+                out.println("  Deleted records: " + step.deletedRecords().size());
+                for (String d : step.deletedRecords()) {
+                    out.println("    - " + d);
+                }
+            }
             out.println("  Warnings: " + step.warnings().size());
             for (String w : step.warnings()) {
                 out.println("    - " + w);

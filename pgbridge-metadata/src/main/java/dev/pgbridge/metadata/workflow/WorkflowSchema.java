@@ -52,6 +52,7 @@ final class WorkflowSchema {
     static final Shape.Keys METADATA_CONFIG = Shape.Keys.of(
             required("type", choice(DATABASE_METADATA)),
             optional("markDeletedTables", flag()),
+            optional("allowEmptyingSchema", flag()),
             optional("markDeletedStoredProcedures", flag()),
             optional("includeTables", flag()),
             optional("includeViews", flag()),

@@ -3,6 +3,7 @@ package dev.pgbridge.metadata.openmetadata;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FqnTest {
     @Test
@@ -17,5 +18,17 @@ class FqnTest {
         assertThat(Fqn.encode("a>b")).isEqualTo("a__reserved__arrow__b");
         assertThat(Fqn.encode("say \"hi\"")).isEqualTo("say __reserved__quote__hi__reserved__quote__");
         assertThat(Fqn.encode("Customer Name")).isEqualTo("Customer Name");
+    }
+
+    @Test
+    void splitIsTheInverseOfBuild() {
+        assertThat(Fqn.split("svc.shop.sales.orders")).containsExactly("svc", "shop", "sales", "orders");
+        assertThat(Fqn.split(Fqn.build("svc", "my.db", "Sales", "v1.orders")))
+                .containsExactly("svc", "my.db", "Sales", "v1.orders");
+        assertThat(Fqn.split("orders")).containsExactly("orders");
+        assertThatThrownBy(() -> Fqn.split("svc.\"db")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unterminated quote");
+        assertThatThrownBy(() -> Fqn.split("svc..t")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty part");
     }
 }

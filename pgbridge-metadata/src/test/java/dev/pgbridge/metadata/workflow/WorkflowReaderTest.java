@@ -81,6 +81,23 @@ class WorkflowReaderTest {
     }
 
     @Test
+    void markDeletedTablesAndItsGuardAsOpenMetadataDefaultsThem() {
+        String workflow = """
+                source:
+                  type: postgres
+                  serviceName: svc
+                  serviceConnection: {config: {type: Postgres, connection: warehouse}}
+                  sourceConfig: {config: {type: DatabaseMetadata%s}}
+                """;
+        Workflow defaults = new WorkflowReader(Map.of()).read(workflow.formatted(""), "wf.yaml");
+        assertThat(defaults.metadata().markDeletedTables()).isTrue();
+        assertThat(defaults.metadata().allowEmptyingSchema()).isFalse();
+        Workflow allowed = new WorkflowReader(Map.of()).read(
+                workflow.formatted(", markDeletedTables: true, allowEmptyingSchema: true"), "wf.yaml");
+        assertThat(allowed.metadata().allowEmptyingSchema()).isTrue();
+    }
+
+    @Test
     void reportsEveryProblemAtOnceWithPathsAndChoices() {
         WorkflowException e = catchThrowableOfType(WorkflowException.class, () -> new WorkflowReader(Map.of()).read("""
                 source:
