@@ -13,22 +13,26 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The server's query log: {@code pg_stat_statements} joined to {@code pg_roles} (who ran it) and {@code pg_database}
- * (where), the most called first, at most {@code resultLimit} rows, in a read-only transaction.
+ * (where), the most called first, in a read-only transaction, until {@code resultLimit} statements were kept: the
+ * caller's test drops statements that name no catalogued relation (pgbridge's own catalog reads, statements on
+ * {@code pg_catalog} alone) before they count, so they never crowd the users' queries out of the limit.
  *
  * <p>Its timing columns are named by the server's version, read from {@code server_version_num}: {@code total_time}
  * and {@code mean_time} before PostgreSQL 13, {@code total_exec_time} and {@code mean_exec_time} from 13 on
  * (OpenMetadata's users hit both mix-ups, issues #10918 and #22109).
  *
  * <p>The view keeps counts, not timestamps: every count is "since the last reset". {@code queryLogDuration} is honoured
- * as well as that allows: from PostgreSQL 14 on {@code pg_stat_statements_info.stats_reset} tells when the counts began,
- * and a reset inside the window means the counts lie inside it; otherwise {@link Read#durationWarning} says so. All
- * counts are booked on the run's day.
+ * as well as that allows: from PostgreSQL 14 on {@code pg_stat_statements_info.stats_reset} tells when the counts began
+ * (the last {@code pg_stat_statements_reset()} or the server's start), and a reset inside the window (by the server's
+ * clock) means the counts lie inside it; otherwise {@link Read#durationWarning} says so. All counts are booked on the
+ * run's day.
  *
  * <p>{@code filterCondition} is OpenMetadata's: SQL text, applied as {@code WHERE (condition)} over the columns
  * {@code query_text}, {@code usename}, {@code database_name}, {@code calls}, {@code mean_time}, {@code total_time}. It
@@ -41,6 +45,7 @@ public final class StatStatements {
     static final String HIDDEN_TEXT = "<insufficient privilege>";
     private static final int EXEC_TIME_SINCE = 130000;
     private static final int INFO_VIEW_SINCE = 140000;
+    private static final int FETCH = 500;
 
     /**
      * What was read.
@@ -64,11 +69,12 @@ public final class StatStatements {
     }
 
     /**
-     * Reads the statements run in {@code databases}. {@code notReady} gives the error to raise when the extension is
-     * missing, not loaded, or the role may not read every role's statements.
+     * Reads the statements run in {@code databases}, the most called first, until {@code resultLimit} of them passed
+     * {@code keep}. {@code notReady} gives the error to raise when the extension is missing, not loaded, or the role
+     * may not read every role's statements.
      */
     public static Read read(Connection connection, List<String> databases, QueryLogSettings settings, LocalDate today,
-                            Supplier<PgBridgeException> notReady) throws SQLException {
+                            Supplier<PgBridgeException> notReady, Predicate<LoggedQuery> keep) throws SQLException {
         requireNonNull(databases, "databases is null");
         int version = serverVersionNum(connection);
         String schema = extensionSchema(connection);
@@ -96,18 +102,20 @@ public final class StatStatements {
                           WHERE d.datname = ANY (?) AND s.query <> ? AND s.calls > 0
                         ) q
                         WHERE q.query_text NOT ILIKE '%%pg_stat_statements%%' AND (%s)
-                        ORDER BY q.calls DESC, q.total_time DESC, q.query_text
-                        LIMIT ?""".formatted(time.get(1), time.get(0), view,
+                        ORDER BY q.calls DESC, q.total_time DESC, q.query_text""".formatted(time.get(1), time.get(0), view,
                         settings.filterCondition() == null ? "true" : settings.filterCondition());
                 try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     ps.setArray(1, names);
                     ps.setString(2, HIDDEN_TEXT);
-                    ps.setInt(3, settings.resultLimit());
+                    ps.setFetchSize(FETCH);
                     try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
+                        while (queries.size() < settings.resultLimit() && rs.next()) {
                             double mean = rs.getDouble(5);
-                            queries.add(new LoggedQuery(rs.getString(1), rs.getString(2), rs.getString(3), null,
-                                    rs.getLong(4), rs.wasNull() ? null : mean, today));
+                            LoggedQuery q = new LoggedQuery(rs.getString(1), rs.getString(2), rs.getString(3), null,
+                                    rs.getLong(4), rs.wasNull() ? null : mean, today);
+                            if (keep.test(q)) {
+                                queries.add(q);
+                            }
                         }
                     }
                 }
@@ -178,16 +186,17 @@ public final class StatStatements {
                                           LocalDate today) throws SQLException {
         String since = "the last pg_stat_statements_reset() or the server's start";
         if (version >= INFO_VIEW_SINCE) {
-            try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT stats_reset FROM " + Identifier.quote(schema)
-                         + ".pg_stat_statements_info")) {
-                if (rs.next()) {
-                    OffsetDateTime reset = rs.getObject(1, OffsetDateTime.class);
-                    if (reset != null && !reset.toLocalDate().isBefore(today.minusDays(days))) {
-                        return null;
-                    }
-                    if (reset != null) {
-                        since = "their last reset at " + reset;
+            // the server's clock decides whether the last reset lies inside the window
+            try (PreparedStatement ps = connection.prepareStatement("SELECT stats_reset, stats_reset >= "
+                    + "pg_catalog.now() - pg_catalog.make_interval(days => ?) FROM " + Identifier.quote(schema)
+                    + ".pg_stat_statements_info")) {
+                ps.setInt(1, days);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        if (rs.getBoolean(2)) {
+                            return null;
+                        }
+                        since = "their last reset at " + rs.getObject(1, OffsetDateTime.class);
                     }
                 }
             }

@@ -10,15 +10,21 @@ import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.RequestFile;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.usage.LineageIngestion;
+import dev.pgbridge.metadata.usage.UsageIngestion;
+import dev.pgbridge.metadata.usage.UsageReadiness;
 import dev.pgbridge.store.ConnectionResolver;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,18 +47,20 @@ public final class WorkflowRunner {
 
     private final ConnectionResolver resolver;
     private final String tenant;
+    private final Clock clock;
 
     public WorkflowRunner(ConnectionResolver resolver, String tenant) {
+        this(resolver, tenant, Clock.systemUTC());
+    }
+
+    /** @param clock the run's day (UTC) for usage: the day pg_stat_statements' counts are booked on */
+    public WorkflowRunner(ConnectionResolver resolver, String tenant, Clock clock) {
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.tenant = requireNonNull(tenant, "tenant is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     public Result run(Workflow workflow) {
-        if (!workflow.pipelineType().equals(WorkflowSchema.DATABASE_METADATA)) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source.sourceConfig.config.type "
-                    + workflow.pipelineType() + " does not run in this version of pgbridge",
-                    "run a DatabaseMetadata workflow (source.type: postgres)");
-        }
         if (!workflow.sink().type().equals("file")) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sink.type " + workflow.sink().type()
                     + " does not run in this version of pgbridge"
@@ -75,16 +83,25 @@ public final class WorkflowRunner {
             }
         };
         try (RequestSink out = new RequestFile(Path.of(workflow.sink().filename()))) {
-            new MetadataIngestion(workflow.serviceName(), workflow.metadata(),
-                    workflow.connection().ingestAllDatabases(), source, sink)
-                    .run(serviceRequest(workflow, config), connector, out);
+            boolean all = workflow.connection().ingestAllDatabases();
+            Supplier<PgBridgeException> notReady = () -> UsageReadiness.notReady(config);
+            LocalDate today = LocalDate.now(clock);
+            switch (workflow.pipelineType()) {
+                case WorkflowSchema.DATABASE_USAGE -> new UsageIngestion(workflow.serviceName(), workflow.usage(), all,
+                        source, sink).run(connector, notReady, out, today);
+                case WorkflowSchema.DATABASE_LINEAGE -> new LineageIngestion(workflow.serviceName(),
+                        workflow.lineage(), all, source, sink).run(connector, notReady, out, today);
+                default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink)
+                        .run(serviceRequest(workflow, config), connector, out);
+            }
         }
         catch (PgBridgeException e) {
+            String failure = e.getMessage() + (e.hint() == null ? "" : " (hint: " + e.hint() + ")");
             if (e.code() == ErrorCode.IO) {
-                sink.error(e.getMessage());
+                sink.error(failure);
             }
             else {
-                source.error(e.getMessage());
+                source.error(failure);
             }
         }
         return new Result(List.of(source, sink));
