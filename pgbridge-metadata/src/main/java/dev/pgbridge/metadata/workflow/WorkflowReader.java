@@ -274,7 +274,8 @@ public final class WorkflowReader {
         Object pipelineType = config == null ? null : config.get("type");
         Map<String, String> pipelineOf = Map.of("postgres", WorkflowSchema.DATABASE_METADATA,
                 "postgres-usage", WorkflowSchema.DATABASE_USAGE, "postgres-lineage", WorkflowSchema.DATABASE_LINEAGE);
-        if (sourceType instanceof String t && pipelineOf.containsKey(t) && pipelineOf.containsValue(pipelineType)
+        if (sourceType instanceof String t && pipelineOf.containsKey(t) && pipelineType instanceof String p
+                && pipelineOf.containsValue(p)
                 && !pipelineOf.get(t).equals(pipelineType)) {
             problems.add(new WorkflowProblem("source.type", "'" + t + "' does not run a " + pipelineType + " pipeline",
                     "write source.type: " + pipelineOf.entrySet().stream().filter(e -> e.getValue().equals(pipelineType))
