@@ -253,6 +253,17 @@ public final class Catalog {
     }
 
     /**
+     * The session's search_path as PostgreSQL applies it to unqualified names: the schemas that exist, in order,
+     * without the implicit ones ({@code pg_catalog}, the temporary schema) unless the path names them.
+     */
+    public List<String> searchPath() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SEARCH_PATH); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return strings(rs.getArray(2));
+        }
+    }
+
+    /**
      * The columns of a table or view ({@link #resolve resolved} first), in position order.
      *
      * @throws PgBridgeException {@link ErrorCode#NOT_FOUND} when there is no such table

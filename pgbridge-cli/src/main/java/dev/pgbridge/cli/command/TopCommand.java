@@ -28,6 +28,7 @@ import java.util.Map;
                 LoadCommand.class,
                 CopyCommand.class,
                 MetadataCommand.class,
+                LineageCommand.class,
                 CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
@@ -55,7 +56,8 @@ public final class TopCommand {
                 "tables", "List tables, views and partitioned tables with rows and size",
                 "columns", "List the columns of a table or view",
                 "preview", "Show the first rows of a table or view",
-                "metadata", "Run OpenMetadata-style workflows: ingest schemas, tables and columns"));
+                "metadata", "Run OpenMetadata-style workflows: ingest schemas, tables and columns",
+                "lineage", "Print the table and column lineage of SQL statements"));
         groups.put("Server", ordered());
         groups.put("Shell", ordered(
                 "completion", "Print the bash or zsh completion script",

@@ -4,6 +4,7 @@ import dev.pgbridge.sql.QualifiedName;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
@@ -50,8 +51,10 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -70,6 +73,14 @@ final class StatementAnalyzer {
     private final String sql;
     private final Set<TableName> reads = new LinkedHashSet<>();
     private final Set<TableName> writes = new LinkedHashSet<>();
+    /** Per written table, the read sets of the statements that write it (filled while those statements are analyzed). */
+    private final Map<TableName, List<Set<TableName>>> writeSources = new LinkedHashMap<>();
+    /**
+     * The relations read by the statement being analyzed: the whole statement, or one CTE body. A CTE's reads reach
+     * the statement that reads the CTE, so in {@code WITH d AS (DELETE FROM a …) INSERT INTO b SELECT … FROM d} b is
+     * fed by a, and a by nothing.
+     */
+    private Set<TableName> current = new LinkedHashSet<>();
     private final Set<ColumnEdge> columnEdges = new LinkedHashSet<>();
     private final Set<JoinPair> joins = new LinkedHashSet<>();
 
@@ -144,9 +155,19 @@ final class StatementAnalyzer {
         final Scope parent;
         final List<Source> sources = new ArrayList<>();
         final Map<String, Relation> ctes = new HashMap<>();
+        final Map<String, Set<TableName>> cteReads = new HashMap<>();
 
         Scope(Scope parent) {
             this.parent = parent;
+        }
+
+        Set<TableName> cteReads(String name) {
+            for (Scope s = this; s != null; s = s.parent) {
+                if (s.ctes.containsKey(name)) {
+                    return s.cteReads.getOrDefault(name, Set.of());
+                }
+            }
+            return Set.of();
         }
 
         Relation cte(String name) {
@@ -179,7 +200,11 @@ final class StatementAnalyzer {
         }
         List<TableEdge> tableEdges = new ArrayList<>();
         for (TableName write : writes) {
-            for (TableName read : reads) {
+            Set<TableName> sources = new LinkedHashSet<>();
+            for (Set<TableName> set : writeSources.getOrDefault(write, List.of())) {
+                sources.addAll(set);
+            }
+            for (TableName read : sources) {
                 if (!read.equals(write)) {
                     tableEdges.add(new TableEdge(read, write));
                 }
@@ -196,7 +221,7 @@ final class StatementAnalyzer {
             for (Table into : plain.getIntoTables()) { // SELECT … INTO new_table
                 TableName target = createdTable(into);
                 if (target != null) {
-                    writes.add(target);
+                    write(target);
                     flowInto(target, names(result), result);
                 }
             }
@@ -226,7 +251,7 @@ final class StatementAnalyzer {
         if (target == null) {
             return new Relation(List.of());
         }
-        writes.add(target);
+        write(target);
         flowInto(target, targetColumns, source);
 
         String alias = aliasOr(insert.getTable().getAlias(), target.name());
@@ -268,7 +293,7 @@ final class StatementAnalyzer {
         if (target == null) {
             return new Relation(List.of());
         }
-        writes.add(target);
+        write(target);
         updateSets(target, update.getUpdateSets(), sc);
         return returning(update.getReturningClause(), alias, target, scope);
     }
@@ -296,7 +321,7 @@ final class StatementAnalyzer {
         if (target == null) {
             return new Relation(List.of());
         }
-        writes.add(target);
+        write(target);
         return returning(delete.getReturningClause(), alias, target, scope);
     }
 
@@ -315,7 +340,7 @@ final class StatementAnalyzer {
         if (target == null) {
             return;
         }
-        writes.add(target);
+        write(target);
         List<MergeOperation> operations = merge.getOperations() != null ? merge.getOperations() : List.of();
         for (MergeOperation operation : operations) {
             switch (operation) {
@@ -360,7 +385,7 @@ final class StatementAnalyzer {
         if (target == null) {
             return;
         }
-        writes.add(target);
+        write(target);
         List<String> columns = new ArrayList<>();
         if (create.getColumnDefinitions() != null && !create.getColumnDefinitions().isEmpty()) {
             for (ColumnDefinition d : create.getColumnDefinitions()) {
@@ -381,7 +406,7 @@ final class StatementAnalyzer {
         if (target == null) {
             return;
         }
-        writes.add(target);
+        write(target);
         List<String> columns = new ArrayList<>();
         if (view.getColumnNames() != null && !view.getColumnNames().isEmpty()) {
             for (Column c : view.getColumnNames()) {
@@ -425,10 +450,22 @@ final class StatementAnalyzer {
         if (clause == null || clause.isEmpty()) {
             return new Relation(List.of());
         }
-        reads.add(target); // the written rows flow on
         Scope sc = new Scope(scope);
         sc.sources.add(targetSource(alias, target));
         return selectList(clause, sc);
+    }
+
+    private void write(TableName target) {
+        writes.add(target);
+        List<Set<TableName>> sets = writeSources.computeIfAbsent(target, t -> new ArrayList<>());
+        if (sets.stream().noneMatch(set -> set == current)) {
+            sets.add(current); // the same set object: reads recorded later in this statement count too
+        }
+    }
+
+    private void read(TableName table) {
+        reads.add(table);
+        current.add(table);
     }
 
     /** Edges from each source column into the written column at the same position. */
@@ -465,6 +502,8 @@ final class StatementAnalyzer {
             if (item.isRecursive()) { // the body may read itself: first its declared columns, without sources
                 scope.ctes.put(name, new Relation(List.of()).renamed(columns));
             }
+            Set<TableName> outer = current;
+            current = new LinkedHashSet<>();
             Relation body = switch (item.getParenthesedStatement()) {
                 case ParenthesedSelect select -> query(select, scope);
                 case ParenthesedInsert insert -> insertInto(insert.getInsert(),
@@ -475,6 +514,18 @@ final class StatementAnalyzer {
                         withItems(delete.getDelete().getWithItemsList(), scope));
                 case null, default -> throw notUnderstood("the WITH item " + item.getAliasName());
             };
+            if (!(item.getParenthesedStatement() instanceof ParenthesedSelect)) {
+                for (Out c : body.columns()) { // RETURNING rows flow on: their table is read by the statement
+                    for (ColumnName source : c.sources()) {
+                        read(source.table());
+                    }
+                    if (c.unknownStar()) {
+                        read(c.starOf());
+                    }
+                }
+            }
+            scope.cteReads.put(name, current);
+            current = outer;
             scope.ctes.put(name, body.renamed(columns));
         }
         return scope;
@@ -617,6 +668,9 @@ final class StatementAnalyzer {
         if (inner instanceof Column c) {
             return fold(c.getColumnName());
         }
+        if (inner instanceof DateUnitExpression unit) {
+            return asColumn(unit).getColumnName();
+        }
         if (inner instanceof Function f && f.getName() != null) {
             List<String> parts = f.getMultipartName();
             String last = parts == null || parts.isEmpty() ? f.getName() : parts.get(parts.size() - 1);
@@ -712,6 +766,7 @@ final class StatementAnalyzer {
         if (schema == null) {
             Relation cte = sc.cte(name);
             if (cte != null) {
+                current.addAll(sc.cteReads(name));
                 return new DerivedSource(alias, cte.renamed(aliasColumns(table.getAlias())));
             }
         }
@@ -719,7 +774,7 @@ final class StatementAnalyzer {
             return new TableSource(alias, new TableName(schema == null ? "pg_catalog" : schema, name), List.of(), true);
         }
         TableName resolved = schema != null ? new TableName(schema, name) : lineage.resolveExisting(name);
-        reads.add(resolved);
+        read(resolved);
         List<String> known = lineage.columns(resolved);
         List<String> renamed = aliasColumns(table.getAlias());
         if (!renamed.isEmpty() && !known.isEmpty()) { // FROM t AS x(a, b): the table's columns under new names
@@ -848,6 +903,15 @@ final class StatementAnalyzer {
             if (having.size() > 1) {
                 return Set.of(); // ambiguous
             }
+            for (Source source : s.sources) {
+                if (name.equals(source.alias())) { // a whole-row reference: SELECT to_jsonb(t) FROM t
+                    Set<ColumnName> row = new LinkedHashSet<>();
+                    for (Out c : expand(source)) {
+                        row.addAll(c.sources());
+                    }
+                    return row;
+                }
+            }
             if (!unknown.isEmpty()) {
                 if (unknown.size() == 1 && !VALUE_WORDS.contains(name)) {
                     return columnOf(unknown.get(0), name);
@@ -953,6 +1017,12 @@ final class StatementAnalyzer {
             }
 
             @Override
+            public <S> Void visit(DateUnitExpression unit, S context) {
+                out.addAll(column(asColumn(unit), scope)); // JSqlParser reads a column named day, year, … as a unit
+                return null;
+            }
+
+            @Override
             public <S> Void visit(AllColumns all, S context) {
                 return null; // count(*)
             }
@@ -1005,10 +1075,17 @@ final class StatementAnalyzer {
         }, null);
     }
 
+    private static Column asColumn(DateUnitExpression unit) {
+        return new Column(unit.toString().toLowerCase(Locale.ROOT));
+    }
+
     private static Expression unwrap(Expression e) {
         Expression inner = e;
         while (true) {
-            if (inner instanceof CastExpression cast) {
+            if (inner instanceof DateUnitExpression unit) {
+                inner = asColumn(unit);
+            }
+            else if (inner instanceof CastExpression cast) {
                 inner = cast.getLeftExpression();
             }
             else if (inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
