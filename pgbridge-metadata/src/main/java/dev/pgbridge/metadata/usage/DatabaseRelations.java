@@ -8,11 +8,8 @@ import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.metadata.lineage.ColumnCatalog;
 import dev.pgbridge.metadata.lineage.TableName;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,27 +52,8 @@ final class DatabaseRelations implements ColumnCatalog {
                         shape.columns().stream().map(TableShape.Column::name).toList());
             }
         }
-        return new DatabaseRelations(database, relations, columns, searchPath(connection));
-    }
-
-    /** The session's search_path as it resolves (existing schemas, no pg_catalog); {@code public} when empty. */
-    private static List<String> searchPath(Connection connection) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_catalog.current_schemas(false)")) {
-            if (rs.next()) {
-                Array array = rs.getArray(1);
-                try {
-                    for (Object schema : (Object[]) array.getArray()) {
-                        out.add((String) schema);
-                    }
-                }
-                finally {
-                    array.free();
-                }
-            }
-        }
-        return out.isEmpty() ? List.of("public") : out;
+        List<String> searchPath = new Catalog(connection).searchPath();
+        return new DatabaseRelations(database, relations, columns, searchPath.isEmpty() ? List.of("public") : searchPath);
     }
 
     String database() {
