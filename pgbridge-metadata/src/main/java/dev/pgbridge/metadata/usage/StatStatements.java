@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.usage;
 
+import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.sql.Identifier;
 
@@ -46,6 +47,9 @@ public final class StatStatements {
     private static final int EXEC_TIME_SINCE = 130000;
     private static final int INFO_VIEW_SINCE = 140000;
     private static final int FETCH = 500;
+    /** The columns {@code filterCondition} may name (OpenMetadata's names where it has them). */
+    static final List<String> FILTER_COLUMNS = List.of("query_text", "usename", "database_name", "calls", "mean_time",
+            "total_time");
 
     /**
      * What was read.
@@ -143,6 +147,13 @@ public final class StatStatements {
                 PgBridgeException error = notReady.get();
                 error.addSuppressed(e);
                 throw error;
+            }
+            // class 42 (syntax error, undefined column or function, …): with a condition given, it is the condition's
+            if (settings.filterCondition() != null && e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source.sourceConfig.config.filterCondition "
+                        + "is not a valid condition on the query log: " + e.getMessage(),
+                        "write one SQL condition over the columns " + String.join(", ", FILTER_COLUMNS)
+                                + ", e.g. query_text NOT ILIKE '%metabase%'", e);
             }
             throw e;
         }

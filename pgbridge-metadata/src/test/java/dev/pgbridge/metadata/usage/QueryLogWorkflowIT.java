@@ -209,6 +209,23 @@ class QueryLogWorkflowIT {
     }
 
     @Test
+    void aFilterConditionTheServerRejectsIsAWorkflowError() {
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-usage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseUsage, filterCondition: "no_such_column = 1"}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(dir.resolve("bad.jsonl")));
+        assertThat(result.failed()).isTrue();
+        assertThat(result.steps().get(0).errors()).singleElement().asString()
+                .startsWith("source.sourceConfig.config.filterCondition is not a valid condition on the query log: ")
+                .contains("no_such_column")
+                .contains("query_text, usename, database_name, calls, mean_time, total_time");
+    }
+
+    @Test
     void usageFromAQueryLogFile() throws IOException {
         Path csv = dir.resolve("queries.csv");
         Files.writeString(csv, """
