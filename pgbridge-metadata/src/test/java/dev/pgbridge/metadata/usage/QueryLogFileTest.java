@@ -73,6 +73,7 @@ class QueryLogFileTest {
         assertThat(e.getMessage()).startsWith("q.csv line 2: ").contains("never closed");
     }
 
+    // OpenMetadata #10918 / #22109: total_exec_time asked of PostgreSQL 12, total_time of 13+
     @Test
     void timeColumnsFollowTheServerVersion() {
         assertThat(StatStatements.timeColumns(120022)).containsExactly("total_time", "mean_time");

@@ -90,6 +90,8 @@ class QueryLogWorkflowIT {
             s.execute("CREATE TABLE sales.order_copy AS SELECT id AS order_id, amount FROM sales.orders");
             s.execute("INSERT INTO sales.\"Audit Log\" (id, note) SELECT id, name FROM sales.customers");
             s.execute(UNPARSEABLE);
+            // OpenMetadata #18417: system catalogs in logged SQL became lineage nodes ("Table entity not found")
+            s.execute("INSERT INTO sales.\"Audit Log\" (id, note) SELECT 0, relname FROM pg_catalog.pg_class LIMIT 1");
             s.execute("CREATE TEMP TABLE scratch AS SELECT id FROM sales.customers");
             s.execute("SELECT count(*) FROM scratch");
             s.execute("SELECT count(*) FROM pg_catalog.pg_class");
@@ -150,7 +152,7 @@ class QueryLogWorkflowIT {
         assertThat(usage(lines, svc + "orders")).isEqualTo(7);
         assertThat(usage(lines, svc + "customers")).isEqualTo(9);
         assertThat(usage(lines, svc + "order_totals")).isEqualTo(1);
-        assertThat(usage(lines, svc + "\"Audit Log\"".replace("\"", ""))).isEqualTo(1);
+        assertThat(usage(lines, svc + "\"Audit Log\"".replace("\"", ""))).isEqualTo(2); // two INSERTs, one from pg_class
         assertThat(lines.stream().filter(l -> l.get("path").asText().startsWith("/v1/usage/"))
                 .map(l -> l.at("/body/date").asText()).distinct().toList()).containsExactly("2026-03-04");
 
@@ -168,7 +170,9 @@ class QueryLogWorkflowIT {
         else {
             assertThat(summary).contains("queryLogDuration 1: pg_stat_statements keeps counts without timestamps");
         }
-        assertThat(lines.toString()).doesNotContain("pg_class").doesNotContain("pg_stat_statements");
+        assertThat(lines.toString()).doesNotContain("pg_stat_statements");
+        assertThat(lines.stream().flatMap(l -> l.findValuesAsText("fullyQualifiedName").stream()).toList())
+                .isNotEmpty().allSatisfy(fqn -> assertThat(fqn).startsWith(svc).doesNotContain("pg_class"));
     }
 
     @Test
@@ -312,7 +316,52 @@ class QueryLogWorkflowIT {
                 .findFirst().orElseThrow();
         assertThat(audit.at("/lineageDetails/columnsLineage").toString())
                 .contains("{\"fromColumns\":[\"" + svc + "customers.name\"],\"toColumn\":\"" + svc + "Audit Log.note\"}");
-        assertThat(summary).contains("cannot parse '" + UNPARSEABLE + "'").contains("Warnings:");
+        assertThat(summary).contains("cannot parse '" + UNPARSEABLE + "'").doesNotContain("pg_class");
+    }
+
+    @Test
+    void lineageFiltersLeaveOutEdgesWithAnExcludedEnd() throws IOException {
+        Path out = dir.resolve("filtered.jsonl");
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-lineage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig:
+                    config: {type: DatabaseLineage, processViewLineage: false,
+                             tableFilterPattern: {excludes: ['^order_copy$', '^Audit']}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(out));
+        assertThat(result.failed()).as(summary(result)).isFalse();
+        List<JsonNode> lines = validLines(out);
+        assertThat(lines).singleElement().satisfies(l -> assertThat(l.at("/body/edge/lineageDetails/sqlQuery").asText())
+                .startsWith("INSERT INTO sales.order_totals"));
+        String svc = "svc." + db.name() + ".sales.";
+        assertThat(result.steps().get(0).filteredRecords()).contains(svc + "orders -> " + svc + "order_copy",
+                svc + "customers -> " + svc + "Audit Log");
+    }
+
+    @Test
+    void ingestAllDatabasesCountsEachDatabaseAgainstItsOwnCatalog() throws IOException, SQLException {
+        try (TestDatabase second = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_usage2"), null)) {
+            SERVER.executeIn(second.name(), "CREATE SCHEMA other; CREATE TABLE other.items (id int, sku text)");
+            try (Connection c = SERVER.connect(second.name()); Statement s = c.createStatement()) {
+                s.execute("SELECT sku FROM other.items WHERE id = 7");
+            }
+            Path out = dir.resolve("all.jsonl");
+            WorkflowRunner.Result result = run("""
+                    source:
+                      type: postgres-usage
+                      serviceName: svc
+                      serviceConnection: {config: {connection: usage_it, ingestAllDatabases: true, sslMode: disable}}
+                      sourceConfig: {config: {type: DatabaseUsage}}
+                    sink: {type: file, config: {filename: '%s'}}
+                    """.formatted(out));
+            assertThat(result.failed()).as(summary(result)).isFalse();
+            List<JsonNode> lines = validLines(out);
+            assertThat(usage(lines, "svc." + second.name() + ".other.items")).isEqualTo(1);
+            assertThat(usage(lines, "svc." + db.name() + ".sales.orders")).isEqualTo(7);
+        }
     }
 
     @Test
