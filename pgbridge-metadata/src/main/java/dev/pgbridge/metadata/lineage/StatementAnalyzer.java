@@ -746,13 +746,14 @@ final class StatementAnalyzer {
             case TableFunction function -> {
                 Set<ColumnName> args = flows(function.getFunction(), sc);
                 String alias = aliasName(item.getAlias());
-                List<String> names = aliasColumns.isEmpty() && alias != null ? List.of(alias) : aliasColumns;
+                String functionName = outputName(function.getFunction());
+                List<String> names = !aliasColumns.isEmpty() ? aliasColumns
+                        : alias != null ? List.of(alias) : functionName != null ? List.of(functionName) : List.of();
                 List<Out> outs = new ArrayList<>();
                 for (String n : names) {
                     outs.add(new Out(n, args, null));
                 }
-                return List.of(new DerivedSource(alias != null ? alias : outputName(function.getFunction()),
-                        new Relation(outs)));
+                return List.of(new DerivedSource(alias != null ? alias : functionName, new Relation(outs)));
             }
             default -> throw notUnderstood("a FROM item of kind " + item.getClass().getSimpleName());
         }
