@@ -5,6 +5,7 @@ import dev.pgbridge.catalog.DatabaseInfo;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
+import dev.pgbridge.metadata.lineage.ColumnName;
 import dev.pgbridge.metadata.lineage.JoinPair;
 import dev.pgbridge.metadata.lineage.StatementLineage;
 import dev.pgbridge.metadata.lineage.TableName;
@@ -160,7 +161,7 @@ public final class UsageIngestion {
     }
 
     private void join(Map<TableDay, Map<String, Map<String, Long>>> joins, String database, LoggedQuery q,
-                      dev.pgbridge.metadata.lineage.ColumnName column, dev.pgbridge.metadata.lineage.ColumnName with) {
+                      ColumnName column, ColumnName with) {
         String withFqn = Fqn.build(service, database, with.table().schema(), Fqn.encode(with.table().name()),
                 Fqn.encode(with.column()));
         joins.computeIfAbsent(new TableDay(tableFqn(database, column.table()), q.day()), k -> new TreeMap<>())

@@ -2,6 +2,7 @@ package dev.pgbridge.metadata.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgbridge.metadata.openmetadata.EntityRef;
 import dev.pgbridge.metadata.openmetadata.OpenMetadataSchemas;
 import dev.pgbridge.metadata.workflow.Workflow;
 import dev.pgbridge.metadata.workflow.WorkflowReader;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -407,8 +409,7 @@ class QueryLogWorkflowIT {
     private static String id(String svc, String... namesThenId) {
         String id = namesThenId[namesThenId.length - 1];
         for (int i = 0; i < namesThenId.length - 1; i++) {
-            if (dev.pgbridge.metadata.openmetadata.EntityRef.Ids.NAME_BASED.id(
-                    dev.pgbridge.metadata.openmetadata.EntityRef.table(svc + namesThenId[i])).equals(id)) {
+            if (EntityRef.Ids.NAME_BASED.id(EntityRef.table(svc + namesThenId[i])).equals(id)) {
                 return namesThenId[i];
             }
         }
@@ -416,8 +417,7 @@ class QueryLogWorkflowIT {
     }
 
     private static JsonNode edge(List<JsonNode> lines, String source, String fromFqn) {
-        String fromId = dev.pgbridge.metadata.openmetadata.EntityRef.Ids.NAME_BASED.id(
-                dev.pgbridge.metadata.openmetadata.EntityRef.table(fromFqn));
+        String fromId = EntityRef.Ids.NAME_BASED.id(EntityRef.table(fromFqn));
         return lines.stream().map(l -> l.at("/body/edge"))
                 .filter(e -> e.at("/lineageDetails/source").asText().equals(source)
                         && e.at("/fromEntity/id").asText().equals(fromId))
@@ -449,21 +449,19 @@ class QueryLogWorkflowIT {
         return lines;
     }
 
-    private static JsonNode body(List<JsonNode> lines, String path, java.util.function.Predicate<JsonNode> which) {
+    private static JsonNode body(List<JsonNode> lines, String path, Predicate<JsonNode> which) {
         return lines.stream().filter(l -> l.get("path").asText().equals(path)).map(l -> l.get("body")).filter(which)
                 .findFirst().orElseThrow(() -> new AssertionError("no " + path + " request matches in " + lines));
     }
 
     private static int usage(List<JsonNode> lines, String tableFqn) {
-        String path = "/v1/usage/table/" + dev.pgbridge.metadata.openmetadata.EntityRef.Ids.NAME_BASED.id(
-                dev.pgbridge.metadata.openmetadata.EntityRef.table(tableFqn));
+        String path = "/v1/usage/table/" + EntityRef.Ids.NAME_BASED.id(EntityRef.table(tableFqn));
         return lines.stream().filter(l -> l.get("path").asText().equals(path)).findFirst()
                 .orElseThrow(() -> new AssertionError("no usage for " + tableFqn)).at("/body/count").asInt();
     }
 
     private static JsonNode joins(List<JsonNode> lines, String tableFqn) {
-        String path = "/v1/tables/" + dev.pgbridge.metadata.openmetadata.EntityRef.Ids.NAME_BASED.id(
-                dev.pgbridge.metadata.openmetadata.EntityRef.table(tableFqn)) + "/joins";
+        String path = "/v1/tables/" + EntityRef.Ids.NAME_BASED.id(EntityRef.table(tableFqn)) + "/joins";
         return lines.stream().filter(l -> l.get("path").asText().equals(path)).findFirst()
                 .orElseThrow(() -> new AssertionError("no joins for " + tableFqn)).get("body");
     }
