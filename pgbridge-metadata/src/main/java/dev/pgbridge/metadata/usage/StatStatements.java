@@ -32,8 +32,8 @@ import static java.util.Objects.requireNonNull;
  * <p>The view keeps counts, not timestamps: every count is "since the last reset". {@code queryLogDuration} is honoured
  * as well as that allows: from PostgreSQL 14 on {@code pg_stat_statements_info.stats_reset} tells when the counts began
  * (the last {@code pg_stat_statements_reset()} or the server's start), and a reset inside the window (by the server's
- * clock) means the counts lie inside it; otherwise {@link Read#durationWarning} says so. All counts are booked on the
- * run's day.
+ * clock) means the counts lie inside it. {@link Read#durationWarning} says which it is (and on PostgreSQL 12 and 13
+ * that it cannot be known). All counts are booked on the run's day.
  *
  * <p>{@code filterCondition} is OpenMetadata's: SQL text, applied as {@code WHERE (condition)} over the columns
  * {@code query_text}, {@code usename}, {@code database_name}, {@code calls}, {@code mean_time}, {@code total_time}. It
@@ -55,7 +55,7 @@ public final class StatStatements {
      * What was read.
      *
      * @param hidden          rows whose text the role may not see (left out)
-     * @param durationWarning why {@code queryLogDuration} could not be honoured exactly; null when it was
+     * @param durationWarning what {@code queryLogDuration} means for counts without timestamps (always said)
      */
     public record Read(List<LoggedQuery> queries, int serverVersionNum, int hidden, String durationWarning) {
         public Read {
@@ -192,7 +192,7 @@ public final class StatStatements {
         }
     }
 
-    /** Null when the counts provably lie within the last {@code days} days (a reset inside the window). */
+    /** What the counts cover: since a reset inside the last {@code days} days, or since an older or unknown one. */
     private static String durationWarning(Connection connection, String schema, int version, int days,
                                           LocalDate today) throws SQLException {
         String since = "the last pg_stat_statements_reset() or the server's start";
@@ -204,17 +204,24 @@ public final class StatStatements {
                 ps.setInt(1, days);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getObject(1) != null) {
+                        OffsetDateTime reset = rs.getObject(1, OffsetDateTime.class);
                         if (rs.getBoolean(2)) {
-                            return null;
+                            return "queryLogDuration " + days + ": pg_stat_statements keeps counts without timestamps; "
+                                    + "they began at its last reset, " + reset + ", inside the last " + plural(days)
+                                    + ", and are all booked on " + today;
                         }
-                        since = "their last reset at " + rs.getObject(1, OffsetDateTime.class);
+                        since = "their last reset at " + reset;
                     }
                 }
             }
         }
         return "queryLogDuration " + days + ": pg_stat_statements keeps counts without timestamps, so the counts are "
-                + "those since " + since + ", not only of the last " + days + (days == 1 ? " day" : " days")
-                + ", all booked on " + today + "; to make them match, run SELECT pg_stat_statements_reset(); every "
-                + days + (days == 1 ? " day" : " days") + " right after the usage workflow";
+                + "those since " + since + ", not only of the last " + plural(days) + ", all booked on " + today
+                + "; to make them match, run SELECT pg_stat_statements_reset(); every " + plural(days)
+                + " right after the usage workflow";
+    }
+
+    private static String plural(int days) {
+        return days == 1 ? "1 day" : days + " days";
     }
 }
