@@ -3,6 +3,7 @@ package dev.pgbridge.metadata.lineage;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.query.SqlScript;
 import dev.pgbridge.query.SqlStatement;
+import dev.pgbridge.sql.QualifiedName;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
@@ -133,6 +134,23 @@ public final class SqlLineage {
         catch (PgBridgeException e) { // a malformed name (QualifiedName's INVALID_NAME)
             throw new LineageException(sql, e.getMessage(), e.hint(), e);
         }
+    }
+
+    /**
+     * The lineage of a view or materialized view from its definition as {@code pg_get_viewdef} prints it (the query
+     * after {@code AS}, e.g. from core's {@code ViewDefinitions}): the view is the written table, its columns take the
+     * query's output names. The statement text of the result is the {@code CREATE VIEW} built around the definition.
+     *
+     * @throws LineageException when the definition cannot be parsed or is not understood
+     */
+    public StatementLineage analyzeView(TableName view, String definition) {
+        requireNonNull(view, "view is null");
+        requireNonNull(definition, "definition is null");
+        String query = definition.strip();
+        while (query.endsWith(";")) {
+            query = query.substring(0, query.length() - 1).stripTrailing();
+        }
+        return analyze("CREATE VIEW " + QualifiedName.of(view.schema(), view.name()).quoted() + " AS " + query);
     }
 
     /**

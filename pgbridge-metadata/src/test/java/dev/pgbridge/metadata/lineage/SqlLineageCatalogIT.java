@@ -36,6 +36,17 @@ class SqlLineageCatalogIT {
                 CREATE TABLE shop."Customers" ("Id" bigint, "Full Name" text, email text);
                 CREATE TABLE public.customers (id bigint, lower_name text);
                 CREATE TABLE shop.customer_names (customer_id bigint, name text);
+                CREATE VIEW shop.big_orders AS SELECT id, total FROM shop.orders WHERE total > 100;
+                CREATE SCHEMA "Reporting";
+                CREATE VIEW "Reporting"."Order Summary" AS
+                    WITH t AS (SELECT customer_id, sum(total) AS spent FROM shop.orders GROUP BY customer_id)
+                    SELECT c."Full Name" AS name, t.spent, l.latest
+                    FROM t JOIN shop."Customers" c ON c."Id" = t.customer_id
+                    LEFT JOIN LATERAL (SELECT max(o.id) AS latest FROM shop.orders o WHERE o.customer_id = t.customer_id) l ON true
+                    WHERE c.email LIKE '%@%'
+                    UNION ALL
+                    SELECT lower_name, 0::numeric, NULL::bigint FROM public.customers;
+                CREATE MATERIALIZED VIEW "Reporting".order_ids AS SELECT o.id::text || ':' || o.customer_id AS key FROM shop.orders o;
                 """);
     }
 
@@ -62,6 +73,46 @@ class SqlLineageCatalogIT {
                     "shop.orders.id -> shop.order_copy.order_id",
                     "shop.orders.customer_id -> shop.order_copy.cust",
                     "shop.orders.total -> shop.order_copy.amount");
+        }
+    }
+
+    @Test
+    void starOverAViewExpandsToTheViewsColumns() throws SQLException {
+        try (Connection connection = SERVER.connect(db.name())) {
+            SqlLineage lineage = new SqlLineage(List.of("shop"), CatalogColumns.of(connection));
+
+            StatementLineage result = lineage.analyze("CREATE VIEW top_orders AS SELECT * FROM big_orders");
+
+            assertThat(strings(result.tableEdges())).containsExactly("shop.big_orders -> shop.top_orders");
+            assertThat(strings(result.columnEdges())).containsExactly(
+                    "shop.big_orders.id -> shop.top_orders.id", "shop.big_orders.total -> shop.top_orders.total");
+        }
+    }
+
+    @Test
+    void viewDefinitionsAsTheServerPrintsThemParseAndResolve() throws SQLException {
+        try (Connection connection = SERVER.connect(db.name())) {
+            SqlLineage lineage = new SqlLineage(List.of("public"), CatalogColumns.of(connection));
+            java.util.Map<String, String> definitions =
+                    dev.pgbridge.catalog.ViewDefinitions.read(connection, "Reporting");
+            assertThat(definitions).containsOnlyKeys("Order Summary", "order_ids");
+
+            StatementLineage summary = lineage.analyzeView(new TableName("Reporting", "Order Summary"),
+                    definitions.get("Order Summary"));
+            StatementLineage ids = lineage.analyzeView(new TableName("Reporting", "order_ids"),
+                    definitions.get("order_ids"));
+
+            assertThat(strings(summary.tableEdges())).containsExactlyInAnyOrder(
+                    "shop.orders -> Reporting.Order Summary", "shop.Customers -> Reporting.Order Summary",
+                    "public.customers -> Reporting.Order Summary");
+            assertThat(strings(summary.columnEdges())).containsExactlyInAnyOrder(
+                    "shop.Customers.Full Name -> Reporting.Order Summary.name",
+                    "public.customers.lower_name -> Reporting.Order Summary.name",
+                    "shop.orders.total -> Reporting.Order Summary.spent",
+                    "shop.orders.id -> Reporting.Order Summary.latest");
+            assertThat(strings(summary.joins())).contains("shop.Customers.Id = shop.orders.customer_id");
+            assertThat(strings(ids.columnEdges())).containsExactlyInAnyOrder(
+                    "shop.orders.id -> Reporting.order_ids.key", "shop.orders.customer_id -> Reporting.order_ids.key");
         }
     }
 
