@@ -139,7 +139,8 @@ public final class LineageIngestion {
                 }
                 source.processed();
                 String statement = TableRequests.viewStatement(view, definition);
-                StatementLineage lineage = QueryAnalysis.analyze(statement, null, relations, source);
+                StatementLineage lineage = QueryAnalysis.analyzeView(new TableName(view.schema(), view.name()),
+                        definition, statement, relations, source);
                 if (lineage != null) {
                     edges(relations, lineage, statement, "ViewLineage", sink, unknown, sent);
                 }

@@ -4,6 +4,7 @@ import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.lineage.LineageException;
 import dev.pgbridge.metadata.lineage.SqlLineage;
 import dev.pgbridge.metadata.lineage.StatementLineage;
+import dev.pgbridge.metadata.lineage.TableName;
 
 import java.util.regex.Pattern;
 
@@ -34,6 +35,21 @@ final class QueryAnalysis {
         }
         catch (LineageException e) {
             status.warning("cannot parse " + start(sql) + ": " + why(e) + "; left out");
+            return null;
+        }
+    }
+
+    /**
+     * A view's or materialized view's lineage from its {@code pg_get_viewdef} definition; null (with a warning naming
+     * {@code statement}, the view's {@code CREATE} text) when it cannot be parsed.
+     */
+    static StatementLineage analyzeView(TableName view, String definition, String statement,
+                                        DatabaseRelations relations, StepStatus status) {
+        try {
+            return new SqlLineage(relations.searchPath(null), relations).analyzeView(view, definition);
+        }
+        catch (LineageException e) {
+            status.warning("cannot parse " + start(statement) + ": " + why(e) + "; left out");
             return null;
         }
     }
