@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  * never closes are errors naming the line where the record starts (the first line is line 1) and the field.
  * Memory holds one input buffer and the current record, whatever the input size.
  */
-final class CsvRecordReader implements Closeable {
+public final class CsvRecordReader implements Closeable {
     private InputStream in;
     private final byte[] buf;
     private int pos;
@@ -37,7 +37,7 @@ final class CsvRecordReader implements Closeable {
     private int count;
     private long line;
 
-    CsvRecordReader(InputStream in) {
+    public CsvRecordReader(InputStream in) {
         this(in, 1 << 16);
     }
 
@@ -47,7 +47,7 @@ final class CsvRecordReader implements Closeable {
     }
 
     /** Reads the next record; false at the end of the input. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         if (!started) {
             started = true;
             skipByteOrderMark();
@@ -219,25 +219,25 @@ final class CsvRecordReader implements Closeable {
     }
 
     /** The line on which the current record starts (1-based). */
-    long line() {
+    public long line() {
         return line;
     }
 
-    int fieldCount() {
+    public int fieldCount() {
         return count;
     }
 
     /** Whether the record is an empty line (one NULL field). */
-    boolean blank() {
+    public boolean blank() {
         return count == 1 && starts[0] < 0;
     }
 
-    boolean isNull(int field) {
+    public boolean isNull(int field) {
         return starts[field] < 0;
     }
 
     /** The field as text, null for NULL (invalid UTF-8 becomes U+FFFD; PostgreSQL itself rejects it). */
-    String text(int field) {
+    public String text(int field) {
         return starts[field] < 0 ? null : new String(data, starts[field], ends[field] - starts[field], StandardCharsets.UTF_8);
     }
 

@@ -4,7 +4,7 @@ package dev.pgbridge.copy;
  * Input that cannot be loaded, found before PostgreSQL saw it: where (the input line, header = line 1, and the
  * field or column when known) and why. The loader turns it into a {@code PgBridgeException} naming the column.
  */
-final class LoadDataException extends RuntimeException {
+public final class LoadDataException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final long line;
@@ -27,12 +27,12 @@ final class LoadDataException extends RuntimeException {
     }
 
     /** The input line (1-based); 0 when the problem is not on one line. */
-    long line() {
+    public long line() {
         return line;
     }
 
     /** The 0-based field of the record, or -1; see {@link #column()} for a name. */
-    int field() {
+    public int field() {
         return field;
     }
 

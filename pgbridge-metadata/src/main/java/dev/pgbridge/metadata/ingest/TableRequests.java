@@ -21,7 +21,7 @@ import java.util.Set;
  * NULL / NOT_NULL otherwise), multi-column keys and foreign keys as {@code tableConstraints} (referred columns as
  * column FQNs), comments as descriptions, view definitions as {@code schemaDefinition}.
  */
-final class TableRequests {
+public final class TableRequests {
     private TableRequests() {
     }
 
@@ -98,8 +98,7 @@ final class TableRequests {
         TableKind kind = table.kind();
         String schemaDefinition = null;
         if (definition != null && (kind == TableKind.VIEW || kind == TableKind.MATERIALIZED_VIEW)) {
-            schemaDefinition = "CREATE " + (kind == TableKind.VIEW ? "VIEW " : "MATERIALIZED VIEW ")
-                    + QualifiedName.of(table.schema(), table.name()).quoted() + " AS\n" + definition;
+            schemaDefinition = viewStatement(table, definition);
         }
         return new Requests.CreateTable(Fqn.encode(table.name()), table.comment(), tableType(kind), columns,
                 constraints.isEmpty() ? null : constraints, schemaFqn, schemaDefinition);
@@ -107,5 +106,14 @@ final class TableRequests {
 
     private static List<String> encodeAll(List<String> names) {
         return names.stream().map(Fqn::encode).toList();
+    }
+
+    /**
+     * A view's or materialized view's {@code schemaDefinition}: {@code CREATE [MATERIALIZED] VIEW "schema"."name" AS}
+     * and its definition as {@code pg_get_viewdef} gives it (read with every name schema-qualified).
+     */
+    public static String viewStatement(TableInfo table, String definition) {
+        return "CREATE " + (table.kind() == TableKind.MATERIALIZED_VIEW ? "MATERIALIZED VIEW " : "VIEW ")
+                + QualifiedName.of(table.schema(), table.name()).quoted() + " AS\n" + definition;
     }
 }

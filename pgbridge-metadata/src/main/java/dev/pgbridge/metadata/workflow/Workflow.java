@@ -2,6 +2,8 @@ package dev.pgbridge.metadata.workflow;
 
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
+import dev.pgbridge.metadata.usage.LineageSettings;
+import dev.pgbridge.metadata.usage.QueryLogSettings;
 import dev.pgbridge.secret.Secret;
 
 import java.util.Map;
@@ -14,15 +16,23 @@ import static java.util.Objects.requireNonNull;
  * @param sourceType   {@code postgres} (metadata), {@code postgres-usage} or {@code postgres-lineage}
  * @param pipelineType {@code sourceConfig.config.type}: {@code DatabaseMetadata}, {@code DatabaseUsage}, …
  * @param metadata     the metadata pipeline's settings; null for other pipeline types
+ * @param usage        the usage pipeline's query log; null for other pipeline types
+ * @param lineage      the lineage pipeline's settings; null for other pipeline types
  */
 public record Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
-                       MetadataSettings metadata, Sink sink) {
+                       MetadataSettings metadata, Sink sink, QueryLogSettings usage, LineageSettings lineage) {
     public Workflow {
         requireNonNull(sourceType, "sourceType is null");
         requireNonNull(serviceName, "serviceName is null");
         requireNonNull(connection, "connection is null");
         requireNonNull(pipelineType, "pipelineType is null");
         requireNonNull(sink, "sink is null");
+    }
+
+    /** A metadata workflow. */
+    public Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
+                    MetadataSettings metadata, Sink sink) {
+        this(sourceType, serviceName, connection, pipelineType, metadata, sink, null, null);
     }
 
     /**

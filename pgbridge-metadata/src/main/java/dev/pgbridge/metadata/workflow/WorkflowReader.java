@@ -5,6 +5,8 @@ import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.FilterPattern;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
+import dev.pgbridge.metadata.usage.LineageSettings;
+import dev.pgbridge.metadata.usage.QueryLogSettings;
 import dev.pgbridge.secret.Secret;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -80,6 +82,7 @@ public final class WorkflowReader {
         if (substituted instanceof Map<?, ?> map) {
             checkConnection(map, problems);
             checkServer(map, problems);
+            checkQueryLog(map, problems);
         }
         if (!problems.isEmpty()) {
             throw new WorkflowException(name, problems);
@@ -326,6 +329,51 @@ public final class WorkflowReader {
         }
     }
 
+    /** Rules across keys of a usage or lineage pipeline: sizes at least 1, the query log file, the condition. */
+    private static void checkQueryLog(Map<?, ?> root, List<WorkflowProblem> problems) {
+        Map<?, ?> config = mapAt(root, "source", "sourceConfig", "config");
+        Object sourceType = valueAt(root, "source", "type");
+        Object pipelineType = config == null ? null : config.get("type");
+        Map<String, String> pipelineOf = Map.of("postgres", WorkflowSchema.DATABASE_METADATA,
+                "postgres-usage", WorkflowSchema.DATABASE_USAGE, "postgres-lineage", WorkflowSchema.DATABASE_LINEAGE);
+        if (sourceType instanceof String t && pipelineOf.containsKey(t) && pipelineType instanceof String p
+                && pipelineOf.containsValue(p)
+                && !pipelineOf.get(t).equals(pipelineType)) {
+            problems.add(new WorkflowProblem("source.type", "'" + t + "' does not run a " + pipelineType + " pipeline",
+                    "write source.type: " + pipelineOf.entrySet().stream().filter(e -> e.getValue().equals(pipelineType))
+                            .map(Map.Entry::getKey).findFirst().orElseThrow() + " for sourceConfig.config.type: "
+                            + pipelineType));
+        }
+        if (config == null || !(WorkflowSchema.DATABASE_USAGE.equals(config.get("type"))
+                || WorkflowSchema.DATABASE_LINEAGE.equals(config.get("type")))) {
+            return;
+        }
+        String path = "source.sourceConfig.config";
+        for (String key : List.of("queryLogDuration", "resultLimit")) {
+            if (config.get(key) instanceof Number n && n.longValue() < 1) {
+                problems.add(new WorkflowProblem(child(path, key), "is " + n + ", must be at least 1",
+                        key.equals("resultLimit") ? "the number of queries to read, e.g. 1000 (OpenMetadata's default)"
+                                : "the number of days back to read, e.g. 1 (OpenMetadata's default)"));
+            }
+        }
+        if (config.get("queryLogFilePath") instanceof String file) {
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                problems.add(new WorkflowProblem(child(path, "queryLogFilePath"), "'" + file + "' is not a readable file",
+                        "give the path of a CSV of queries with a header line (query_text, and optionally "
+                                + "database_name, schema_name, user_name, start_time, end_time, aborted)"));
+            }
+            if (config.containsKey("filterCondition")) {
+                problems.add(new WorkflowProblem(child(path, "filterCondition"), "applies to the server's query log, "
+                        + "not to queryLogFilePath", "remove one of them: filter the CSV itself, or read the server's log"));
+            }
+        }
+        if (config.get("filterCondition") instanceof String condition && condition.indexOf(';') >= 0) {
+            problems.add(new WorkflowProblem(child(path, "filterCondition"), "contains ';': it must be one SQL "
+                    + "condition, not statements", "write a condition such as query_text NOT ILIKE '%metabase%'"));
+        }
+    }
+
     private static WorkflowProblem wrongType(String path, String expected, Object value) {
         return new WorkflowProblem(path, value == null ? "has no value, expected " + expected
                 : "expected " + expected + ", found " + describe(path, value),
@@ -373,13 +421,34 @@ public final class WorkflowReader {
                     filter(mapAt(pipeline, "databaseFilterPattern")), filter(mapAt(pipeline, "schemaFilterPattern")),
                     filter(mapAt(pipeline, "tableFilterPattern")), flag(pipeline, "allowEmptyingSchema", false));
         }
+        QueryLogSettings usage = null;
+        LineageSettings lineage = null;
+        if (WorkflowSchema.DATABASE_USAGE.equals(pipelineType)) {
+            usage = queryLog(pipeline);
+        }
+        if (WorkflowSchema.DATABASE_LINEAGE.equals(pipelineType)) {
+            lineage = new LineageSettings(queryLog(pipeline), filter(mapAt(pipeline, "databaseFilterPattern")),
+                    filter(mapAt(pipeline, "schemaFilterPattern")), filter(mapAt(pipeline, "tableFilterPattern")),
+                    flag(pipeline, "processViewLineage", true), flag(pipeline, "processQueryLineage", true));
+        }
         Map<?, ?> sink = mapAt(root, "sink");
         Workflow.Sink sinkSettings = sink == null ? new Workflow.Sink("pgbridge", null)
                 : new Workflow.Sink(string(sink.get("type")), string(valueAt(sink, "config", "filename")),
                 "metadata-rest".equals(sink.get("type")) ? server(mapAt(root, "workflowConfig",
                         "openMetadataServerConfig")) : null);
         return new Workflow(string(source.get("type")), string(source.get("serviceName")), connection, pipelineType,
-                metadata, sinkSettings);
+                metadata, sinkSettings, usage, lineage);
+    }
+
+    private static QueryLogSettings queryLog(Map<?, ?> pipeline) {
+        String file = string(pipeline.get("queryLogFilePath"));
+        return new QueryLogSettings(whole(pipeline, "queryLogDuration", QueryLogSettings.DEFAULT_DURATION),
+                whole(pipeline, "resultLimit", QueryLogSettings.DEFAULT_RESULT_LIMIT),
+                file == null ? null : Path.of(file), string(pipeline.get("filterCondition")));
+    }
+
+    private static int whole(Map<?, ?> map, String key, int defaultValue) {
+        return map.get(key) instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : defaultValue;
     }
 
     /** The checked server settings (see {@link #checkServer}); the token as a {@link Secret}. */

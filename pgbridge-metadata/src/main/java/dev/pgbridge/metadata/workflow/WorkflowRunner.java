@@ -14,6 +14,9 @@ import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.metadata.openmetadata.RestSink;
 import dev.pgbridge.metadata.openmetadata.SinkFailure;
+import dev.pgbridge.metadata.usage.LineageIngestion;
+import dev.pgbridge.metadata.usage.UsageIngestion;
+import dev.pgbridge.metadata.usage.UsageReadiness;
 import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.store.StoreDatabase;
 
@@ -21,6 +24,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,31 +50,43 @@ public final class WorkflowRunner {
         }
     }
 
+    private static final Supplier<StoreDatabase> NO_STORE = () -> {
+        throw new PgBridgeException(ErrorCode.STORE, "this runner has no control store for the local catalog",
+                "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}");
+    };
+
     private final ConnectionResolver resolver;
     private final String tenant;
     private final Supplier<StoreDatabase> store;
+    private final Clock clock;
 
     /** A runner without the control store: workflows with the {@code file} sink only. */
     public WorkflowRunner(ConnectionResolver resolver, String tenant) {
-        this(resolver, tenant, () -> {
-            throw new PgBridgeException(ErrorCode.STORE, "this runner has no control store for the local catalog",
-                    "write the requests to a file: sink: {type: file, config: {filename: requests.jsonl}}");
-        });
+        this(resolver, tenant, NO_STORE, Clock.systemUTC());
     }
 
     /** @param store the control store, opened when the local catalog ({@code pgbridge} sink) is written */
     public WorkflowRunner(ConnectionResolver resolver, String tenant, Supplier<StoreDatabase> store) {
+        this(resolver, tenant, store, Clock.systemUTC());
+    }
+
+    /** A runner without the control store whose usage runs book their counts on {@code clock}'s day. */
+    public WorkflowRunner(ConnectionResolver resolver, String tenant, Clock clock) {
+        this(resolver, tenant, NO_STORE, clock);
+    }
+
+    /**
+     * @param store the control store, opened when the local catalog ({@code pgbridge} sink) is written
+     * @param clock the run's day (UTC) for usage: the day pg_stat_statements' counts are booked on
+     */
+    public WorkflowRunner(ConnectionResolver resolver, String tenant, Supplier<StoreDatabase> store, Clock clock) {
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.tenant = requireNonNull(tenant, "tenant is null");
         this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     public Result run(Workflow workflow) {
-        if (!workflow.pipelineType().equals(WorkflowSchema.DATABASE_METADATA)) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source.sourceConfig.config.type "
-                    + workflow.pipelineType() + " does not run in this version of pgbridge",
-                    "run a DatabaseMetadata workflow (source.type: postgres)");
-        }
         ConnectionConfig config = connection(workflow.connection());
         StepStatus source = new StepStatus("Source");
         StepStatus sink = new StepStatus("Sink");
@@ -94,19 +111,28 @@ public final class WorkflowRunner {
             }
         };
         try (out) {
-            new MetadataIngestion(workflow.serviceName(), workflow.metadata(),
-                    workflow.connection().ingestAllDatabases(), source, sink)
-                    .run(serviceRequest(workflow, config), connector, out);
+            boolean all = workflow.connection().ingestAllDatabases();
+            Supplier<PgBridgeException> notReady = () -> UsageReadiness.notReady(config);
+            LocalDate today = LocalDate.now(clock);
+            switch (workflow.pipelineType()) {
+                case WorkflowSchema.DATABASE_USAGE -> new UsageIngestion(workflow.serviceName(), workflow.usage(), all,
+                        source, sink).run(connector, notReady, out, today);
+                case WorkflowSchema.DATABASE_LINEAGE -> new LineageIngestion(workflow.serviceName(),
+                        workflow.lineage(), all, source, sink).run(connector, notReady, out, today);
+                default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink)
+                        .run(serviceRequest(workflow, config), connector, out);
+            }
         }
         catch (SinkFailure e) {
             sink.error(e.oneLine());
         }
         catch (PgBridgeException e) {
+            String failure = e.getMessage() + (e.hint() == null ? "" : " (hint: " + e.hint() + ")");
             if (e.code() == ErrorCode.IO || e.code() == ErrorCode.STORE) {
-                sink.error(e.getMessage());
+                sink.error(failure);
             }
             else {
-                source.error(e.getMessage());
+                source.error(failure);
             }
         }
         return new Result(List.of(source, sink));

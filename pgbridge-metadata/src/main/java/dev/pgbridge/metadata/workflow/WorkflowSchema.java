@@ -14,7 +14,8 @@ import static dev.pgbridge.metadata.workflow.Shape.whole;
 /**
  * The keys of an OpenMetadata workflow file that pgbridge reads, as OpenMetadata 1.4 declares them
  * ({@code metadataIngestion/workflow.json}, {@code postgresConnection.json},
- * {@code databaseServiceMetadataPipeline.json}), plus pgbridge's {@code serviceConnection.config.connection}.
+ * {@code databaseServiceMetadataPipeline.json}, {@code databaseServiceQueryUsagePipeline.json},
+ * {@code databaseServiceQueryLineagePipeline.json}), plus pgbridge's {@code serviceConnection.config.connection}.
  */
 final class WorkflowSchema {
     static final String DATABASE_METADATA = "DatabaseMetadata";
@@ -69,13 +70,42 @@ final class WorkflowSchema {
             optional("threads", whole()),
             optional("incremental", new Shape.Anything()));
 
-    /** Usage and lineage pipelines are read as they are; their keys are checked once pgbridge runs them. */
-    static final Shape.Keys OTHER_CONFIG = new Shape.Keys(Map.of("type", required("type", text())));
+    /** {@code databaseServiceQueryUsagePipeline.json} (1.4), and {@code processQueryCostAnalysis} of newer servers. */
+    static final Shape.Keys USAGE_CONFIG = Shape.Keys.of(
+            required("type", choice(DATABASE_USAGE)),
+            optional("queryLogDuration", whole()),
+            optional("stageFileLocation", text()),
+            optional("filterCondition", text()),
+            optional("resultLimit", whole()),
+            optional("queryLogFilePath", text()),
+            optional("processQueryCostAnalysis", flag()));
+
+    /** {@code databaseServiceQueryLineagePipeline.json} (1.4), and the switches newer servers added. */
+    static final Shape.Keys LINEAGE_CONFIG = Shape.Keys.of(
+            required("type", choice(DATABASE_LINEAGE)),
+            optional("queryLogDuration", whole()),
+            optional("queryLogFilePath", text()),
+            optional("resultLimit", whole()),
+            optional("parsingTimeoutLimit", whole()),
+            optional("filterCondition", text()),
+            optional("databaseFilterPattern", FILTER),
+            optional("schemaFilterPattern", FILTER),
+            optional("tableFilterPattern", FILTER),
+            optional("processViewLineage", flag()),
+            optional("processQueryLineage", flag()),
+            optional("processStoredProcedureLineage", flag()),
+            optional("overrideViewLineage", flag()),
+            optional("processCrossDatabaseLineage", flag()),
+            optional("crossDatabaseServiceNames", new Shape.Anything()),
+            optional("enableTempTableLineage", flag()),
+            optional("incrementalLineageProcessing", flag()),
+            optional("storedProcedureFilterPattern", FILTER),
+            optional("threads", whole()));
 
     static final Shape SOURCE_CONFIG = Shape.Keys.of(required("config", new Shape.ByType("type", Map.of(
             DATABASE_METADATA, METADATA_CONFIG,
-            DATABASE_USAGE, OTHER_CONFIG,
-            DATABASE_LINEAGE, OTHER_CONFIG))));
+            DATABASE_USAGE, USAGE_CONFIG,
+            DATABASE_LINEAGE, LINEAGE_CONFIG))));
 
     static final Shape SOURCE = Shape.Keys.of(
             required("type", choice("postgres", "postgres-usage", "postgres-lineage")),
@@ -100,6 +130,14 @@ final class WorkflowSchema {
 
     static final Shape COMPONENT = Shape.Keys.of(required("type", text()),
             optional("config", new Shape.Anything()));
+
+    /** A usage workflow's steps as OpenMetadata writes them; pgbridge does all three in one process. */
+    static final Shape USAGE_PROCESSOR = Shape.Keys.of(optional("type", choice("query-parser")),
+            optional("config", new Shape.Anything()));
+    static final Shape USAGE_STAGE = Shape.Keys.of(optional("type", choice("table-usage")),
+            optional("config", Shape.Keys.of(optional("filename", text()))));
+    static final Shape USAGE_BULK_SINK = Shape.Keys.of(optional("type", choice("metadata-usage")),
+            optional("config", Shape.Keys.of(optional("filename", text()))));
 
     static final List<String> AUTH_PROVIDERS = List.of("openmetadata", "no-auth", "basic",
             "google", "okta", "auth0", "aws-cognito", "azure", "custom-oidc", "saml", "ldap");
@@ -130,13 +168,29 @@ final class WorkflowSchema {
 
     static final Shape WORKFLOW = Shape.Keys.of(
             required("source", SOURCE),
-            optional("processor", COMPONENT),
-            optional("stage", COMPONENT),
-            optional("bulkSink", COMPONENT),
+            step("processor", USAGE_PROCESSOR),
+            step("stage", USAGE_STAGE),
+            step("bulkSink", USAGE_BULK_SINK),
             optional("sink", SINK),
             optional("workflowConfig", WORKFLOW_CONFIG),
             optional("ingestionPipelineFQN", text()),
             optional("pipelineRunId", text()));
+
+    /**
+     * An optional workflow step: in a usage workflow {@code usageShape}, else any {@link #COMPONENT}. (A dependent key
+     * whose shape has required keys counts as required itself, so an absent step gets the all-optional shape.)
+     */
+    private static Shape.Key step(String name, Shape usageShape) {
+        return dependent(name, root -> usage(root) || !root.containsKey(name) ? usageShape : COMPONENT);
+    }
+
+    /** Whether the file is a usage workflow ({@code source.sourceConfig.config.type: DatabaseUsage}). */
+    static boolean usage(Map<?, ?> root) {
+        Object source = root.get("source");
+        Object sourceConfig = source instanceof Map<?, ?> m ? m.get("sourceConfig") : null;
+        Object config = sourceConfig instanceof Map<?, ?> m ? m.get("config") : null;
+        return config instanceof Map<?, ?> m && DATABASE_USAGE.equals(m.get("type"));
+    }
 
     private WorkflowSchema() {
     }

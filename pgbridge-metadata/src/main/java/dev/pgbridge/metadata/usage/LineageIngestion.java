@@ -1,0 +1,208 @@
+package dev.pgbridge.metadata.usage;
+
+import dev.pgbridge.catalog.Catalog;
+import dev.pgbridge.catalog.DatabaseInfo;
+import dev.pgbridge.catalog.TableInfo;
+import dev.pgbridge.catalog.ViewDefinitions;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.ingest.MetadataIngestion;
+import dev.pgbridge.metadata.ingest.StepStatus;
+import dev.pgbridge.metadata.ingest.TableRequests;
+import dev.pgbridge.metadata.lineage.ColumnEdge;
+import dev.pgbridge.metadata.lineage.StatementLineage;
+import dev.pgbridge.metadata.lineage.TableEdge;
+import dev.pgbridge.metadata.lineage.TableName;
+import dev.pgbridge.metadata.openmetadata.EntityRef;
+import dev.pgbridge.metadata.openmetadata.Fqn;
+import dev.pgbridge.metadata.openmetadata.RequestSink;
+import dev.pgbridge.metadata.openmetadata.Requests;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A {@code DatabaseLineage} run: {@code AddLineage} edges from the definitions of views and materialized views
+ * ({@code ViewLineage}, the statement {@code CREATE [MATERIALIZED] VIEW … AS <definition>} as {@code sqlQuery}) and from
+ * the query log's writing statements ({@code QueryLineage}), each with its column lineage as column FQNs. An edge
+ * joins two relations that metadata ingestion makes entities of, never a relation to itself, never PostgreSQL's own
+ * catalogs; an edge with an end not in the catalog (a temporary or dropped table) is skipped and counted, one with an
+ * end the filters exclude is filtered.
+ */
+public final class LineageIngestion {
+    /** Statements that can write: the rest of the log (plain SELECTs) is not parsed for lineage. */
+    private static final Pattern WRITES = Pattern.compile(
+            "\\b(insert|update|delete|merge|create|into|refresh)\\b", Pattern.CASE_INSENSITIVE);
+
+    private final String service;
+    private final LineageSettings settings;
+    private final boolean ingestAllDatabases;
+    private final StepStatus source;
+    private final StepStatus sinkStatus;
+
+    public LineageIngestion(String service, LineageSettings settings, boolean ingestAllDatabases, StepStatus source,
+                            StepStatus sinkStatus) {
+        this.service = requireNonNull(service, "service is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.ingestAllDatabases = ingestAllDatabases;
+        this.source = requireNonNull(source, "source is null");
+        this.sinkStatus = requireNonNull(sinkStatus, "sinkStatus is null");
+    }
+
+    /** Runs the lineage into {@code sink}; {@code notReady} gives the error for a query log that cannot be read. */
+    public void run(MetadataIngestion.Connector connector, Supplier<PgBridgeException> notReady, RequestSink sink,
+                    LocalDate today) {
+        Set<String> unknown = new TreeSet<>();
+        Set<List<String>> sent = new HashSet<>();
+        try (Connection first = connector.connect(null)) {
+            String current = first.getCatalog();
+            Map<String, DatabaseRelations> databases = new LinkedHashMap<>();
+            for (DatabaseInfo database : new Catalog(first).databases(!ingestAllDatabases)) {
+                if (settings.databaseFilter().filters(database.name())) {
+                    source.filtered(Fqn.build(service, database.name()));
+                    continue;
+                }
+                if (database.name().equals(current)) {
+                    databases.put(current, views(database.name(), first, sink, unknown, sent));
+                    continue;
+                }
+                try (Connection other = connector.connect(database.name())) {
+                    databases.put(database.name(), views(database.name(), other, sink, unknown, sent));
+                }
+                catch (SQLException e) {
+                    PgBridgeException p = connector.translate(e);
+                    source.error(Fqn.build(service, database.name()) + ": " + p.getMessage()
+                            + (p.hint() == null ? "" : " (hint: " + p.hint() + ")"));
+                }
+            }
+            if (settings.queries()) {
+                QueryLog.read(settings.log(), first, List.copyOf(databases.keySet()), today, notReady, source, q -> {
+                    String database = q.database() == null ? current : q.database();
+                    DatabaseRelations relations = databases.get(database);
+                    if (relations == null || !WRITES.matcher(q.text()).find()) {
+                        source.filtered(QueryAnalysis.start(q.text()));
+                        return false;
+                    }
+                    source.processed();
+                    StatementLineage lineage = QueryAnalysis.analyze(q.text(), q.schema(), relations, source);
+                    if (lineage == null) {
+                        return false;
+                    }
+                    if (lineage.writes().isEmpty()) {
+                        source.filtered(QueryAnalysis.start(q.text()));
+                        return false;
+                    }
+                    edges(relations, lineage, q.text(), "QueryLineage", sink, unknown, sent);
+                    return true;
+                });
+            }
+        }
+        catch (SQLException e) {
+            throw connector.translate(e);
+        }
+        if (!unknown.isEmpty()) {
+            source.warning(unknown.size() + " tables named in lineage are not in the catalog (temporary, dropped, or "
+                    + "partitions); their edges were skipped: " + String.join(", ", unknown.stream().limit(20).toList())
+                    + (unknown.size() > 20 ? ", …" : ""));
+        }
+    }
+
+    /** Reads the database's relations and sends the lineage of its views (when asked for). */
+    private DatabaseRelations views(String database, Connection connection, RequestSink sink, Set<String> unknown,
+                                    Set<List<String>> sent) throws SQLException {
+        DatabaseRelations relations = DatabaseRelations.read(database, connection);
+        if (!settings.views()) {
+            return relations;
+        }
+        for (String schema : relations.schemas()) {
+            List<TableInfo> views = relations.views(schema);
+            if (views.isEmpty() || settings.schemaFilter().filters(schema)) {
+                continue;
+            }
+            Map<String, String> definitions = ViewDefinitions.read(connection, schema);
+            for (TableInfo view : views) {
+                String definition = definitions.get(view.name());
+                if (definition == null || settings.tableFilter().filters(view.name())) {
+                    continue;
+                }
+                source.processed();
+                String statement = TableRequests.viewStatement(view, definition);
+                StatementLineage lineage = QueryAnalysis.analyzeView(new TableName(view.schema(), view.name()),
+                        definition, statement, relations, source);
+                if (lineage != null) {
+                    edges(relations, lineage, statement, "ViewLineage", sink, unknown, sent);
+                }
+            }
+        }
+        return relations;
+    }
+
+    /** One {@code AddLineage} per table edge of the statement, with the column edges between the two tables. */
+    private void edges(DatabaseRelations relations, StatementLineage lineage, String sql, String kind,
+                       RequestSink sink, Set<String> unknown, Set<List<String>> sent) {
+        String database = relations.database();
+        for (TableEdge edge : lineage.tableEdges()) {
+            TableName from = edge.from();
+            TableName to = edge.to();
+            if (from.equals(to) || from.system() || to.system()) {
+                continue;
+            }
+            boolean known = true;
+            for (TableName end : List.of(from, to)) {
+                if (!relations.exists(end)) {
+                    unknown.add(database + "." + end);
+                    known = false;
+                }
+            }
+            if (!known) {
+                continue;
+            }
+            String fromFqn = tableFqn(database, from);
+            String toFqn = tableFqn(database, to);
+            if (filtered(from) || filtered(to)) {
+                source.filtered(fromFqn + " -> " + toFqn);
+                continue;
+            }
+            if (!sent.add(List.of(fromFqn, toFqn, sql))) {
+                continue;
+            }
+            Map<String, Set<String>> columns = new TreeMap<>();
+            for (ColumnEdge c : lineage.columnEdges()) {
+                if (c.from().table().equals(from) && c.to().table().equals(to)) {
+                    columns.computeIfAbsent(columnFqn(toFqn, c.to().column()), k -> new TreeSet<>())
+                            .add(columnFqn(fromFqn, c.from().column()));
+                }
+            }
+            List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
+            columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
+                    new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
+            sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(fromFqn), EntityRef.table(toFqn),
+                    sql, columnsLineage.isEmpty() ? null : columnsLineage, kind)));
+            sinkStatus.processed();
+        }
+    }
+
+    private boolean filtered(TableName table) {
+        return settings.schemaFilter().filters(table.schema()) || settings.tableFilter().filters(table.name());
+    }
+
+    private String tableFqn(String database, TableName table) {
+        return Fqn.build(service, database, table.schema(), Fqn.encode(table.name()));
+    }
+
+    private static String columnFqn(String tableFqn, String column) {
+        return tableFqn + "." + Fqn.quote(Fqn.encode(column));
+    }
+}

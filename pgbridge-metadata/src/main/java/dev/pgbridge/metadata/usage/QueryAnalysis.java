@@ -1,0 +1,69 @@
+package dev.pgbridge.metadata.usage;
+
+import dev.pgbridge.metadata.ingest.StepStatus;
+import dev.pgbridge.metadata.lineage.LineageException;
+import dev.pgbridge.metadata.lineage.SqlLineage;
+import dev.pgbridge.metadata.lineage.StatementLineage;
+import dev.pgbridge.metadata.lineage.TableName;
+
+import java.util.regex.Pattern;
+
+/**
+ * One logged statement through the lineage parser, in its database's context (its relations and columns, its
+ * search_path). A statement the parser cannot read is a warning of the source step naming the statement and why; the
+ * run goes on.
+ */
+final class QueryAnalysis {
+    private static final int SHOWN = 80;
+    /** Statements that never name a relation: session and transaction control, maintenance, notifications. */
+    private static final Pattern NO_RELATION = Pattern.compile("^\\s*(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT"
+            + "|SAVEPOINT|RELEASE|PREPARE\\s+TRANSACTION|SET|RESET|SHOW|DISCARD|DEALLOCATE|LISTEN|UNLISTEN|NOTIFY"
+            + "|CHECKPOINT|LOAD)\\b", Pattern.CASE_INSENSITIVE);
+
+    private QueryAnalysis() {
+    }
+
+    /** Whether the statement is of a kind that never names a relation (it is then not parsed at all). */
+    static boolean namesNoRelation(String sql) {
+        return NO_RELATION.matcher(sql).find();
+    }
+
+    /** The statement's lineage; null (with a warning) when it cannot be parsed. */
+    static StatementLineage analyze(String sql, String schema, DatabaseRelations relations, StepStatus status) {
+        try {
+            return new SqlLineage(relations.searchPath(schema), relations).analyze(sql);
+        }
+        catch (LineageException e) {
+            status.warning("cannot parse " + start(sql) + ": " + why(e) + "; left out");
+            return null;
+        }
+    }
+
+    /**
+     * A view's or materialized view's lineage from its {@code pg_get_viewdef} definition; null (with a warning naming
+     * {@code statement}, the view's {@code CREATE} text) when it cannot be parsed.
+     */
+    static StatementLineage analyzeView(TableName view, String definition, String statement,
+                                        DatabaseRelations relations, StepStatus status) {
+        try {
+            return new SqlLineage(relations.searchPath(null), relations).analyzeView(view, definition);
+        }
+        catch (LineageException e) {
+            status.warning("cannot parse " + start(statement) + ": " + why(e) + "; left out");
+            return null;
+        }
+    }
+
+    /** The statement's first 80 characters on one line, in quotes. */
+    static String start(String sql) {
+        String oneLine = sql.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= SHOWN ? "'" + oneLine + "'" : "'" + oneLine.substring(0, SHOWN) + "…'";
+    }
+
+    /** The parser's reason without its own (shorter) quote of the statement: "cannot parse 'SELECT …': why". */
+    private static String why(LineageException e) {
+        String message = e.getMessage();
+        int end = message.indexOf("': ");
+        return message.startsWith("cannot parse '") && end > 0 ? message.substring(end + 3) : message;
+    }
+}

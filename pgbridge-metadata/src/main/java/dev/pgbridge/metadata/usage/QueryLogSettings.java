@@ -1,0 +1,31 @@
+package dev.pgbridge.metadata.usage;
+
+import java.nio.file.Path;
+
+/**
+ * Where a usage or lineage run reads its queries and how many, as OpenMetadata's {@code sourceConfig.config} says it
+ * ({@code databaseServiceQueryUsagePipeline.json}, {@code databaseServiceQueryLineagePipeline.json}), defaults as
+ * OpenMetadata's.
+ *
+ * @param queryLogDuration days back from now; {@code pg_stat_statements} keeps no timestamps (see {@link StatStatements})
+ * @param resultLimit      at most this many queries (from {@code pg_stat_statements} the most called first)
+ * @param queryLogFile     a CSV of queries in OpenMetadata's columns read instead of the server; null for the server
+ * @param filterCondition  an SQL condition on the server's query log (OpenMetadata's column names); null for none
+ */
+public record QueryLogSettings(int queryLogDuration, int resultLimit, Path queryLogFile, String filterCondition) {
+    public static final int DEFAULT_DURATION = 1;
+    public static final int DEFAULT_RESULT_LIMIT = 1000;
+
+    public QueryLogSettings {
+        if (queryLogDuration < 1) {
+            throw new IllegalArgumentException("queryLogDuration must be at least 1: " + queryLogDuration);
+        }
+        if (resultLimit < 1) {
+            throw new IllegalArgumentException("resultLimit must be at least 1: " + resultLimit);
+        }
+    }
+
+    public static QueryLogSettings defaults() {
+        return new QueryLogSettings(DEFAULT_DURATION, DEFAULT_RESULT_LIMIT, null, null);
+    }
+}

@@ -1,0 +1,227 @@
+package dev.pgbridge.metadata.usage;
+
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.sql.Identifier;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The server's query log: {@code pg_stat_statements} joined to {@code pg_roles} (who ran it) and {@code pg_database}
+ * (where), the most called first, in a read-only transaction, until {@code resultLimit} statements were kept: the
+ * caller's test drops statements that name no catalogued relation (pgbridge's own catalog reads, statements on
+ * {@code pg_catalog} alone) before they count, so they never crowd the users' queries out of the limit.
+ *
+ * <p>Its timing columns are named by the server's version, read from {@code server_version_num}: {@code total_time}
+ * and {@code mean_time} before PostgreSQL 13, {@code total_exec_time} and {@code mean_exec_time} from 13 on
+ * (OpenMetadata's users hit both mix-ups, issues #10918 and #22109).
+ *
+ * <p>The view keeps counts, not timestamps: every count is "since the last reset". {@code queryLogDuration} is honoured
+ * as well as that allows: from PostgreSQL 14 on {@code pg_stat_statements_info.stats_reset} tells when the counts began
+ * (the last {@code pg_stat_statements_reset()} or the server's start), and a reset inside the window (by the server's
+ * clock) means the counts lie inside it. {@link Read#durationWarning} says which it is (and on PostgreSQL 12 and 13
+ * that it cannot be known). All counts are booked on the run's day.
+ *
+ * <p>{@code filterCondition} is OpenMetadata's: SQL text, applied as {@code WHERE (condition)} over the columns
+ * {@code query_text}, {@code usename}, {@code database_name}, {@code calls}, {@code mean_time}, {@code total_time}. It
+ * is SQL written into the query, so it runs with the workflow role's rights: the workflow file must be as trusted as
+ * the role's password. The read runs in a read-only transaction, and a condition with {@code ;} is refused when the
+ * workflow is read.
+ */
+public final class StatStatements {
+    /** What a role without pg_read_all_stats sees instead of other roles' query texts (documented by PostgreSQL). */
+    static final String HIDDEN_TEXT = "<insufficient privilege>";
+    private static final int EXEC_TIME_SINCE = 130000;
+    private static final int INFO_VIEW_SINCE = 140000;
+    private static final int FETCH = 500;
+    /** The columns {@code filterCondition} may name (OpenMetadata's names where it has them). */
+    static final List<String> FILTER_COLUMNS = List.of("query_text", "usename", "database_name", "calls", "mean_time",
+            "total_time");
+
+    /**
+     * What was read.
+     *
+     * @param hidden          rows whose text the role may not see (left out)
+     * @param durationWarning what {@code queryLogDuration} means for counts without timestamps (always said)
+     */
+    public record Read(List<LoggedQuery> queries, int serverVersionNum, int hidden, String durationWarning) {
+        public Read {
+            queries = List.copyOf(queries);
+        }
+    }
+
+    private StatStatements() {
+    }
+
+    /** {@code total_time, mean_time} before 13, {@code total_exec_time, mean_exec_time} from 13 on. */
+    static List<String> timeColumns(int serverVersionNum) {
+        return serverVersionNum >= EXEC_TIME_SINCE ? List.of("total_exec_time", "mean_exec_time")
+                : List.of("total_time", "mean_time");
+    }
+
+    /**
+     * Reads the statements run in {@code databases}, the most called first, until {@code resultLimit} of them passed
+     * {@code keep}. {@code notReady} gives the error to raise when the extension is missing, not loaded, or the role
+     * may not read every role's statements.
+     */
+    public static Read read(Connection connection, List<String> databases, QueryLogSettings settings, LocalDate today,
+                            Supplier<PgBridgeException> notReady, Predicate<LoggedQuery> keep) throws SQLException {
+        requireNonNull(databases, "databases is null");
+        int version = serverVersionNum(connection);
+        String schema = extensionSchema(connection);
+        if (schema == null || !readsAllStats(connection)) {
+            throw notReady.get();
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        connection.setReadOnly(true);
+        try {
+            List<LoggedQuery> queries = new ArrayList<>();
+            int hidden;
+            String durationWarning;
+            Array names = connection.createArrayOf("text", databases.toArray());
+            try {
+                List<String> time = timeColumns(version);
+                String view = Identifier.quote(schema) + ".pg_stat_statements";
+                String sql = """
+                        SELECT query_text, usename, database_name, calls, mean_time FROM (
+                          SELECT s.query AS query_text, r.rolname AS usename, d.datname AS database_name, s.calls,
+                                 s.%s AS mean_time, s.%s AS total_time
+                          FROM %s s
+                          JOIN pg_catalog.pg_roles r ON r.oid = s.userid
+                          JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+                          WHERE d.datname = ANY (?) AND s.query <> ? AND s.calls > 0
+                        ) q
+                        WHERE q.query_text NOT ILIKE '%%pg_stat_statements%%' AND (%s)
+                        ORDER BY q.calls DESC, q.total_time DESC, q.query_text""".formatted(time.get(1), time.get(0), view,
+                        settings.filterCondition() == null ? "true" : settings.filterCondition());
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    ps.setArray(1, names);
+                    ps.setString(2, HIDDEN_TEXT);
+                    ps.setFetchSize(FETCH);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (queries.size() < settings.resultLimit() && rs.next()) {
+                            double mean = rs.getDouble(5);
+                            LoggedQuery q = new LoggedQuery(rs.getString(1), rs.getString(2), rs.getString(3), null,
+                                    rs.getLong(4), rs.wasNull() ? null : mean, today);
+                            if (keep.test(q)) {
+                                queries.add(q);
+                            }
+                        }
+                    }
+                }
+                try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + view
+                        + " s JOIN pg_catalog.pg_database d ON d.oid = s.dbid WHERE d.datname = ANY (?) AND s.query = ?")) {
+                    ps.setArray(1, names);
+                    ps.setString(2, HIDDEN_TEXT);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        hidden = rs.getInt(1);
+                    }
+                }
+                durationWarning = durationWarning(connection, schema, version, settings.queryLogDuration(), today);
+            }
+            finally {
+                names.free();
+            }
+            connection.commit();
+            return new Read(queries, version, hidden, durationWarning);
+        }
+        catch (SQLException e) {
+            connection.rollback();
+            // 55000: the extension is installed but its library was not loaded (shared_preload_libraries)
+            if ("55000".equals(e.getSQLState())) {
+                PgBridgeException error = notReady.get();
+                error.addSuppressed(e);
+                throw error;
+            }
+            // class 42 (syntax error, undefined column or function, …): with a condition given, it is the condition's
+            if (settings.filterCondition() != null && e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source.sourceConfig.config.filterCondition "
+                        + "is not a valid condition on the query log: " + e.getMessage(),
+                        "write one SQL condition over the columns " + String.join(", ", FILTER_COLUMNS)
+                                + ", e.g. query_text NOT ILIKE '%metabase%'", e);
+            }
+            throw e;
+        }
+        finally {
+            connection.setReadOnly(false);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    static int serverVersionNum(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The schema the extension is installed in, in this database; null when it is not installed. */
+    static String extensionSchema(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT n.nspname FROM pg_catalog.pg_extension e "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ?")) {
+            ps.setString(1, "pg_stat_statements");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static boolean readsAllStats(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_has_role(current_user, ?, 'USAGE')")) {
+            ps.setString(1, "pg_read_all_stats");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** What the counts cover: since a reset inside the last {@code days} days, or since an older or unknown one. */
+    private static String durationWarning(Connection connection, String schema, int version, int days,
+                                          LocalDate today) throws SQLException {
+        String since = "the last pg_stat_statements_reset() or the server's start";
+        if (version >= INFO_VIEW_SINCE) {
+            // the server's clock decides whether the last reset lies inside the window
+            try (PreparedStatement ps = connection.prepareStatement("SELECT stats_reset, stats_reset >= "
+                    + "pg_catalog.now() - pg_catalog.make_interval(days => ?) FROM " + Identifier.quote(schema)
+                    + ".pg_stat_statements_info")) {
+                ps.setInt(1, days);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        OffsetDateTime reset = rs.getObject(1, OffsetDateTime.class);
+                        if (rs.getBoolean(2)) {
+                            return "queryLogDuration " + days + ": pg_stat_statements keeps counts without timestamps; "
+                                    + "they began at its last reset, " + reset + ", inside the last " + plural(days)
+                                    + ", and are all booked on " + today;
+                        }
+                        since = "their last reset at " + reset;
+                    }
+                }
+            }
+        }
+        return "queryLogDuration " + days + ": pg_stat_statements keeps counts without timestamps, so the counts are "
+                + "those since " + since + ", not only of the last " + plural(days) + ", all booked on " + today
+                + "; to make them match, run SELECT pg_stat_statements_reset(); every " + plural(days)
+                + " right after the usage workflow";
+    }
+
+    private static String plural(int days) {
+        return days == 1 ? "1 day" : days + " days";
+    }
+}
