@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -64,6 +65,14 @@ public final class SqlLineage {
 
     private final List<String> searchPath;
     private final ColumnCatalog catalog;
+    /** A typed literal whose string pg_stat_statements replaced by a parameter: {@code timestamptz $3}. */
+    private static final Pattern TYPED_PARAMETER = Pattern.compile(
+            "(?<![\\w.\"$])((?:timestamp|time)\\s+with(?:out)?\\s+time\\s+zone|double\\s+precision"
+                    + "|character\\s+varying|timestamptz|timestamp|timetz|time|date|interval|numeric|decimal|bigint"
+                    + "|smallint|integer|int[248]?|real|float[48]?|text|varchar|char|bpchar|boolean|bool|jsonb|json"
+                    + "|uuid|inet|cidr|macaddr|bytea|money|xml|regclass|tsquery|tsvector)\\s+\\$(\\d+)\\b",
+            Pattern.CASE_INSENSITIVE);
+
     /**
      * JSqlParser parses on an executor thread so that it can give up after its timeout; without one given it starts a
      * thread per statement (five times slower). One daemon thread, ended when idle, so nothing needs closing.
@@ -112,7 +121,7 @@ public final class SqlLineage {
         }
         Statement statement;
         try {
-            statement = CCJSqlParserUtil.parse(sql, parserThread, null);
+            statement = parse(sql);
         }
         catch (JSQLParserException e) {
             throw new LineageException(sql, parserReason(e),
@@ -170,6 +179,38 @@ public final class SqlLineage {
             }
         }
         return out;
+    }
+
+    /**
+     * Parses {@code sql}; when JSqlParser refuses it and it holds typed literals whose string
+     * pg_stat_statements replaced by a parameter ({@code timestamptz '2025-01-01'} logged as {@code timestamptz $3}),
+     * parses it again with those written as casts ({@code $3::timestamptz}), which mean the same.
+     */
+    private Statement parse(String sql) throws JSQLParserException {
+        try {
+            return CCJSqlParserUtil.parse(sql, parserThread, null);
+        }
+        catch (JSQLParserException e) {
+            String casts = typedParametersAsCasts(sql);
+            if (casts.equals(sql)) {
+                throw e;
+            }
+            try {
+                return CCJSqlParserUtil.parse(casts, parserThread, null);
+            }
+            catch (JSQLParserException again) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The typed literals of a normalized statement ({@code TYPE $n}, the form pg_stat_statements logs
+     * {@code TYPE 'text'} in) as casts ({@code $n::TYPE}); the types are the built-in ones such literals are written
+     * with.
+     */
+    static String typedParametersAsCasts(String sql) {
+        return TYPED_PARAMETER.matcher(sql).replaceAll(m -> "\\$" + m.group(2) + "::" + m.group(1));
     }
 
     /** JSqlParser's reason, cut to its first line (the rest lists every token it expected). */

@@ -115,4 +115,29 @@ class SqlLineageTest {
         assertThatThrownBy(() -> new SqlLineage(List.of(), ColumnCatalog.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void statementsAsPgStatStatementsLogsThemKeepTheirLineage() {
+        // pg_stat_statements logs timestamptz '2025-01-01' as timestamptz $3, which JSqlParser 5.4 cannot read
+        StatementLineage l = lineage.analyze("""
+                INSERT INTO sales.orders (customer_id, ordered_at, status)
+                SELECT $1 + g % $2, timestamptz $3 + (g * interval $4), (ARRAY[$5 /*, ... */])[$6 + g % $7]
+                FROM generate_series($8, $9) g""");
+        assertThat(strings(l.writes())).containsExactly("sales.orders");
+        l = lineage.analyze("""
+                INSERT INTO report (day, total) SELECT date $1, sum(o.amount) FROM orders o
+                WHERE o.at >= timestamp with time zone $2 AND o.note <> 'text $3'""");
+        assertThat(strings(l.tableEdges())).containsExactly("public.orders -> public.report");
+        assertThat(strings(l.columnEdges())).containsExactly("public.orders.amount -> public.report.total");
+        assertThat(l.sql()).as("the statement as logged").contains("date $1");
+    }
+
+    @Test
+    void typedParametersBecomeCastsOnlyForTypeNames() {
+        assertThat(SqlLineage.typedParametersAsCasts("SELECT timestamptz $3, interval $4 FROM t LIMIT $5 OFFSET $6"))
+                .isEqualTo("SELECT $3::timestamptz, $4::interval FROM t LIMIT $5 OFFSET $6");
+        assertThat(SqlLineage.typedParametersAsCasts("SELECT t.date $1, x AT TIME ZONE $2, \"text\" $3"))
+                .as("a qualified column, a time zone and a quoted name are not types")
+                .isEqualTo("SELECT t.date $1, x AT TIME ZONE $2, \"text\" $3");
+    }
 }
