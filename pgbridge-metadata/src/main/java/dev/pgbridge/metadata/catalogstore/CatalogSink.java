@@ -616,8 +616,10 @@ public final class CatalogSink implements RequestSink {
                             Requests.ColumnLineage[].class)) {
                         columns.computeIfAbsent(cl.toColumn(), k -> new TreeSet<>()).addAll(cl.fromColumns());
                     }
-                    sql = sql != null ? sql : rs.getString(2);
-                    source = source != null ? source : rs.getString(3);
+                    boolean viewDefined = "ViewLineage".equals(rs.getString(3)) && !"ViewLineage".equals(source);
+                    // a view's edge stays the view's: its definition, not a logged statement, says what it reads
+                    sql = sql != null && !viewDefined ? sql : rs.getString(2);
+                    source = source != null && !viewDefined ? source : rs.getString(3);
                 }
             }
         }

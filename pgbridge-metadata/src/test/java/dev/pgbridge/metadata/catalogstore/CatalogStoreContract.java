@@ -344,7 +344,10 @@ abstract class CatalogStoreContract {
                     null, List.of(new Requests.ColumnLineage(List.of(orders + ".customer_id"),
                     report + ".customer_id")), "QueryLineage")));
             sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(report), EntityRef.table(archive),
-                    null, null, "ViewLineage")));
+                    "CREATE VIEW archive AS SELECT * FROM report", null, "ViewLineage")));
+            // the view's CREATE VIEW seen again in the query log: the edge stays the view's
+            sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(report), EntityRef.table(archive),
+                    "create view archive as select * from report", null, "QueryLineage")));
         }
         CatalogStore catalog = catalog();
         assertThat(catalog.usage(orders, 7)).containsExactly(new CatalogStore.UsageDay("2026-12-02", 7),
@@ -372,6 +375,10 @@ abstract class CatalogStoreContract {
         assertThat(catalog.lineage(orders, false, 1)).extracting(h -> h.edge().to()).containsExactly(report);
         assertThat(catalog.lineage(orders, false, 3)).extracting(h -> h.depth() + ":" + h.edge().to())
                 .containsExactly("1:" + report, "2:" + archive);
+        assertThat(catalog.show(archive).upstream()).singleElement().satisfies(edge -> {
+            assertThat(edge.source()).isEqualTo("ViewLineage");
+            assertThat(edge.sqlQuery()).isEqualTo("CREATE VIEW archive AS SELECT * FROM report");
+        });
         assertThat(catalog.lineage(archive, true, 2)).extracting(h -> h.depth() + ":" + h.edge().from())
                 .containsExactly("1:" + report, "2:" + customers, "2:" + orders);
     }
