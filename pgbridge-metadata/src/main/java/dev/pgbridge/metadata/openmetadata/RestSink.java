@@ -121,7 +121,7 @@ public final class RestSink implements RequestSink {
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timing.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(sslContext(config))
                 .build();
     }
@@ -415,6 +415,9 @@ public final class RestSink implements RequestSink {
             failuresInARow = 0;
             return r;
         }
+        if (code >= 300 && code < 400) {
+            throw redirected(call, r);
+        }
         String said = serverMessage(r.body());
         switch (code) {
             case 401 -> throw new SinkFailure(ErrorCode.AUTHENTICATION_FAILED, "OpenMetadata at " + config.hostPort()
@@ -451,6 +454,29 @@ public final class RestSink implements RequestSink {
                             + "version (" + version + ")");
             default -> new Refused(code, call + " answered " + code + said, "check the OpenMetadata server's log");
         };
+    }
+
+    /**
+     * A redirect is not followed: the JDK's client would send the {@code Authorization} header to whatever host the
+     * answer names. The hostPort to set is the target without the path of this call.
+     */
+    private SinkFailure redirected(String call, HttpResponse<String> r) {
+        String target = r.headers().firstValue("Location").map(String::trim).orElse("");
+        String to;
+        try {
+            URI location = r.uri().resolve(target);
+            String suffix = r.uri().getRawPath().substring(URI.create(config.base()).getRawPath().length());
+            String shown = ServerConfig.withoutUserInfo(location);
+            String path = location.getRawPath() == null ? "" : location.getRawPath();
+            to = !suffix.isEmpty() && location.getRawQuery() == null && path.endsWith(suffix)
+                    ? shown.substring(0, shown.length() - suffix.length()) : shown;
+        }
+        catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            to = "an unusable location";
+        }
+        return new SinkFailure(ErrorCode.INVALID_CONFIG, "hostPort redirects to " + to + " (" + call + " answered "
+                + r.statusCode() + "; redirects are not followed, so that the token goes to no other host)",
+                "set hostPort to " + to + " (" + SERVER_KEYS + ".hostPort)");
     }
 
     private SinkFailure unreachable(String call, IOException e) {

@@ -45,6 +45,25 @@ public record ServerConfig(URI hostPort, String authProvider, Secret jwtToken, S
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** {@code hostPort} as messages and logs show it: without a login ({@code user:password@}) should one be in it. */
+    public String shownHostPort() {
+        return withoutUserInfo(hostPort);
+    }
+
+    /** {@code uri} as text without its user info. */
+    static String withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri.toString();
+        }
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                    uri.getFragment()).toString();
+        }
+        catch (java.net.URISyntaxException e) {
+            return uri.getScheme() + "://" + uri.getHost();
+        }
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[hostPort=" + hostPort + ", authProvider=" + authProvider + ", jwtToken="

@@ -11,13 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -277,6 +282,44 @@ class RestSinkTest {
                     assertThat(e.hint()).isEqualTo("is OpenMetadata running at hostPort? (workflowConfig."
                             + "openMetadataServerConfig.hostPort, e.g. http://localhost:8585/api)");
                 });
+    }
+
+    @Test
+    void theTokenNeverFollowsARedirectToAnotherHost() throws IOException {
+        // a 302 was followed (Redirect.NORMAL) and the JDK sent "Authorization: Bearer" to the host it named
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        other.start();
+        String otherBase = "http://127.0.0.1:" + other.getAddress().getPort() + "/api";
+        HttpServer redirecting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        redirecting.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Location", otherBase + exchange.getRequestURI().getRawPath()
+                    .substring("/api".length()));
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        redirecting.start();
+        try {
+            ServerConfig moved = new ServerConfig(URI.create("http://127.0.0.1:" + redirecting.getAddress().getPort()
+                    + "/api"), "openmetadata", Secret.of(TOKEN), "no-ssl", null);
+            assertThatThrownBy(() -> RestSink.connect(moved, new RestSink.Report(warnings::add, errors::add), FAST))
+                    .isInstanceOfSatisfying(SinkFailure.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+                        assertThat(e.getMessage()).startsWith("hostPort redirects to " + otherBase + " (");
+                        assertThat(e.hint()).isEqualTo("set hostPort to " + otherBase
+                                + " (workflowConfig.openMetadataServerConfig.hostPort)");
+                    });
+            assertThat(authorizations).as("the second server never got a request with the token").isEmpty();
+        }
+        finally {
+            redirecting.stop(0);
+            other.stop(0);
+        }
     }
 
     @Test
