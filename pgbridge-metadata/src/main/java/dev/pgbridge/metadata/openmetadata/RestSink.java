@@ -155,12 +155,12 @@ public final class RestSink implements RequestSink {
         }
         catch (Refused e) {
             if (e.status == 404) {
-                throw new SinkFailure(ErrorCode.INVALID_CONFIG, "no OpenMetadata API at " + config.hostPort()
+                throw new SinkFailure(ErrorCode.INVALID_CONFIG, "no OpenMetadata API at " + config.shownHostPort()
                         + ": GET /v1/system/version answered 404",
                         "hostPort must be the API's base and end in /api, e.g. http://localhost:8585/api ("
                                 + SERVER_KEYS + ".hostPort)");
             }
-            throw new SinkFailure(ErrorCode.SINK_FAILED, "OpenMetadata at " + config.hostPort()
+            throw new SinkFailure(ErrorCode.SINK_FAILED, "OpenMetadata at " + config.shownHostPort()
                     + " did not tell its version: " + e.getMessage(), e.hint);
         }
         String text = parse(r.body()).path("version").asText("");
@@ -172,10 +172,10 @@ public final class RestSink implements RequestSink {
             ownersList = major > 1 || major == 1 && minor >= 5;
         }
         else {
-            status.warning().accept("OpenMetadata at " + config.hostPort()
+            status.warning().accept("OpenMetadata at " + config.shownHostPort()
                     + " answered no version; speaking 1.4's requests");
         }
-        LOG.info("OpenMetadata {} at {}: {}", version, config.hostPort(),
+        LOG.info("OpenMetadata {} at {}: {}", version, config.shownHostPort(),
                 ownersList ? "owners as a list (1.5 and later)" : "1.4's requests");
     }
 
@@ -388,7 +388,7 @@ public final class RestSink implements RequestSink {
                 SSLHandshakeException tls = handshakeFailure(e);
                 if (tls != null) {
                     throw new SinkFailure(ErrorCode.TLS_VERIFY_FAILED, "TLS handshake with OpenMetadata at "
-                            + config.hostPort() + " failed: " + tls.getMessage(), "trust the server's CA with "
+                            + config.shownHostPort() + " failed: " + tls.getMessage(), "trust the server's CA with "
                             + "verifySSL: validate and sslConfig.caCertificate (a PEM file), or verifySSL: ignore to "
                             + "trust any certificate (" + SERVER_KEYS + ")", e);
                 }
@@ -420,12 +420,12 @@ public final class RestSink implements RequestSink {
         }
         String said = serverMessage(r.body());
         switch (code) {
-            case 401 -> throw new SinkFailure(ErrorCode.AUTHENTICATION_FAILED, "OpenMetadata at " + config.hostPort()
+            case 401 -> throw new SinkFailure(ErrorCode.AUTHENTICATION_FAILED, "OpenMetadata at " + config.shownHostPort()
                     + " refused " + call + " with 401" + said + ": " + (config.jwtToken() == null
                     ? "it needs a token" : "the token is invalid or expired"),
                     "set " + SERVER_KEYS + ".securityConfig.jwtToken to a bot's token (OpenMetadata: Settings → "
                             + "Bots → ingestion-bot), with authProvider: openmetadata");
-            case 403 -> throw new SinkFailure(ErrorCode.PRIVILEGE_MISSING, "OpenMetadata at " + config.hostPort()
+            case 403 -> throw new SinkFailure(ErrorCode.PRIVILEGE_MISSING, "OpenMetadata at " + config.shownHostPort()
                     + " refused " + call + " with 403" + said + ": the bot lacks a role or permission",
                     "give the bot a role that may create and edit database services, databases, schemas and tables "
                             + "(OpenMetadata's IngestionBotRole)");
@@ -435,7 +435,7 @@ public final class RestSink implements RequestSink {
         if (code >= 500 || code == 429) {
             failuresInARow++;
             if (failuresInARow >= STOP_AFTER_FAILURES) {
-                throw new SinkFailure(ErrorCode.SINK_FAILED, "OpenMetadata at " + config.hostPort() + " failed "
+                throw new SinkFailure(ErrorCode.SINK_FAILED, "OpenMetadata at " + config.shownHostPort() + " failed "
                         + failuresInARow + " requests in a row, the last " + call + " with " + code + said
                         + " after " + ATTEMPTS + " attempts", "check the OpenMetadata server's health and log; "
                         + "run the workflow again when it answers");
@@ -482,30 +482,30 @@ public final class RestSink implements RequestSink {
     private SinkFailure unreachable(String call, IOException e) {
         String tried = " (" + ATTEMPTS + " attempts)";
         if (e instanceof HttpConnectTimeoutException) {
-            return new SinkFailure(ErrorCode.TIMEOUT, "cannot connect to OpenMetadata at " + config.hostPort()
+            return new SinkFailure(ErrorCode.TIMEOUT, "cannot connect to OpenMetadata at " + config.shownHostPort()
                     + ": no answer within " + timing.connectTimeout().toSeconds() + " s" + tried,
                     "is OpenMetadata running at hostPort, and is it reachable from here? (" + SERVER_KEYS
                             + ".hostPort)", e);
         }
         if (e instanceof HttpTimeoutException) {
-            return new SinkFailure(ErrorCode.TIMEOUT, "OpenMetadata at " + config.hostPort() + " did not answer "
+            return new SinkFailure(ErrorCode.TIMEOUT, "OpenMetadata at " + config.shownHostPort() + " did not answer "
                     + call + " within " + timing.requestTimeout().toSeconds() + " s" + tried,
                     "check the server's health and load, then run the workflow again", e);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException) {
                 return new SinkFailure(ErrorCode.UNKNOWN_HOST, "cannot connect to OpenMetadata at "
-                        + config.hostPort() + ": unknown host " + config.hostPort().getHost(),
+                        + config.shownHostPort() + ": unknown host " + config.hostPort().getHost(),
                         "check the host name in " + SERVER_KEYS + ".hostPort", e);
             }
         }
         if (e instanceof ConnectException) {
             return new SinkFailure(ErrorCode.CONNECTION_REFUSED, "cannot connect to OpenMetadata at "
-                    + config.hostPort() + ": connection refused" + tried,
+                    + config.shownHostPort() + ": connection refused" + tried,
                     "is OpenMetadata running at hostPort? (" + SERVER_KEYS + ".hostPort, e.g. "
                             + "http://localhost:8585/api)", e);
         }
-        return new SinkFailure(ErrorCode.CONNECTION_FAILED, "the connection to OpenMetadata at " + config.hostPort()
+        return new SinkFailure(ErrorCode.CONNECTION_FAILED, "the connection to OpenMetadata at " + config.shownHostPort()
                 + " failed during " + call + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
                 : e.getMessage()) + tried, "check the server and the network, then run the workflow again", e);
     }

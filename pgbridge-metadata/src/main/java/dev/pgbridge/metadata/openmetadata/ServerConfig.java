@@ -66,7 +66,7 @@ public record ServerConfig(URI hostPort, String authProvider, Secret jwtToken, S
 
     @Override
     public String toString() {
-        return "ServerConfig[hostPort=" + hostPort + ", authProvider=" + authProvider + ", jwtToken="
+        return "ServerConfig[hostPort=" + shownHostPort() + ", authProvider=" + authProvider + ", jwtToken="
                 + (jwtToken == null ? "none" : "****") + ", verifySSL=" + verifySSL + ", caCertificate="
                 + caCertificate + "]";
     }

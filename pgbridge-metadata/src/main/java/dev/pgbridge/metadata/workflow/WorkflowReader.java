@@ -294,8 +294,14 @@ public final class WorkflowReader {
                     "the OpenMetadata API's base, e.g. http://localhost:8585/api"));
         }
         else if (hostPort instanceof String h && serverUri(h) == null) {
-            problems.add(new WorkflowProblem(child(path, "hostPort"), "'" + h + "' is not an http:// or https:// URL",
+            problems.add(new WorkflowProblem(child(path, "hostPort"), "'" + (h.contains("@") ? "…" + h.substring(
+                    h.lastIndexOf('@')) : h) + "' is not an http:// or https:// URL",
                     "the OpenMetadata API's base, e.g. http://localhost:8585/api"));
+        }
+        else if (hostPort instanceof String h && serverUri(h).getRawUserInfo() != null) {
+            // the login would be printed with hostPort (logs, errors) and OpenMetadata takes it from securityConfig
+            problems.add(new WorkflowProblem(child(path, "hostPort"), "has a login (user:password@) in it",
+                    "remove it from hostPort and log in with authProvider and securityConfig, e.g. " + example));
         }
         Object provider = server.get("authProvider");
         boolean token = valueAt(server, "securityConfig", "jwtToken") != null;

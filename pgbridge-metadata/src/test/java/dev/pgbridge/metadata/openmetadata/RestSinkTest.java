@@ -323,6 +323,22 @@ class RestSinkTest {
     }
 
     @Test
+    void aLoginInHostPortIsNeverPrinted() throws IOException {
+        // a login in hostPort was echoed by ServerConfig.toString, the INFO log and every error message
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ServerConfig withLogin = new ServerConfig(URI.create("http://admin:s3cret-pw@127.0.0.1:" + port + "/api"),
+                "no-auth", null, "no-ssl", null);
+        assertThat(withLogin.toString()).doesNotContain("s3cret-pw").doesNotContain("admin")
+                .contains("hostPort=http://127.0.0.1:" + port + "/api");
+        assertThatThrownBy(() -> RestSink.connect(withLogin, new RestSink.Report(warnings::add, errors::add), FAST))
+                .isInstanceOfSatisfying(SinkFailure.class, e -> assertThat(e.getMessage() + e.hint())
+                        .contains("http://127.0.0.1:" + port + "/api").doesNotContain("s3cret-pw"));
+    }
+
+    @Test
     void markDeletedListsPageByPageAndDeletesOnlyWhatIsGone() {
         server.pageSize(2);
         try (RestSink sink = connect()) {

@@ -46,6 +46,21 @@ class RestSinkWorkflowTest {
     }
 
     @Test
+    void aLoginInHostPortIsRefusedAndNeverPrinted() {
+        // http://user:pw@host/api passed the check and then showed in ServerConfig.toString, the log and errors
+        WorkflowException e = catchThrowableOfType(WorkflowException.class, () -> new WorkflowReader(Map.of())
+                .read(workflow("""
+                        openMetadataServerConfig: {hostPort: 'http://admin:s3cret-pw@om.example.com/api',
+                                                   authProvider: no-auth}
+                        """), "wf.yaml"));
+        assertThat(e.problems()).extracting(WorkflowProblem::describe).containsExactly(
+                "workflowConfig.openMetadataServerConfig.hostPort: has a login (user:password@) in it");
+        assertThat(e.problems().get(0).hint()).startsWith("remove it from hostPort and log in with authProvider and "
+                + "securityConfig");
+        assertThat(e.getMessage()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
     void noAuthNeedsNoToken() {
         Workflow w = new WorkflowReader(Map.of()).read(workflow("""
                 openMetadataServerConfig: {hostPort: 'http://localhost:8585/api', authProvider: no-auth}
