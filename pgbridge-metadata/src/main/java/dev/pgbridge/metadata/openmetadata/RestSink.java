@@ -59,7 +59,8 @@ import static java.util.Objects.requireNonNull;
  *       {@code PUT} with the entity: id and fully qualified name), or for an entity not created in this run from
  *       {@code GET /v1/<route>/name/<fqn>}. An owner who is not a user of the server is left out with a warning.</li>
  *   <li>Connection failures, time-outs, 429 and 5xx answers are tried {@value #ATTEMPTS} times with exponential
- *       backoff (a {@code Retry-After} is honoured). A request the server refuses (400, 404, 409, 5xx after the
+ *       backoff (a {@code Retry-After} is honoured); a {@code POST} (usage counts) is not sent again after a
+ *       time-out or a lost connection, once it may have reached the server. A request the server refuses (400, 404, 409, 5xx after the
  *       retries) is an error of the sink step and the run goes on; a 409 on {@code /v1/queries} (a query with that
  *       checksum exists, OpenMetadata's #18154) is a warning. An unreachable server, a refused token (401) or a
  *       missing permission (403) ends the run ({@link SinkFailure}), as do {@value #STOP_AFTER_FAILURES} requests in
@@ -394,6 +395,14 @@ public final class RestSink implements RequestSink {
                 }
                 lastFailure = e;
                 last = null;
+                if (!idempotent(method) && mayHaveBeenSent(e)) {
+                    failuresInARow++;
+                    throw new Refused(0, call + " got no answer (" + (e instanceof HttpTimeoutException
+                            ? "none within " + timing.requestTimeout().toSeconds() + " s" : "the connection was lost")
+                            + "); not sent again: the server may have applied it, and a " + method
+                            + " applied twice counts twice", "check the server's health; run the workflow again "
+                            + "only for what is missing in OpenMetadata");
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -407,6 +416,24 @@ public final class RestSink implements RequestSink {
             throw unreachable(call, lastFailure);
         }
         return answer(call, requireNonNull(last, "no answer"));
+    }
+
+    /** GET, PUT and DELETE may be sent again; a POST (usage counts) applied twice would count twice. */
+    private static boolean idempotent(String method) {
+        return !method.equals("POST") && !method.equals("PATCH");
+    }
+
+    /** Whether the request may have reached the server before {@code e}: anything but a failure to connect. */
+    private static boolean mayHaveBeenSent(IOException e) {
+        if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof ConnectException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private HttpResponse<String> answer(String call, HttpResponse<String> r) {

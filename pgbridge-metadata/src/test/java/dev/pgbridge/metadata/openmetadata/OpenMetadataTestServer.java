@@ -19,6 +19,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -78,6 +79,8 @@ public final class OpenMetadataTestServer implements AutoCloseable {
     private int failStatus;
     private String retryAfter;
     private int pageSize = 100;
+    private int stallNext;
+    private Duration stall = Duration.ZERO;
 
     private OpenMetadataTestServer(String token, SSLContext tls) throws IOException {
         this.token = requireNonNull(token, "token is null");
@@ -142,6 +145,13 @@ public final class OpenMetadataTestServer implements AutoCloseable {
         this.failNext = n;
         this.failStatus = status;
         this.retryAfter = retryAfter;
+        return this;
+    }
+
+    /** The next {@code n} calls are answered only after {@code stall} (a client with a shorter timeout gives up). */
+    public synchronized OpenMetadataTestServer stallNext(int n, Duration stall) {
+        this.stallNext = n;
+        this.stall = requireNonNull(stall, "stall is null");
         return this;
     }
 
@@ -210,6 +220,15 @@ public final class OpenMetadataTestServer implements AutoCloseable {
             String path = rawPath.startsWith("/api/") ? rawPath.substring(4) + (query == null ? "" : "?" + query)
                     : null;
             byte[] bytes = exchange.getRequestBody().readAllBytes();
+            if (stallNext > 0) {
+                stallNext--;
+                try {
+                    Thread.sleep(stall);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             JsonNode body = bytes.length == 0 ? null : JSON.readTree(bytes);
             Answer answer = answer(exchange, method, path, body);
             calls.add(new Call(method, path == null ? rawPath : path, body, answer.status()));

@@ -339,6 +339,31 @@ class RestSinkTest {
     }
 
     @Test
+    void aUsagePostIsNotSentAgainAfterATimeoutButAfterA503() {
+        // POST /v1/usage/table/{id} was retried after a time-out, so a server that had applied it counted it twice
+        RestSink.Timing shortTimeout = new RestSink.Timing(Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofMillis(10), Duration.ofSeconds(2));
+        String usage = "POST /v1/usage/table/" + EntityRef.Ids.NAME_BASED.id(EntityRef.table(SCHEMA + ".orders"));
+        try (RestSink sink = RestSink.connect(config(TOKEN), new RestSink.Report(warnings::add, errors::add),
+                shortTimeout)) {
+            sendSchema(sink);
+            sink.send(table("orders", null));
+            server.stallNext(1, Duration.ofSeconds(3));
+            sink.send(Requests.Request.usage(SCHEMA + ".orders", new Requests.UsageRequest("2026-12-06", 3)));
+            assertThat(errors).singleElement().asString().startsWith("POST /v1/usage/table/{id} (svc.shop.sales.orders)"
+                    + ": POST /v1/usage/table/").contains("got no answer (none within 1 s); not sent again");
+            assertThat(server.calls()).extracting(c -> c.method() + " " + c.path()).containsOnlyOnce(usage);
+            errors.clear();
+            server.clearCalls();
+            server.failNext(1, 503, null);
+            sink.send(Requests.Request.usage(SCHEMA + ".orders", new Requests.UsageRequest("2026-12-07", 1)));
+        }
+        assertThat(errors).isEmpty();
+        assertThat(server.calls()).extracting(c -> c.method() + " " + c.path() + " " + c.status())
+                .containsExactly(usage + " 503", usage + " 201");
+    }
+
+    @Test
     void markDeletedListsPageByPageAndDeletesOnlyWhatIsGone() {
         server.pageSize(2);
         try (RestSink sink = connect()) {
