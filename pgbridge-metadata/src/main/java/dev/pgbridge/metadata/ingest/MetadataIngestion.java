@@ -14,6 +14,9 @@ import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -31,6 +34,7 @@ import static java.util.Objects.requireNonNull;
  * definitions); a schema whose read fails is an error of the source step and the run goes on with the next schema.
  */
 public final class MetadataIngestion {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataIngestion.class);
     /** Opens connections to the source. */
     public interface Connector {
         /** A connection to {@code database}, or to the configured database when null. */
@@ -73,7 +77,7 @@ public final class MetadataIngestion {
                 throw connector.translate(e);
             }
             for (DatabaseInfo database : databases) {
-                String fqn = Fqn.build(service, database.name());
+                String fqn = Fqn.build(service, Fqn.encode(database.name()));
                 if (settings.databaseFilter().filters(settings.useFqnForFiltering() ? fqn : database.name())) {
                     source.filtered(fqn);
                     continue;
@@ -108,55 +112,73 @@ public final class MetadataIngestion {
 
     private void database(Connection connection, DatabaseInfo database, RequestSink sink, Connector connector)
             throws SQLException {
-        String databaseFqn = Fqn.build(service, database.name());
-        send(sink, new Requests.CreateDatabase(database.name(), database.comment(), Fqn.build(service)));
+        String databaseFqn = Fqn.build(service, Fqn.encode(database.name()));
+        send(sink, new Requests.CreateDatabase(Fqn.encode(database.name()), database.comment(), Fqn.build(service)));
         Catalog catalog = new Catalog(connection);
         ColumnTypes types = new ColumnTypes(connection);
         for (SchemaInfo schema : catalog.schemas(false)) {
-            String schemaFqn = Fqn.build(service, database.name(), schema.name());
+            String schemaFqn = Fqn.build(service, Fqn.encode(database.name()), Fqn.encode(schema.name()));
             if (settings.schemaFilter().filters(settings.useFqnForFiltering() ? schemaFqn : schema.name())) {
                 source.filtered(schemaFqn);
                 continue;
             }
-            send(sink, new Requests.CreateDatabaseSchema(schema.name(), schema.comment(), databaseFqn));
-            SchemaRead read;
             try {
-                read = read(connection, catalog, schema.name());
+                schema(connection, catalog, types, database, schema, schemaFqn, sink, connector);
             }
-            catch (SQLException e) {
-                source.error(schemaFqn + ": cannot read the schema: " + failure(connector, e));
+            catch (PgBridgeException e) {
+                throw e;
+            }
+            catch (RuntimeException e) {
+                // a defect met in one schema is that schema's error: the run goes on and its summary prints
+                LOG.error("{}: unexpected failure", schemaFqn, e);
+                source.error(schemaFqn + ": unexpected failure (" + e + "); the schema was skipped and its tables "
+                        + "were not marked deleted (hint: report it with the schema's and tables' names)");
+            }
+        }
+    }
+
+    private void schema(Connection connection, Catalog catalog, ColumnTypes types, DatabaseInfo database,
+                        SchemaInfo schema, String schemaFqn, RequestSink sink, Connector connector) {
+        String databaseFqn = Fqn.build(service, Fqn.encode(database.name()));
+        send(sink, new Requests.CreateDatabaseSchema(Fqn.encode(schema.name()), schema.comment(), databaseFqn));
+        SchemaRead read;
+        try {
+            read = read(connection, catalog, schema.name());
+        }
+        catch (SQLException e) {
+            source.error(schemaFqn + ": cannot read the schema: " + failure(connector, e));
+            return;
+        }
+        Set<String> live = new HashSet<>();
+        for (TableInfo table : read.tables()) {
+            String tableFqn = Fqn.build(service, Fqn.encode(database.name()), Fqn.encode(schema.name()),
+                    Fqn.encode(table.name()));
+            live.add(tableFqn);
+            if (!included(table.kind())) {
+                source.filtered(tableFqn);
                 continue;
             }
-            Set<String> live = new HashSet<>();
-            for (TableInfo table : read.tables()) {
-                String tableFqn = Fqn.build(service, database.name(), schema.name(), Fqn.encode(table.name()));
-                live.add(tableFqn);
-                if (!included(table.kind())) {
-                    source.filtered(tableFqn);
-                    continue;
-                }
-                if (settings.tableFilter().filters(settings.useFqnForFiltering() ? tableFqn : table.name())) {
-                    source.filtered(tableFqn);
-                    continue;
-                }
-                TableShape shape = read.shapes().get(table.name());
-                if (shape == null) {
-                    source.warning(tableFqn + ": dropped while the schema was read; left out");
-                    live.remove(tableFqn);
-                    continue;
-                }
-                try {
-                    send(sink, TableRequests.build(service, database.name(), schemaFqn, table, shape,
-                            read.foreignKeys().getOrDefault(table.name(), List.of()),
-                            read.definitions().get(table.name()), types));
-                }
-                catch (SQLException e) {
-                    source.error(tableFqn + ": " + failure(connector, e));
-                }
+            if (settings.tableFilter().filters(settings.useFqnForFiltering() ? tableFqn : table.name())) {
+                source.filtered(tableFqn);
+                continue;
             }
-            if (settings.markDeletedTables()) {
-                markDeleted(sink, schemaFqn, live);
+            TableShape shape = read.shapes().get(table.name());
+            if (shape == null) {
+                source.warning(tableFqn + ": dropped while the schema was read; left out");
+                live.remove(tableFqn);
+                continue;
             }
+            try {
+                send(sink, TableRequests.build(service, Fqn.encode(database.name()), schemaFqn, table, shape,
+                        read.foreignKeys().getOrDefault(table.name(), List.of()),
+                        read.definitions().get(table.name()), types));
+            }
+            catch (SQLException e) {
+                source.error(tableFqn + ": " + failure(connector, e));
+            }
+        }
+        if (settings.markDeletedTables()) {
+            markDeleted(sink, schemaFqn, live);
         }
     }
 

@@ -90,7 +90,7 @@ public final class TableRequests {
         for (ForeignKeys.ForeignKey fk : foreignKeys) {
             List<String> referred = new ArrayList<>();
             for (String column : fk.referencedColumns()) {
-                referred.add(Fqn.build(service, database, fk.referenced().schema(),
+                referred.add(Fqn.build(service, database, Fqn.encode(fk.referenced().schema()),
                         Fqn.encode(fk.referenced().name()), Fqn.encode(column)));
             }
             constraints.add(new Requests.TableConstraint("FOREIGN_KEY", encodeAll(fk.columns()), referred));

@@ -1,9 +1,12 @@
 package dev.pgbridge.metadata.openmetadata;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Fully qualified names as OpenMetadata builds them ({@code fqn.py}, {@code FullyQualifiedName.java}): parts joined
- * by {@code .}, a part containing a dot in double quotes. Table and column names first go through
- * {@link #encode} (OpenMetadata's reserved-separator replacement), as in the create request's names.
+ * by {@code .}, a part containing a dot in double quotes. Database, schema, table and column names first go through
+ * {@link #encode} (OpenMetadata's reserved-separator replacement), as in the create request's names, so no part of an
+ * FQN pgbridge builds holds a {@code "}.
  */
 public final class Fqn {
     private Fqn() {
@@ -28,35 +31,48 @@ public final class Fqn {
 
     /**
      * The parts of a fully qualified name, the inverse of {@link #build}: split at the dots outside double quotes, each
-     * part without its quotes ({@code svc.db."a.b".t} is {@code svc}, {@code db}, {@code a.b}, {@code t}).
+     * part without its quotes ({@code svc.db."a.b".t} is {@code svc}, {@code db}, {@code a.b}, {@code t}). As in
+     * {@link #build}, a quote opens a part only at its start and closes it only before a dot or the end; any other
+     * {@code "} is a character of the name ({@code svc.db.we"ird.t} has four parts), so a name that reached an FQN
+     * without {@link #encode} still splits.
      *
-     * @throws IllegalArgumentException for an unterminated quote or an empty part
+     * @throws IllegalArgumentException for an empty part
      */
     public static java.util.List<String> split(String fqn) {
         java.util.List<String> parts = new java.util.ArrayList<>();
         StringBuilder part = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        for (int i = 0; i < fqn.length(); i++) {
-            char c = fqn.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
+        int i = 0;
+        while (true) {
+            boolean wasQuoted = false;
+            int close = fqn.startsWith("\"", i) ? closingQuote(fqn, i + 1) : -1;
+            int end;
+            if (close >= 0) {
+                part.append(fqn, i + 1, close);
                 wasQuoted = true;
-            }
-            else if (c == '.' && !quoted) {
-                addPart(fqn, parts, part, wasQuoted);
-                part.setLength(0);
-                wasQuoted = false;
+                end = close + 1;
             }
             else {
-                part.append(c);
+                end = fqn.indexOf('.', i);
+                end = end < 0 ? fqn.length() : end;
+                part.append(fqn, i, end);
+            }
+            addPart(fqn, parts, part, wasQuoted);
+            part.setLength(0);
+            if (end >= fqn.length()) {
+                return parts;
+            }
+            i = end + 1;
+        }
+    }
+
+    /** The index of the quote closing a quoted part opened before {@code from}: one followed by a dot or the end. */
+    private static int closingQuote(String fqn, int from) {
+        for (int q = fqn.indexOf('"', from); q >= 0; q = fqn.indexOf('"', q + 1)) {
+            if (q + 1 == fqn.length() || fqn.charAt(q + 1) == '.') {
+                return q;
             }
         }
-        if (quoted) {
-            throw new IllegalArgumentException("unterminated quote in " + fqn);
-        }
-        addPart(fqn, parts, part, wasQuoted);
-        return parts;
+        return -1;
     }
 
     private static void addPart(String fqn, java.util.List<String> parts, StringBuilder part, boolean wasQuoted) {
@@ -72,6 +88,7 @@ public final class Fqn {
      * (the server turns them back when the entity is read).
      */
     public static String encode(String name) {
+        requireNonNull(name, "name is null");
         return name.replace("::", "__reserved__colon__").replace(">", "__reserved__arrow__")
                 .replace("\"", "__reserved__quote__");
     }

@@ -26,9 +26,19 @@ class FqnTest {
         assertThat(Fqn.split(Fqn.build("svc", "my.db", "Sales", "v1.orders")))
                 .containsExactly("svc", "my.db", "Sales", "v1.orders");
         assertThat(Fqn.split("orders")).containsExactly("orders");
-        assertThatThrownBy(() -> Fqn.split("svc.\"db")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unterminated quote");
         assertThatThrownBy(() -> Fqn.split("svc..t")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("empty part");
+    }
+
+    @Test
+    void aQuoteInsideANameNeverCrashesSplit() {
+        // svc.db.we"ird.t threw "unterminated quote" out of the run, which then ended without a summary
+        assertThat(Fqn.split("svc.db.we\"ird.t")).containsExactly("svc", "db", "we\"ird", "t");
+        assertThat(Fqn.split("svc.\"db")).containsExactly("svc", "\"db");
+        assertThat(Fqn.split("svc.\"a.b\".t")).containsExactly("svc", "a.b", "t");
+        String encoded = Fqn.build("svc", Fqn.encode("d\"b"), Fqn.encode("we\"ird"), Fqn.encode("t.\"x"));
+        assertThat(encoded).isEqualTo("svc.d__reserved__quote__b.we__reserved__quote__ird.\"t.__reserved__quote__x\"");
+        assertThat(Fqn.split(encoded)).containsExactly("svc", "d__reserved__quote__b", "we__reserved__quote__ird",
+                "t.__reserved__quote__x");
     }
 }
