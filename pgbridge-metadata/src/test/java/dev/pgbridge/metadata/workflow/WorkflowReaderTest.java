@@ -63,6 +63,9 @@ class WorkflowReaderTest {
         assertThat(w.metadata().schemaFilter().filters("inventory")).isFalse();
         assertThat(w.metadata().schemaFilter().filters("inventory_tmp")).as("excludes win").isTrue();
         assertThat(w.metadata().schemaFilter().filters("sales2")).isTrue();
+        // the patterns from the file match regardless of case, as OpenMetadata's (re.IGNORECASE)
+        assertThat(w.metadata().schemaFilter().filters("Sales")).isFalse();
+        assertThat(w.metadata().schemaFilter().filters("Inventory_TMP")).isTrue();
         assertThat(w.sink()).isEqualTo(new Workflow.Sink("file", "/tmp/out.jsonl"));
     }
 
