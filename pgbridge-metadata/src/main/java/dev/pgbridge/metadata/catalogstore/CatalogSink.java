@@ -37,7 +37,9 @@ import static java.util.Objects.requireNonNull;
  * merged.
  *
  * <p>Writes are buffered and go in one transaction per {@value #BATCH} requests (with prepared-statement batches for
- * entities), and at each schema change, {@link #markDeleted} and {@link #close}. Used by one thread.
+ * entities), and at each schema change, {@link #markDeleted} and {@link #close}. Used by one thread; runs on the same
+ * service at once (other sinks, other processes) are safe: an entity is updated only at the version its change was
+ * worked out against ({@code WHERE version = ?}), and on a miss it is read again and its change worked out anew.
  */
 public final class CatalogSink implements RequestSink {
     /** Requests buffered before a write. */
@@ -275,11 +277,15 @@ public final class CatalogSink implements RequestSink {
             }
         }
         String entityTable = store.table("catalog_entity");
+        List<Entity> taken = new ArrayList<>();
+        int wrote = 0;
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + entityTable + " (tenant, fqn, entity_type, "
                 + "service, database_name, schema_name, name, parent_fqn, table_type, body, body_hash, state, version, "
-                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)");
+                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
+                + "ON CONFLICT (tenant, fqn) DO NOTHING");
              PreparedStatement update = c.prepareStatement("UPDATE " + entityTable + " SET table_type = ?, body = ?, "
-                     + "body_hash = ?, state = ?, version = ?, updated_at = ? WHERE tenant = ? AND fqn = ?");
+                     + "body_hash = ?, state = ?, version = ?, updated_at = ? WHERE tenant = ? AND fqn = ? "
+                     + "AND version = ?");
              PreparedStatement version = versionInsert(c)) {
             for (Entity e : inserts) {
                 insert.setString(1, store.tenant());
@@ -297,59 +303,87 @@ public final class CatalogSink implements RequestSink {
                 store.db().bindTimestamp(insert, 13, now);
                 store.db().bindTimestamp(insert, 14, now);
                 insert.addBatch();
+            }
+            int[] inserted = inserts.isEmpty() ? new int[0] : insert.executeBatch();
+            for (int i = 0; i < inserts.size(); i++) {
+                Entity e = inserts.get(i);
+                if (inserted[i] == 0) {
+                    taken.add(e); // another run inserted it meanwhile: an update of what that run stored
+                    continue;
+                }
                 bindVersion(version, e.fqn(), 1, CatalogStore.ACTIVE, null, e.body(), now);
                 version.addBatch();
                 known.put(e.fqn(), new Known(e.hash(), CatalogStore.ACTIVE, 1));
+                wrote++;
             }
-            Map<String, String> oldBodies = updates.isEmpty() ? Map.of() : bodies(c, updates);
-            for (Entity e : updates) {
-                Known k = known.get(e.fqn());
-                JsonNode before = CatalogStore.parse(oldBodies.get(e.fqn()));
-                ChangeDescription change = EntityDiff.between(before, CatalogStore.parse(e.body()), k.version());
-                if (!k.state().equals(CatalogStore.ACTIVE)) {
-                    List<ChangeDescription.FieldChange> updated = new ArrayList<>(change.fieldsUpdated());
-                    updated.add(new ChangeDescription.FieldChange("deleted", "true", "false"));
-                    change = new ChangeDescription(change.fieldsAdded(), updated, change.fieldsDeleted(), k.version());
+            List<Entity> toUpdate = new ArrayList<>(updates);
+            toUpdate.addAll(taken);
+            Map<String, Stored> before = toUpdate.isEmpty() ? Map.of() : stored(c, toUpdate);
+            for (Entity e : toUpdate) {
+                Stored current = before.get(e.fqn());
+                // optimistic: the row is updated only at the version this diff was made against; another run that
+                // wrote it meanwhile makes the UPDATE miss, and the diff is made again against what that run stored
+                while (true) {
+                    if (current == null) {
+                        throw new IllegalStateException("entity " + e.fqn() + " vanished from the catalog");
+                    }
+                    if (current.hash().equals(e.hash()) && current.state().equals(CatalogStore.ACTIVE)) {
+                        known.put(e.fqn(), new Known(current.hash(), current.state(), current.version()));
+                        unchanged++;
+                        break;
+                    }
+                    ChangeDescription change = EntityDiff.between(CatalogStore.parse(current.body()),
+                            CatalogStore.parse(e.body()), current.version());
+                    if (!current.state().equals(CatalogStore.ACTIVE)) {
+                        List<ChangeDescription.FieldChange> updated = new ArrayList<>(change.fieldsUpdated());
+                        updated.add(new ChangeDescription.FieldChange("deleted", "true", "false"));
+                        change = new ChangeDescription(change.fieldsAdded(), updated, change.fieldsDeleted(),
+                                current.version());
+                    }
+                    int next = current.version() + 1;
+                    update.setString(1, e.tableType());
+                    update.setString(2, e.body());
+                    update.setString(3, e.hash());
+                    update.setString(4, CatalogStore.ACTIVE);
+                    update.setInt(5, next);
+                    store.db().bindTimestamp(update, 6, now);
+                    update.setString(7, store.tenant());
+                    update.setString(8, e.fqn());
+                    update.setInt(9, current.version());
+                    if (update.executeUpdate() == 1) {
+                        bindVersion(version, e.fqn(), next, CatalogStore.ACTIVE, change, e.body(), now);
+                        version.addBatch();
+                        known.put(e.fqn(), new Known(e.hash(), CatalogStore.ACTIVE, next));
+                        wrote++;
+                        break;
+                    }
+                    current = stored(c, List.of(e)).get(e.fqn());
                 }
-                int next = k.version() + 1;
-                update.setString(1, e.tableType());
-                update.setString(2, e.body());
-                update.setString(3, e.hash());
-                update.setString(4, CatalogStore.ACTIVE);
-                update.setInt(5, next);
-                store.db().bindTimestamp(update, 6, now);
-                update.setString(7, store.tenant());
-                update.setString(8, e.fqn());
-                update.addBatch();
-                bindVersion(version, e.fqn(), next, CatalogStore.ACTIVE, change, e.body(), now);
-                version.addBatch();
-                known.put(e.fqn(), new Known(e.hash(), CatalogStore.ACTIVE, next));
             }
-            if (!inserts.isEmpty()) {
-                insert.executeBatch();
-            }
-            if (!updates.isEmpty()) {
-                update.executeBatch();
-            }
-            if (!inserts.isEmpty() || !updates.isEmpty()) {
+            if (wrote > 0) {
                 version.executeBatch();
             }
         }
-        written += inserts.size() + updates.size();
+        written += wrote;
     }
 
-    private Map<String, String> bodies(Connection c, List<Entity> entities) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT body FROM " + store.table("catalog_entity")
-                + " WHERE tenant = ? AND fqn = ?")) {
+    /** An entity's row as stored now. */
+    private record Stored(String hash, String state, int version, String body) {
+    }
+
+    /** The stored rows of {@code entities}, read in this write's transaction. */
+    private Map<String, Stored> stored(Connection c, List<Entity> entities) throws SQLException {
+        Map<String, Stored> out = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT body_hash, state, version, body FROM "
+                + store.table("catalog_entity") + " WHERE tenant = ? AND fqn = ?")) {
             for (Entity e : entities) {
                 s.setString(1, store.tenant());
                 s.setString(2, e.fqn());
                 try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("entity " + e.fqn() + " vanished from the catalog");
+                    if (rs.next()) {
+                        out.put(e.fqn(), new Stored(rs.getString(1), rs.getString(2), rs.getInt(3),
+                                rs.getString(4)));
                     }
-                    out.put(e.fqn(), rs.getString(1));
                 }
             }
         }
@@ -391,13 +425,16 @@ public final class CatalogSink implements RequestSink {
         }
         int next = current + 1;
         try (PreparedStatement update = c.prepareStatement("UPDATE " + store.table("catalog_entity")
-                + " SET state = ?, version = ?, updated_at = ? WHERE tenant = ? AND fqn = ?")) {
+                + " SET state = ?, version = ?, updated_at = ? WHERE tenant = ? AND fqn = ? AND version = ?")) {
             update.setString(1, CatalogStore.DELETED);
             update.setInt(2, next);
             store.db().bindTimestamp(update, 3, now);
             update.setString(4, store.tenant());
             update.setString(5, fqn);
-            update.executeUpdate();
+            update.setInt(6, current);
+            if (update.executeUpdate() == 0) {
+                return softDelete(c, fqn, now); // another run wrote it meanwhile: again, on what it stored
+            }
         }
         try (PreparedStatement version = versionInsert(c)) {
             bindVersion(version, fqn, next, CatalogStore.DELETED, new ChangeDescription(List.of(),

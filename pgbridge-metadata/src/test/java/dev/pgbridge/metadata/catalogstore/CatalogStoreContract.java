@@ -427,4 +427,42 @@ abstract class CatalogStoreContract {
         assertThat(CatalogStore.open(storeDatabase(), tenant + "_x").tables(null, null, CatalogStore.StateFilter.ALL))
                 .isEmpty();
     }
+
+    @Test
+    void twoRunsOnTheSameServiceAtOnceBothLandInOrderedVersions() {
+        // two runs at once: each loaded the stored versions once and wrote the same next version (a store error)
+        String schemaFqn = SERVICE + ".shop.sales";
+        CatalogSink a = new CatalogSink(catalog(), w -> { });
+        CatalogSink b = new CatalogSink(catalog(), w -> { });
+        for (CatalogSink sink : List.of(a, b)) {
+            sink.send(Requests.Request.put(new Requests.CreateDatabaseService(SERVICE, "Postgres", null)));
+            sink.send(Requests.Request.put(new Requests.CreateDatabase("shop", null, SERVICE)));
+            sink.send(Requests.Request.put(new Requests.CreateDatabaseSchema("sales", null, SERVICE + ".shop")));
+            sink.flush(); // both have read what is stored of the service now
+        }
+        a.send(Requests.Request.put(table(schemaFqn, "orders", "first")));
+        a.flush();
+        b.send(Requests.Request.put(table(schemaFqn, "orders", "second")));
+        b.flush(); // b never saw orders: its insert meets a's row and becomes an update of it
+        a.send(Requests.Request.put(table(schemaFqn, "orders", "third")));
+        a.flush(); // a last saw version 1: its update misses and is worked out again on version 2
+        b.send(Requests.Request.put(table(schemaFqn, "orders", "third")));
+        b.close(); // the same as stored now: nothing to write
+        a.close();
+
+        String orders = schemaFqn + ".orders";
+        List<CatalogStore.EntityVersion> history = catalog().history(orders);
+        assertThat(history).extracting(CatalogStore.EntityVersion::version).containsExactlyInAnyOrder(1, 2, 3);
+        CatalogStore.EntityVersion third = history.stream().filter(v -> v.version() == 3).findFirst().orElseThrow();
+        assertThat(third.changeDescription().previousVersion()).isEqualTo(2);
+        assertThat(third.changeDescription().fieldsUpdated()).extracting(ChangeDescription.FieldChange::oldValue)
+                .containsExactly("second");
+        assertThat(catalog().show(orders).description()).isEqualTo("third");
+        assertThat(b.unchanged()).as("b's last request matched what a stored").isGreaterThanOrEqualTo(1);
+    }
+
+    private static Requests.CreateTable table(String schemaFqn, String name, String description) {
+        return new Requests.CreateTable(name, description, "Regular", List.of(new Requests.Column("id", "INT", null,
+                null, null, null, "integer", null, "NOT_NULL", 1)), null, schemaFqn, null);
+    }
 }
