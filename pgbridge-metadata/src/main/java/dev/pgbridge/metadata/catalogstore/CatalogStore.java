@@ -44,7 +44,7 @@ public final class CatalogStore {
     static final String COMPONENT = "catalog";
     static final String ACTIVE = "active";
     static final String DELETED = "deleted";
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Requests.JSON;
     /** How many of a table's most recent usage days {@link #show} gives. */
     public static final int USAGE_DAYS = 7;
 
@@ -454,7 +454,7 @@ public final class CatalogStore {
                         hit(tables, "table", fqn, fqn, "description", body.path("description").asText(null), needle);
                         for (JsonNode column : body.path("columns")) {
                             String name = column.path("name").asText();
-                            String columnFqn = fqn + "." + Fqn.quote(name);
+                            String columnFqn = Fqn.column(fqn, name);
                             hit(columns, "column", columnFqn, fqn, "name", name, needle);
                             hit(columns, "column", columnFqn, fqn, "description",
                                     column.path("description").asText(null), needle);

@@ -107,7 +107,7 @@ public final class MetadataIngestion {
     /** A failure for the summary: what failed and, as every error of pgbridge, what to do. */
     private static String failure(Connector connector, SQLException e) {
         PgBridgeException p = connector.translate(e);
-        return p.getMessage() + (p.hint() == null ? "" : " (hint: " + p.hint() + ")");
+        return p.oneLine();
     }
 
     private void database(Connection connection, DatabaseInfo database, RequestSink sink, Connector connector)
@@ -151,8 +151,7 @@ public final class MetadataIngestion {
         }
         Set<String> live = new HashSet<>();
         for (TableInfo table : read.tables()) {
-            String tableFqn = Fqn.build(service, Fqn.encode(database.name()), Fqn.encode(schema.name()),
-                    Fqn.encode(table.name()));
+            String tableFqn = Fqn.table(service, database.name(), schema.name(), table.name());
             live.add(tableFqn);
             if (!included(table.kind())) {
                 source.filtered(tableFqn);
@@ -169,7 +168,7 @@ public final class MetadataIngestion {
                 continue;
             }
             try {
-                send(sink, TableRequests.build(service, Fqn.encode(database.name()), schemaFqn, table, shape,
+                send(sink, TableRequests.build(service, database.name(), schemaFqn, table, shape,
                         read.foreignKeys().getOrDefault(table.name(), List.of()),
                         read.definitions().get(table.name()), types));
             }

@@ -38,7 +38,8 @@ public final class TableRequests {
 
     /**
      * @param schemaFqn  the schema's FQN ({@code service.database.schema})
-     * @param service    the service name and {@code database} its database, for referred columns' FQNs
+     * @param service    the service name and {@code database} its database (as PostgreSQL names it), for referred
+     *                   columns' FQNs
      * @param definition the view's definition ({@code pg_get_viewdef}), null for tables
      */
     static Requests.CreateTable build(String service, String database, String schemaFqn, TableInfo table,
@@ -90,8 +91,8 @@ public final class TableRequests {
         for (ForeignKeys.ForeignKey fk : foreignKeys) {
             List<String> referred = new ArrayList<>();
             for (String column : fk.referencedColumns()) {
-                referred.add(Fqn.build(service, database, Fqn.encode(fk.referenced().schema()),
-                        Fqn.encode(fk.referenced().name()), Fqn.encode(column)));
+                referred.add(Fqn.column(Fqn.table(service, database, fk.referenced().schema(),
+                        fk.referenced().name()), column));
             }
             constraints.add(new Requests.TableConstraint("FOREIGN_KEY", encodeAll(fk.columns()), referred));
         }

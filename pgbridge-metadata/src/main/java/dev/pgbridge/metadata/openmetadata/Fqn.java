@@ -24,6 +24,24 @@ public final class Fqn {
         return sb.toString();
     }
 
+    /**
+     * A table's FQN from the names as PostgreSQL has them: {@code service.database.schema.table}, the database, schema
+     * and table names {@link #encode encoded} and each part {@link #quote quoted} where it needs it.
+     */
+    public static String table(String service, String database, String schema, String table) {
+        return build(service, encode(database), encode(schema), encode(table));
+    }
+
+    /** A column's FQN: {@code tableFqn.column}, the column name {@link #encode encoded} and quoted where it needs it. */
+    public static String column(String tableFqn, String column) {
+        return child(tableFqn, column);
+    }
+
+    /** The FQN of the entity {@code name} under {@code parentFqn}, the name encoded and quoted where it needs it. */
+    public static String child(String parentFqn, String name) {
+        return requireNonNull(parentFqn, "parentFqn is null") + "." + quote(encode(name));
+    }
+
     /** A name containing {@code .} in double quotes; every other name as it is. */
     public static String quote(String name) {
         return name.indexOf('.') >= 0 ? "\"" + name + "\"" : name;

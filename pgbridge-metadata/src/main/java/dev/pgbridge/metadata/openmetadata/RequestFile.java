@@ -20,7 +20,7 @@ import static java.util.Objects.requireNonNull;
  * entities named in a path or body get ids made from their names ({@link EntityRef.Ids#NAME_BASED}).
  */
 public final class RequestFile implements RequestSink {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Requests.JSON;
 
     private final Path path;
     private final BufferedWriter writer;

@@ -2,6 +2,7 @@ package dev.pgbridge.metadata.openmetadata;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,12 @@ import static java.util.Objects.requireNonNull;
  * that carries each. Absent fields are left out of the JSON.
  */
 public final class Requests {
+    /**
+     * The one JSON mapper of these requests and the server's answers (the {@code file} and {@code metadata-rest} sinks,
+     * the local catalog): Jackson's defaults. Shared and thread-safe; never reconfigured.
+     */
+    public static final ObjectMapper JSON = new ObjectMapper();
+
     private Requests() {
     }
 

@@ -70,7 +70,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class RestSink implements RequestSink {
     private static final Logger LOG = LoggerFactory.getLogger(RestSink.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Requests.JSON;
     static final int ATTEMPTS = 3;
     static final int STOP_AFTER_FAILURES = 3;
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
@@ -621,9 +621,9 @@ public final class RestSink implements RequestSink {
     private static String describe(Requests.Request request) {
         String entity = switch (request.body()) {
             case Requests.CreateDatabaseService s -> s.name();
-            case Requests.CreateDatabase d -> d.service() + "." + Fqn.quote(d.name());
-            case Requests.CreateDatabaseSchema s -> s.database() + "." + Fqn.quote(s.name());
-            case Requests.CreateTable t -> t.databaseSchema() + "." + Fqn.quote(t.name());
+            case Requests.CreateDatabase d -> Fqn.child(d.service(), d.name());
+            case Requests.CreateDatabaseSchema s -> Fqn.child(s.database(), s.name());
+            case Requests.CreateTable t -> Fqn.child(t.databaseSchema(), t.name());
             case Requests.AddLineage l -> l.fromEntity().fullyQualifiedName() + " -> "
                     + l.toEntity().fullyQualifiedName();
             case null, default -> request.pathEntity() == null ? null : request.pathEntity().fullyQualifiedName();

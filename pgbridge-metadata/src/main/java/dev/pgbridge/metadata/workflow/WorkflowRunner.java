@@ -95,7 +95,7 @@ public final class WorkflowRunner {
             out = openSink(workflow.sink(), sink);
         }
         catch (PgBridgeException e) {
-            sink.error(e.getMessage() + (e.hint() == null ? "" : " (hint: " + e.hint() + ")"));
+            sink.error(e.oneLine());
             return new Result(List.of(source, sink));
         }
         MetadataIngestion.Connector connector = new MetadataIngestion.Connector() {
@@ -127,7 +127,7 @@ public final class WorkflowRunner {
             sink.error(e.oneLine());
         }
         catch (PgBridgeException e) {
-            String failure = e.getMessage() + (e.hint() == null ? "" : " (hint: " + e.hint() + ")");
+            String failure = e.oneLine();
             if (e.code() == ErrorCode.IO || e.code() == ErrorCode.STORE) {
                 sink.error(failure);
             }

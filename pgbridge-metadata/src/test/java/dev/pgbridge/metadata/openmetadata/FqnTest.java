@@ -41,4 +41,17 @@ class FqnTest {
         assertThat(Fqn.split(encoded)).containsExactly("svc", "d__reserved__quote__b", "we__reserved__quote__ird",
                 "t.__reserved__quote__x");
     }
+
+    @Test
+    void tableAndColumnFqnsAreBuiltInOnePlaceAsOpenMetadataBuildsThem() {
+        // table and column FQNs were built in seven places by hand, some without encoding database and schema names
+        assertThat(Fqn.table("svc", "shop", "sales", "orders")).isEqualTo("svc.shop.sales.orders");
+        assertThat(Fqn.table("svc", "my.db", "we\"ird", "a::b")).isEqualTo("svc.\"my.db\".we__reserved__quote__ird.a__reserved__colon__b");
+        assertThat(Fqn.column("svc.shop.sales.orders", "v1.x>y"))
+                .isEqualTo("svc.shop.sales.orders.\"v1.x__reserved__arrow__y\"");
+        assertThat(Fqn.column("svc.shop.sales.orders", Fqn.encode("a::b"))).as("encoding twice changes nothing")
+                .isEqualTo(Fqn.column("svc.shop.sales.orders", "a::b"));
+        assertThat(Fqn.split(Fqn.column(Fqn.table("svc", "d", "we\"ird", "t.1"), "c")))
+                .containsExactly("svc", "d", "we__reserved__quote__ird", "t.1", "c");
+    }
 }
