@@ -2,7 +2,6 @@ package dev.pgbridge.metadata.usage;
 
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.lineage.LineageException;
-import dev.pgbridge.metadata.lineage.SqlLineage;
 import dev.pgbridge.metadata.lineage.StatementLineage;
 import dev.pgbridge.metadata.lineage.TableName;
 
@@ -31,7 +30,7 @@ final class QueryAnalysis {
     /** The statement's lineage; null (with a warning) when it cannot be parsed. */
     static StatementLineage analyze(String sql, String schema, DatabaseRelations relations, StepStatus status) {
         try {
-            return new SqlLineage(relations.searchPath(schema), relations).analyze(sql);
+            return relations.lineage(schema).analyze(sql);
         }
         catch (LineageException e) {
             status.warning("cannot parse " + start(sql) + ": " + why(e) + "; left out");
@@ -46,7 +45,7 @@ final class QueryAnalysis {
     static StatementLineage analyzeView(TableName view, String definition, String statement,
                                         DatabaseRelations relations, StepStatus status) {
         try {
-            return new SqlLineage(relations.searchPath(null), relations).analyzeView(view, definition);
+            return relations.lineage(null).analyzeView(view, definition);
         }
         catch (LineageException e) {
             status.warning("cannot parse " + start(statement) + ": " + why(e) + "; left out");

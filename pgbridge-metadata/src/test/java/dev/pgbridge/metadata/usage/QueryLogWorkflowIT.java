@@ -269,6 +269,35 @@ class QueryLogWorkflowIT {
         assertThat(result.steps().get(0).filteredRecords()).anySatisfy(f -> assertThat(f).startsWith("other_db"));
     }
 
+    // each logged query started its own SqlLineage and parser thread (500 statements left 500 threads alive)
+    @Test
+    void analysingManyLoggedQueriesUsesOneParserThread() throws IOException {
+        StringBuilder csv = new StringBuilder("query_text,database_name,schema_name,user_name,start_time\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append("\"SELECT id FROM orders WHERE amount > ").append(i).append("\",").append(db.name())
+                    .append(",sales,joe,2026-03-04 08:00:00\n");
+        }
+        Path file = dir.resolve("many.csv");
+        Files.writeString(file, csv);
+        long before = parserThreads();
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-usage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseUsage, queryLogFilePath: '%s'}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(file, dir.resolve("many.jsonl")));
+        assertThat(result.failed()).as(summary(result)).isFalse();
+        assertThat(usage(validLines(dir.resolve("many.jsonl")), "svc." + db.name() + ".sales.orders")).isEqualTo(200);
+        assertThat(parserThreads()).as("parser threads alive (before the run: %d)", before).isLessThanOrEqualTo(before + 1);
+    }
+
+    private static long parserThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("pgbridge-lineage-parser")).count();
+    }
+
     @Test
     void lineageFromViewsMaterializedViewsAndLoggedStatements() throws IOException {
         Path out = dir.resolve("lineage.jsonl");
