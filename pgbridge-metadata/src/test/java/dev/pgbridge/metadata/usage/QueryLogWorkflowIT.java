@@ -232,6 +232,32 @@ class QueryLogWorkflowIT {
                 .contains("query_text, usename, database_name, calls, mean_time, total_time");
     }
 
+    // columns were chosen by server version: after pg_upgrade an extension still at 1.7 has total_time, not total_exec_time
+    @Test
+    void anOldExtensionVersionOnANewServerIsReadByItsOwnColumns() throws IOException, SQLException {
+        try (TestDatabase old = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_oldpss"), null)) {
+            SERVER.executeIn(old.name(), "CREATE EXTENSION pg_stat_statements VERSION '1.7'; "
+                    + "CREATE TABLE items (id int, sku text)");
+            try (Connection c = SERVER.connect(old.name()); Statement s = c.createStatement()) {
+                s.execute("SELECT sku FROM items WHERE id = 7");
+            }
+            for (String condition : new String[] {null, "mean_time >= 0 AND total_time >= 0"}) {
+                Path out = dir.resolve("old" + (condition == null ? "" : "-filtered") + ".jsonl");
+                WorkflowRunner.Result result = run("""
+                        source:
+                          type: postgres-usage
+                          serviceName: svc
+                          serviceConnection: {config: {connection: usage_it, database: %s, sslMode: disable}}
+                          sourceConfig: {config: {type: DatabaseUsage%s}}
+                        sink: {type: file, config: {filename: '%s'}}
+                        """.formatted(old.name(), condition == null ? "" : ", filterCondition: '" + condition + "'",
+                        out));
+                assertThat(result.failed()).as(summary(result)).isFalse();
+                assertThat(usage(validLines(out), "svc." + old.name() + ".public.items")).as(condition).isEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void usageFromAQueryLogFile() throws IOException {
         Path csv = dir.resolve("queries.csv");
