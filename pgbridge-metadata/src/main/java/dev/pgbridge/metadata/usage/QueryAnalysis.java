@@ -3,6 +3,7 @@ package dev.pgbridge.metadata.usage;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.lineage.LineageException;
 import dev.pgbridge.metadata.lineage.StatementLineage;
+import dev.pgbridge.metadata.lineage.StatementText;
 import dev.pgbridge.metadata.lineage.TableName;
 
 import java.util.regex.Pattern;
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
  * run goes on.
  */
 final class QueryAnalysis {
-    private static final int SHOWN = 80;
     /** Statements that never name a relation: session and transaction control, maintenance, notifications. */
     private static final Pattern NO_RELATION = Pattern.compile("^\\s*(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT"
             + "|SAVEPOINT|RELEASE|PREPARE\\s+TRANSACTION|SET|RESET|SHOW|DISCARD|DEALLOCATE|LISTEN|UNLISTEN|NOTIFY"
@@ -53,10 +53,9 @@ final class QueryAnalysis {
         }
     }
 
-    /** The statement's first 80 characters on one line, in quotes. */
+    /** The statement's first 80 characters on one line, in quotes, literals masked ({@link StatementText#excerpt}). */
     static String start(String sql) {
-        String oneLine = sql.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= SHOWN ? "'" + oneLine + "'" : "'" + oneLine.substring(0, SHOWN) + "…'";
+        return StatementText.excerpt(sql);
     }
 
     /** The parser's reason without its own (shorter) quote of the statement: "cannot parse 'SELECT …': why". */

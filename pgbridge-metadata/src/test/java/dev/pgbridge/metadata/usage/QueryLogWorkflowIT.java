@@ -258,6 +258,35 @@ class QueryLogWorkflowIT {
         }
     }
 
+    // a statement the parser cannot read was shown with its opening text: CREATE USER MAPPING showed its password
+    @Test
+    void aPasswordInALoggedStatementReachesNeitherSummaryNorTranscript() throws IOException {
+        String secret = "Pa55-w0rd-in-the-log";
+        Path csv = dir.resolve("secret.csv");
+        Files.writeString(csv, """
+                query_text,database_name,schema_name,user_name
+                "CREATE USER MAPPING FOR CURRENT_USER SERVER films OPTIONS (user 'app', password '%1$s')",%2$s,sales,joe
+                "SELECT id FROM orders WHERE amount > 0 AND 'x' <> '%1$s'",%2$s,sales,joe
+                """.formatted(secret, db.name()));
+        Path out = dir.resolve("secret.jsonl");
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-usage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseUsage, queryLogFilePath: '%s'}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(csv, out));
+        String summary = summary(result) + result.steps();
+        assertThat(result.failed()).as(summary).isFalse();
+        assertThat(summary).contains("cannot parse 'CREATE USER MAPPING FOR CURRENT_USER SERVER films OPTIONS (user '…', pa")
+                .doesNotContain(secret);
+        List<JsonNode> lines = validLines(out);
+        JsonNode query = body(lines, "/v1/queries", q -> q.get("query").asText().contains("FROM orders"));
+        assertThat(query.get("query").asText()).isEqualTo("SELECT id FROM orders WHERE amount > 0 AND '…' <> '…'");
+        assertThat(Files.readString(out)).doesNotContain(secret);
+    }
+
     @Test
     void usageFromAQueryLogFile() throws IOException {
         Path csv = dir.resolve("queries.csv");
