@@ -406,6 +406,36 @@ class QueryLogWorkflowIT {
         assertThat(summary).contains("cannot parse '" + UNPARSEABLE + "'").doesNotContain("pg_class");
     }
 
+    // one PUT /v1/lineage per statement: OpenMetadata's PUT replaces the edge's details, so only the last columns survived
+    @Test
+    void twoStatementsFeedingOneEdgeAreSentAsOneEdgeWithBothColumns() throws IOException {
+        Path csv = dir.resolve("two.csv");
+        Files.writeString(csv, """
+                query_text,database_name,schema_name
+                "INSERT INTO sales.order_totals (customer_id) SELECT customer_id FROM sales.orders",%1$s,sales
+                "INSERT INTO sales.order_totals (total) SELECT amount FROM sales.orders",%1$s,sales
+                """.formatted(db.name()));
+        Path out = dir.resolve("two.jsonl");
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-lineage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseLineage, processViewLineage: false, queryLogFilePath: '%s'}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(csv, out));
+        assertThat(result.failed()).as(summary(result)).isFalse();
+        String svc = "svc." + db.name() + ".sales.";
+        assertThat(validLines(out)).singleElement().satisfies(l -> {
+            JsonNode edge = l.at("/body/edge");
+            assertThat(edge.at("/lineageDetails/sqlQuery").asText()).as("the first statement's")
+                    .startsWith("INSERT INTO sales.order_totals (customer_id)");
+            assertThat(edge.at("/lineageDetails/columnsLineage").toString()).isEqualTo("[{\"fromColumns\":[\"" + svc
+                    + "orders.customer_id\"],\"toColumn\":\"" + svc + "order_totals.customer_id\"},{\"fromColumns\":[\""
+                    + svc + "orders.amount\"],\"toColumn\":\"" + svc + "order_totals.total\"}]");
+        });
+    }
+
     @Test
     void lineageFiltersLeaveOutEdgesWithAnExcludedEnd() throws IOException {
         Path out = dir.resolve("filtered.jsonl");
