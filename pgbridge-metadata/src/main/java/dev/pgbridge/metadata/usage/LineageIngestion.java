@@ -9,6 +9,7 @@ import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.ingest.TableRequests;
 import dev.pgbridge.metadata.lineage.ColumnEdge;
+import dev.pgbridge.metadata.lineage.StatementKind;
 import dev.pgbridge.metadata.lineage.StatementLineage;
 import dev.pgbridge.metadata.lineage.TableEdge;
 import dev.pgbridge.metadata.lineage.TableName;
@@ -28,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,10 +47,6 @@ import static java.util.Objects.requireNonNull;
  * statement) wins over the query log's ({@code QueryLineage}).
  */
 public final class LineageIngestion {
-    /** Statements that can write: the rest of the log (plain SELECTs) is not parsed for lineage. */
-    private static final Pattern WRITES = Pattern.compile(
-            "\\b(insert|update|delete|merge|create|into|refresh)\\b", Pattern.CASE_INSENSITIVE);
-
     private final String service;
     private final LineageSettings settings;
     private final boolean ingestAllDatabases;
@@ -96,7 +92,7 @@ public final class LineageIngestion {
                 QueryLog.read(settings.log(), first, List.copyOf(databases.keySet()), today, notReady, source, q -> {
                     String database = q.database() == null ? current : q.database();
                     DatabaseRelations relations = databases.get(database);
-                    if (relations == null || !WRITES.matcher(q.text()).find()) {
+                    if (relations == null || StatementKind.of(q.text()) != StatementKind.WRITES) {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }

@@ -2,11 +2,11 @@ package dev.pgbridge.metadata.usage;
 
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.lineage.LineageException;
+import dev.pgbridge.metadata.lineage.StatementKind;
 import dev.pgbridge.metadata.lineage.StatementLineage;
 import dev.pgbridge.metadata.lineage.StatementText;
 import dev.pgbridge.metadata.lineage.TableName;
 
-import java.util.regex.Pattern;
 
 /**
  * One logged statement through the lineage parser, in its database's context (its relations and columns, its
@@ -14,17 +14,13 @@ import java.util.regex.Pattern;
  * run goes on.
  */
 final class QueryAnalysis {
-    /** Statements that never name a relation: session and transaction control, maintenance, notifications. */
-    private static final Pattern NO_RELATION = Pattern.compile("^\\s*(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT"
-            + "|SAVEPOINT|RELEASE|PREPARE\\s+TRANSACTION|SET|RESET|SHOW|DISCARD|DEALLOCATE|LISTEN|UNLISTEN|NOTIFY"
-            + "|CHECKPOINT|LOAD)\\b", Pattern.CASE_INSENSITIVE);
 
     private QueryAnalysis() {
     }
 
-    /** Whether the statement is of a kind that never names a relation (it is then not parsed at all). */
+    /** Whether the statement moves no data ({@link StatementKind#NO_DATA_FLOW}; it is then not parsed at all). */
     static boolean namesNoRelation(String sql) {
-        return NO_RELATION.matcher(sql).find();
+        return StatementKind.of(sql) == StatementKind.NO_DATA_FLOW;
     }
 
     /** The statement's lineage; null (with a warning) when it cannot be parsed. */
