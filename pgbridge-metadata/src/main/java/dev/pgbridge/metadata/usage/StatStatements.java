@@ -43,14 +43,17 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>{@code filterCondition} is OpenMetadata's: SQL text, applied as {@code WHERE (condition)} over the columns
  * {@code query_text}, {@code usename}, {@code database_name}, {@code calls}, {@code mean_time}, {@code total_time}. It
- * is SQL written into the query, so it runs with the workflow role's rights: the workflow file must be as trusted as
- * the role's password. The read runs in a read-only transaction, and a condition with {@code ;} is refused when the
- * workflow is read.
+ * is SQL written into the query, so it is guarded: {@link FilterCondition} parses it as one expression when the
+ * workflow is read and allows only those columns, literals, comparisons, pattern matches, AND/OR/NOT, IN lists,
+ * IS [NOT] NULL and lower/upper/length (no other function, no sub-query). The read runs in a read-only transaction
+ * under {@code SET LOCAL statement_timeout = '60s'}.
  */
 public final class StatStatements {
     /** What a role without pg_read_all_stats sees instead of other roles' query texts (documented by PostgreSQL). */
     static final String HIDDEN_TEXT = "<insufficient privilege>";
     private static final int FETCH = 500;
+    /** How long each statement of the read may run (SET LOCAL, this transaction only). */
+    static final String STATEMENT_TIMEOUT = "60s";
     /** The columns {@code filterCondition} may name (OpenMetadata's names where it has them). */
     static final List<String> FILTER_COLUMNS = List.of("query_text", "usename", "database_name", "calls", "mean_time",
             "total_time");
@@ -152,6 +155,11 @@ public final class StatStatements {
         if (schema == null || !readsAllStats(connection)) {
             throw notReady.get();
         }
+        if (settings.filterCondition() != null && FilterCondition.problem(settings.filterCondition()) != null) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source.sourceConfig.config.filterCondition "
+                    + FilterCondition.problem(settings.filterCondition()), "write one condition using only "
+                    + FilterCondition.ALLOWED + ", e.g. query_text NOT ILIKE '%metabase%'");
+        }
         List<String> time = timeColumns(relationColumns(connection, schema, "pg_stat_statements"));
         boolean infoView = !relationColumns(connection, schema, "pg_stat_statements_info").isEmpty();
         String view = Identifier.quote(schema) + ".pg_stat_statements";
@@ -159,6 +167,9 @@ public final class StatStatements {
         connection.setAutoCommit(false);
         connection.setReadOnly(true);
         try {
+            try (Statement timeout = connection.createStatement()) {
+                timeout.execute("SET LOCAL statement_timeout = '" + STATEMENT_TIMEOUT + "'");
+            }
             List<LoggedQuery> queries = new ArrayList<>();
             int hidden;
             String durationWarning;

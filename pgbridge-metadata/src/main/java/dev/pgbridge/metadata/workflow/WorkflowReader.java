@@ -5,6 +5,7 @@ import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.FilterPattern;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
+import dev.pgbridge.metadata.usage.FilterCondition;
 import dev.pgbridge.metadata.usage.LineageSettings;
 import dev.pgbridge.metadata.usage.QueryLogSettings;
 import dev.pgbridge.secret.Secret;
@@ -368,9 +369,12 @@ public final class WorkflowReader {
                         + "not to queryLogFilePath", "remove one of them: filter the CSV itself, or read the server's log"));
             }
         }
-        if (config.get("filterCondition") instanceof String condition && condition.indexOf(';') >= 0) {
-            problems.add(new WorkflowProblem(child(path, "filterCondition"), "contains ';': it must be one SQL "
-                    + "condition, not statements", "write a condition such as query_text NOT ILIKE '%metabase%'"));
+        if (config.get("filterCondition") instanceof String condition) {
+            String problem = FilterCondition.problem(condition);
+            if (problem != null) {
+                problems.add(new WorkflowProblem(child(path, "filterCondition"), problem, "write one condition using "
+                        + "only " + FilterCondition.ALLOWED + ", e.g. query_text NOT ILIKE '%metabase%'"));
+            }
         }
     }
 
