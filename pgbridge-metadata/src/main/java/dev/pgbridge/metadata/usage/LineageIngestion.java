@@ -65,6 +65,7 @@ public final class LineageIngestion {
     /** Runs the lineage into {@code sink}; {@code notReady} gives the error for a query log that cannot be read. */
     public void run(MetadataIngestion.Connector connector, Supplier<PgBridgeException> notReady, RequestSink sink,
                     LocalDate today) {
+        settings.log().ignoredKeyWarnings().forEach(source::warning);
         Set<String> unknown = new TreeSet<>();
         Map<List<String>, PendingEdge> sent = new LinkedHashMap<>();
         try (Connection first = connector.connect(null)) {

@@ -63,6 +63,7 @@ public final class UsageIngestion {
      */
     public void run(MetadataIngestion.Connector connector, Supplier<PgBridgeException> notReady, RequestSink sink,
                     LocalDate today) {
+        settings.ignoredKeyWarnings().forEach(source::warning);
         Map<String, QueryUse> queries = new LinkedHashMap<>();
         Map<TableDay, Long> usage = new TreeMap<>();
         Map<TableDay, Map<String, Map<String, Long>>> joins = new TreeMap<>();

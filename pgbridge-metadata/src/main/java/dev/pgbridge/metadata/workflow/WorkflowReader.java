@@ -428,10 +428,10 @@ public final class WorkflowReader {
         QueryLogSettings usage = null;
         LineageSettings lineage = null;
         if (WorkflowSchema.DATABASE_USAGE.equals(pipelineType)) {
-            usage = queryLog(pipeline);
+            usage = queryLog(pipeline, WorkflowSchema.USAGE_IGNORED);
         }
         if (WorkflowSchema.DATABASE_LINEAGE.equals(pipelineType)) {
-            lineage = new LineageSettings(queryLog(pipeline), filter(mapAt(pipeline, "databaseFilterPattern")),
+            lineage = new LineageSettings(queryLog(pipeline, WorkflowSchema.LINEAGE_IGNORED), filter(mapAt(pipeline, "databaseFilterPattern")),
                     filter(mapAt(pipeline, "schemaFilterPattern")), filter(mapAt(pipeline, "tableFilterPattern")),
                     flag(pipeline, "processViewLineage", true), flag(pipeline, "processQueryLineage", true));
         }
@@ -444,11 +444,12 @@ public final class WorkflowReader {
                 metadata, sinkSettings, usage, lineage);
     }
 
-    private static QueryLogSettings queryLog(Map<?, ?> pipeline) {
+    private static QueryLogSettings queryLog(Map<?, ?> pipeline, List<String> ignored) {
         String file = string(pipeline.get("queryLogFilePath"));
+        List<String> present = pipeline.keySet().stream().map(String::valueOf).filter(ignored::contains).toList();
         return new QueryLogSettings(whole(pipeline, "queryLogDuration", QueryLogSettings.DEFAULT_DURATION),
                 whole(pipeline, "resultLimit", QueryLogSettings.DEFAULT_RESULT_LIMIT),
-                file == null ? null : Path.of(file), string(pipeline.get("filterCondition")));
+                file == null ? null : Path.of(file), string(pipeline.get("filterCondition")), present);
     }
 
     private static int whole(Map<?, ?> map, String key, int defaultValue) {

@@ -363,7 +363,7 @@ class QueryLogWorkflowIT {
                   serviceConnection: {config: {connection: usage_it, sslMode: disable}}
                   sourceConfig:
                     config: {type: DatabaseLineage, queryLogDuration: 1, resultLimit: 1000, parsingTimeoutLimit: 300,
-                             schemaFilterPattern: {includes: ['^sales$']}}
+                             overrideViewLineage: true, threads: 2, schemaFilterPattern: {includes: ['^sales$']}}
                 sink: {type: file, config: {filename: '%s'}}
                 """.formatted(out));
         String summary = summary(result);
@@ -404,6 +404,15 @@ class QueryLogWorkflowIT {
         assertThat(audit.at("/lineageDetails/columnsLineage").toString())
                 .contains("{\"fromColumns\":[\"" + svc + "customers.name\"],\"toColumn\":\"" + svc + "Audit Log.note\"}");
         assertThat(summary).contains("cannot parse '" + UNPARSEABLE + "'").doesNotContain("pg_class");
+        // keys OpenMetadata defines and pgbridge ignores were accepted silently: one warning each
+        assertThat(result.steps().get(0).warnings()).filteredOn(w -> w.contains("has no effect in pgbridge"))
+                .containsExactly(
+                        "source.sourceConfig.config.parsingTimeoutLimit is accepted for OpenMetadata compatibility and "
+                                + "has no effect in pgbridge",
+                        "source.sourceConfig.config.overrideViewLineage is accepted for OpenMetadata compatibility and "
+                                + "has no effect in pgbridge",
+                        "source.sourceConfig.config.threads is accepted for OpenMetadata compatibility and has no "
+                                + "effect in pgbridge");
     }
 
     // one PUT /v1/lineage per statement: OpenMetadata's PUT replaces the edge's details, so only the last columns survived
