@@ -114,15 +114,9 @@ public final class LineageIngestion {
         catch (SQLException e) {
             throw connector.translate(e);
         }
-        sent.forEach((ends, edge) -> {
-            List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
-            edge.columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
-                    new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
-            sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(ends.get(0)),
-                    EntityRef.table(ends.get(1)), edge.sql, columnsLineage.isEmpty() ? null : columnsLineage,
-                    edge.kind)));
-            sinkStatus.processed();
-        });
+        finally {
+            send(sent, sink); // what was gathered before a failure (e.g. the views' edges) still goes out
+        }
         if (!unknown.isEmpty()) {
             source.warning(unknown.size() + " tables named in lineage are not in the catalog (temporary, dropped, or "
                     + "partitions); their edges were skipped: " + String.join(", ", unknown.stream().limit(20).toList())
@@ -158,6 +152,19 @@ public final class LineageIngestion {
             }
         }
         return relations;
+    }
+
+    /** One {@code AddLineage} per gathered edge. */
+    private void send(Map<List<String>, PendingEdge> sent, RequestSink sink) {
+        sent.forEach((ends, edge) -> {
+            List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
+            edge.columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
+                    new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
+            sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(ends.get(0)),
+                    EntityRef.table(ends.get(1)), edge.sql, columnsLineage.isEmpty() ? null : columnsLineage,
+                    edge.kind)));
+            sinkStatus.processed();
+        });
     }
 
     /** Gathers the statement's table edges, with the column edges between the two tables, into {@code sent}. */

@@ -508,6 +508,29 @@ class QueryLogWorkflowIT {
         }
     }
 
+    // edges are gathered over the run and sent at its end: a query log that cannot be read lost the views' edges
+    @Test
+    void viewEdgesAreSentWhenTheQueryLogCannotBeRead() throws IOException {
+        try (TestDatabase bare = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_nostat"), null)) {
+            SERVER.executeIn(bare.name(), "CREATE TABLE items (id int, sku text); "
+                    + "CREATE VIEW skus AS SELECT sku FROM items");
+            Path out = dir.resolve("views-only.jsonl");
+            WorkflowRunner.Result result = run("""
+                    source:
+                      type: postgres-lineage
+                      serviceName: svc
+                      serviceConnection: {config: {connection: usage_it, database: %s, sslMode: disable}}
+                      sourceConfig: {config: {type: DatabaseLineage}}
+                    sink: {type: file, config: {filename: '%s'}}
+                    """.formatted(bare.name(), out));
+            assertThat(result.failed()).isTrue();
+            assertThat(result.steps().get(0).errors()).singleElement().asString()
+                    .contains("pg_stat_statements extension is not installed");
+            assertThat(validLines(out)).singleElement().satisfies(l -> assertThat(
+                    l.at("/body/edge/lineageDetails/source").asText()).isEqualTo("ViewLineage"));
+        }
+    }
+
     @Test
     void roleWithoutPgReadAllStatsIsOneErrorNamingTheGrant() {
         // a role outside pg_read_all_stats sees other roles' statements as <insufficient privilege>
