@@ -116,6 +116,16 @@ class LineageCommandIT {
         assertThat(none.err()).startsWith("error: cannot parse 'SELEC nonsense FROM': ");
     }
 
+    // the error line quoted the statement's opening text: CREATE USER MAPPING showed its password
+    @Test
+    void aStatementThatCannotBeParsedIsQuotedWithoutItsLiterals() {
+        Cli.Result r = cli().run("lineage", "--default-schema", "public", "-c",
+                "CREATE USER MAPPING FOR app SERVER films OPTIONS (password 'Pa55-w0rd-on-stderr')");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: cannot parse 'CREATE USER MAPPING FOR app SERVER films OPTIONS (password '…')'")
+                .doesNotContain("Pa55-w0rd-on-stderr");
+    }
+
     @Test
     void missingFileIsAClearErrorAndNoSqlIsAUsageError() {
         Cli.Result r = cli().run("lineage", "--default-schema", "public", "-f", home.resolve("nope.sql").toString());

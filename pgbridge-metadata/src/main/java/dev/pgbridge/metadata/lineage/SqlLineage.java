@@ -53,16 +53,6 @@ public final class SqlLineage {
         }
     }
 
-    /**
-     * Statements that move no data between relations and that JSqlParser 5.4 partly cannot read (transaction control,
-     * maintenance, session and cursor commands, DO blocks): their lineage is empty, never a failure, so a query log
-     * full of BEGIN and VACUUM does not drown the real failures.
-     */
-    private static final Set<String> NO_DATA_FLOW = Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT",
-            "SAVEPOINT", "RELEASE", "PREPARE", "VACUUM", "ANALYZE", "CHECKPOINT", "LISTEN", "UNLISTEN", "NOTIFY",
-            "DISCARD", "RESET", "SHOW", "SET", "DEALLOCATE", "LOCK", "FETCH", "MOVE", "CLOSE", "DO", "CLUSTER",
-            "REINDEX", "LOAD");
-
     private final List<String> searchPath;
     private final ColumnCatalog catalog;
     /** A typed literal whose string pg_stat_statements replaced by a parameter: {@code timestamptz $3}. */
@@ -116,7 +106,9 @@ public final class SqlLineage {
         if (parts.isEmpty()) {
             throw new LineageException(sql, "it holds no statement", "give one SQL statement");
         }
-        if (NO_DATA_FLOW.contains(parts.get(0).firstKeyword())) {
+        if (StatementKind.of(sql) == StatementKind.NO_DATA_FLOW) {
+            // transaction control, maintenance, session commands (JSqlParser partly cannot read them): an empty
+            // lineage, never a failure, so a query log full of BEGIN and VACUUM does not drown the real failures
             return new StatementLineage(sql, Set.of(), Set.of(), List.of(), List.of(), List.of());
         }
         Statement statement;

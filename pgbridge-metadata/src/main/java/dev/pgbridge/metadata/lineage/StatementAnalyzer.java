@@ -7,6 +7,7 @@ import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
@@ -1029,6 +1030,20 @@ final class StatementAnalyzer {
             }
 
             @Override
+            public <S> Void visit(AnalyticExpression window, S context) {
+                // the function's own arguments (and its FILTER, as for any aggregate) flow; PARTITION BY and ORDER BY
+                // inside OVER only group and order rows, like GROUP BY and ORDER BY: analyzed, no column edge
+                for (Expression argument : new Expression[] {window.getExpression(), window.getOffset(),
+                        window.getDefaultValue(), window.getFilterExpression()}) {
+                    if (argument != null) {
+                        argument.accept(this, context);
+                    }
+                }
+                windowKeys(window, scope);
+                return null;
+            }
+
+            @Override
             public <S> Void visit(AllTableColumns all, S context) {
                 Source source = qualified(all.getTable(), scope);
                 if (source != null) {
@@ -1040,6 +1055,18 @@ final class StatementAnalyzer {
             }
         }, null);
         return out;
+    }
+
+    /** The PARTITION BY and ORDER BY of a window function (inline or named): sub-queries analyzed, nothing flows. */
+    private void windowKeys(AnalyticExpression window, Scope scope) {
+        List<Expression> keys = new ArrayList<>();
+        if (window.getPartitionExpressionList() != null) {
+            keys.addAll(window.getPartitionExpressionList());
+        }
+        if (window.getOrderByElements() != null) {
+            window.getOrderByElements().forEach(o -> keys.add(o.getExpression()));
+        }
+        keys.forEach(key -> flows(key, scope));
     }
 
     /** A WHERE or ON condition: its sub-queries analyzed, its column = column comparisons recorded as joins. */

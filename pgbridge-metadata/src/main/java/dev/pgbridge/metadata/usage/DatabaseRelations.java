@@ -6,6 +6,7 @@ import dev.pgbridge.catalog.TableKind;
 import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.metadata.lineage.ColumnCatalog;
+import dev.pgbridge.metadata.lineage.SqlLineage;
 import dev.pgbridge.metadata.lineage.TableName;
 
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,6 +31,11 @@ final class DatabaseRelations implements ColumnCatalog {
     private final Map<TableName, TableInfo> relations;
     private final Map<TableName, List<String>> columns;
     private final List<String> searchPath;
+    /**
+     * One parser per search_path: each {@link SqlLineage} owns a parser thread, so one per statement would leave a
+     * thread per statement alive for its idle time.
+     */
+    private final Map<List<String>, SqlLineage> parsers = new ConcurrentHashMap<>();
 
     private DatabaseRelations(String database, Map<TableName, TableInfo> relations,
                               Map<TableName, List<String>> columns, List<String> searchPath) {
@@ -69,6 +76,11 @@ final class DatabaseRelations implements ColumnCatalog {
         path.add(schema);
         searchPath.stream().filter(s -> !s.equals(schema)).forEach(path::add);
         return path;
+    }
+
+    /** The lineage parser for statements run with {@code schema} first (null: the database's own search_path). */
+    SqlLineage lineage(String schema) {
+        return parsers.computeIfAbsent(searchPath(schema), path -> new SqlLineage(path, this));
     }
 
     /** Whether {@code table} is one of the relations (never PostgreSQL's own). */

@@ -9,6 +9,7 @@ import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.ingest.TableRequests;
 import dev.pgbridge.metadata.lineage.ColumnEdge;
+import dev.pgbridge.metadata.lineage.StatementKind;
 import dev.pgbridge.metadata.lineage.StatementLineage;
 import dev.pgbridge.metadata.lineage.TableEdge;
 import dev.pgbridge.metadata.lineage.TableName;
@@ -21,7 +22,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,12 +39,14 @@ import static java.util.Objects.requireNonNull;
  * joins two relations that metadata ingestion makes entities of, never a relation to itself, never PostgreSQL's own
  * catalogs; an edge with an end not in the catalog (a temporary or dropped table) is skipped and counted, one with an
  * end the filters exclude is filtered.
+ *
+ * <p>One {@code AddLineage} per pair of tables: OpenMetadata's {@code PUT /v1/lineage} replaces an edge's details, so
+ * two statements feeding the same edge sent one by one would leave only the last one's columns on the server. Edges are
+ * gathered over the whole run and merged before they are sent: the union of their column edges; {@code sqlQuery} and
+ * {@code source} of the first statement seen, except that a view's edge ({@code ViewLineage}, with the view's
+ * statement) wins over the query log's ({@code QueryLineage}).
  */
 public final class LineageIngestion {
-    /** Statements that can write: the rest of the log (plain SELECTs) is not parsed for lineage. */
-    private static final Pattern WRITES = Pattern.compile(
-            "\\b(insert|update|delete|merge|create|into|refresh)\\b", Pattern.CASE_INSENSITIVE);
-
     private final String service;
     private final LineageSettings settings;
     private final boolean ingestAllDatabases;
@@ -64,8 +65,9 @@ public final class LineageIngestion {
     /** Runs the lineage into {@code sink}; {@code notReady} gives the error for a query log that cannot be read. */
     public void run(MetadataIngestion.Connector connector, Supplier<PgBridgeException> notReady, RequestSink sink,
                     LocalDate today) {
+        settings.log().ignoredKeyWarnings().forEach(source::warning);
         Set<String> unknown = new TreeSet<>();
-        Set<List<String>> sent = new HashSet<>();
+        Map<List<String>, PendingEdge> sent = new LinkedHashMap<>();
         try (Connection first = connector.connect(null)) {
             String current = first.getCatalog();
             Map<String, DatabaseRelations> databases = new LinkedHashMap<>();
@@ -75,11 +77,11 @@ public final class LineageIngestion {
                     continue;
                 }
                 if (database.name().equals(current)) {
-                    databases.put(current, views(database.name(), first, sink, unknown, sent));
+                    databases.put(current, views(database.name(), first, unknown, sent));
                     continue;
                 }
                 try (Connection other = connector.connect(database.name())) {
-                    databases.put(database.name(), views(database.name(), other, sink, unknown, sent));
+                    databases.put(database.name(), views(database.name(), other, unknown, sent));
                 }
                 catch (SQLException e) {
                     PgBridgeException p = connector.translate(e);
@@ -91,7 +93,7 @@ public final class LineageIngestion {
                 QueryLog.read(settings.log(), first, List.copyOf(databases.keySet()), today, notReady, source, q -> {
                     String database = q.database() == null ? current : q.database();
                     DatabaseRelations relations = databases.get(database);
-                    if (relations == null || !WRITES.matcher(q.text()).find()) {
+                    if (relations == null || StatementKind.of(q.text()) != StatementKind.WRITES) {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }
@@ -104,13 +106,16 @@ public final class LineageIngestion {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }
-                    edges(relations, lineage, q.text(), "QueryLineage", sink, unknown, sent);
+                    edges(relations, lineage, q.text(), "QueryLineage", unknown, sent);
                     return true;
                 });
             }
         }
         catch (SQLException e) {
             throw connector.translate(e);
+        }
+        finally {
+            send(sent, sink); // what was gathered before a failure (e.g. the views' edges) still goes out
         }
         if (!unknown.isEmpty()) {
             source.warning(unknown.size() + " tables named in lineage are not in the catalog (temporary, dropped, or "
@@ -120,8 +125,8 @@ public final class LineageIngestion {
     }
 
     /** Reads the database's relations and sends the lineage of its views (when asked for). */
-    private DatabaseRelations views(String database, Connection connection, RequestSink sink, Set<String> unknown,
-                                    Set<List<String>> sent) throws SQLException {
+    private DatabaseRelations views(String database, Connection connection, Set<String> unknown,
+                                    Map<List<String>, PendingEdge> sent) throws SQLException {
         DatabaseRelations relations = DatabaseRelations.read(database, connection);
         if (!settings.views()) {
             return relations;
@@ -142,16 +147,29 @@ public final class LineageIngestion {
                 StatementLineage lineage = QueryAnalysis.analyzeView(new TableName(view.schema(), view.name()),
                         definition, statement, relations, source);
                 if (lineage != null) {
-                    edges(relations, lineage, statement, "ViewLineage", sink, unknown, sent);
+                    edges(relations, lineage, statement, "ViewLineage", unknown, sent);
                 }
             }
         }
         return relations;
     }
 
-    /** One {@code AddLineage} per table edge of the statement, with the column edges between the two tables. */
+    /** One {@code AddLineage} per gathered edge. */
+    private void send(Map<List<String>, PendingEdge> sent, RequestSink sink) {
+        sent.forEach((ends, edge) -> {
+            List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
+            edge.columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
+                    new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
+            sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(ends.get(0)),
+                    EntityRef.table(ends.get(1)), edge.sql, columnsLineage.isEmpty() ? null : columnsLineage,
+                    edge.kind)));
+            sinkStatus.processed();
+        });
+    }
+
+    /** Gathers the statement's table edges, with the column edges between the two tables, into {@code sent}. */
     private void edges(DatabaseRelations relations, StatementLineage lineage, String sql, String kind,
-                       RequestSink sink, Set<String> unknown, Set<List<String>> sent) {
+                       Set<String> unknown, Map<List<String>, PendingEdge> sent) {
         String database = relations.database();
         for (TableEdge edge : lineage.tableEdges()) {
             TableName from = edge.from();
@@ -175,22 +193,29 @@ public final class LineageIngestion {
                 source.filtered(fromFqn + " -> " + toFqn);
                 continue;
             }
-            if (!sent.add(List.of(fromFqn, toFqn, sql))) {
-                continue;
+            PendingEdge pending = sent.computeIfAbsent(List.of(fromFqn, toFqn), k -> new PendingEdge(sql, kind));
+            if (kind.equals("ViewLineage") && !pending.kind.equals("ViewLineage")) {
+                pending.kind = kind;
+                pending.sql = sql;
             }
-            Map<String, Set<String>> columns = new TreeMap<>();
             for (ColumnEdge c : lineage.columnEdges()) {
                 if (c.from().table().equals(from) && c.to().table().equals(to)) {
-                    columns.computeIfAbsent(columnFqn(toFqn, c.to().column()), k -> new TreeSet<>())
+                    pending.columns.computeIfAbsent(columnFqn(toFqn, c.to().column()), k -> new TreeSet<>())
                             .add(columnFqn(fromFqn, c.from().column()));
                 }
             }
-            List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
-            columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
-                    new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
-            sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(fromFqn), EntityRef.table(toFqn),
-                    sql, columnsLineage.isEmpty() ? null : columnsLineage, kind)));
-            sinkStatus.processed();
+        }
+    }
+
+    /** An edge gathered from one or more statements, sent once at the end of the run. */
+    private static final class PendingEdge {
+        private final Map<String, Set<String>> columns = new TreeMap<>();
+        private String sql;
+        private String kind;
+
+        private PendingEdge(String sql, String kind) {
+            this.sql = sql;
+            this.kind = kind;
         }
     }
 

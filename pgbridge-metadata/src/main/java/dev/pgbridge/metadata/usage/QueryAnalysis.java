@@ -2,11 +2,11 @@ package dev.pgbridge.metadata.usage;
 
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.lineage.LineageException;
-import dev.pgbridge.metadata.lineage.SqlLineage;
+import dev.pgbridge.metadata.lineage.StatementKind;
 import dev.pgbridge.metadata.lineage.StatementLineage;
+import dev.pgbridge.metadata.lineage.StatementText;
 import dev.pgbridge.metadata.lineage.TableName;
 
-import java.util.regex.Pattern;
 
 /**
  * One logged statement through the lineage parser, in its database's context (its relations and columns, its
@@ -14,24 +14,19 @@ import java.util.regex.Pattern;
  * run goes on.
  */
 final class QueryAnalysis {
-    private static final int SHOWN = 80;
-    /** Statements that never name a relation: session and transaction control, maintenance, notifications. */
-    private static final Pattern NO_RELATION = Pattern.compile("^\\s*(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT"
-            + "|SAVEPOINT|RELEASE|PREPARE\\s+TRANSACTION|SET|RESET|SHOW|DISCARD|DEALLOCATE|LISTEN|UNLISTEN|NOTIFY"
-            + "|CHECKPOINT|LOAD)\\b", Pattern.CASE_INSENSITIVE);
 
     private QueryAnalysis() {
     }
 
-    /** Whether the statement is of a kind that never names a relation (it is then not parsed at all). */
+    /** Whether the statement moves no data ({@link StatementKind#NO_DATA_FLOW}; it is then not parsed at all). */
     static boolean namesNoRelation(String sql) {
-        return NO_RELATION.matcher(sql).find();
+        return StatementKind.of(sql) == StatementKind.NO_DATA_FLOW;
     }
 
     /** The statement's lineage; null (with a warning) when it cannot be parsed. */
     static StatementLineage analyze(String sql, String schema, DatabaseRelations relations, StepStatus status) {
         try {
-            return new SqlLineage(relations.searchPath(schema), relations).analyze(sql);
+            return relations.lineage(schema).analyze(sql);
         }
         catch (LineageException e) {
             status.warning("cannot parse " + start(sql) + ": " + why(e) + "; left out");
@@ -46,7 +41,7 @@ final class QueryAnalysis {
     static StatementLineage analyzeView(TableName view, String definition, String statement,
                                         DatabaseRelations relations, StepStatus status) {
         try {
-            return new SqlLineage(relations.searchPath(null), relations).analyzeView(view, definition);
+            return relations.lineage(null).analyzeView(view, definition);
         }
         catch (LineageException e) {
             status.warning("cannot parse " + start(statement) + ": " + why(e) + "; left out");
@@ -54,10 +49,9 @@ final class QueryAnalysis {
         }
     }
 
-    /** The statement's first 80 characters on one line, in quotes. */
+    /** The statement's first 80 characters on one line, in quotes, literals masked ({@link StatementText#excerpt}). */
     static String start(String sql) {
-        String oneLine = sql.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= SHOWN ? "'" + oneLine + "'" : "'" + oneLine.substring(0, SHOWN) + "…'";
+        return StatementText.excerpt(sql);
     }
 
     /** The parser's reason without its own (shorter) quote of the statement: "cannot parse 'SELECT …': why". */

@@ -8,6 +8,7 @@ import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.lineage.ColumnName;
 import dev.pgbridge.metadata.lineage.JoinPair;
 import dev.pgbridge.metadata.lineage.StatementLineage;
+import dev.pgbridge.metadata.lineage.StatementText;
 import dev.pgbridge.metadata.lineage.TableName;
 import dev.pgbridge.metadata.openmetadata.EntityRef;
 import dev.pgbridge.metadata.openmetadata.Fqn;
@@ -32,7 +33,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A {@code DatabaseUsage} run, what OpenMetadata's query-parser, table-usage stage and metadata-usage bulk sink do
- * together: each logged query is parsed; a query per distinct text ({@code CreateQuery}: its text, the roles that ran
+ * together: each logged query is parsed; a query per distinct text ({@code CreateQuery}: its text with literals masked
+ * ({@link StatementText#maskLiterals}, as OpenMetadata masks the query text it stores), the roles that ran
  * it as {@code usedBy}, its tables as {@code queryUsedIn}, its mean duration); per table and day the number of times
  * it was used ({@code UsageRequest}); per table and day the columns it was joined on, counted by calls
  * ({@code TableJoins}). Only relations that metadata ingestion makes entities of count: tables a query names that are
@@ -61,6 +63,7 @@ public final class UsageIngestion {
      */
     public void run(MetadataIngestion.Connector connector, Supplier<PgBridgeException> notReady, RequestSink sink,
                     LocalDate today) {
+        settings.ignoredKeyWarnings().forEach(source::warning);
         Map<String, QueryUse> queries = new LinkedHashMap<>();
         Map<TableDay, Long> usage = new TreeMap<>();
         Map<TableDay, Map<String, Map<String, Long>>> joins = new TreeMap<>();
@@ -99,7 +102,7 @@ public final class UsageIngestion {
                     source.filtered(QueryAnalysis.start(q.text()));
                     return false;
                 }
-                queries.computeIfAbsent(q.text(), t -> new QueryUse()).add(q, known);
+                queries.computeIfAbsent(StatementText.maskLiterals(q.text()), t -> new QueryUse()).add(q, known);
                 for (String fqn : known) {
                     usage.merge(new TableDay(fqn, q.day()), q.calls(), Long::sum);
                 }

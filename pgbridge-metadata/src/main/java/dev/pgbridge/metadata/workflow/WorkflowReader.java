@@ -5,6 +5,7 @@ import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.FilterPattern;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
+import dev.pgbridge.metadata.usage.FilterCondition;
 import dev.pgbridge.metadata.usage.LineageSettings;
 import dev.pgbridge.metadata.usage.QueryLogSettings;
 import dev.pgbridge.secret.Secret;
@@ -374,9 +375,12 @@ public final class WorkflowReader {
                         + "not to queryLogFilePath", "remove one of them: filter the CSV itself, or read the server's log"));
             }
         }
-        if (config.get("filterCondition") instanceof String condition && condition.indexOf(';') >= 0) {
-            problems.add(new WorkflowProblem(child(path, "filterCondition"), "contains ';': it must be one SQL "
-                    + "condition, not statements", "write a condition such as query_text NOT ILIKE '%metabase%'"));
+        if (config.get("filterCondition") instanceof String condition) {
+            String problem = FilterCondition.problem(condition);
+            if (problem != null) {
+                problems.add(new WorkflowProblem(child(path, "filterCondition"), problem, "write one condition using "
+                        + "only " + FilterCondition.ALLOWED + ", e.g. query_text NOT ILIKE '%metabase%'"));
+            }
         }
     }
 
@@ -430,10 +434,10 @@ public final class WorkflowReader {
         QueryLogSettings usage = null;
         LineageSettings lineage = null;
         if (WorkflowSchema.DATABASE_USAGE.equals(pipelineType)) {
-            usage = queryLog(pipeline);
+            usage = queryLog(pipeline, WorkflowSchema.USAGE_IGNORED);
         }
         if (WorkflowSchema.DATABASE_LINEAGE.equals(pipelineType)) {
-            lineage = new LineageSettings(queryLog(pipeline), filter(mapAt(pipeline, "databaseFilterPattern")),
+            lineage = new LineageSettings(queryLog(pipeline, WorkflowSchema.LINEAGE_IGNORED), filter(mapAt(pipeline, "databaseFilterPattern")),
                     filter(mapAt(pipeline, "schemaFilterPattern")), filter(mapAt(pipeline, "tableFilterPattern")),
                     flag(pipeline, "processViewLineage", true), flag(pipeline, "processQueryLineage", true));
         }
@@ -446,11 +450,12 @@ public final class WorkflowReader {
                 metadata, sinkSettings, usage, lineage);
     }
 
-    private static QueryLogSettings queryLog(Map<?, ?> pipeline) {
+    private static QueryLogSettings queryLog(Map<?, ?> pipeline, List<String> ignored) {
         String file = string(pipeline.get("queryLogFilePath"));
+        List<String> present = pipeline.keySet().stream().map(String::valueOf).filter(ignored::contains).toList();
         return new QueryLogSettings(whole(pipeline, "queryLogDuration", QueryLogSettings.DEFAULT_DURATION),
                 whole(pipeline, "resultLimit", QueryLogSettings.DEFAULT_RESULT_LIMIT),
-                file == null ? null : Path.of(file), string(pipeline.get("filterCondition")));
+                file == null ? null : Path.of(file), string(pipeline.get("filterCondition")), present);
     }
 
     private static int whole(Map<?, ?> map, String key, int defaultValue) {

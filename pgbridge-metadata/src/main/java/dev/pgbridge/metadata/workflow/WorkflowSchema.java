@@ -102,6 +102,13 @@ final class WorkflowSchema {
             optional("storedProcedureFilterPattern", FILTER),
             optional("threads", whole()));
 
+    /** Keys of {@link #USAGE_CONFIG} pgbridge accepts for OpenMetadata compatibility and ignores. */
+    static final List<String> USAGE_IGNORED = List.of("stageFileLocation", "processQueryCostAnalysis");
+    /** Keys of {@link #LINEAGE_CONFIG} pgbridge accepts for OpenMetadata compatibility and ignores. */
+    static final List<String> LINEAGE_IGNORED = List.of("parsingTimeoutLimit", "processStoredProcedureLineage",
+            "overrideViewLineage", "processCrossDatabaseLineage", "crossDatabaseServiceNames", "enableTempTableLineage",
+            "incrementalLineageProcessing", "storedProcedureFilterPattern", "threads");
+
     static final Shape SOURCE_CONFIG = Shape.Keys.of(required("config", new Shape.ByType("type", Map.of(
             DATABASE_METADATA, METADATA_CONFIG,
             DATABASE_USAGE, USAGE_CONFIG,

@@ -205,7 +205,7 @@ class QueryLogWorkflowIT {
                   type: postgres-usage
                   serviceName: svc
                   serviceConnection: {config: {connection: usage_it, sslMode: disable}}
-                  sourceConfig: {config: {type: DatabaseUsage, filterCondition: "usename = '%s'"}}
+                  sourceConfig: {config: {type: DatabaseUsage, filterCondition: "usename = '%s' AND query_text NOT ILIKE '%%;%%'"}}
                 sink: {type: file, config: {filename: '%s'}}
                 """.formatted(analyst.name(), out));
         assertThat(result.failed()).as(summary(result)).isFalse();
@@ -222,14 +222,69 @@ class QueryLogWorkflowIT {
                   type: postgres-usage
                   serviceName: svc
                   serviceConnection: {config: {connection: usage_it, sslMode: disable}}
-                  sourceConfig: {config: {type: DatabaseUsage, filterCondition: "no_such_column = 1"}}
+                  sourceConfig: {config: {type: DatabaseUsage, filterCondition: "query_text > 1"}}
                 sink: {type: file, config: {filename: '%s'}}
                 """.formatted(dir.resolve("bad.jsonl")));
         assertThat(result.failed()).isTrue();
         assertThat(result.steps().get(0).errors()).singleElement().asString()
                 .startsWith("source.sourceConfig.config.filterCondition is not a valid condition on the query log: ")
-                .contains("no_such_column")
+                .contains("operator does not exist: text > integer")
                 .contains("query_text, usename, database_name, calls, mean_time, total_time");
+    }
+
+    // columns were chosen by server version: after pg_upgrade an extension still at 1.7 has total_time, not total_exec_time
+    @Test
+    void anOldExtensionVersionOnANewServerIsReadByItsOwnColumns() throws IOException, SQLException {
+        try (TestDatabase old = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_oldpss"), null)) {
+            SERVER.executeIn(old.name(), "CREATE EXTENSION pg_stat_statements VERSION '1.7'; "
+                    + "CREATE TABLE items (id int, sku text)");
+            try (Connection c = SERVER.connect(old.name()); Statement s = c.createStatement()) {
+                s.execute("SELECT sku FROM items WHERE id = 7");
+            }
+            for (String condition : new String[] {null, "mean_time >= 0 AND total_time >= 0"}) {
+                Path out = dir.resolve("old" + (condition == null ? "" : "-filtered") + ".jsonl");
+                WorkflowRunner.Result result = run("""
+                        source:
+                          type: postgres-usage
+                          serviceName: svc
+                          serviceConnection: {config: {connection: usage_it, database: %s, sslMode: disable}}
+                          sourceConfig: {config: {type: DatabaseUsage%s}}
+                        sink: {type: file, config: {filename: '%s'}}
+                        """.formatted(old.name(), condition == null ? "" : ", filterCondition: '" + condition + "'",
+                        out));
+                assertThat(result.failed()).as(summary(result)).isFalse();
+                assertThat(usage(validLines(out), "svc." + old.name() + ".public.items")).as(condition).isEqualTo(1);
+            }
+        }
+    }
+
+    // a statement the parser cannot read was shown with its opening text: CREATE USER MAPPING showed its password
+    @Test
+    void aPasswordInALoggedStatementReachesNeitherSummaryNorTranscript() throws IOException {
+        String secret = "Pa55-w0rd-in-the-log";
+        Path csv = dir.resolve("secret.csv");
+        Files.writeString(csv, """
+                query_text,database_name,schema_name,user_name
+                "CREATE USER MAPPING FOR CURRENT_USER SERVER films OPTIONS (user 'app', password '%1$s')",%2$s,sales,joe
+                "SELECT id FROM orders WHERE amount > 0 AND 'x' <> '%1$s'",%2$s,sales,joe
+                """.formatted(secret, db.name()));
+        Path out = dir.resolve("secret.jsonl");
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-usage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseUsage, queryLogFilePath: '%s'}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(csv, out));
+        String summary = summary(result) + result.steps();
+        assertThat(result.failed()).as(summary).isFalse();
+        assertThat(summary).contains("cannot parse 'CREATE USER MAPPING FOR CURRENT_USER SERVER films OPTIONS (user '…', pa")
+                .doesNotContain(secret);
+        List<JsonNode> lines = validLines(out);
+        JsonNode query = body(lines, "/v1/queries", q -> q.get("query").asText().contains("FROM orders"));
+        assertThat(query.get("query").asText()).isEqualTo("SELECT id FROM orders WHERE amount > 0 AND '…' <> '…'");
+        assertThat(Files.readString(out)).doesNotContain(secret);
     }
 
     @Test
@@ -269,6 +324,35 @@ class QueryLogWorkflowIT {
         assertThat(result.steps().get(0).filteredRecords()).anySatisfy(f -> assertThat(f).startsWith("other_db"));
     }
 
+    // each logged query started its own SqlLineage and parser thread (500 statements left 500 threads alive)
+    @Test
+    void analysingManyLoggedQueriesUsesOneParserThread() throws IOException {
+        StringBuilder csv = new StringBuilder("query_text,database_name,schema_name,user_name,start_time\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append("\"SELECT id FROM orders WHERE amount > ").append(i).append("\",").append(db.name())
+                    .append(",sales,joe,2026-03-04 08:00:00\n");
+        }
+        Path file = dir.resolve("many.csv");
+        Files.writeString(file, csv);
+        long before = parserThreads();
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-usage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseUsage, queryLogFilePath: '%s'}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(file, dir.resolve("many.jsonl")));
+        assertThat(result.failed()).as(summary(result)).isFalse();
+        assertThat(usage(validLines(dir.resolve("many.jsonl")), "svc." + db.name() + ".sales.orders")).isEqualTo(200);
+        assertThat(parserThreads()).as("parser threads alive (before the run: %d)", before).isLessThanOrEqualTo(before + 1);
+    }
+
+    private static long parserThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("pgbridge-lineage-parser")).count();
+    }
+
     @Test
     void lineageFromViewsMaterializedViewsAndLoggedStatements() throws IOException {
         Path out = dir.resolve("lineage.jsonl");
@@ -279,7 +363,7 @@ class QueryLogWorkflowIT {
                   serviceConnection: {config: {connection: usage_it, sslMode: disable}}
                   sourceConfig:
                     config: {type: DatabaseLineage, queryLogDuration: 1, resultLimit: 1000, parsingTimeoutLimit: 300,
-                             schemaFilterPattern: {includes: ['^sales$']}}
+                             overrideViewLineage: true, threads: 2, schemaFilterPattern: {includes: ['^sales$']}}
                 sink: {type: file, config: {filename: '%s'}}
                 """.formatted(out));
         String summary = summary(result);
@@ -320,6 +404,45 @@ class QueryLogWorkflowIT {
         assertThat(audit.at("/lineageDetails/columnsLineage").toString())
                 .contains("{\"fromColumns\":[\"" + svc + "customers.name\"],\"toColumn\":\"" + svc + "Audit Log.note\"}");
         assertThat(summary).contains("cannot parse '" + UNPARSEABLE + "'").doesNotContain("pg_class");
+        // keys OpenMetadata defines and pgbridge ignores were accepted silently: one warning each
+        assertThat(result.steps().get(0).warnings()).filteredOn(w -> w.contains("has no effect in pgbridge"))
+                .containsExactly(
+                        "source.sourceConfig.config.parsingTimeoutLimit is accepted for OpenMetadata compatibility and "
+                                + "has no effect in pgbridge",
+                        "source.sourceConfig.config.overrideViewLineage is accepted for OpenMetadata compatibility and "
+                                + "has no effect in pgbridge",
+                        "source.sourceConfig.config.threads is accepted for OpenMetadata compatibility and has no "
+                                + "effect in pgbridge");
+    }
+
+    // one PUT /v1/lineage per statement: OpenMetadata's PUT replaces the edge's details, so only the last columns survived
+    @Test
+    void twoStatementsFeedingOneEdgeAreSentAsOneEdgeWithBothColumns() throws IOException {
+        Path csv = dir.resolve("two.csv");
+        Files.writeString(csv, """
+                query_text,database_name,schema_name
+                "INSERT INTO sales.order_totals (customer_id) SELECT customer_id FROM sales.orders",%1$s,sales
+                "INSERT INTO sales.order_totals (total) SELECT amount FROM sales.orders",%1$s,sales
+                """.formatted(db.name()));
+        Path out = dir.resolve("two.jsonl");
+        WorkflowRunner.Result result = run("""
+                source:
+                  type: postgres-lineage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: usage_it, sslMode: disable}}
+                  sourceConfig: {config: {type: DatabaseLineage, processViewLineage: false, queryLogFilePath: '%s'}}
+                sink: {type: file, config: {filename: '%s'}}
+                """.formatted(csv, out));
+        assertThat(result.failed()).as(summary(result)).isFalse();
+        String svc = "svc." + db.name() + ".sales.";
+        assertThat(validLines(out)).singleElement().satisfies(l -> {
+            JsonNode edge = l.at("/body/edge");
+            assertThat(edge.at("/lineageDetails/sqlQuery").asText()).as("the first statement's")
+                    .startsWith("INSERT INTO sales.order_totals (customer_id)");
+            assertThat(edge.at("/lineageDetails/columnsLineage").toString()).isEqualTo("[{\"fromColumns\":[\"" + svc
+                    + "orders.customer_id\"],\"toColumn\":\"" + svc + "order_totals.customer_id\"},{\"fromColumns\":[\""
+                    + svc + "orders.amount\"],\"toColumn\":\"" + svc + "order_totals.total\"}]");
+        });
     }
 
     @Test
@@ -382,6 +505,29 @@ class QueryLogWorkflowIT {
             assertThat(result.steps().get(0).errors()).singleElement().asString()
                     .contains("pg_stat_statements extension is not installed in database \"" + bare.name() + "\"")
                     .contains("CREATE EXTENSION pg_stat_statements;");
+        }
+    }
+
+    // edges are gathered over the run and sent at its end: a query log that cannot be read lost the views' edges
+    @Test
+    void viewEdgesAreSentWhenTheQueryLogCannotBeRead() throws IOException {
+        try (TestDatabase bare = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_nostat"), null)) {
+            SERVER.executeIn(bare.name(), "CREATE TABLE items (id int, sku text); "
+                    + "CREATE VIEW skus AS SELECT sku FROM items");
+            Path out = dir.resolve("views-only.jsonl");
+            WorkflowRunner.Result result = run("""
+                    source:
+                      type: postgres-lineage
+                      serviceName: svc
+                      serviceConnection: {config: {connection: usage_it, database: %s, sslMode: disable}}
+                      sourceConfig: {config: {type: DatabaseLineage}}
+                    sink: {type: file, config: {filename: '%s'}}
+                    """.formatted(bare.name(), out));
+            assertThat(result.failed()).isTrue();
+            assertThat(result.steps().get(0).errors()).singleElement().asString()
+                    .contains("pg_stat_statements extension is not installed");
+            assertThat(validLines(out)).singleElement().satisfies(l -> assertThat(
+                    l.at("/body/edge/lineageDetails/source").asText()).isEqualTo("ViewLineage"));
         }
     }
 

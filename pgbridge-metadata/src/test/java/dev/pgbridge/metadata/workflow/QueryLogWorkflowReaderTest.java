@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.workflow;
 
+import dev.pgbridge.metadata.usage.FilterCondition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,38 @@ class QueryLogWorkflowReaderTest {
         assertThat(w.lineage().tableFilter().filters("anything")).isFalse();
     }
 
+    // filterCondition is SQL written into the log's read: pg_sleep, set_config and sub-queries ran; and a ';' inside a
+    // literal (query_text NOT ILIKE '%;%') was refused
+    @Test
+    void filterConditionIsOneExpressionOverTheLogsColumnsOnly() {
+        for (String allowed : List.of("query_text NOT ILIKE '%;%'", "usename IN ('a', 'b') AND NOT (calls < 5 OR "
+                + "mean_time IS NULL)", "lower(query_text) ~ 'select' AND length(query_text) > -10",
+                "query_text SIMILAR TO '%(a|b)%' OR database_name LIKE 'x!_%' ESCAPE '!'", "total_time >= 1.5",
+                "upper(usename) IS NOT NULL", "true")) {
+            assertThat(FilterCondition.problem(allowed)).as(allowed).isNull();
+        }
+        assertThat(FilterCondition.problem("pg_sleep(10) IS NULL")).isEqualTo("uses the function pg_sleep, which is not allowed");
+        assertThat(FilterCondition.problem("usename = set_config('work_mem', '1GB', false)"))
+                .isEqualTo("uses the function set_config, which is not allowed");
+        assertThat(FilterCondition.problem("query_text IN (SELECT relname FROM pg_class)")).isEqualTo("uses a sub-query, which is not allowed");
+        assertThat(FilterCondition.problem("EXISTS (SELECT 1)")).contains("which is not allowed");
+        assertThat(FilterCondition.problem("relname = 'x'")).isEqualTo("uses the column relname, which is not allowed");
+        assertThat(FilterCondition.problem("lower(query_text, 1) = 'a'")).isEqualTo("uses the function lower, which is not allowed");
+        assertThat(FilterCondition.problem("true; DROP TABLE x")).startsWith("is not one SQL condition");
+        WorkflowException e = catchThrowableOfType(WorkflowException.class, () -> new WorkflowReader(Map.of()).read("""
+                source:
+                  type: postgres-usage
+                  serviceName: svc
+                  serviceConnection: {config: {connection: wh}}
+                  sourceConfig: {config: {type: DatabaseUsage, filterCondition: "calls > (SELECT 1)"}}
+                """, "usage.yaml"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.describe()).isEqualTo("source.sourceConfig.config.filterCondition: uses a sub-query, which is "
+                    + "not allowed");
+            assertThat(p.hint()).contains("query_text, usename, database_name, calls, mean_time, total_time");
+        });
+    }
+
     @Test
     void everyUsageProblemAtOnceWithPathsAndChoices() {
         WorkflowException e = catchThrowableOfType(WorkflowException.class, () -> new WorkflowReader(Map.of()).read("""
@@ -80,7 +113,7 @@ class QueryLogWorkflowReaderTest {
                       queryLogDurations: 2
                       resultLimit: 0
                       queryLogFilePath: /no/such/queries.csv
-                      filterCondition: "true; DROP TABLE x"
+                      filterCondition: "pg_sleep(10) IS NULL"
                 processor: {type: query-parsr}
                 stage: {type: table-usage, config: {filenme: x}}
                 bulkSink: {type: metadata-usage, config: {filename: [a]}}
@@ -92,7 +125,7 @@ class QueryLogWorkflowReaderTest {
                 "source.sourceConfig.config.resultLimit: is 0, must be at least 1",
                 "source.sourceConfig.config.queryLogFilePath: '/no/such/queries.csv' is not a readable file",
                 "source.sourceConfig.config.filterCondition: applies to the server's query log, not to queryLogFilePath",
-                "source.sourceConfig.config.filterCondition: contains ';': it must be one SQL condition, not statements",
+                "source.sourceConfig.config.filterCondition: uses the function pg_sleep, which is not allowed",
                 "processor.type: 'query-parsr' is not a valid choice",
                 "stage.config.filenme: unknown key",
                 "bulkSink.config.filename: expected a string, found a list");
