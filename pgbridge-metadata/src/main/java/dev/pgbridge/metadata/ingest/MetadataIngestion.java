@@ -77,7 +77,7 @@ public final class MetadataIngestion {
                 throw connector.translate(e);
             }
             for (DatabaseInfo database : databases) {
-                String fqn = Fqn.build(service, Fqn.encode(database.name()));
+                String fqn = Fqn.database(service, database.name());
                 if (settings.databaseFilter().filters(settings.useFqnForFiltering() ? fqn : database.name())) {
                     source.filtered(fqn);
                     continue;
@@ -112,7 +112,7 @@ public final class MetadataIngestion {
 
     private void database(Connection connection, DatabaseInfo database, RequestSink sink, Connector connector)
             throws SQLException {
-        String databaseFqn = Fqn.build(service, Fqn.encode(database.name()));
+        String databaseFqn = Fqn.database(service, database.name());
         send(sink, new Requests.CreateDatabase(Fqn.encode(database.name()), database.comment(), Fqn.build(service)));
         Catalog catalog = new Catalog(connection);
         ColumnTypes types = new ColumnTypes(connection);
@@ -139,7 +139,7 @@ public final class MetadataIngestion {
 
     private void schema(Connection connection, Catalog catalog, ColumnTypes types, DatabaseInfo database,
                         SchemaInfo schema, String schemaFqn, RequestSink sink, Connector connector) {
-        String databaseFqn = Fqn.build(service, Fqn.encode(database.name()));
+        String databaseFqn = Fqn.database(service, database.name());
         send(sink, new Requests.CreateDatabaseSchema(Fqn.encode(schema.name()), schema.comment(), databaseFqn));
         SchemaRead read;
         try {

@@ -24,6 +24,11 @@ public final class Fqn {
         return sb.toString();
     }
 
+    /** A database's FQN: {@code service.database}, the database name {@link #encode encoded} and quoted where needed. */
+    public static String database(String service, String database) {
+        return build(service, encode(database));
+    }
+
     /**
      * A table's FQN from the names as PostgreSQL has them: {@code service.database.schema.table}, the database, schema
      * and table names {@link #encode encoded} and each part {@link #quote quoted} where it needs it.

@@ -73,7 +73,7 @@ public final class LineageIngestion {
             Map<String, DatabaseRelations> databases = new LinkedHashMap<>();
             for (DatabaseInfo database : new Catalog(first).databases(!ingestAllDatabases)) {
                 if (settings.databaseFilter().filters(database.name())) {
-                    source.filtered(Fqn.build(service, database.name()));
+                    source.filtered(Fqn.database(service, database.name()));
                     continue;
                 }
                 if (database.name().equals(current)) {
@@ -85,8 +85,7 @@ public final class LineageIngestion {
                 }
                 catch (SQLException e) {
                     PgBridgeException p = connector.translate(e);
-                    source.error(Fqn.build(service, database.name()) + ": " + p.getMessage()
-                            + (p.hint() == null ? "" : " (hint: " + p.hint() + ")"));
+                    source.error(Fqn.database(service, database.name()) + ": " + p.oneLine());
                 }
             }
             if (settings.queries()) {
@@ -224,10 +223,10 @@ public final class LineageIngestion {
     }
 
     private String tableFqn(String database, TableName table) {
-        return Fqn.build(service, database, table.schema(), Fqn.encode(table.name()));
+        return Fqn.table(service, database, table.schema(), table.name());
     }
 
     private static String columnFqn(String tableFqn, String column) {
-        return tableFqn + "." + Fqn.quote(Fqn.encode(column));
+        return Fqn.column(tableFqn, column);
     }
 }

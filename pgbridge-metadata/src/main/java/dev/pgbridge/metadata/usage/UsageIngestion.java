@@ -156,8 +156,7 @@ public final class UsageIngestion {
             }
             catch (SQLException e) {
                 PgBridgeException p = connector.translate(e);
-                source.error(Fqn.build(service, database.name()) + ": " + p.getMessage()
-                        + (p.hint() == null ? "" : " (hint: " + p.hint() + ")"));
+                source.error(Fqn.database(service, database.name()) + ": " + p.oneLine());
             }
         }
         return out;
@@ -165,15 +164,14 @@ public final class UsageIngestion {
 
     private void join(Map<TableDay, Map<String, Map<String, Long>>> joins, String database, LoggedQuery q,
                       ColumnName column, ColumnName with) {
-        String withFqn = Fqn.build(service, database, with.table().schema(), Fqn.encode(with.table().name()),
-                Fqn.encode(with.column()));
+        String withFqn = Fqn.column(tableFqn(database, with.table()), with.column());
         joins.computeIfAbsent(new TableDay(tableFqn(database, column.table()), q.day()), k -> new TreeMap<>())
                 .computeIfAbsent(Fqn.encode(column.column()), k -> new TreeMap<>())
                 .merge(withFqn, q.calls(), Long::sum);
     }
 
     private String tableFqn(String database, TableName table) {
-        return Fqn.build(service, database, table.schema(), Fqn.encode(table.name()));
+        return Fqn.table(service, database, table.schema(), table.name());
     }
 
     private void send(RequestSink sink, Requests.Request request) {
