@@ -95,7 +95,6 @@ public final class LineageIngestion {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }
-                    source.processed();
                     StatementLineage lineage = QueryAnalysis.analyze(q.text(), q.schema(), relations, source);
                     if (lineage == null) {
                         return false;
@@ -104,6 +103,8 @@ public final class LineageIngestion {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }
+                    // counted once, as processed or as filtered (a statement writing nothing was both)
+                    source.processed();
                     edges(relations, lineage, q.text(), "QueryLineage", sink, unknown, sent);
                     return true;
                 });

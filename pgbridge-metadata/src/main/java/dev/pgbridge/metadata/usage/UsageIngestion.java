@@ -79,7 +79,6 @@ public final class UsageIngestion {
                     source.filtered(QueryAnalysis.start(q.text()));
                     return false;
                 }
-                source.processed();
                 StatementLineage lineage = QueryAnalysis.analyze(q.text(), q.schema(), relations, source);
                 if (lineage == null) {
                     return false;
@@ -99,6 +98,8 @@ public final class UsageIngestion {
                     source.filtered(QueryAnalysis.start(q.text()));
                     return false;
                 }
+                // counted once, as processed or as filtered (a catalog-only query was both)
+                source.processed();
                 queries.computeIfAbsent(q.text(), t -> new QueryUse()).add(q, known);
                 for (String fqn : known) {
                     usage.merge(new TableDay(fqn, q.day()), q.calls(), Long::sum);
