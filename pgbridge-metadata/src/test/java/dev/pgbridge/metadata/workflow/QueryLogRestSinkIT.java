@@ -180,14 +180,20 @@ class QueryLogRestSinkIT {
     }
 
     @Test
-    void usageBeforeAnyMetadataRunIsOneClearError() {
+    void usageBeforeAnyMetadataRunIsOneErrorNotOnePerRequest() {
+        // a usage run before any metadata run was one "not in OpenMetadata" error per query, table and day
         WorkflowRunner.Result usage = run("postgres-usage", USAGE, REST);
         assertThat(usage.failed()).isTrue();
         String text = summary(usage);
-        List<String> errors = usage.steps().stream().flatMap(s -> s.errors().stream()).toList();
-        assertThat(errors).as(text).isNotEmpty().allSatisfy(e -> assertThat(e).doesNotContain("\n")
-                .contains("is not in OpenMetadata").contains("ingest it first"));
+        assertThat(usage.steps().get(1).errors()).as(text).containsExactly("database service local_pg is not in "
+                + "OpenMetadata at " + om.hostPort() + " (hint: run the DatabaseMetadata workflow of service local_pg "
+                + "into it first: usage and lineage name the tables it creates)");
+        assertThat(om.transcript()).as("nothing was sent").isEmpty();
         assertThat(text).doesNotContain(TOKEN);
+
+        WorkflowRunner.Result lineage = run("postgres-lineage", LINEAGE, REST);
+        assertThat(lineage.steps().get(1).errors()).as(summary(lineage)).singleElement().asString()
+                .startsWith("database service local_pg is not in OpenMetadata");
     }
 
     @Test
