@@ -2,7 +2,9 @@ package dev.pgbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgbridge.metadata.openmetadata.OpenMetadataTestServer;
 import dev.pgbridge.testing.TestDatabase;
+import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -287,5 +289,74 @@ class MetadataEndToEndIT {
         assertThat(orders.get("version").asInt()).isEqualTo(2);
         assertThat(orders.get("usage").get(0).get("count").asInt()).isEqualTo(3);
         assertThat(orders.get("downstream")).hasSize(2);
+    }
+
+    @Test
+    @Order(6)
+    void aRoleOutsidePgReadAllStatsIsOneErrorWithItsHint() throws Exception {
+        try (TestRole analyst = SERVER.createRole(TestingPostgres.uniqueName("pgb_e2e_analyst"), "an4lyst-secret")) {
+            Path file = home.resolve("analyst.yaml");
+            Files.writeString(file, """
+                    source:
+                      type: postgres-usage
+                      serviceName: %s
+                      serviceConnection: {config: {type: Postgres, connection: analyst}}
+                      sourceConfig: {config: {type: DatabaseUsage}}
+                    """.formatted(SERVICE));
+            Cli cli = cli().env("AIRFLOW_CONN_ANALYST", "postgres://" + analyst.name() + ":an4lyst-secret@"
+                    + SERVER.host() + ":" + SERVER.port() + "/" + db.name() + "?sslmode=disable");
+            Cli.Result r = cli.run("metadata", "run", "--config", file.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            List<String> errors = r.out().lines().filter(l -> l.startsWith("    - ")).toList();
+            assertThat(errors).as(r.toString()).singleElement().asString()
+                    .contains("is not a member of pg_read_all_stats")
+                    .contains("(hint: ")
+                    .contains("GRANT pg_read_all_stats TO \"" + analyst.name() + "\";");
+            assertThat(r.out()).contains("Workflow finished with failures");
+            assertThat(cli.everythingWritten()).doesNotContain("an4lyst-secret");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aLoggedStatementTheParserCannotReadIsAWarningAndTheRunGoesOn() throws Exception {
+        SERVER.executeIn(db.name(), "CREATE TABLE \"Sales\".order_clone AS TABLE \"Sales\".\"Orders\"");
+        Cli.Result r = run("lineage_bad", "postgres-lineage",
+                "{type: DatabaseLineage, schemaFilterPattern: {includes: ['^Sales$']}}");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("cannot parse 'CREATE TABLE \"Sales\".order_clone AS TABLE \"Sales\".\"Orders\"'",
+                "left out", "Errors: 0", "Workflow finished successfully");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void aUsageRunIntoOpenMetadataWithAWrongTokenIsExitCode1AndPrintsNoToken() throws Exception {
+        String token = "eyJhbGciOiJSUzI1NiJ9.e2e-bot.c2lnbmF0dXJl";
+        String wrong = "eyJhbGciOiJSUzI1NiJ9.revoked-e2e-bot.cmV2b2tlZA";
+        try (OpenMetadataTestServer om = OpenMetadataTestServer.start(token)) {
+            Path file = home.resolve("usage_rest.yaml");
+            Files.writeString(file, """
+                    source:
+                      type: postgres-usage
+                      serviceName: %s
+                      serviceConnection: {config: {type: Postgres, connection: warehouse}}
+                      sourceConfig: {config: {type: DatabaseUsage}}
+                    sink: {type: metadata-rest, config: {}}
+                    workflowConfig:
+                      openMetadataServerConfig:
+                        hostPort: %s
+                        authProvider: openmetadata
+                        securityConfig: {jwtToken: '${OM_TOKEN}'}
+                    """.formatted(SERVICE, om.hostPort()));
+            Cli cli = cli().env("OM_TOKEN", wrong).env("PGBRIDGE_LOG_LEVEL", "DEBUG");
+            Cli.Result r = cli.run("metadata", "run", "--config", file.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).contains("with 401", "the token is invalid or expired",
+                    "Workflow finished with failures");
+            assertThat(om.transcript()).isEmpty();
+            assertThat(cli.everythingWritten()).doesNotContain(wrong).doesNotContain(token)
+                    .doesNotContain(SERVER.superuserPassword());
+        }
     }
 }
