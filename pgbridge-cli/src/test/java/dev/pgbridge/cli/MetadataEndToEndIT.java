@@ -44,6 +44,8 @@ class MetadataEndToEndIT {
             + "JOIN \"Sales\".\"Customers\" c ON c.id = o.customer_id";
     private static final String INSERT = "INSERT INTO \"Sales\".report (customer_id, total) "
             + "SELECT customer_id, total FROM \"Sales\".customer_totals";
+    private static final String ARCHIVE = "INSERT INTO \"Sales\".\"v2.archive\" (id, amount) "
+            + "SELECT id, amount FROM \"Sales\".\"Orders\"";
     private static TestDatabase db;
 
     @TempDir
@@ -69,6 +71,7 @@ class MetadataEndToEndIT {
                     SELECT customer_id, sum(amount) AS total FROM "Sales"."Orders" GROUP BY customer_id;
                 CREATE TABLE "Sales".report (customer_id int, total numeric);
                 CREATE TABLE "Sales".scratch (id int);
+                CREATE TABLE "Sales"."v2.archive" (id int, amount numeric);
                 INSERT INTO "Sales"."Customers" VALUES (1, 'Ann'), (2, 'Bo');
                 INSERT INTO "Sales"."Orders" VALUES (1, 1, 150, 'new'), (2, 2, 20, 'paid');
                 """);
@@ -137,6 +140,7 @@ class MetadataEndToEndIT {
                 s.execute(JOIN);
             }
             s.execute(INSERT);
+            s.execute(ARCHIVE);
         }
 
         Cli.Result usage = run("usage", "postgres-usage", "{type: DatabaseUsage, queryLogDuration: 1}");
@@ -157,6 +161,7 @@ class MetadataEndToEndIT {
                 + t.get("state").asText() + " " + t.get("version").asInt()));
         // partitions folded into their root
         assertThat(rows).containsExactly(
+                fqn("\"v2.archive\"") + " Regular active 1",
                 fqn("BigOrders") + " View active 1",
                 fqn("Customers") + " Regular active 1",
                 fqn("Orders") + " Regular active 1",
@@ -164,7 +169,7 @@ class MetadataEndToEndIT {
                 fqn("events") + " Partitioned active 1",
                 fqn("report") + " Regular active 1",
                 fqn("scratch") + " Regular active 1");
-        JsonNode orders = list.get(2);
+        JsonNode orders = list.get(3);
         assertThat(orders.get("service").asText()).isEqualTo(SERVICE);
         assertThat(orders.get("database").asText()).isEqualTo(db.name());
         assertThat(orders.get("schema").asText()).isEqualTo("Sales");
@@ -184,14 +189,15 @@ class MetadataEndToEndIT {
         assertThat(fk.get("referredColumns").toString()).isEqualTo("[\"" + fqn("Customers") + ".id\"]");
         JsonNode usage = orders.get("usage");
         assertThat(usage).as(orders.toString()).hasSize(1);
-        assertThat(usage.get(0).get("count").asInt()).as("the join ran 3 times").isEqualTo(3);
+        assertThat(usage.get(0).get("count").asInt()).as("the join ran 3 times, the archiving INSERT once")
+                .isEqualTo(4);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         assertThat(usage.get(0).get("date").asText()).isIn(today.toString(), today.minusDays(1).toString());
         assertThat(orders.get("upstream")).isEmpty();
         List<String> downstream = new ArrayList<>();
         orders.get("downstream").forEach(d -> downstream.add(d.get("fqn").asText() + " " + d.get("source").asText()));
-        assertThat(downstream).containsExactly(fqn("BigOrders") + " ViewLineage",
-                fqn("customer_totals") + " ViewLineage");
+        assertThat(downstream).containsExactlyInAnyOrder(fqn("BigOrders") + " ViewLineage",
+                fqn("customer_totals") + " ViewLineage", fqn("\"v2.archive\"") + " QueryLineage");
 
         JsonNode report = json("metadata", "show", "sales.report");
         assertThat(report.get("fqn").asText()).isEqualTo(fqn("report"));
@@ -205,6 +211,19 @@ class MetadataEndToEndIT {
         assertThat(up.get("columns").toString()).isEqualTo("[{\"fromColumns\":[\"" + fqn("customer_totals")
                 + ".customer_id\"],\"toColumn\":\"" + fqn("report") + ".customer_id\"},{\"fromColumns\":[\""
                 + fqn("customer_totals") + ".total\"],\"toColumn\":\"" + fqn("report") + ".total\"}]");
+
+        // a table name holding a dot: quoted in its FQN, the same in the usage and lineage the workflows keyed
+        JsonNode archive = json("metadata", "show", "Sales.\"v2.archive\"");
+        assertThat(archive.get("fqn").asText()).isEqualTo(fqn("\"v2.archive\""));
+        assertThat(archive.get("name").asText()).isEqualTo("v2.archive");
+        assertThat(archive.get("usage").get(0).get("count").asInt()).isEqualTo(1);
+        assertThat(archive.get("upstream").get(0).get("fqn").asText()).isEqualTo(fqn("Orders"));
+        List<String> archiveColumns = new ArrayList<>();
+        archive.get("upstream").get(0).get("columns").forEach(c -> archiveColumns.add(c.get("fromColumns").toString()
+                + " -> " + c.get("toColumn").asText()));
+        assertThat(archiveColumns).containsExactly(
+                "[\"" + fqn("Orders") + ".amount\"] -> " + fqn("\"v2.archive\"") + ".amount",
+                "[\"" + fqn("Orders") + ".id\"] -> " + fqn("\"v2.archive\"") + ".id");
 
         JsonNode customers = json("metadata", "show", "Sales.Customers");
         assertThat(customers.get("usage").get(0).get("count").asInt()).isEqualTo(3);
@@ -238,12 +257,14 @@ class MetadataEndToEndIT {
                 + c.get("fromColumns").toString() + " -> " + c.get("toColumn").asText())));
         assertThat(columns).contains(
                 "1 [\"" + fqn("Orders") + ".amount\"] -> " + fqn("BigOrders") + ".amount",
+                "1 [\"" + fqn("Orders") + ".amount\"] -> " + fqn("\"v2.archive\"") + ".amount",
                 "1 [\"" + fqn("Orders") + ".amount\"] -> " + fqn("customer_totals") + ".total",
                 "2 [\"" + fqn("customer_totals") + ".total\"] -> " + fqn("report") + ".total");
         List<String> tables = new ArrayList<>();
         down.forEach(e -> tables.add(e.get("depth").asInt() + " " + e.get("to").asText()));
-        assertThat(tables).containsExactly("1 " + fqn("BigOrders"), "1 " + fqn("customer_totals"),
-                "2 " + fqn("report"));
+        assertThat(tables).containsExactlyInAnyOrder("1 " + fqn("BigOrders"), "1 " + fqn("customer_totals"),
+                "1 " + fqn("\"v2.archive\""), "2 " + fqn("report"));
+        assertThat(tables.getLast()).as("nearest first").isEqualTo("2 " + fqn("report"));
 
         Cli.Result table = ok("metadata", "lineage", "Sales.Orders", "--downstream", "--depth", "2");
         assertThat(table.out()).contains(fqn("report"), "QueryLineage", "ViewLineage");
@@ -265,8 +286,8 @@ class MetadataEndToEndIT {
         assertThat(deleted.get(0).get("fqn").asText()).isEqualTo(fqn("scratch"));
         assertThat(deleted.get(0).get("state").asText()).isEqualTo("deleted");
         assertThat(deleted.get(0).get("version").asInt()).isEqualTo(2);
-        assertThat(json("metadata", "list")).hasSize(6);
-        assertThat(json("metadata", "list", "--all")).hasSize(7);
+        assertThat(json("metadata", "list")).hasSize(7);
+        assertThat(json("metadata", "list", "--all")).hasSize(8);
         assertThat(ok("metadata", "list", "--all").out()).contains("deleted", "active");
 
         JsonNode history = json("metadata", "history", "Sales.Orders");
@@ -287,8 +308,8 @@ class MetadataEndToEndIT {
         // usage and lineage survive a re-run of the metadata workflow
         JsonNode orders = json("metadata", "show", "Sales.Orders");
         assertThat(orders.get("version").asInt()).isEqualTo(2);
-        assertThat(orders.get("usage").get(0).get("count").asInt()).isEqualTo(3);
-        assertThat(orders.get("downstream")).hasSize(2);
+        assertThat(orders.get("usage").get(0).get("count").asInt()).isEqualTo(4);
+        assertThat(orders.get("downstream")).hasSize(3);
     }
 
     @Test
