@@ -189,9 +189,12 @@ public final class LineageIngestion {
             List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
             columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
                     new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
+            int errors = sinkStatus.errorCount();
             sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(fromFqn), EntityRef.table(toFqn),
                     sql, columnsLineage.isEmpty() ? null : columnsLineage, kind)));
-            sinkStatus.processed();
+            if (sinkStatus.errorCount() == errors) {
+                sinkStatus.processed();
+            }
         }
     }
 

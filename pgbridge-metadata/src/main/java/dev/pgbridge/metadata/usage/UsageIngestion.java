@@ -175,8 +175,12 @@ public final class UsageIngestion {
     }
 
     private void send(RequestSink sink, Requests.Request request) {
+        int errors = sinkStatus.errorCount();
         sink.send(request);
-        sinkStatus.processed();
+        // a request the sink failed is its error, not also processed
+        if (sinkStatus.errorCount() == errors) {
+            sinkStatus.processed();
+        }
     }
 
     private record TableDay(String fqn, LocalDate day) implements Comparable<TableDay> {

@@ -213,6 +213,20 @@ class QueryLogRestSinkIT {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aRequestTheServerRefusesIsTheSinksErrorAndNotAlsoProcessed() {
+        // the usage, lineage and metadata sources counted a request processed whatever the sink made of it
+        WorkflowRunner.Result metadata = run("postgres", METADATA, REST);
+        assertThat(metadata.failed()).as(summary(metadata)).isFalse();
+        om.answer("POST", "/v1/usage/table/.*", 400, "usage refused by the test");
+        WorkflowRunner.Result usage = run("postgres-usage", USAGE, REST);
+        String text = summary(usage);
+        assertThat(usage.steps().get(1).errors()).as(text).hasSize(3)
+                .allSatisfy(e -> assertThat(e).contains("usage refused by the test"));
+        assertThat(usage.steps().get(1).processedCount()).as(text).as("2 queries and 2 tables' joins")
+                .isEqualTo(4);
+    }
+
     private ConnectionResolver resolver() {
         String uri = "postgres://" + SERVER.superuser() + ":"
                 + URLEncoder.encode(SERVER.superuserPassword(), StandardCharsets.UTF_8) + "@" + SERVER.host() + ":"
