@@ -220,7 +220,10 @@ public final class MetadataIngestion {
 
     private void send(RequestSink sink, Object body) {
         source.processed();
+        int errors = sinkStatus.errorCount();
         sink.send(Requests.Request.put(body));
-        sinkStatus.processed();
+        if (sinkStatus.errorCount() == errors) {
+            sinkStatus.processed();
+        }
     }
 }

@@ -66,6 +66,11 @@ public final class StepStatus {
         return List.copyOf(errors);
     }
 
+    /** How many errors so far: a sink that records a failed request as an error leaves it out of processed. */
+    public int errorCount() {
+        return errors.size();
+    }
+
     public boolean failed() {
         return !errors.isEmpty();
     }

@@ -39,6 +39,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -111,6 +112,8 @@ public final class RestSink implements RequestSink {
     private final Timing timing;
     private final HttpClient client;
     private final Map<String, String> ids = new HashMap<>();
+    /** The services asked about after an entity of theirs was missing. */
+    private final Set<String> servicesChecked = new HashSet<>();
     private String version = "unknown";
     private boolean ownersList;
     private int failuresInARow;
@@ -209,6 +212,7 @@ public final class RestSink implements RequestSink {
             resolved = toSend.resolve(this::id);
         }
         catch (Missing e) {
+            requireService(e.ref);
             status.error().accept(what + ": " + e.ref.type() + " " + e.ref.fullyQualifiedName()
                     + " is not in OpenMetadata"
                     + " (hint: ingest it first: run the DatabaseMetadata workflow of its service)");
@@ -269,6 +273,25 @@ public final class RestSink implements RequestSink {
         JsonNode entity = parse(answer);
         if (entity.hasNonNull("id") && entity.hasNonNull("fullyQualifiedName")) {
             ids.put(type + ":" + entity.get("fullyQualifiedName").asText(), entity.get("id").asText());
+        }
+    }
+
+    /**
+     * After {@code missing} was not found: ends the run ({@link SinkFailure}) when its whole database service is not
+     * in OpenMetadata (a usage or lineage run before any metadata run), rather than one error per request.
+     */
+    private void requireService(EntityRef missing) {
+        String service = Fqn.split(missing.fullyQualifiedName()).getFirst();
+        if (missing.type().equals("user") || missing.type().equals("team") || !servicesChecked.add(service)) {
+            return;
+        }
+        try {
+            id(EntityRef.of("databaseService", service));
+        }
+        catch (Missing e) {
+            throw new SinkFailure(ErrorCode.NOT_FOUND, "database service " + service + " is not in OpenMetadata at "
+                    + config.hostPort(), "run the DatabaseMetadata workflow of service " + service
+                    + " into it first: usage and lineage name the tables it creates");
         }
     }
 

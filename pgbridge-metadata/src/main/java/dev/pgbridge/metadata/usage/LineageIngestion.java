@@ -96,7 +96,6 @@ public final class LineageIngestion {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }
-                    source.processed();
                     StatementLineage lineage = QueryAnalysis.analyze(q.text(), q.schema(), relations, source);
                     if (lineage == null) {
                         return false;
@@ -105,6 +104,8 @@ public final class LineageIngestion {
                         source.filtered(QueryAnalysis.start(q.text()));
                         return false;
                     }
+                    // counted once, as processed or as filtered (a statement writing nothing was both)
+                    source.processed();
                     edges(relations, lineage, q.text(), "QueryLineage", unknown, sent);
                     return true;
                 });
@@ -159,10 +160,14 @@ public final class LineageIngestion {
             List<Requests.ColumnLineage> columnsLineage = new ArrayList<>();
             edge.columns.forEach((toColumn, fromColumns) -> columnsLineage.add(
                     new Requests.ColumnLineage(List.copyOf(fromColumns), toColumn)));
+            int errors = sinkStatus.errorCount();
             sink.send(Requests.Request.put(new Requests.AddLineage(EntityRef.table(ends.get(0)),
                     EntityRef.table(ends.get(1)), edge.sql, columnsLineage.isEmpty() ? null : columnsLineage,
                     edge.kind)));
-            sinkStatus.processed();
+            // a request the sink failed is its error, not also processed
+            if (sinkStatus.errorCount() == errors) {
+                sinkStatus.processed();
+            }
         });
     }
 

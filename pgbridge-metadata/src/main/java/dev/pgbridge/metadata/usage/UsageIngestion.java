@@ -82,7 +82,6 @@ public final class UsageIngestion {
                     source.filtered(QueryAnalysis.start(q.text()));
                     return false;
                 }
-                source.processed();
                 StatementLineage lineage = QueryAnalysis.analyze(q.text(), q.schema(), relations, source);
                 if (lineage == null) {
                     return false;
@@ -102,6 +101,8 @@ public final class UsageIngestion {
                     source.filtered(QueryAnalysis.start(q.text()));
                     return false;
                 }
+                // counted once, as processed or as filtered (a catalog-only query was both)
+                source.processed();
                 queries.computeIfAbsent(StatementText.maskLiterals(q.text()), t -> new QueryUse()).add(q, known);
                 for (String fqn : known) {
                     usage.merge(new TableDay(fqn, q.day()), q.calls(), Long::sum);
@@ -175,8 +176,12 @@ public final class UsageIngestion {
     }
 
     private void send(RequestSink sink, Requests.Request request) {
+        int errors = sinkStatus.errorCount();
         sink.send(request);
-        sinkStatus.processed();
+        // a request the sink failed is its error, not also processed
+        if (sinkStatus.errorCount() == errors) {
+            sinkStatus.processed();
+        }
     }
 
     private record TableDay(String fqn, LocalDate day) implements Comparable<TableDay> {

@@ -306,6 +306,10 @@ public final class OpenMetadataTestServer implements AutoCloseable {
     }
 
     private Answer route(String method, String path, JsonNode body) {
+        String unknown = unknownReference(method, path, body);
+        if (unknown != null) {
+            return unknown.startsWith("Invalid") ? error(400, unknown) : error(404, unknown);
+        }
         if (path.equals("/v1/system/version")) {
             return Answer.of(200, JSON.createObjectNode().put("version", version).put("revision", "test")
                     .put("timestamp", 0));
@@ -371,6 +375,77 @@ public final class OpenMetadataTestServer implements AutoCloseable {
             return Answer.of(200, table);
         }
         return error(404, "no such route: " + method + " " + path);
+    }
+
+    /**
+     * What OpenMetadata checks of the entities a request names: lineage ends and a query's tables by id, a lineage
+     * edge's column FQNs and a join's columns as columns of their tables. Null when everything named exists.
+     */
+    private String unknownReference(String method, String path, JsonNode body) {
+        if (body == null || !method.equals("PUT")) {
+            return null;
+        }
+        if (path.equals("/v1/lineage")) {
+            JsonNode edge = body.path("edge");
+            ObjectNode from = byId(edge.path("fromEntity").path("id").asText());
+            ObjectNode to = byId(edge.path("toEntity").path("id").asText());
+            if (from == null || to == null) {
+                return "table instance for " + edge.path(from == null ? "fromEntity" : "toEntity").path("id").asText()
+                        + " not found";
+            }
+            for (JsonNode cl : edge.path("lineageDetails").path("columnsLineage")) {
+                if (!isColumnOf(to, cl.path("toColumn").asText())) {
+                    return "Invalid column name " + cl.path("toColumn").asText();
+                }
+                for (JsonNode f : cl.path("fromColumns")) {
+                    if (!isColumnOf(from, f.asText())) {
+                        return "Invalid column name " + f.asText();
+                    }
+                }
+            }
+        }
+        if (path.equals("/v1/queries")) {
+            for (JsonNode t : body.path("queryUsedIn")) {
+                if (byId(t.path("id").asText()) == null) {
+                    return "table instance for " + t.path("id").asText() + " not found";
+                }
+            }
+        }
+        Matcher joins = BY_ID.matcher(path);
+        if (joins.matches() && "/joins".equals(joins.group(2))) {
+            ObjectNode table = byId(joins.group(1));
+            if (table == null) {
+                return "table instance for " + joins.group(1) + " not found";
+            }
+            for (JsonNode cj : body.path("columnJoins")) {
+                String column = table.path("fullyQualifiedName").asText() + "." + Fqn.quote(cj.path("columnName")
+                        .asText());
+                if (!isColumnOf(table, column)) {
+                    return "Invalid column name " + cj.path("columnName").asText();
+                }
+                for (JsonNode w : cj.path("joinedWith")) {
+                    String joined = w.path("fullyQualifiedName").asText();
+                    if (entities.values().stream().noneMatch(e -> e.has("columns") && isColumnOf(e, joined))) {
+                        return "Invalid column name " + joined;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isColumnOf(JsonNode table, String columnFqn) {
+        String prefix = table.path("fullyQualifiedName").asText() + ".";
+        if (!columnFqn.startsWith(prefix)) {
+            return false;
+        }
+        String column = columnFqn.substring(prefix.length());
+        for (JsonNode c : table.path("columns")) {
+            if (Fqn.quote(c.path("name").asText()).equals(column)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Create or update: 201 with version 0.1 when new, 200 with a new minor version when changed (or restored). */
