@@ -38,19 +38,42 @@ public final class MetadataIngestion {
         PgBridgeException translate(SQLException e);
     }
 
+    /** Where a run is, for a progress line; called on the run's thread after every table and schema. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (database, schema, schemas, tables) -> {
+        };
+
+        /**
+         * @param database the database being read
+         * @param schema   which of its schemas is being read (1 for the first; 0 before the first), of {@code schemas}
+         *                 that its filter keeps
+         * @param tables   tables and views sent in the whole run so far
+         */
+        void update(String database, int schema, int schemas, long tables);
+    }
+
     private final String service;
     private final MetadataSettings settings;
     private final boolean ingestAllDatabases;
     private final StepStatus source;
     private final StepStatus sinkStatus;
+    private final Progress progress;
+    private long tablesSent;
 
     public MetadataIngestion(String service, MetadataSettings settings, boolean ingestAllDatabases, StepStatus source,
                              StepStatus sinkStatus) {
+        this(service, settings, ingestAllDatabases, source, sinkStatus, Progress.NONE);
+    }
+
+    public MetadataIngestion(String service, MetadataSettings settings, boolean ingestAllDatabases, StepStatus source,
+                             StepStatus sinkStatus, Progress progress) {
         this.service = requireNonNull(service, "service is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.ingestAllDatabases = ingestAllDatabases;
         this.source = requireNonNull(source, "source is null");
         this.sinkStatus = requireNonNull(sinkStatus, "sinkStatus is null");
+        this.progress = requireNonNull(progress, "progress is null");
     }
 
     /**
@@ -110,12 +133,17 @@ public final class MetadataIngestion {
         send(sink, new Requests.CreateDatabase(database.name(), database.comment(), Fqn.build(service)));
         Catalog catalog = new Catalog(connection);
         ColumnTypes types = new ColumnTypes(connection);
-        for (SchemaInfo schema : catalog.schemas(false)) {
+        List<SchemaInfo> schemas = catalog.schemas(false);
+        int kept = (int) schemas.stream().filter(s -> !schemaFiltered(database, s)).count();
+        int current = 0;
+        progress.update(database.name(), current, kept, tablesSent);
+        for (SchemaInfo schema : schemas) {
             String schemaFqn = Fqn.build(service, database.name(), schema.name());
-            if (settings.schemaFilter().filters(settings.useFqnForFiltering() ? schemaFqn : schema.name())) {
+            if (schemaFiltered(database, schema)) {
                 source.filtered(schemaFqn);
                 continue;
             }
+            progress.update(database.name(), ++current, kept, tablesSent);
             send(sink, new Requests.CreateDatabaseSchema(schema.name(), schema.comment(), databaseFqn));
             SchemaRead read;
             try {
@@ -143,13 +171,24 @@ public final class MetadataIngestion {
                 try {
                     send(sink, TableRequests.build(service, database.name(), schemaFqn, table, shape,
                             read.foreignKeys().getOrDefault(table.name(), List.of()),
-                            read.definitions().get(table.name()), types));
+                            read.definitions().get(table.name()), types, settings.includeOwners()));
                 }
                 catch (SQLException e) {
                     source.error(tableFqn + ": " + failure(connector, e));
+                    continue;
                 }
+                TableRequests.profile(tableFqn, table, shape, read.readAt()).ifPresent(p -> {
+                    sink.send(p);
+                    sinkStatus.processed();
+                });
+                progress.update(database.name(), current, kept, ++tablesSent);
             }
         }
+    }
+
+    private boolean schemaFiltered(DatabaseInfo database, SchemaInfo schema) {
+        return settings.schemaFilter().filters(settings.useFqnForFiltering()
+                ? Fqn.build(service, database.name(), schema.name()) : schema.name());
     }
 
     private boolean included(TableKind kind) {
@@ -159,22 +198,28 @@ public final class MetadataIngestion {
         };
     }
 
+    /** @param readAt when the schema was read, epoch milliseconds (the profiles' timestamp) */
     private record SchemaRead(List<TableInfo> tables, Map<String, TableShape> shapes,
-                              Map<String, List<ForeignKeys.ForeignKey>> foreignKeys, Map<String, String> definitions) {
+                              Map<String, List<ForeignKeys.ForeignKey>> foreignKeys, Map<String, String> definitions,
+                              long readAt) {
     }
 
-    /** The whole schema in five queries: relations, their keys, their columns, foreign keys, view definitions. */
+    /**
+     * The whole schema in five queries: relations with owners, sizes, row estimates and comments, their keys, their
+     * columns, foreign keys, view definitions.
+     */
     private static SchemaRead read(Connection connection, Catalog catalog, String schema) throws SQLException {
+        long readAt = System.currentTimeMillis();
         List<TableInfo> tables = catalog.tables(schema, false);
         Map<String, TableShape> shapes = new HashMap<>();
-        for (TableShape shape : TableShapes.read(connection, schema, tables.stream().map(TableInfo::name).toList())) {
+        for (TableShape shape : TableShapes.schema(connection, schema)) {
             shapes.put(shape.name().name(), shape);
         }
         Map<String, List<ForeignKeys.ForeignKey>> foreignKeys = new HashMap<>();
         for (ForeignKeys.ForeignKey fk : ForeignKeys.read(connection, schema)) {
             foreignKeys.computeIfAbsent(fk.table().name(), k -> new java.util.ArrayList<>()).add(fk);
         }
-        return new SchemaRead(tables, shapes, foreignKeys, ViewDefinitions.read(connection, schema));
+        return new SchemaRead(tables, shapes, foreignKeys, ViewDefinitions.read(connection, schema), readAt);
     }
 
     private void send(RequestSink sink, Object body) {
