@@ -48,6 +48,11 @@ public final class WorkflowRunner {
     }
 
     public Result run(Workflow workflow) {
+        return run(workflow, MetadataIngestion.Progress.NONE);
+    }
+
+    /** Runs the workflow, telling {@code progress} where it is (for a progress line). */
+    public Result run(Workflow workflow, MetadataIngestion.Progress progress) {
         if (!workflow.pipelineType().equals(WorkflowSchema.DATABASE_METADATA)) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "source.sourceConfig.config.type "
                     + workflow.pipelineType() + " does not run in this version of pgbridge",
@@ -76,7 +81,7 @@ public final class WorkflowRunner {
         };
         try (RequestSink out = new RequestFile(Path.of(workflow.sink().filename()))) {
             new MetadataIngestion(workflow.serviceName(), workflow.metadata(),
-                    workflow.connection().ingestAllDatabases(), source, sink)
+                    workflow.connection().ingestAllDatabases(), source, sink, progress)
                     .run(serviceRequest(workflow, config), connector, out);
         }
         catch (PgBridgeException e) {
