@@ -32,6 +32,9 @@ public final class Fqn {
      * (the server turns them back when the entity is read).
      */
     public static String encode(String name) {
+        if (name.indexOf(':') < 0 && name.indexOf('>') < 0 && name.indexOf('"') < 0) {
+            return name; // nearly every name: no copies
+        }
         return name.replace("::", "__reserved__colon__").replace(">", "__reserved__arrow__")
                 .replace("\"", "__reserved__quote__");
     }

@@ -92,9 +92,9 @@ class MetadataFileSinkIT {
                 ALTER TABLE sales.customers OWNER TO %s;
                 COMMENT ON TABLE sales.everything IS 'One column of each type';
                 COMMENT ON COLUMN sales.everything.c_num IS 'Net amount';
-                CREATE TABLE sales."Orders" ("Id" int PRIMARY KEY, "Customer Name" text, "a::b" int)
+                CREATE TABLE sales."Orders" ("Id" int PRIMARY KEY, "Customer Name" text, "a::b" int, "x > ""y""\" text)
                     WITH (autovacuum_enabled = false);
-                INSERT INTO sales."Orders" SELECT g, 'n' || g, g FROM generate_series(1, 100) g;
+                INSERT INTO sales."Orders" SELECT g, 'n' || g, g, 'x' FROM generate_series(1, 100) g;
                 CREATE TABLE sales."v1.orders" (id int);
                 CREATE VIEW sales.big_customers AS SELECT region, id FROM sales.customers WHERE id > 10;
                 CREATE MATERIALIZED VIEW sales.customer_counts AS SELECT region, count(*) AS n FROM sales.customers GROUP BY region;
@@ -249,7 +249,8 @@ class MetadataFileSinkIT {
                 .contains("{\"constraintType\":\"UNIQUE\",\"columns\":[\"region\",\"email\"]}");
 
         Map<String, JsonNode> orders = columns(tables.get("Orders"));
-        assertThat(orders.keySet()).containsExactly("Id", "Customer Name", "a__reserved__colon__b");
+        assertThat(orders.keySet()).containsExactly("Id", "Customer Name", "a__reserved__colon__b",
+                "x __reserved__arrow__ __reserved__quote__y__reserved__quote__");
 
         // includeOwners: the owning role as a user reference (its name quoted as an FQN part)
         String quotedOwner = "\"" + owner.name() + "\"";
