@@ -69,8 +69,21 @@ class MetadataCommandIT {
         Cli.Result r = cli.run("metadata", "run", "--config", config.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("Workflow Source Summary:", "Processed records: 5", "Workflow finished successfully");
-        assertThat(Files.readAllLines(out)).hasSize(5);
+        assertThat(r.err()).as("no progress line in a pipe").doesNotContain("ingesting");
+        assertThat(Files.readAllLines(out)).hasSize(6); // the table's profile after it
         assertThat(Files.readString(out)).contains("\"path\":\"/v1/tables\"").doesNotContain(SERVER.superuserPassword());
+
+        // on a terminal the progress line is drawn on stderr, then taken away before the summary
+        Cli.Result onTerminal = cli.exec(java.util.List.of("script", "-qec",
+                Cli.LAUNCHER + " metadata run --config " + config, "/dev/null"), null);
+        assertThat(onTerminal.exitCode()).as(onTerminal.toString()).isZero();
+        String screen = onTerminal.out();
+        String line = "ingesting " + db.name() + ": schemas 1/1 · tables 0 · ";
+        assertThat(screen).as(onTerminal.toString()).contains("\r" + line);
+        int drawn = screen.lastIndexOf("\ringesting ");
+        int taken = screen.indexOf('\r', drawn + 1);
+        assertThat(screen.substring(taken)).startsWith("\r" + " ".repeat(taken - drawn - 1) + "\r");
+        assertThat(screen.indexOf("Workflow Source Summary:")).isGreaterThan(taken);
         assertThat(cli.everythingWritten()).doesNotContain(SERVER.superuserPassword());
     }
 

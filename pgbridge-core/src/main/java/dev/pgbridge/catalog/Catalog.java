@@ -51,13 +51,20 @@ public final class Catalog {
             """;
 
     /**
+     * Whether {@code pg_class.reltuples} of {@code %1$s} is an estimate: never analyzed or vacuumed it is -1 on
+     * PostgreSQL 14 and later, and 0 with {@code relpages} 0 before (where an empty analyzed table looks the same).
+     */
+    private static final String ROWS_KNOWN = "(%1$s.reltuples > 0 OR %1$s.reltuples = 0 AND (%1$s.relpages > 0"
+            + " OR pg_catalog.current_setting('server_version_num')::int >= 140000))";
+
+    /**
      * Partitions are folded into their root: the lateral part runs only for a partitioned table (its WHERE is a
      * one-time filter), counts its direct partitions and sums rows and sizes over its leaves. The comment is a
      * subquery on pg_description's index, so many comments cannot turn the listing into a nested-loop scan.
      */
     private static final String TABLES = """
             SELECT n.nspname, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner) AS owner,
-                   CASE WHEN c.relkind IN ('r', 'm', 'f') AND c.reltuples >= 0 THEN c.reltuples::bigint END AS own_rows,
+                   CASE WHEN c.relkind IN ('r', 'm', 'f') AND %3$s THEN c.reltuples::bigint END AS own_rows,
                    CASE WHEN c.relkind IN ('r', 'm') THEN pg_catalog.pg_total_relation_size(c.oid) END AS own_bytes,
                    part.partitions, part.leaves, part.leaf_rows, part.leaf_bytes,
                    (SELECT d.description FROM pg_catalog.pg_description d
@@ -68,13 +75,13 @@ public final class Catalog {
             LEFT JOIN LATERAL (
                 SELECT count(*) FILTER (WHERE t.level = 1) AS partitions,
                        count(*) FILTER (WHERE t.isleaf) AS leaves,
-                       sum(p.reltuples::float8) FILTER (WHERE t.isleaf AND p.reltuples >= 0)::bigint AS leaf_rows,
+                       sum(p.reltuples::float8) FILTER (WHERE t.isleaf AND %4$s)::bigint AS leaf_rows,
                        sum(pg_catalog.pg_total_relation_size(t.relid)) FILTER (WHERE t.isleaf) AS leaf_bytes
                 FROM pg_catalog.pg_partition_tree(c.oid) t
                 JOIN pg_catalog.pg_class p ON p.oid = t.relid
                 WHERE c.relkind = 'p'
             ) part ON c.relkind = 'p'
-            WHERE c.relkind IN %s AND NOT c.relispartition AND %s
+            WHERE c.relkind IN %1$s AND NOT c.relispartition AND %2$s
             ORDER BY n.nspname, c.relname
             """;
 
@@ -169,7 +176,8 @@ public final class Catalog {
     public List<TableInfo> tables(String schemaOrNull, boolean includeSystem) throws SQLException {
         String filter = schemaOrNull != null ? "n.nspname = ?" : includeSystem ? "true" : NOT_SYSTEM;
         List<TableInfo> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(TABLES.formatted(LISTED, filter))) {
+        String sql = TABLES.formatted(LISTED, filter, ROWS_KNOWN.formatted("c"), ROWS_KNOWN.formatted("p"));
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             if (schemaOrNull != null) {
                 ps.setString(1, schemaOrNull);
             }

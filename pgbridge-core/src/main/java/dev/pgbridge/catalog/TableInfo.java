@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
  * One table, view, materialized view, partitioned table or foreign table.
  *
  * @param estimatedRows the planner's estimate ({@code pg_class.reltuples}); for a partitioned table the sum over its
- *                      leaf partitions; null when unknown (never analyzed on PostgreSQL 14 and later) or for a view
+ *                      leaf partitions; null when unknown (never analyzed or vacuumed; before PostgreSQL 14 also an
+ *                      empty table, which looks the same there) or for a view
  * @param sizeBytes     {@code pg_total_relation_size} (heap, TOAST and indexes); for a partitioned table the sum over
  *                      its leaf partitions; null for views and foreign tables, which have no local storage
  * @param partitions    the number of partitions directly under a partitioned table (as psql's "Number of partitions");

@@ -208,6 +208,33 @@ class CatalogIT {
         }
     }
 
+    // PostgreSQL 12 and 13 mark a never-analyzed table with reltuples 0 (and relpages 0), not -1: it read as 0 rows
+    @Test
+    void aNeverAnalyzedTableHasNoRowEstimateOnEveryVersion() throws SQLException {
+        String schema = TestingPostgres.uniqueName("fresh");
+        try (Connection c = connect(db.name()); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            try {
+                s.execute("CREATE TABLE " + schema + ".never_analyzed WITH (autovacuum_enabled = false) AS "
+                        + "SELECT g AS id FROM generate_series(1, 500) g");
+                s.execute("CREATE TABLE " + schema + ".analyzed_empty (id int)");
+                s.execute("CREATE TABLE " + schema + ".analyzed (id int)");
+                s.execute("INSERT INTO " + schema + ".analyzed SELECT generate_series(1, 40)");
+                s.execute("ANALYZE " + schema + ".analyzed_empty, " + schema + ".analyzed");
+                Map<String, TableInfo> t = byName(new Catalog(c).tables(schema, false));
+                assertThat(t.get(schema + ".never_analyzed").estimatedRows()).isNull();
+                assertThat(t.get(schema + ".never_analyzed").sizeBytes()).isPositive();
+                assertThat(t.get(schema + ".analyzed").estimatedRows()).isEqualTo(40L);
+                // before 14 an analyzed empty table cannot be told from a never-analyzed one
+                assertThat(t.get(schema + ".analyzed_empty").estimatedRows())
+                        .isEqualTo(SERVER.majorVersion() >= 14 ? Long.valueOf(0) : null);
+            }
+            finally {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
     private static long totalRelationSize(Connection c, String table) throws SQLException {
         try (var ps = c.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
             ps.setString(1, table);

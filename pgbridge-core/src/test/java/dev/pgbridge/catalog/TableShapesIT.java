@@ -130,4 +130,27 @@ class TableShapesIT {
             assertThat(root.uniqueKeys()).containsExactly(List.of("id", "at"));
         }
     }
+
+    @Test
+    void aWholeSchemaIsReadWithItsViewsAndWithoutPartitions() throws Exception {
+        try (Connection c = SERVER.connect(db.name())) {
+            SERVER.executeIn(db.name(), "CREATE VIEW public.events_view AS SELECT id, at FROM public.events");
+            try {
+                List<TableShape> shapes = TableShapes.schema(c, "public");
+                assertThat(shapes).extracting(s -> s.name().name())
+                        .containsExactly("events", "events_view", "full_no_pk", "keyed_by_index");
+                TableShape view = shapes.get(1);
+                assertThat(view.relkind()).isEqualTo('v');
+                assertThat(view.columnNames()).containsExactly("id", "at");
+                assertThat(view.columns().get(1).type()).isEqualTo("date");
+                assertThat(shapes.get(3).columnNames()).containsExactly("a", "b", "c");
+                assertThat(TableShapes.schema(c, "Mixed")).singleElement()
+                        .isEqualTo(TableShapes.read(c, QualifiedName.of("Mixed", "Orders")).orElseThrow());
+                assertThat(TableShapes.schema(c, "no_such_schema")).isEmpty();
+            }
+            finally {
+                SERVER.executeIn(db.name(), "DROP VIEW public.events_view");
+            }
+        }
+    }
 }

@@ -1,6 +1,9 @@
 package dev.pgbridge.cli.command;
 
+import dev.pgbridge.cli.output.Figures;
+import dev.pgbridge.cli.output.Progress;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.workflow.Workflow;
 import dev.pgbridge.metadata.workflow.WorkflowException;
 import dev.pgbridge.metadata.workflow.WorkflowProblem;
@@ -35,8 +38,9 @@ final class MetadataCommand implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Run one workflow: an OpenMetadata workflow YAML file (source, sourceConfig, sink, "
                     + "workflowConfig), with pgbridge's serviceConnection.config.connection: <conn_id> and ${VAR}.",
-                    "Prints OpenMetadata's summary at the end. Exit code 2: the file is wrong (every problem is "
-                            + "listed); 1: a step had errors; 0: done."})
+                    "On a terminal a progress line shows on stderr while it runs; OpenMetadata's summary is printed "
+                            + "at the end. Exit code 2: the file is wrong (every problem is listed); 1: a step had "
+                            + "errors; 0: done."})
     static final class Run implements Callable<Integer> {
         private final CliEnvironment environment;
 
@@ -64,10 +68,13 @@ final class MetadataCommand implements Runnable {
                 return refuse(e);
             }
             WorkflowRunner.Result result;
+            Progress progress = Progress.on(spec.commandLine().getErr(), false);
             try {
-                result = new WorkflowRunner(environment.resolver(), tenant.tenant(), environment::storeDatabase).run(workflow);
+                result = new WorkflowRunner(environment.resolver(), tenant.tenant(), environment::storeDatabase)
+                        .run(workflow, line(progress));
             }
             catch (PgBridgeException e) {
+                progress.clear(); // before any error line
                 if (e.code() == dev.pgbridge.error.ErrorCode.INVALID_CONFIG) {
                     PrintWriter err = spec.commandLine().getErr();
                     err.println("error: " + config + ": " + e.getMessage());
@@ -79,8 +86,31 @@ final class MetadataCommand implements Runnable {
                 }
                 throw e;
             }
+            finally {
+                progress.clear();
+            }
             WorkflowRunner.printSummary(result, out);
             return result.failed() ? 1 : 0;
+        }
+
+        /**
+         * {@code ingesting sales: schemas 3/12 · tables 1,204 · 5.2 s}, redrawn on a terminal; at once when the next
+         * schema starts (its catalog read is the long wait).
+         */
+        private static MetadataIngestion.Progress line(Progress progress) {
+            return new MetadataIngestion.Progress() {
+                private String lastDatabase;
+                private int lastSchema = -1;
+
+                @Override
+                public void update(String database, int schema, int schemas, long tables) {
+                    boolean moved = schema != lastSchema || !database.equals(lastDatabase);
+                    lastDatabase = database;
+                    lastSchema = schema;
+                    progress.update(elapsed -> "ingesting " + database + ": schemas " + schema + "/" + schemas
+                            + " · tables " + Figures.count(tables) + " · " + Figures.duration(elapsed), moved);
+                }
+            };
         }
 
         /** Every problem of the file, each as an error line with its hint; exit code 2. */

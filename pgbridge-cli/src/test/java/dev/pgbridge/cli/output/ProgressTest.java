@@ -50,6 +50,33 @@ class ProgressTest {
     }
 
     @Test
+    void aLineOfItsOwnIsDrawnThenTakenAway() {
+        Progress progress = new Progress(new PrintWriter(text), Progress.Mode.TERMINAL, now::get);
+        now.set(Duration.ofMillis(100).toNanos());
+        progress.update(d -> "never built: too soon");
+        assertThat(text.toString()).isEmpty();
+        now.set(Duration.ofMillis(5200).toNanos());
+        progress.update(d -> "ingesting sales: tables 1,204 · " + Figures.duration(d));
+        assertThat(text.toString()).isEqualTo("\ringesting sales: tables 1,204 · 5.2 s");
+        progress.clear();
+        assertThat(text.toString()).endsWith("\r" + " ".repeat(37) + "\r");
+        progress.clear();
+        assertThat(text.toString()).hasSize(2 * 38 + 1);
+        now.set(Duration.ofMillis(5300).toNanos());
+        progress.update(d -> "next part", true);
+        assertThat(text.toString()).endsWith("\rnext part");
+    }
+
+    @Test
+    void aLineOfItsOwnStaysOffTerminals() {
+        Progress progress = new Progress(new PrintWriter(text), Progress.Mode.SUMMARY, now::get);
+        now.set(Duration.ofSeconds(5).toNanos());
+        progress.update(d -> "ingesting");
+        progress.clear();
+        assertThat(text.toString()).isEmpty();
+    }
+
+    @Test
     void quietPrintsNothing() {
         Progress progress = new Progress(new PrintWriter(text), Progress.Mode.QUIET, now::get);
         now.set(Duration.ofSeconds(5).toNanos());

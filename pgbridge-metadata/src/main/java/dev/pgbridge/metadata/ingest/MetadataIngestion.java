@@ -44,19 +44,42 @@ public final class MetadataIngestion {
         PgBridgeException translate(SQLException e);
     }
 
+    /** Where a run is, for a progress line; called on the run's thread after every table and schema. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (database, schema, schemas, tables) -> {
+        };
+
+        /**
+         * @param database the database being read
+         * @param schema   which of its schemas is being read (1 for the first; 0 before the first), of {@code schemas}
+         *                 that its filter keeps
+         * @param tables   tables and views sent in the whole run so far
+         */
+        void update(String database, int schema, int schemas, long tables);
+    }
+
     private final String service;
     private final MetadataSettings settings;
     private final boolean ingestAllDatabases;
     private final StepStatus source;
     private final StepStatus sinkStatus;
+    private final Progress progress;
+    private long tablesSent;
 
     public MetadataIngestion(String service, MetadataSettings settings, boolean ingestAllDatabases, StepStatus source,
                              StepStatus sinkStatus) {
+        this(service, settings, ingestAllDatabases, source, sinkStatus, Progress.NONE);
+    }
+
+    public MetadataIngestion(String service, MetadataSettings settings, boolean ingestAllDatabases, StepStatus source,
+                             StepStatus sinkStatus, Progress progress) {
         this.service = requireNonNull(service, "service is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.ingestAllDatabases = ingestAllDatabases;
         this.source = requireNonNull(source, "source is null");
         this.sinkStatus = requireNonNull(sinkStatus, "sinkStatus is null");
+        this.progress = requireNonNull(progress, "progress is null");
     }
 
     /**
@@ -116,14 +139,19 @@ public final class MetadataIngestion {
         send(sink, new Requests.CreateDatabase(Fqn.encode(database.name()), database.comment(), Fqn.build(service)));
         Catalog catalog = new Catalog(connection);
         ColumnTypes types = new ColumnTypes(connection);
-        for (SchemaInfo schema : catalog.schemas(false)) {
+        List<SchemaInfo> schemas = catalog.schemas(false);
+        int kept = (int) schemas.stream().filter(s -> !schemaFiltered(database, s)).count();
+        int current = 0;
+        progress.update(database.name(), current, kept, tablesSent);
+        for (SchemaInfo schema : schemas) {
             String schemaFqn = Fqn.build(service, Fqn.encode(database.name()), Fqn.encode(schema.name()));
-            if (settings.schemaFilter().filters(settings.useFqnForFiltering() ? schemaFqn : schema.name())) {
+            if (schemaFiltered(database, schema)) {
                 source.filtered(schemaFqn);
                 continue;
             }
+            progress.update(database.name(), ++current, kept, tablesSent);
             try {
-                schema(connection, catalog, types, database, schema, schemaFqn, sink, connector);
+                schema(connection, catalog, types, database, schema, schemaFqn, sink, connector, current, kept);
             }
             catch (PgBridgeException e) {
                 throw e;
@@ -137,8 +165,10 @@ public final class MetadataIngestion {
         }
     }
 
+    /** @param current which of the database's {@code kept} schemas this is, for the progress line */
     private void schema(Connection connection, Catalog catalog, ColumnTypes types, DatabaseInfo database,
-                        SchemaInfo schema, String schemaFqn, RequestSink sink, Connector connector) {
+                        SchemaInfo schema, String schemaFqn, RequestSink sink, Connector connector, int current,
+                        int kept) {
         String databaseFqn = Fqn.database(service, database.name());
         send(sink, new Requests.CreateDatabaseSchema(Fqn.encode(schema.name()), schema.comment(), databaseFqn));
         SchemaRead read;
@@ -167,14 +197,20 @@ public final class MetadataIngestion {
                 live.remove(tableFqn);
                 continue;
             }
+            int sinkErrors = sinkStatus.errorCount();
             try {
                 send(sink, TableRequests.build(service, database.name(), schemaFqn, table, shape,
                         read.foreignKeys().getOrDefault(table.name(), List.of()),
-                        read.definitions().get(table.name()), types));
+                        read.definitions().get(table.name()), types, settings.includeOwners()));
             }
             catch (SQLException e) {
                 source.error(tableFqn + ": " + failure(connector, e));
+                continue;
             }
+            if (sinkStatus.errorCount() == sinkErrors) { // a table the sink refused has no profile to take
+                TableRequests.profile(tableFqn, table, shape, read.readAt()).ifPresent(p -> sent(sink, p));
+            }
+            progress.update(database.name(), current, kept, ++tablesSent);
         }
         if (settings.markDeletedTables()) {
             markDeleted(sink, schemaFqn, live);
@@ -193,6 +229,11 @@ public final class MetadataIngestion {
         }
     }
 
+    private boolean schemaFiltered(DatabaseInfo database, SchemaInfo schema) {
+        return settings.schemaFilter().filters(settings.useFqnForFiltering()
+                ? Fqn.build(service, Fqn.encode(database.name()), Fqn.encode(schema.name())) : schema.name());
+    }
+
     private boolean included(TableKind kind) {
         return switch (kind) {
             case VIEW, MATERIALIZED_VIEW -> settings.includeViews();
@@ -200,28 +241,39 @@ public final class MetadataIngestion {
         };
     }
 
+    /** @param readAt when the schema was read, epoch milliseconds (the profiles' timestamp) */
     private record SchemaRead(List<TableInfo> tables, Map<String, TableShape> shapes,
-                              Map<String, List<ForeignKeys.ForeignKey>> foreignKeys, Map<String, String> definitions) {
+                              Map<String, List<ForeignKeys.ForeignKey>> foreignKeys, Map<String, String> definitions,
+                              long readAt) {
     }
 
-    /** The whole schema in five queries: relations, their keys, their columns, foreign keys, view definitions. */
+    /**
+     * The whole schema in five queries: relations with owners, sizes, row estimates and comments, their keys, their
+     * columns, foreign keys, view definitions.
+     */
     private static SchemaRead read(Connection connection, Catalog catalog, String schema) throws SQLException {
+        long readAt = System.currentTimeMillis();
         List<TableInfo> tables = catalog.tables(schema, false);
         Map<String, TableShape> shapes = new HashMap<>();
-        for (TableShape shape : TableShapes.read(connection, schema, tables.stream().map(TableInfo::name).toList())) {
+        for (TableShape shape : TableShapes.schema(connection, schema)) {
             shapes.put(shape.name().name(), shape);
         }
         Map<String, List<ForeignKeys.ForeignKey>> foreignKeys = new HashMap<>();
         for (ForeignKeys.ForeignKey fk : ForeignKeys.read(connection, schema)) {
             foreignKeys.computeIfAbsent(fk.table().name(), k -> new java.util.ArrayList<>()).add(fk);
         }
-        return new SchemaRead(tables, shapes, foreignKeys, ViewDefinitions.read(connection, schema));
+        return new SchemaRead(tables, shapes, foreignKeys, ViewDefinitions.read(connection, schema), readAt);
     }
 
     private void send(RequestSink sink, Object body) {
         source.processed();
+        sent(sink, Requests.Request.put(body));
+    }
+
+    /** Sends one request; one the sink failed is its error, not also processed. */
+    private void sent(RequestSink sink, Requests.Request request) {
         int errors = sinkStatus.errorCount();
-        sink.send(Requests.Request.put(body));
+        sink.send(request);
         if (sinkStatus.errorCount() == errors) {
             sinkStatus.processed();
         }

@@ -5,6 +5,7 @@ import dev.pgbridge.catalog.TableInfo;
 import dev.pgbridge.catalog.TableKind;
 import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.metadata.openmetadata.DataTypes;
+import dev.pgbridge.metadata.openmetadata.EntityRef;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.sql.QualifiedName;
@@ -13,13 +14,15 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One table, view, materialized view, partitioned or foreign table as OpenMetadata's {@code CreateTableRequest}, as
  * OpenMetadata's PostgreSQL connector builds it: column constraints for single-column primary and unique keys (and
  * NULL / NOT_NULL otherwise), multi-column keys and foreign keys as {@code tableConstraints} (referred columns as
- * column FQNs), comments as descriptions, view definitions as {@code schemaDefinition}.
+ * column FQNs), comments as descriptions, view definitions as {@code schemaDefinition}, the owning role as
+ * {@code owner}; then the table's size and row estimate as its profile.
  */
 public final class TableRequests {
     private TableRequests() {
@@ -41,10 +44,11 @@ public final class TableRequests {
      * @param service    the service name and {@code database} its database (as PostgreSQL names it), for referred
      *                   columns' FQNs
      * @param definition the view's definition ({@code pg_get_viewdef}), null for tables
+     * @param withOwner  {@code includeOwners}: the owning role as the table's {@code owner}, a {@code user} reference
      */
     static Requests.CreateTable build(String service, String database, String schemaFqn, TableInfo table,
                                       TableShape shape, List<ForeignKeys.ForeignKey> foreignKeys, String definition,
-                                      ColumnTypes types) throws SQLException {
+                                      ColumnTypes types, boolean withOwner) throws SQLException {
         List<String> primaryKey = shape.primaryKey();
         Set<String> singleUnique = new HashSet<>();
         List<List<String>> multiUnique = new ArrayList<>();
@@ -102,7 +106,26 @@ public final class TableRequests {
             schemaDefinition = viewStatement(table, definition);
         }
         return new Requests.CreateTable(Fqn.encode(table.name()), table.comment(), tableType(kind), columns,
-                constraints.isEmpty() ? null : constraints, schemaFqn, schemaDefinition);
+                constraints.isEmpty() ? null : constraints, schemaFqn, schemaDefinition,
+                withOwner ? EntityRef.of("user", Fqn.quote(table.owner())) : null);
+    }
+
+    /**
+     * The table's {@code PUT /v1/tables/{id}/tableProfile} with what the catalog knows: the planner's row estimate
+     * ({@code reltuples}; left out when the table was never analyzed), {@code pg_total_relation_size} and the column
+     * count. None for a view, which has neither rows nor size of its own.
+     *
+     * @param readAt when the catalog was read, epoch milliseconds
+     */
+    static Optional<Requests.Request> profile(String tableFqn, TableInfo table, TableShape shape, long readAt) {
+        if (table.kind() == TableKind.VIEW) {
+            return Optional.empty();
+        }
+        Long rows = table.estimatedRows();
+        Long bytes = table.sizeBytes();
+        return Optional.of(Requests.Request.tableProfile(tableFqn, new Requests.CreateTableProfile(
+                new Requests.TableProfile(readAt, rows == null ? null : rows.doubleValue(), shape.columns().size(),
+                        bytes == null ? null : bytes.doubleValue()))));
     }
 
     private static List<String> encodeAll(List<String> names) {

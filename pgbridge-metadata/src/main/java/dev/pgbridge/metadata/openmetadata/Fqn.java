@@ -112,6 +112,9 @@ public final class Fqn {
      */
     public static String encode(String name) {
         requireNonNull(name, "name is null");
+        if (name.indexOf(':') < 0 && name.indexOf('>') < 0 && name.indexOf('"') < 0) {
+            return name; // nearly every name: no copies
+        }
         return name.replace("::", "__reserved__colon__").replace(">", "__reserved__arrow__")
                 .replace("\"", "__reserved__quote__");
     }

@@ -87,6 +87,11 @@ public final class WorkflowRunner {
     }
 
     public Result run(Workflow workflow) {
+        return run(workflow, MetadataIngestion.Progress.NONE);
+    }
+
+    /** Runs the workflow, telling {@code progress} where a metadata run is (for a progress line). */
+    public Result run(Workflow workflow, MetadataIngestion.Progress progress) {
         ConnectionConfig config = connection(workflow.connection());
         StepStatus source = new StepStatus("Source");
         StepStatus sink = new StepStatus("Sink");
@@ -119,8 +124,8 @@ public final class WorkflowRunner {
                         source, sink).run(connector, notReady, out, today);
                 case WorkflowSchema.DATABASE_LINEAGE -> new LineageIngestion(workflow.serviceName(),
                         workflow.lineage(), all, source, sink).run(connector, notReady, out, today);
-                default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink)
-                        .run(serviceRequest(workflow, config), connector, out);
+                default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink,
+                        progress).run(serviceRequest(workflow, config), connector, out);
             }
         }
         catch (SinkFailure e) {

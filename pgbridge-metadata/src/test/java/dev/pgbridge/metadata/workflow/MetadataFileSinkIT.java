@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgbridge.metadata.openmetadata.OpenMetadataSchemas;
 import dev.pgbridge.store.ConnectionResolver;
+import dev.pgbridge.metadata.openmetadata.EntityRef;
 import dev.pgbridge.testing.TestDatabase;
+import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +40,14 @@ class MetadataFileSinkIT {
     private static final TestingPostgres SERVER = TestingPostgres.get();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
+    private static TestRole owner;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void createFixture() {
+        owner = SERVER.createRole(TestingPostgres.uniqueName("pgb_meta.owner"), null);
         db = SERVER.createDatabase(TestingPostgres.uniqueName("pgb_meta"), null);
         SERVER.executeIn(db.name(), """
                 COMMENT ON DATABASE %s IS 'The shop';
@@ -55,6 +59,8 @@ class MetadataFileSinkIT {
                 CREATE TYPE sales.address AS (street text, city text);
                 CREATE DOMAIN sales.amount AS numeric(12,2) CHECK (VALUE > 0);
                 CREATE DOMAIN sales.code AS varchar(8);
+                CREATE SCHEMA ref;
+                CREATE TABLE ref."Region.Codes" (code text PRIMARY KEY, "say ""hi""\" text UNIQUE);
 
                 CREATE TABLE sales.customers (
                     region text NOT NULL,
@@ -76,12 +82,19 @@ class MetadataFileSinkIT {
                     c_mood sales.mood, c_mood_array sales.mood[], c_amount sales.amount, c_code sales.code,
                     c_address sales.address, c_point point, c_oid oid, c_char1 "char", c_name name,
                     c_generated integer GENERATED ALWAYS AS (id * 2) STORED,
-                    customer_region text, customer_id bigint,
-                    FOREIGN KEY (customer_region, customer_id) REFERENCES sales.customers (region, id)
+                    customer_region text, customer_id bigint, region_code text, region_greeting text,
+                    FOREIGN KEY (customer_region, customer_id) REFERENCES sales.customers (region, id),
+                    FOREIGN KEY (region_code) REFERENCES ref."Region.Codes" (code),
+                    FOREIGN KEY (region_greeting) REFERENCES ref."Region.Codes" ("say ""hi""\")
                 );
+                INSERT INTO sales.customers SELECT 'eu', g, 'c' || g || '@example.com' FROM generate_series(1, 300) g;
+                ANALYZE sales.customers;
+                ALTER TABLE sales.customers OWNER TO %s;
                 COMMENT ON TABLE sales.everything IS 'One column of each type';
                 COMMENT ON COLUMN sales.everything.c_num IS 'Net amount';
-                CREATE TABLE sales."Orders" ("Id" int PRIMARY KEY, "Customer Name" text, "a::b" int);
+                CREATE TABLE sales."Orders" ("Id" int PRIMARY KEY, "Customer Name" text, "a::b" int, "x > ""y""\" text)
+                    WITH (autovacuum_enabled = false);
+                INSERT INTO sales."Orders" SELECT g, 'n' || g, g, 'x' FROM generate_series(1, 100) g;
                 CREATE TABLE sales."v1.orders" (id int);
                 CREATE VIEW sales.big_customers AS SELECT region, id FROM sales.customers WHERE id > 10;
                 CREATE MATERIALIZED VIEW sales.customer_counts AS SELECT region, count(*) AS n FROM sales.customers GROUP BY region;
@@ -95,13 +108,16 @@ class MetadataFileSinkIT {
                 CREATE EXTENSION postgres_fdw;
                 CREATE SERVER warehouse FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', dbname 'nowhere');
                 CREATE FOREIGN TABLE sales.remote_stock (sku text, qty int) SERVER warehouse OPTIONS (table_name 'stock');
-                """.formatted("\"" + db.name() + "\""));
+                """.formatted("\"" + db.name() + "\"", "\"" + owner.name() + "\""));
     }
 
     @AfterAll
     static void dropFixture() {
         if (db != null) {
             db.close();
+        }
+        if (owner != null) {
+            owner.close();
         }
     }
 
@@ -120,6 +136,7 @@ class MetadataFileSinkIT {
                   sourceConfig:
                     config:
                       type: DatabaseMetadata
+                      includeOwners: true
                       schemaFilterPattern:
                         includes: ['^sales$']
                       tableFilterPattern:
@@ -232,10 +249,62 @@ class MetadataFileSinkIT {
                 .contains("{\"constraintType\":\"UNIQUE\",\"columns\":[\"region\",\"email\"]}");
 
         Map<String, JsonNode> orders = columns(tables.get("Orders"));
-        assertThat(orders.keySet()).containsExactly("Id", "Customer Name", "a__reserved__colon__b");
+        assertThat(orders.keySet()).containsExactly("Id", "Customer Name", "a__reserved__colon__b",
+                "x __reserved__arrow__ __reserved__quote__y__reserved__quote__");
+
+        // includeOwners: the owning role as a user reference (its name quoted as an FQN part)
+        String quotedOwner = "\"" + owner.name() + "\"";
+        JsonNode customersOwner = tables.get("customers").get("owner");
+        assertThat(customersOwner.get("type").asText()).isEqualTo("user");
+        assertThat(customersOwner.get("fullyQualifiedName").asText()).isEqualTo(quotedOwner);
+        assertThat(customersOwner.get("id").asText())
+                .isEqualTo(EntityRef.Ids.NAME_BASED.id(EntityRef.of("user", quotedOwner)));
+        assertThat(tables.get("everything").at("/owner/fullyQualifiedName").asText()).isEqualTo(SERVER.superuser());
+
+        // foreign keys to a table of another schema (not ingested) whose name holds a dot, one to a column with quotes
+        Map<String, JsonNode> fks = new LinkedHashMap<>();
+        tables.get("everything").get("tableConstraints").forEach(t -> fks.put(strings(t.get("columns")).toString(), t));
+        String codes = "local_pg." + db.name() + ".ref.\"Region.Codes\".";
+        assertThat(strings(fks.get("[region_code]").get("referredColumns"))).containsExactly(codes + "code");
+        assertThat(strings(fks.get("[region_greeting]").get("referredColumns")))
+                .containsExactly(codes + "say __reserved__quote__hi__reserved__quote__");
+
+        // after each table but a view: its profile, the table named by (name-based) id, from the catalog's figures
+        Map<String, JsonNode> profiles = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = lines.get(i);
+            if (!line.get("path").asText().equals("/v1/tables")) {
+                continue;
+            }
+            String name = line.at("/body/name").asText();
+            JsonNode next = i + 1 < lines.size() ? lines.get(i + 1) : null;
+            if (line.at("/body/tableType").asText().equals("View")) {
+                assertThat(next.get("path").asText()).as(name).doesNotEndWith("/tableProfile");
+                continue;
+            }
+            String fqn = "local_pg." + db.name() + ".sales." + (name.contains(".") ? "\"" + name + "\"" : name);
+            assertThat(next.get("method").asText()).isEqualTo("PUT");
+            assertThat(next.get("path").asText()).as(name).isEqualTo("/v1/tables/"
+                    + EntityRef.Ids.NAME_BASED.id(EntityRef.table(fqn)) + "/tableProfile");
+            profiles.put(name, next.at("/body/tableProfile"));
+        }
+        assertThat(profiles.keySet()).containsExactlyInAnyOrder("customers", "everything", "Orders", "v1.orders",
+                "customer_counts", "events", "remote_stock");
+        JsonNode customersProfile = profiles.get("customers");
+        assertThat(customersProfile.get("rowCount").asDouble()).isEqualTo(300.0);
+        assertThat(customersProfile.get("columnCount").asInt()).isEqualTo(3);
+        assertThat(customersProfile.get("sizeInByte").asDouble()).isGreaterThan(8192.0);
+        assertThat(customersProfile.get("timestamp").asLong()).isPositive();
+        assertThat(profiles.get("Orders").has("rowCount")).as("never analyzed: no estimate").isFalse();
+        assertThat(profiles.get("Orders").get("sizeInByte").asDouble()).isPositive();
+        assertThat(profiles.get("everything").get("columnCount").asInt()).isEqualTo(54);
+        assertThat(profiles.get("events").get("sizeInByte").asDouble()).as("its leaves' sizes").isPositive();
+        assertThat(profiles.get("customer_counts").get("sizeInByte").asDouble()).isPositive();
+        assertThat(profiles.get("remote_stock").has("sizeInByte")).as("no local storage").isFalse();
 
         assertThat(summary.toString()).contains("Workflow Source Summary:", "Processed records: 11",
-                "Filtered records: 3", "Workflow Sink Summary:", "Workflow finished successfully");
+                "Filtered records: 4", "Workflow Sink Summary:", "Processed records: 18",
+                "Workflow finished successfully");
     }
 
     @Test
@@ -280,7 +349,8 @@ class MetadataFileSinkIT {
         WorkflowRunner.Result result = new WorkflowRunner(resolver(), "default").run(workflow);
         assertThat(result.failed()).isFalse();
         List<String> lines = Files.readAllLines(out);
-        assertThat(lines).hasSize(4);
+        assertThat(lines).hasSize(5);
+        assertThat(JSON.readTree(lines.get(4)).at("/path").asText()).endsWith("/tableProfile");
         assertThat(JSON.readTree(lines.get(0)).at("/body/connection/config/ingestAllDatabases").asBoolean()).isTrue();
         assertThat(JSON.readTree(lines.get(1)).at("/body/name").asText()).isEqualTo(db.name());
         assertThat(JSON.readTree(lines.get(3)).at("/body/databaseSchema").asText()).isEqualTo("svc." + db.name() + ".sales");
