@@ -87,6 +87,7 @@ public final class MetadataIngestion {
      * database is thrown; a failure in one database or schema is recorded and skipped.
      */
     public void run(Requests.CreateDatabaseService serviceRequest, Connector connector, RequestSink sink) {
+        settings.ignoredKeyWarnings().forEach(source::warning);
         send(sink, serviceRequest);
         try (Connection first = connector.connect(null)) {
             String current;

@@ -1,5 +1,7 @@
 package dev.pgbridge.metadata.ingest;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -8,10 +10,19 @@ import static java.util.Objects.requireNonNull;
  *
  * @param allowEmptyingSchema OpenMetadata's guard: whether {@code markDeletedTables} may delete every table of a
  *                            schema (off: such a run keeps them and says so)
+ * @param ignoredKeys         keys OpenMetadata defines that the file holds and pgbridge does not act on
  */
 public record MetadataSettings(boolean markDeletedTables, boolean includeTables, boolean includeViews,
                                boolean includeOwners, boolean useFqnForFiltering, FilterPattern databaseFilter,
-                               FilterPattern schemaFilter, FilterPattern tableFilter, boolean allowEmptyingSchema) {
+                               FilterPattern schemaFilter, FilterPattern tableFilter, boolean allowEmptyingSchema,
+                               List<String> ignoredKeys) {
+    public MetadataSettings(boolean markDeletedTables, boolean includeTables, boolean includeViews,
+                            boolean includeOwners, boolean useFqnForFiltering, FilterPattern databaseFilter,
+                            FilterPattern schemaFilter, FilterPattern tableFilter, boolean allowEmptyingSchema) {
+        this(markDeletedTables, includeTables, includeViews, includeOwners, useFqnForFiltering, databaseFilter,
+                schemaFilter, tableFilter, allowEmptyingSchema, List.of());
+    }
+
     public MetadataSettings(boolean markDeletedTables, boolean includeTables, boolean includeViews,
                             boolean includeOwners, boolean useFqnForFiltering, FilterPattern databaseFilter,
                             FilterPattern schemaFilter, FilterPattern tableFilter) {
@@ -23,6 +34,12 @@ public record MetadataSettings(boolean markDeletedTables, boolean includeTables,
         requireNonNull(databaseFilter, "databaseFilter is null");
         requireNonNull(schemaFilter, "schemaFilter is null");
         requireNonNull(tableFilter, "tableFilter is null");
+        ignoredKeys = List.copyOf(ignoredKeys);
+    }
+
+    /** One warning per ignored key, for the run's summary. */
+    public List<String> ignoredKeyWarnings() {
+        return IgnoredKeys.warnings(ignoredKeys);
     }
 
     public static MetadataSettings defaults() {

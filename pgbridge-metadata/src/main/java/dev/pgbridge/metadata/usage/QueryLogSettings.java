@@ -1,5 +1,7 @@
 package dev.pgbridge.metadata.usage;
 
+import dev.pgbridge.metadata.ingest.IgnoredKeys;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,8 +38,7 @@ public record QueryLogSettings(int queryLogDuration, int resultLimit, Path query
 
     /** One warning per ignored key, for the run's summary. */
     public List<String> ignoredKeyWarnings() {
-        return ignoredKeys.stream().map(key -> "source.sourceConfig.config." + key + " is accepted for OpenMetadata "
-                + "compatibility and has no effect in pgbridge").toList();
+        return IgnoredKeys.warnings(ignoredKeys);
     }
 
     public static QueryLogSettings defaults() {

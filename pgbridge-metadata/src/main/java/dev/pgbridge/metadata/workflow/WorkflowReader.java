@@ -3,6 +3,7 @@ package dev.pgbridge.metadata.workflow;
 import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.FilterPattern;
+import dev.pgbridge.metadata.ingest.IgnoredKeys;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
 import dev.pgbridge.metadata.usage.FilterCondition;
@@ -429,7 +430,8 @@ public final class WorkflowReader {
                     flag(pipeline, "includeTables", true), flag(pipeline, "includeViews", true),
                     flag(pipeline, "includeOwners", false), flag(pipeline, "useFqnForFiltering", false),
                     filter(mapAt(pipeline, "databaseFilterPattern")), filter(mapAt(pipeline, "schemaFilterPattern")),
-                    filter(mapAt(pipeline, "tableFilterPattern")), flag(pipeline, "allowEmptyingSchema", false));
+                    filter(mapAt(pipeline, "tableFilterPattern")), flag(pipeline, "allowEmptyingSchema", false),
+                    IgnoredKeys.present(pipeline, WorkflowSchema.METADATA_IGNORED));
         }
         QueryLogSettings usage = null;
         LineageSettings lineage = null;
@@ -452,7 +454,7 @@ public final class WorkflowReader {
 
     private static QueryLogSettings queryLog(Map<?, ?> pipeline, List<String> ignored) {
         String file = string(pipeline.get("queryLogFilePath"));
-        List<String> present = pipeline.keySet().stream().map(String::valueOf).filter(ignored::contains).toList();
+        List<String> present = IgnoredKeys.present(pipeline, ignored);
         return new QueryLogSettings(whole(pipeline, "queryLogDuration", QueryLogSettings.DEFAULT_DURATION),
                 whole(pipeline, "resultLimit", QueryLogSettings.DEFAULT_RESULT_LIMIT),
                 file == null ? null : Path.of(file), string(pipeline.get("filterCondition")), present);

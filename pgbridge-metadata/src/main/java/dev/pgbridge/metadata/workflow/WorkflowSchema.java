@@ -102,6 +102,10 @@ final class WorkflowSchema {
             optional("storedProcedureFilterPattern", FILTER),
             optional("threads", whole()));
 
+    /** Keys of {@link #METADATA_CONFIG} pgbridge accepts for OpenMetadata compatibility and ignores. */
+    static final List<String> METADATA_IGNORED = List.of("markDeletedStoredProcedures", "includeTags",
+            "includeStoredProcedures", "includeDDL", "queryLogDuration", "queryParsingTimeoutLimit", "threads",
+            "incremental");
     /** Keys of {@link #USAGE_CONFIG} pgbridge accepts for OpenMetadata compatibility and ignores. */
     static final List<String> USAGE_IGNORED = List.of("stageFileLocation", "processQueryCostAnalysis");
     /** Keys of {@link #LINEAGE_CONFIG} pgbridge accepts for OpenMetadata compatibility and ignores. */

@@ -101,6 +101,23 @@ class WorkflowReaderTest {
     }
 
     @Test
+    void keysOpenMetadataDefinesButPgbridgeIgnoresAreOneWarningEach() {
+        // a DatabaseMetadata file with includeTags or threads ran without a word about them
+        Workflow w = new WorkflowReader(Map.of()).read("""
+                source:
+                  type: postgres
+                  serviceName: svc
+                  serviceConnection: {config: {type: Postgres, connection: warehouse}}
+                  sourceConfig: {config: {type: DatabaseMetadata, threads: 4, includeOwners: true, includeTags: true}}
+                """, "wf.yaml");
+        assertThat(w.metadata().ignoredKeyWarnings()).containsExactly(
+                "source.sourceConfig.config.threads is accepted for OpenMetadata compatibility and has no effect in "
+                        + "pgbridge",
+                "source.sourceConfig.config.includeTags is accepted for OpenMetadata compatibility and has no effect "
+                        + "in pgbridge");
+    }
+
+    @Test
     void reportsEveryProblemAtOnceWithPathsAndChoices() {
         WorkflowException e = catchThrowableOfType(WorkflowException.class, () -> new WorkflowReader(Map.of()).read("""
                 source:
