@@ -38,6 +38,7 @@ class ArchitectureTest {
         assertThat(main.containPackage("dev.pgbridge.connection")).isTrue();
         assertThat(main.containPackage("dev.pgbridge.cdc.engine")).isTrue();
         assertThat(main.containPackage("dev.pgbridge.cli.command")).isTrue();
+        assertThat(main.containPackage("dev.pgbridge.server.api")).isTrue();
     }
 
     @Test
@@ -66,6 +67,14 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.pgbridge.cli..", "dev.pgbridge.metadata..", "dev.pgbridge.server..",
                         "dev.pgbridge.testing..", "picocli..")
+                .check(main);
+    }
+
+    @Test
+    void serverDependsNotOnTheCli() {
+        // DESIGN.md: cli -> server -> cdc, metadata -> core; picocli stays in the CLI
+        noClasses().that().resideInAPackage("dev.pgbridge.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pgbridge.cli..", "dev.pgbridge.testing..", "picocli..")
                 .check(main);
     }
 

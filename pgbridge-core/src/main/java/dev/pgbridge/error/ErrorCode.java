@@ -47,6 +47,18 @@ public enum ErrorCode {
      * was gone, and the stream passed the point by which its delete had to come without it).
      */
     DATA_INTEGRITY,
+    /** No valid credentials came with a request to the server (no session, no token, a wrong password). */
+    UNAUTHENTICATED,
+    /** The caller's role or tenant may not do this. */
+    FORBIDDEN,
+    /** A Bearer token whose expiry has passed. */
+    TOKEN_EXPIRED,
+    /** Too many failed logins from one address for one user: wait, then try again. */
+    RATE_LIMITED,
+    /** A connection secret was asked for over plain HTTP: the server sends secrets over TLS only. */
+    INSECURE_CHANNEL,
+    /** The pgbridge server cannot be reached, or its certificate does not verify. */
+    SERVER_UNREACHABLE,
     MASTER_KEY,
     STORE,
     IO,

@@ -168,7 +168,8 @@ public final class ConnectionInput {
         return null;
     }
 
-    private static String readStdin(CliEnvironment environment) {
+    /** Standard input as text, one trailing newline dropped (a password piped in with printf or echo). */
+    static String readStdin(CliEnvironment environment) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             environment.stdin().transferTo(bytes);
@@ -180,7 +181,7 @@ public final class ConnectionInput {
         }
         catch (IOException e) {
             throw new PgBridgeException(ErrorCode.IO, "cannot read the password from standard input: " + e.getMessage(),
-                    "pipe the password in, e.g. printf %s \"$PW\" | pgbridge conn add … --password-stdin", e);
+                    "pipe the password in, e.g. printf %s \"$PW\" | pgbridge … --password-stdin", e);
         }
     }
 

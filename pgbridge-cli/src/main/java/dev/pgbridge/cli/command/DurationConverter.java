@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as written on the command line: a number with a unit — {@code 500ms}, {@code 30s}, {@code 5m},
- * {@code 1h} — or several ({@code 1m30s}); a bare number is seconds. Must be positive.
+ * {@code 1h}, {@code 30d} — or several ({@code 1m30s}); a bare number is seconds. Must be positive.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern BARE = Pattern.compile("\\d{1,9}");
 
     @Override
@@ -38,6 +38,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);
                     case "m" -> Duration.ofMinutes(n);
+                    case "d" -> Duration.ofDays(n);
                     default -> Duration.ofHours(n);
                 });
                 at = m.end();
@@ -54,6 +55,6 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
 
     private static CommandLine.TypeConversionException invalid(String value) {
         return new CommandLine.TypeConversionException("invalid duration '" + value
-                + "': write a number with a unit, e.g. 500ms, 30s, 5m, 1h or 1m30s (a bare number is seconds)");
+                + "': write a number with a unit, e.g. 500ms, 30s, 5m, 1h, 30d or 1m30s (a bare number is seconds)");
     }
 }

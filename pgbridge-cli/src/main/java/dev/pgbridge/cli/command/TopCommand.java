@@ -29,6 +29,7 @@ import java.util.Map;
                 CopyCommand.class,
                 MetadataCommand.class,
                 LineageCommand.class,
+                ServerCommand.class,
                 CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
@@ -58,7 +59,8 @@ public final class TopCommand {
                 "preview", "Show the first rows of a table or view",
                 "metadata", "Run OpenMetadata-style workflows: ingest schemas, tables and columns",
                 "lineage", "Print the table and column lineage of SQL statements"));
-        groups.put("Server", ordered());
+        groups.put("Server", ordered(
+                "server", "Run the control plane: web UI, REST API, tenants, users, tokens, agent channel"));
         groups.put("Shell", ordered(
                 "completion", "Print the bash or zsh completion script",
                 "help", "Show the help of a command"));

@@ -1,0 +1,63 @@
+package dev.pgbridge.server.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Failed logins per (remote address, user name): after {@link #MAX_FAILURES} within {@link #WINDOW}, further tries
+ * from that address for that name are refused until the oldest failure leaves the window. A success clears the count.
+ */
+public final class LoginThrottle {
+    public static final int MAX_FAILURES = 5;
+    public static final Duration WINDOW = Duration.ofMinutes(15);
+
+    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public LoginThrottle(Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** How long until a try is allowed again; zero when it is allowed now. */
+    public Duration retryAfter(String remote, String user) {
+        Deque<Instant> times = failures.get(key(remote, user));
+        if (times == null) {
+            return Duration.ZERO;
+        }
+        synchronized (times) {
+            Instant now = clock.instant();
+            while (!times.isEmpty() && times.peekFirst().plus(WINDOW).isBefore(now)) {
+                times.pollFirst();
+            }
+            if (times.size() < MAX_FAILURES) {
+                return Duration.ZERO;
+            }
+            return Duration.between(now, times.peekFirst().plus(WINDOW));
+        }
+    }
+
+    public void failed(String remote, String user) {
+        Deque<Instant> times = failures.computeIfAbsent(key(remote, user), k -> new ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(clock.instant());
+            while (times.size() > MAX_FAILURES) {
+                times.pollFirst();
+            }
+        }
+    }
+
+    public void succeeded(String remote, String user) {
+        failures.remove(key(remote, user));
+    }
+
+    private static String key(String remote, String user) {
+        return remote + "\u0000" + (user == null ? "" : user.toLowerCase(java.util.Locale.ROOT));
+    }
+}
