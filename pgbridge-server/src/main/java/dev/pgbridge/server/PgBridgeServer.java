@@ -104,7 +104,8 @@ public final class PgBridgeServer implements AutoCloseable {
         PoolRegistry pools = new PoolRegistry();
         SecretChannel channel = new SecretChannel(tls, options.insecureHttp() && options.allowInsecureSecrets());
         ConnectionService connectionService = new ConnectionService(store, pools, audit, new ConnectionTester());
-        ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel, clock,
+        ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock,
                 options.version());
         Sessions sessions = new Sessions(clock);
         Authenticator authenticator = new Authenticator(tokens, sessions, clock, tls);

@@ -10,12 +10,15 @@ import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.PgBridgeHome;
 import dev.pgbridge.store.StoreDatabase;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
 import java.time.Clock;
 
 /**
  * What the API and UI modules share, built once by {@code PgBridgeServer} (the composition root): the control store,
- * the tenant-scoped services and the server's policies. Modules take what they need in their constructors.
+ * the tenant-scoped services, the server's policies and its metrics registry (served at {@code /metrics}). Modules take what they need in their constructors.
  */
 public record ServerServices(ConnectionStore connections, StoreDatabase db, PgBridgeHome home,
                              ConnectionService connectionService, UserStore users, TokenStore tokens, AuditLog audit,
-                             PoolRegistry pools, SecretChannel secretChannel, Clock clock, String version) {}
+                             PoolRegistry pools, SecretChannel secretChannel, PrometheusRegistry metrics, Clock clock,
+                             String version) {}
