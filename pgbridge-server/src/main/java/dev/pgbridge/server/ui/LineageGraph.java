@@ -109,16 +109,27 @@ public record LineageGraph(String title, String description, int width, int heig
                 y += NODE_HEIGHT + GAP_Y;
             }
         }
+        // each edge leaves and enters at its own point of the node's side, ordered by the other end's height
+        Map<String, List<CatalogStore.LineageEdge>> out = new HashMap<>();
+        Map<String, List<CatalogStore.LineageEdge>> in = new HashMap<>();
+        for (CatalogStore.LineageEdge e : edges.values()) {
+            out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
+            in.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e);
+        }
+        out.values().forEach(list -> list.sort(Comparator.comparingInt(e -> nodes.get(e.to()).y())));
+        in.values().forEach(list -> list.sort(Comparator.comparingInt(e -> nodes.get(e.from()).y())));
         List<Edge> drawn = new ArrayList<>();
         for (CatalogStore.LineageEdge e : edges.values()) {
             Node from = nodes.get(e.from());
             Node to = nodes.get(e.to());
+            int y1 = port(from, out.get(e.from()).indexOf(e), out.get(e.from()).size());
+            int y2 = port(to, in.get(e.to()).indexOf(e), in.get(e.to()).size());
             List<String> columnEdges = new ArrayList<>();
             for (Requests.ColumnLineage c : e.columns()) {
                 columnEdges.add(String.join(", ", c.fromColumns().stream().map(LineageGraph::columnName).toList())
                         + " → " + columnName(c.toColumn()));
             }
-            drawn.add(new Edge(e.from(), e.to(), from.href(), to.href(), path(from, to), e.source(), columnEdges));
+            drawn.add(new Edge(e.from(), e.to(), from.href(), to.href(), path(from, y1, to, y2), e.source(), columnEdges));
         }
         int width = 2 * PAD + columns.size() * NODE_WIDTH + (columns.size() - 1) * GAP_X;
         int height = 2 * PAD + innerHeight;
@@ -156,13 +167,16 @@ public record LineageGraph(String title, String description, int width, int heig
     }
 
     /** A cubic curve from {@code from}'s right side to {@code to}'s left side, ending where the arrowhead starts. */
-    private static String path(Node from, Node to) {
+    private static String path(Node from, int y1, Node to, int y2) {
         int x1 = from.x() + from.width();
-        int y1 = from.y() + from.height() / 2;
         int x2 = to.x() - 2;
-        int y2 = to.y() + to.height() / 2;
         int bend = Math.max(40, Math.abs(x2 - x1) / 2);
         return "M" + x1 + "," + y1 + " C" + (x1 + bend) + "," + y1 + " " + (x2 - bend) + "," + y2 + " " + x2 + "," + y2;
+    }
+
+    /** The height at which the {@code i}-th of {@code n} edges meets a side of {@code node}: spread over its middle half. */
+    private static int port(Node node, int i, int n) {
+        return node.y() + node.height() / 4 + node.height() / 2 * (i + 1) / (n + 1);
     }
 
     /** {@code schema.table} of a table FQN, shortened to fit a node. */
@@ -175,8 +189,8 @@ public record LineageGraph(String title, String description, int width, int heig
         catch (IllegalArgumentException e) {
             shortName = fqn;
         }
-        return shortName.length() <= LABEL_CHARS ? shortName
-                : shortName.substring(0, LABEL_CHARS - 1) + "…";
+        return shortName.codePointCount(0, shortName.length()) <= LABEL_CHARS ? shortName
+                : shortName.substring(0, shortName.offsetByCodePoints(0, LABEL_CHARS - 1)) + "…";
     }
 
     /** {@code table.column} of a column FQN. */
