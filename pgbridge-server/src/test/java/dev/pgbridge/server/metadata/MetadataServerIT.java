@@ -171,9 +171,11 @@ class MetadataServerIT {
     }
 
     @Test
-    void routesNeedAToken() {
+    void routesNeedAViewerToken() {
         assertThat(server.get("/api/v1/metadata/tables", null).statusCode()).isEqualTo(401);
         assertThat(server.get(entity(catalog.fqn("orders")), null).statusCode()).isEqualTo(401);
+        // an agent token reads connections for tasks, nothing else
+        assertThat(server.get("/api/v1/metadata/tables", server.token(TENANT, Role.AGENT)).statusCode()).isEqualTo(403);
     }
 
     @Test
