@@ -190,11 +190,13 @@ public final class Browser implements AutoCloseable {
         }
         Path file = screenshotDir().resolve(name + ".png");
         Dimension window = driver.manage().window().getSize();
-        Object height = driver.executeScript("return document.documentElement.scrollHeight");
-        int pageHeight = height instanceof Number n ? n.intValue() : window.getHeight();
+        Object hidden = driver.executeScript(
+                "return document.documentElement.scrollHeight - window.innerHeight");
+        int below = hidden instanceof Number n ? n.intValue() : 0;
         try {
-            if (pageHeight > window.getHeight()) {
-                driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(pageHeight + 100, MAX_SHOT_HEIGHT)));
+            if (below > 0) {
+                driver.manage().window().setSize(new Dimension(window.getWidth(),
+                        Math.min(window.getHeight() + below, MAX_SHOT_HEIGHT)));
             }
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
         }
