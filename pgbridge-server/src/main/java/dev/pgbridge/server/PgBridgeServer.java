@@ -9,6 +9,7 @@ import dev.pgbridge.server.api.ApiModule;
 import dev.pgbridge.server.api.ApiRoute;
 import dev.pgbridge.server.api.ErrorResponses;
 import dev.pgbridge.server.api.HealthApi;
+import dev.pgbridge.server.api.MetadataApi;
 import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Authenticator;
 import dev.pgbridge.server.auth.LoginThrottle;
@@ -23,6 +24,7 @@ import dev.pgbridge.server.connections.ConnectionService;
 import dev.pgbridge.server.services.ServerServices;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
+import dev.pgbridge.server.ui.MetadataPages;
 import dev.pgbridge.server.ui.PageContext;
 import dev.pgbridge.server.ui.Ui;
 import dev.pgbridge.server.ui.UiModule;
@@ -136,6 +138,7 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<ApiModule> apiModules(ServerServices services) {
         List<ApiModule> modules = new ArrayList<>();
         modules.add(new HealthApi(services));
+        modules.add(new MetadataApi(services));
         return modules;
     }
 
@@ -143,6 +146,7 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<UiModule> uiModules(ServerServices services, Ui ui) {
         List<UiModule> modules = new ArrayList<>();
         modules.add(new HomePage(services, ui));
+        modules.add(new MetadataPages(services, ui));
         return modules;
     }
 
