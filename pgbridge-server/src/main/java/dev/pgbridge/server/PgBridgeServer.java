@@ -9,6 +9,7 @@ import dev.pgbridge.server.api.ApiModule;
 import dev.pgbridge.server.api.ApiRoute;
 import dev.pgbridge.server.api.ErrorResponses;
 import dev.pgbridge.server.api.HealthApi;
+import dev.pgbridge.server.api.JobsApi;
 import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Authenticator;
 import dev.pgbridge.server.auth.LoginThrottle;
@@ -20,7 +21,10 @@ import dev.pgbridge.server.auth.Sessions;
 import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
+import dev.pgbridge.server.jobs.JobRunner;
+import dev.pgbridge.server.jobs.JobStore;
 import dev.pgbridge.server.services.ServerServices;
+import dev.pgbridge.server.ui.CapturesPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.PageContext;
@@ -104,9 +108,11 @@ public final class PgBridgeServer implements AutoCloseable {
         PoolRegistry pools = new PoolRegistry();
         SecretChannel channel = new SecretChannel(tls, options.insecureHttp() && options.allowInsecureSecrets());
         ConnectionService connectionService = new ConnectionService(store, pools, audit, new ConnectionTester());
+        io.prometheus.metrics.model.registry.PrometheusRegistry metrics = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        JobRunner jobs = new JobRunner(new JobStore(db), store, db, home, metrics, clock, JobRunner.Settings.DEFAULT);
         ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
-                new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock,
-                options.version());
+                metrics, clock,
+                options.version(), jobs);
         Sessions sessions = new Sessions(clock);
         Authenticator authenticator = new Authenticator(tokens, sessions, clock, tls);
         Ui ui = new Ui(TemplateEngine.createPrecompiled(ContentType.Html));
@@ -123,11 +129,13 @@ public final class PgBridgeServer implements AutoCloseable {
             app.start();
         }
         catch (RuntimeException e) {
+            jobs.close();
             pools.close();
             throw new PgBridgeException(ErrorCode.IO, "cannot listen on " + options.bind() + ":" + options.port() + ": "
                     + rootMessage(e), "is another server on that port? pick another with --port", e);
         }
         PgBridgeServer server = new PgBridgeServer(options, app, services, identity, api);
+        jobs.start();
         LOG.info("pgbridge server listening on {}", server.url());
         return server;
     }
@@ -136,6 +144,7 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<ApiModule> apiModules(ServerServices services) {
         List<ApiModule> modules = new ArrayList<>();
         modules.add(new HealthApi(services));
+        modules.add(new JobsApi(services));
         return modules;
     }
 
@@ -143,6 +152,7 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<UiModule> uiModules(ServerServices services, Ui ui) {
         List<UiModule> modules = new ArrayList<>();
         modules.add(new HomePage(services, ui));
+        modules.add(new CapturesPages(services, ui));
         return modules;
     }
 
@@ -311,6 +321,7 @@ public final class PgBridgeServer implements AutoCloseable {
 
     @Override
     public void close() {
+        services.jobs().close();
         app.stop();
         services.pools().close();
     }
