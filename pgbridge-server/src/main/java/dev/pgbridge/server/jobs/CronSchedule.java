@@ -78,8 +78,10 @@ public final class CronSchedule {
         if (dow.get(7)) {
             dow.set(0);
         }
-        return new CronSchedule(text, minutes, hours, dom, months, dow, !parts[2].startsWith("*"),
+        CronSchedule schedule = new CronSchedule(text, minutes, hours, dom, months, dow, !parts[2].startsWith("*"),
                 !parts[4].startsWith("*"));
+        schedule.next(Instant.parse("2000-01-01T00:00:00Z")); // fails on a schedule that never fires (31 2 …)
+        return schedule;
     }
 
     private static BitSet field(String text, String name, int min, int max, List<String> names, int firstName,

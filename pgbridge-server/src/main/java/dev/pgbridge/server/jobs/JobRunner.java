@@ -284,9 +284,7 @@ public final class JobRunner implements AutoCloseable {
     private void run(ManagedCapture m) {
         ChangeSink sink = null;
         try {
-            ConnectionResolver resolver = resolver();
-            ConnectionConfig source = m.config.connection() != null
-                    ? resolver.resolve(m.config.connection(), m.tenant).config()
+            ConnectionConfig source = m.config.connection() != null ? connection(m.config.connection(), m.tenant)
                     : m.config.sourceConnection().orElseThrow();
             m.sourceConfig = source;
             try {
@@ -299,7 +297,7 @@ public final class JobRunner implements AutoCloseable {
             CheckpointStore checkpoints = new CheckpointStore(m.directory.checkpoint());
             m.baseline = checkpoints.load().map(JobRunner::events).orElse(0L);
             sink = SinkFactory.open(m.config.sink().settings(), new SinkFactory.Context(m.config.name(), source,
-                    id -> resolver.resolve(id, m.tenant).config(), NO_STDOUT));
+                    id -> connection(id, m.tenant), NO_STDOUT));
             CaptureEngine engine = new CaptureEngine(m.config, source, sink, checkpoints, m.directory.spill(),
                     settings.engine());
             synchronized (m) {
@@ -452,7 +450,7 @@ public final class JobRunner implements AutoCloseable {
         ConnectionConfig source;
         try {
             source = m != null && m.sourceConfig != null ? m.sourceConfig : config.connection() != null
-                    ? resolver().resolve(config.connection(), job.tenant()).config()
+                    ? connection(config.connection(), job.tenant())
                     : config.sourceConnection().orElseThrow();
         }
         catch (PgBridgeException e) {
@@ -670,6 +668,21 @@ public final class JobRunner implements AutoCloseable {
     /** The tenant's saved connections, never the server's environment. */
     private ConnectionResolver resolver() {
         return new ConnectionResolver(Map.of(), () -> connections);
+    }
+
+    /** A connection of the job's tenant; not found says where a job looks. */
+    private ConnectionConfig connection(String connId, String tenant) {
+        try {
+            return resolver().resolve(connId, tenant).config();
+        }
+        catch (PgBridgeException e) {
+            if (e.code() != ErrorCode.CONNECTION_NOT_FOUND) {
+                throw e;
+            }
+            throw new PgBridgeException(ErrorCode.CONNECTION_NOT_FOUND, "no connection '" + connId + "' in tenant '"
+                    + tenant + "'", "save it under Connections in tenant " + tenant + ": a job's connections resolve in "
+                    + "its own tenant, from the server's store only", e);
+        }
     }
 
     private CaptureDirectory directory(Job job) {

@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +29,16 @@ public final class JobStore {
     private static final String COLUMNS = "tenant, name, kind, config, schedule, desired_state, created_at, updated_at, "
             + "last_run_at, last_result, last_error";
     private final StoreDatabase db;
+    private final Clock clock;
 
-    public JobStore(StoreDatabase db) {
+    /** @param clock the time of registrations and changes: the runner's, whose schedule compares with them */
+    public JobStore(StoreDatabase db, Clock clock) {
         this.db = requireNonNull(db, "db is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** A job's name in lower case; fails with INVALID_NAME unless it is 1 to 64 of a-z, 0-9, {@code _ . -}. */
@@ -46,7 +55,7 @@ public final class JobStore {
     public Job add(String tenant, String name, JobKind kind, String config, String schedule, DesiredState desired) {
         String t = ConnectionConfig.normalizeTenant(tenant);
         String n = normalizeName(name, kind);
-        Instant now = db.now();
+        Instant now = now();
         try {
             boolean added = db.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + db.table("server_job")
@@ -113,7 +122,7 @@ public final class JobStore {
         update("setting the desired state of " + name, "desired_state = ?, updated_at = ?", tenant, kind, name,
                 (s, i) -> {
                     s.setString(i, desired.id());
-                    db.bindTimestamp(s, i + 1, db.now());
+                    db.bindTimestamp(s, i + 1, now());
                     return i + 2;
                 });
     }
@@ -132,7 +141,7 @@ public final class JobStore {
                     if (at == null) {
                         return i + 2;
                     }
-                    db.bindTimestamp(s, i + 2, at);
+                    db.bindTimestamp(s, i + 2, at.truncatedTo(ChronoUnit.MILLIS));
                     return i + 3;
                 });
     }
