@@ -89,7 +89,7 @@ public final class JobRunner implements AutoCloseable {
      */
     public record Settings(CaptureEngine.Settings engine, Duration tick, Duration sampleInterval, Duration stopTimeout) {
         public static final Settings DEFAULT = new Settings(CaptureEngine.Settings.DEFAULT, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), Duration.ofSeconds(60));
+                Duration.ofSeconds(5), Duration.ofSeconds(60));
 
         public Settings {
             requireNonNull(engine, "engine is null");

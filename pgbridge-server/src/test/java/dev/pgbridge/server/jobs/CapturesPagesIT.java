@@ -113,6 +113,28 @@ class CapturesPagesIT {
         assertThat(page("/captures/ui_cdc", otto).statusCode()).isEqualTo(404);
         assertThat(post("/captures/ui_cdc/delete", otto.cookie(), form("_csrf", otto.csrf())).statusCode()).isEqualTo(404);
 
+        // a workflow registered with the form, listed with its schedule, run with the Run-now button
+        String workflow = """
+                source:
+                  type: postgres
+                  serviceName: ui_pg
+                  serviceConnection:
+                    config: {type: Postgres, connection: src}
+                  sourceConfig:
+                    config: {type: DatabaseMetadata, schemaFilterPattern: {includes: ['^public$']}}
+                """;
+        HttpResponse<String> added = post("/workflows", erin.cookie(), form("_csrf", erin.csrf(), "name", "ui_meta",
+                "schedule", "*/5 * * * *", "config", workflow));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(303);
+        String withWorkflow = page("/captures", erin).body();
+        assertThat(withWorkflow).contains("data-workflow=\"ui_meta\"", "*/5 * * * *", "DatabaseMetadata",
+                "aria-label=\"Run ui_meta now\"");
+        assertThat(post("/workflows/ui_meta/run", erin.cookie(), form()).statusCode()).isEqualTo(403);
+        assertThat(post("/workflows/ui_meta/run", erin.cookie(), form("_csrf", erin.csrf())).statusCode()).isEqualTo(303);
+        CaptureFixture.await("the workflow's run to show as ok", Duration.ofSeconds(60),
+                () -> page("/captures", erin).body().contains("state-ok\">ok<"));
+        assertThat(page("/captures", otto).body()).doesNotContain("ui_meta");
+
         HttpResponse<String> deleted = post("/captures/ui_cdc/delete", erin.cookie(), form("_csrf", erin.csrf()));
         assertThat(deleted.statusCode()).isEqualTo(303);
         assertThat(page(deleted.headers().firstValue("Location").orElseThrow(), erin).body())
