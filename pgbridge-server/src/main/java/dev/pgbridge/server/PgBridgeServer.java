@@ -10,6 +10,7 @@ import dev.pgbridge.server.api.ApiRoute;
 import dev.pgbridge.server.api.ErrorResponses;
 import dev.pgbridge.server.api.HealthApi;
 import dev.pgbridge.server.api.MetadataApi;
+import dev.pgbridge.server.api.JobsApi;
 import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Authenticator;
 import dev.pgbridge.server.auth.LoginThrottle;
@@ -21,7 +22,10 @@ import dev.pgbridge.server.auth.Sessions;
 import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
+import dev.pgbridge.server.jobs.JobRunner;
+import dev.pgbridge.server.jobs.JobStore;
 import dev.pgbridge.server.services.ServerServices;
+import dev.pgbridge.server.ui.CapturesPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.MetadataPages;
@@ -106,9 +110,11 @@ public final class PgBridgeServer implements AutoCloseable {
         PoolRegistry pools = new PoolRegistry();
         SecretChannel channel = new SecretChannel(tls, options.insecureHttp() && options.allowInsecureSecrets());
         ConnectionService connectionService = new ConnectionService(store, pools, audit, new ConnectionTester());
+        io.prometheus.metrics.model.registry.PrometheusRegistry metrics = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        JobRunner jobs = new JobRunner(new JobStore(db, clock), store, db, home, metrics, clock, JobRunner.Settings.DEFAULT);
         ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
-                new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock,
-                options.version());
+                metrics, clock,
+                options.version(), jobs);
         Sessions sessions = new Sessions(clock);
         Authenticator authenticator = new Authenticator(tokens, sessions, clock, tls);
         Ui ui = new Ui(TemplateEngine.createPrecompiled(ContentType.Html));
@@ -125,11 +131,13 @@ public final class PgBridgeServer implements AutoCloseable {
             app.start();
         }
         catch (RuntimeException e) {
+            jobs.close();
             pools.close();
             throw new PgBridgeException(ErrorCode.IO, "cannot listen on " + options.bind() + ":" + options.port() + ": "
                     + rootMessage(e), "is another server on that port? pick another with --port", e);
         }
         PgBridgeServer server = new PgBridgeServer(options, app, services, identity, api);
+        jobs.start();
         LOG.info("pgbridge server listening on {}", server.url());
         return server;
     }
@@ -139,6 +147,7 @@ public final class PgBridgeServer implements AutoCloseable {
         List<ApiModule> modules = new ArrayList<>();
         modules.add(new HealthApi(services));
         modules.add(new MetadataApi(services));
+        modules.add(new JobsApi(services));
         return modules;
     }
 
@@ -147,6 +156,7 @@ public final class PgBridgeServer implements AutoCloseable {
         List<UiModule> modules = new ArrayList<>();
         modules.add(new HomePage(services, ui));
         modules.add(new MetadataPages(services, ui));
+        modules.add(new CapturesPages(services, ui));
         return modules;
     }
 
@@ -315,6 +325,7 @@ public final class PgBridgeServer implements AutoCloseable {
 
     @Override
     public void close() {
+        services.jobs().close();
         app.stop();
         services.pools().close();
     }

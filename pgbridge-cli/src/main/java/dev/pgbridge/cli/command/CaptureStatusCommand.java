@@ -6,6 +6,7 @@ import dev.pgbridge.cdc.checkpoint.CheckpointStore;
 import dev.pgbridge.cdc.engine.CaptureConfig;
 import dev.pgbridge.cdc.engine.CaptureDirectory;
 import dev.pgbridge.cdc.event.TableId;
+import dev.pgbridge.cdc.replication.SourceStatus;
 import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.OutputFormat;
 import dev.pgbridge.cli.output.Rows;
@@ -20,8 +21,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,7 +99,7 @@ final class CaptureStatusCommand implements Callable<Integer> {
             long read = b == null ? 0 : b.path("rows").asLong();
             String stateText = b == null ? (checkpoint == null ? "not started" : "pending") : b.get("state").asText();
             rows.add(Arrays.asList(t.toString(), stateText, b == null ? null : b.get("mode").asText(),
-                    read, estimate, progress(stateText, read, estimate),
+                    read, estimate, SourceStatus.progress(stateText, read, estimate),
                     s == null ? 0L : s.path("events").asLong(), text(s, "last_commit_lsn"), text(s, "last_commit_time"),
                     s == null ? 0 : s.path("schema_changes").asInt(), text(s, "last_schema_change"),
                     server.missing(t) ? "table does not exist" : null));
@@ -145,19 +144,6 @@ final class CaptureStatusCommand implements Callable<Integer> {
                 + (s.lagBytes == null ? "?" : Figures.bytes(s.lagBytes)) + (s.walStatus == null ? "" : ", wal_status " + s.walStatus);
     }
 
-    private static String progress(String state, long read, Long estimate) {
-        if (state.equals("done")) {
-            return "100%";
-        }
-        if (state.equals("skipped")) {
-            return null;
-        }
-        if (estimate == null || estimate <= 0) {
-            return read > 0 ? "?" : "0%";
-        }
-        return Math.min(99, read * 100 / estimate) + "%";
-    }
-
     private static String text(JsonNode n, String field) {
         return n == null || !n.hasNonNull(field) ? null : n.get(field).asText();
     }
@@ -174,46 +160,9 @@ final class CaptureStatusCommand implements Callable<Integer> {
 
     private static Server server(ConnectionConfig source, CaptureConfig config, List<TableId> tables) {
         try (Connection c = JdbcTarget.of(source).connect()) {
-            boolean walStatus = c.getMetaData().getDatabaseMajorVersion() >= 13;
-            boolean exists = false;
-            Boolean active = null;
-            Integer pid = null;
-            String confirmed = null;
-            Long lag = null;
-            String wal = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT active, active_pid, confirmed_flush_lsn::text, "
-                    + "pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, "
-                    + (walStatus ? "wal_status" : "NULL::text") + " FROM pg_catalog.pg_replication_slots "
-                    + "WHERE slot_name = ?")) {
-                ps.setString(1, config.slotName());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        exists = true;
-                        active = rs.getBoolean(1);
-                        pid = (Integer) rs.getObject(2);
-                        confirmed = rs.getString(3);
-                        lag = (Long) rs.getObject(4);
-                        wal = rs.getString(5);
-                    }
-                }
-            }
-            Map<TableId, Long> estimates = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN c.relkind = 'p' THEN (SELECT "
-                    + "sum(GREATEST(p.reltuples, 0))::bigint FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p "
-                    + "ON p.oid = i.inhrelid WHERE i.inhparent = c.oid) ELSE GREATEST(c.reltuples, 0)::bigint END "
-                    + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    + "WHERE n.nspname = ? AND c.relname = ?")) {
-                for (TableId t : tables) {
-                    ps.setString(1, t.schema());
-                    ps.setString(2, t.table());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            estimates.put(t, (Long) rs.getObject(1));
-                        }
-                    }
-                }
-            }
-            return new Server(exists, active, pid, confirmed, lag, wal, estimates, null);
+            SourceStatus s = SourceStatus.read(c, config.slotName(), tables);
+            return new Server(s.slotExists(), s.active(), s.activePid(), s.confirmedFlushLsn(), s.lagBytes(),
+                    s.walStatus(), s.estimatedRows(), null);
         }
         catch (SQLException e) {
             PgBridgeException p = SqlErrors.translate(e, source);

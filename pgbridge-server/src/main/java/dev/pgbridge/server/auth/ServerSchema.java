@@ -4,7 +4,8 @@ import dev.pgbridge.store.StoreMigration;
 
 import java.util.List;
 
-/** The server's tables in the control store (component {@value #COMPONENT}): users, tokens and the audit log. */
+/** The server's tables in the control store (component {@value #COMPONENT}): users, tokens, the audit log (1), managed
+ * jobs (2). */
 public final class ServerSchema {
     public static final String COMPONENT = "server";
 
@@ -36,5 +37,20 @@ public final class ServerSchema {
                 conn_id TEXT,
                 remote TEXT
             )""", """
-            CREATE INDEX server_audit_tenant ON ${schema}server_audit (tenant, at)""")));
+            CREATE INDEX server_audit_tenant ON ${schema}server_audit (tenant, at)""")),
+            new StoreMigration(2, "managed jobs: captures and scheduled workflows", List.of("""
+            CREATE TABLE ${schema}server_job (
+                tenant TEXT NOT NULL,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                config TEXT NOT NULL,
+                schedule TEXT,
+                desired_state TEXT NOT NULL,
+                created_at ${timestamp} NOT NULL,
+                updated_at ${timestamp} NOT NULL,
+                last_run_at ${timestamp},
+                last_result TEXT,
+                last_error TEXT,
+                PRIMARY KEY (tenant, kind, name)
+            )""")));
 }
