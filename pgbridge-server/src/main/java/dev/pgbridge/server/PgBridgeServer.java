@@ -21,6 +21,7 @@ import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
 import dev.pgbridge.server.services.ServerServices;
+import dev.pgbridge.server.ui.ConnectionPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.PageContext;
@@ -143,6 +144,7 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<UiModule> uiModules(ServerServices services, Ui ui) {
         List<UiModule> modules = new ArrayList<>();
         modules.add(new HomePage(services, ui));
+        modules.add(new ConnectionPages(services.connectionService(), ui));
         return modules;
     }
 
