@@ -21,6 +21,7 @@ import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
 import dev.pgbridge.server.services.ServerServices;
+import dev.pgbridge.server.ui.AccessPages;
 import dev.pgbridge.server.ui.ConnectionPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
@@ -145,6 +146,7 @@ public final class PgBridgeServer implements AutoCloseable {
         List<UiModule> modules = new ArrayList<>();
         modules.add(new HomePage(services, ui));
         modules.add(new ConnectionPages(services.connectionService(), ui));
+        modules.add(new AccessPages(services.users(), services.tokens(), services.audit(), services.clock(), ui));
         return modules;
     }
 
