@@ -150,7 +150,9 @@ public final class ConnectionPages implements UiModule {
         Map<String, Object> model = new HashMap<>();
         model.put("page", page(session, "Connections"));
         model.put("view", view);
-        if (Ui.htmx(ctx) && !"true".equals(ctx.header("HX-Boosted"))) {
+        ctx.header("Vary", "HX-Request");
+        // htmx restoring a page it has no snapshot of (Back after a swap) asks for the whole page
+        if (Ui.htmx(ctx) && !"true".equals(ctx.header("HX-Boosted")) && !"true".equals(ctx.header("HX-History-Restore-Request"))) {
             ui.render(ctx, "connections/table.jte", model);
         }
         else {
@@ -390,12 +392,16 @@ public final class ConnectionPages implements UiModule {
         }
         Secret password = !typed.isEmpty() ? Secret.of(typed) : clear ? Secret.of("") : null;
         try {
+            // an Extra that reads as the saved one keeps the saved text (no new credential version, no pool replaced)
+            boolean extraUnchanged = edit && extra != null && extra.equals(saved.config().extraMap());
+            String extraJson = extraUnchanged ? saved.config().extra()
+                    : extra == null || extra.isEmpty() ? null : JSON.writeValueAsString(extra);
             ConnectionConfig config = ConnectionConfig.builder()
                     .connId(connId.isEmpty() ? null : connId)
                     .connType(connType).description(blankToNull(description)).host(blankToNull(host))
                     .database(blankToNull(database)).login(blankToNull(login)).port(blankToNull(port))
                     .password(password)
-                    .extra(extra == null || extra.isEmpty() ? null : JSON.writeValueAsString(extra))
+                    .extra(extraJson)
                     .tenant(session.principal().tenant())
                     .build();
             if (config.connId() == null) {

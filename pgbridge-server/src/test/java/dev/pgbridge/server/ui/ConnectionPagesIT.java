@@ -90,6 +90,11 @@ class ConnectionPagesIT {
         assertThat(fragment.body().strip()).startsWith("<div id=\"connections-results\">").doesNotContain("<html");
         assertThat(rows(fragment.body())).hasSize(15);
 
+        // Back after a swap: htmx asks for the whole page when it has no snapshot of it
+        HttpResponse<String> restore = fixture.send(fixture.request("/admin/connections?q=even", null)
+                .header("Cookie", viewer.cookie()).header("HX-Request", "true").header("HX-History-Restore-Request", "true").GET().build());
+        assertThat(restore.body()).contains("<html").contains("<table id=\"connections\"");
+
         HttpResponse<String> bad = viewer.get("/admin/connections?order=password");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("cannot order by 'password'").contains("Hint:");
@@ -207,6 +212,25 @@ class ConnectionPagesIT {
         HttpResponse<String> again = editor.post("/admin/connections", withMode(fields, "new"));
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("class=\"error\"").contains("Hint:").contains("value=\"db.example.com\"");
+    }
+
+    @Test
+    void savingAnUnchangedExtraKeepsItsTextAndTheCredentialVersion() {
+        fixture.store().add(ConnectionConfig.builder().connId("steady").host("h.example.com").login("u")
+                .extra("{\"connect_timeout\":   5,\"sslmode\":\"require\"}").tenant("steady").build());
+        long before = fixture.store().find("steady", "steady").orElseThrow().credentialVersion();
+        WebSession editor = WebSession.newUser(fixture, "steady", "stan", Role.EDITOR);
+        HttpResponse<String> edit = editor.get("/admin/connections/steady/edit");
+        assertThat(edit.body()).contains("<option value=\"require\" selected>").contains("&#34;connect_timeout&#34; : 5".replace("&#34;", "\""));
+        Map<String, String> fields = fields("steady", "h.example.com", "", "", "u");
+        fields.put("extra", "{\"connect_timeout\": 5}");
+        fields.put("sslmode", "require");
+        fields.put("description", "only the description changed");
+        assertThat(editor.post("/admin/connections/steady", withMode(fields, "edit")).statusCode()).isEqualTo(302);
+        StoredConnection after = fixture.store().find("steady", "steady").orElseThrow();
+        assertThat(after.config().description()).isEqualTo("only the description changed");
+        assertThat(after.config().extra()).isEqualTo("{\"connect_timeout\":   5,\"sslmode\":\"require\"}");
+        assertThat(after.credentialVersion()).isEqualTo(before);
     }
 
     @Test
