@@ -112,7 +112,7 @@ public final class AccessPages implements UiModule {
                     "reload the page to see the tenant's users");
         }
         audit.record(admin, "user.delete", null, ctx.ip());
-        ctx.redirect(BASE + "?deleted=user");
+        redirect(ctx, BASE + "?deleted=user");
     }
 
     private void createToken(Context ctx, Sessions.Session session) {
@@ -140,7 +140,18 @@ public final class AccessPages implements UiModule {
                     "reload the page to see the tenant's tokens");
         }
         audit.record(admin, "token.revoke", null, ctx.ip());
-        ctx.redirect(BASE + "?deleted=token");
+        redirect(ctx, BASE + "?deleted=token");
+    }
+
+    /** A redirect after a change: htmx (the confirm dialog's request) is told to load the page, a plain form gets a 302. */
+    private static void redirect(Context ctx, String target) {
+        if (Ui.htmx(ctx)) {
+            ctx.header("HX-Redirect", target);
+            ctx.status(204);
+        }
+        else {
+            ctx.redirect(target);
+        }
     }
 
     private static int parseDays(String text) {

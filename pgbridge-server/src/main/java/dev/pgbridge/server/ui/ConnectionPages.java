@@ -224,6 +224,7 @@ public final class ConnectionPages implements UiModule {
         static Form of(ConnectionConfig c) {
             Map<String, Object> extra = ConnectionService.maskedExtra(c);
             Object sslmode = extra.remove(ExtraOption.SSLMODE.key());
+            // an extra that is not a JSON object is not echoed (it may hold a secret); an empty field keeps it on save
             String extraText = "";
             if (!extra.isEmpty()) {
                 try {
@@ -232,9 +233,6 @@ public final class ConnectionPages implements UiModule {
                 catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }
-            }
-            else if (c.extra() != null && !c.extra().isBlank() && c.extraMap().isEmpty() && !c.extra().strip().equals("{}")) {
-                extraText = ""; // not a JSON object: never echo it back (it may hold a secret); saving replaces it
             }
             return new Form(true, c.connId(), Optional.ofNullable(c.connType()).orElse(ConnectionConfig.POSTGRES),
                     nz(c.description()), nz(c.host()), nz(c.database()), nz(c.login()), nz(c.port()), extraText,

@@ -76,6 +76,14 @@ class AccessPagesIT {
         assertThat(revoked.statusCode()).isEqualTo(302);
         assertThat(fixture.server().services().tokens().find(text)).isEmpty();
 
+        // the confirm dialog's htmx request is told where to go next
+        String second = fixture.token("acc", Role.VIEWER);
+        String secondId = fixture.server().services().tokens().find(second).orElseThrow().id();
+        HttpResponse<String> viaHtmx = admin.htmxPost("/admin/access/tokens/" + secondId + "/revoke", Map.of());
+        assertThat(viaHtmx.statusCode()).isEqualTo(204);
+        assertThat(viaHtmx.headers().firstValue("HX-Redirect")).hasValue("/admin/access?deleted=token");
+        assertThat(fixture.server().services().tokens().find(second)).isEmpty();
+
         assertThat(admin.post("/admin/access/users/newbie/delete", Map.of()).statusCode()).isEqualTo(302);
         assertThat(fixture.server().services().users().list("acc")).extracting(u -> u.name()).containsExactly("alice");
         HttpResponse<String> self = admin.post("/admin/access/users/alice/delete", Map.of());
