@@ -48,14 +48,44 @@ public final class ConnectionImport {
     public static List<ConnectionConfig> read(Path file) {
         requireNonNull(file, "file is null");
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        checkFormat(file.toString(), name);
+        return read(file.toString(), name, readText(file));
+    }
+
+    /**
+     * Reads an uploaded export file's bytes (UTF-8) as {@link #read(Path)} reads a file; {@code fileName} (as the
+     * user's browser gave it) picks the format by its extension and names the file in messages.
+     */
+    public static List<ConnectionConfig> read(String fileName, byte[] content) {
+        requireNonNull(content, "content is null");
+        String name = fileName == null ? "" : fileName;
+        checkFormat(name, name);
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(content)).toString();
+            return read(name, name, text);
+        }
+        catch (CharacterCodingException e) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + name + ": it is not UTF-8 text",
+                    "save the file as UTF-8", e);
+        }
+    }
+
+    private static String extension(String name) {
         int dot = name.lastIndexOf('.');
-        String extension = dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static void checkFormat(String label, String name) {
+        String extension = extension(name);
         if (!List.of("json", "yaml", "yml", "env").contains(extension)) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + file + ": unsupported file format "
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + label + ": unsupported file format "
                     + (extension.isEmpty() ? "(no extension)" : "'." + extension + "'"),
                     "name the file .json, .yaml, .yml or .env, the formats airflow connections export writes");
         }
-        String content = readText(file);
+    }
+
+    private static List<ConnectionConfig> read(String label, String name, String content) {
+        String extension = extension(name);
         List<String> problems = new ArrayList<>();
         Map<String, Object> entries = switch (extension) {
             case "json" -> jsonEntries(content, problems);
@@ -87,7 +117,7 @@ public final class ConnectionImport {
             }
         }
         if (!problems.isEmpty()) {
-            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + file + ": " + problems.size()
+            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + label + ": " + problems.size()
                     + " problem(s): " + String.join("; ", problems),
                     "fix the entries named above; connection ids are letters, digits and _ (at most 64); "
                             + CodecErrors.ENCODE_PASSWORD_HINT);

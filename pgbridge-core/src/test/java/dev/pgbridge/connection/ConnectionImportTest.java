@@ -56,6 +56,22 @@ class ConnectionImportTest {
         assertThat(connections.get(2).extra()).isEqualTo("{\"connect_timeout\": 5}");
     }
 
+    /** An uploaded file (the web UI's import) is read as the same file on disk: format by its name, same problems. */
+    @Test
+    void readsUploadedBytesAsTheFileOnDisk() throws IOException {
+        String yaml = "pg_a:\n  conn_type: postgres\n  host: a.example.com\n  password: \"" + PASSWORD + "\"\n";
+        List<ConnectionConfig> fromBytes = ConnectionImport.read("export.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+        List<ConnectionConfig> fromFile = ConnectionImport.read(write("export.yaml", yaml));
+        assertThat(fromBytes).isEqualTo(fromFile);
+        assertThat(fromBytes.get(0).password().reveal()).isEqualTo(PASSWORD);
+        assertThatThrownBy(() -> ConnectionImport.read("export.txt", new byte[0]))
+                .hasMessage("cannot import export.txt: unsupported file format '.txt'");
+        assertThatThrownBy(() -> ConnectionImport.read("export.json", new byte[] {'{', (byte) 0xff, '}'}))
+                .hasMessage("cannot import export.json: it is not UTF-8 text");
+        assertThatThrownBy(() -> ConnectionImport.read("export.env", "novalue\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageStartingWith("cannot import export.env: 1 problem(s): line 1: the line should contain at least one '='");
+    }
+
     /** The shape of {@code airflow connections export connections.yaml} (yaml.dump: keys sorted). */
     @Test
     void readsAirflowYamlExport() throws IOException {

@@ -26,6 +26,8 @@ import dev.pgbridge.server.jobs.JobRunner;
 import dev.pgbridge.server.jobs.JobStore;
 import dev.pgbridge.server.services.ServerServices;
 import dev.pgbridge.server.ui.CapturesPages;
+import dev.pgbridge.server.ui.AccessPages;
+import dev.pgbridge.server.ui.ConnectionPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.MetadataPages;
@@ -157,6 +159,8 @@ public final class PgBridgeServer implements AutoCloseable {
         modules.add(new HomePage(services, ui));
         modules.add(new MetadataPages(services, ui));
         modules.add(new CapturesPages(services, ui));
+        modules.add(new ConnectionPages(services.connectionService(), ui));
+        modules.add(new AccessPages(services.users(), services.tokens(), services.audit(), services.clock(), ui));
         return modules;
     }
 

@@ -1,6 +1,7 @@
 package dev.pgbridge.server.connections;
 
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.ExtraOption;
 import dev.pgbridge.doctor.ConnectionTester;
 import dev.pgbridge.doctor.TestReport;
 import dev.pgbridge.error.ErrorCode;
@@ -13,9 +14,12 @@ import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.StoredConnection;
 
 import javax.sql.DataSource;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -32,6 +36,25 @@ public final class ConnectionService {
 
     /** One page of a listing and the number of connections that matched in all. */
     public record Page(List<StoredConnection> items, int total) {}
+
+    /** What an import did, by connection id: added, replaced (overwrite) and skipped (it existed, no overwrite). */
+    public record ImportResult(List<String> added, List<String> replaced, List<String> skipped) {
+        public ImportResult {
+            added = List.copyOf(added);
+            replaced = List.copyOf(replaced);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /** What a page or a listing shows instead of a secret extra value (Airflow's mask). */
+    public static final String MASK = "***";
+
+    /**
+     * Parts of extra key names that make a value secret, as Airflow's {@code DEFAULT_SENSITIVE_FIELDS} (plus every
+     * {@link ExtraOption} declared sensitive).
+     */
+    private static final List<String> SENSITIVE_KEY_PARTS = List.of("access_token", "api_key", "apikey", "authorization",
+            "passphrase", "passwd", "password", "private_key", "secret", "token", "keyfile_dict", "service_account");
 
     private final ConnectionStore store;
     private final PoolRegistry pools;
@@ -93,6 +116,63 @@ public final class ConnectionService {
             throw notFound(principal, id);
         }
         pools.evict(principal.tenant(), id);
+    }
+
+    /**
+     * Imports connections read from an Airflow export file ({@code ConnectionImport}) into the principal's tenant: a
+     * connection whose id exists is replaced with {@code overwrite}, else skipped.
+     */
+    public ImportResult importConnections(Principal principal, List<ConnectionConfig> connections, boolean overwrite) {
+        principal.require(Role.EDITOR);
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (ConnectionConfig imported : connections) {
+            ConnectionConfig c = inTenant(principal, imported);
+            boolean exists = store.find(c.tenant(), c.connId()).isPresent();
+            if (exists && !overwrite) {
+                skipped.add(c.connId());
+            }
+            else if (exists) {
+                store.update(c);
+                pools.evict(c.tenant(), c.connId());
+                replaced.add(c.connId());
+            }
+            else {
+                store.add(c);
+                added.add(c.connId());
+            }
+        }
+        return new ImportResult(added, replaced, skipped);
+    }
+
+    /** Whether an extra key holds a secret (shown as {@link #MASK}, kept on save when sent back masked). */
+    public static boolean sensitiveExtraKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return ExtraOption.forKey(k).map(ExtraOption::sensitive).orElse(false)
+                || SENSITIVE_KEY_PARTS.stream().anyMatch(k::contains);
+    }
+
+    /** The extra object with every secret value replaced by {@link #MASK} (null when there is none). */
+    public static Map<String, Object> maskedExtra(ConnectionConfig config) {
+        Map<String, Object> extra = config.extraMap();
+        if (extra.isEmpty()) {
+            return extra;
+        }
+        Map<String, Object> masked = new LinkedHashMap<>();
+        extra.forEach((k, v) -> masked.put(k, v != null && sensitiveExtraKey(k) ? MASK : v));
+        return masked;
+    }
+
+    /**
+     * An edited extra object in which a secret key still holding {@link #MASK} gets the saved value back, so that a
+     * masked extra sent back unchanged keeps its secrets (as Airflow does).
+     */
+    public static Map<String, Object> unmaskExtra(Map<String, Object> edited, ConnectionConfig saved) {
+        Map<String, Object> before = saved == null ? Map.of() : saved.extraMap();
+        Map<String, Object> result = new LinkedHashMap<>();
+        edited.forEach((k, v) -> result.put(k, MASK.equals(v) && sensitiveExtraKey(k) && before.containsKey(k) ? before.get(k) : v));
+        return result;
     }
 
     /** Runs the step-by-step test on a saved connection. */
