@@ -57,8 +57,13 @@ public final class ConnectionFetcher {
     private final Path caFile;
     private final RecordingTrustManager trust;
     private final HttpClient client;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
 
-    private ConnectionFetcher(URI server, Secret token, Path caFile, RecordingTrustManager trust, HttpClient client) {
+    private ConnectionFetcher(URI server, Secret token, Path caFile, RecordingTrustManager trust, HttpClient client,
+                              Duration connectTimeout, Duration requestTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
         this.server = server;
         this.token = token;
         this.caFile = caFile;
@@ -73,6 +78,12 @@ public final class ConnectionFetcher {
      * itself decides (it sends secrets there only in its {@code --allow-insecure-secrets} local mode).
      */
     public static ConnectionFetcher create(String serverUrl, Secret token, Path caFile) {
+        return create(serverUrl, token, caFile, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    }
+
+    /** With other timeouts (tests). */
+    static ConnectionFetcher create(String serverUrl, Secret token, Path caFile, Duration connectTimeout,
+                                    Duration requestTimeout) {
         requireNonNull(token, "token is null");
         URI server = serverUri(serverUrl);
         if (server.getScheme().equals("http") && !loopback(server.getHost())) {
@@ -93,11 +104,11 @@ public final class ConnectionFetcher {
         // HttpClient verifies the host name against the certificate for https:// (endpoint identification HTTPS)
         HttpClient client = HttpClient.newBuilder()
                 .sslContext(ssl)
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        return new ConnectionFetcher(server, token, caFile, trust, client);
+        return new ConnectionFetcher(server, token, caFile, trust, client, connectTimeout, requestTimeout);
     }
 
     /** The server's base URL (scheme, host and port). */
@@ -110,7 +121,7 @@ public final class ConnectionFetcher {
         String id = ConnectionConfig.normalizeConnId(connId);
         URI uri = server.resolve("/api/v1/execution/connections/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token.reveal())
                 .header("Accept", "application/json")
                 .GET()
@@ -188,12 +199,12 @@ public final class ConnectionFetcher {
         }
         if (e instanceof HttpConnectTimeoutException) {
             return new PgBridgeException(ErrorCode.SERVER_UNREACHABLE, "server unreachable: no connection to " + where
-                    + " within " + CONNECT_TIMEOUT.toSeconds() + " s", "check the URL, that the server runs, and that no "
+                    + " within " + seconds(connectTimeout) + " s", "check the URL, that the server runs, and that no "
                     + "firewall drops the port", e);
         }
         if (e instanceof HttpTimeoutException) {
             return new PgBridgeException(ErrorCode.SERVER_UNREACHABLE, "server unreachable: " + where + " did not answer within "
-                    + REQUEST_TIMEOUT.toSeconds() + " s", "check the server's log and load, then run the task again", e);
+                    + seconds(requestTimeout) + " s", "check the server's log and load, then run the task again", e);
         }
         if (has(e, UnresolvedAddressException.class) || has(e, UnknownHostException.class)) {
             return new PgBridgeException(ErrorCode.SERVER_UNREACHABLE, "server unreachable: unknown host '" + server.getHost()
@@ -271,6 +282,10 @@ public final class ConnectionFetcher {
     static boolean loopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.equals("[::1]") || h.equals("::1") || IPV4_LOOPBACK.matcher(h).matches();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds()) : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
     private static int port(URI uri) {

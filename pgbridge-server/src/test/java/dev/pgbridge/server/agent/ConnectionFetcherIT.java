@@ -165,6 +165,19 @@ class ConnectionFetcherIT {
     }
 
     @Test
+    void aServerThatNeverAnswersTimesOut() throws IOException {
+        // the kernel completes the TCP handshake; nothing ever answers the TLS ClientHello
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            ConnectionFetcher fetcher = ConnectionFetcher.create("https://127.0.0.1:" + silent.getLocalPort(),
+                    Secret.of(agentA), fixture.caFile(), Duration.ofSeconds(1), Duration.ofSeconds(2));
+            PgBridgeException e = failure(fetcher, "pg_a");
+            assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNREACHABLE);
+            assertThat(e.getMessage()).startsWith("server unreachable: ").contains("127.0.0.1:" + silent.getLocalPort())
+                    .contains("within");
+        }
+    }
+
+    @Test
     void aMissingCaFileIsAConfigurationError() {
         PgBridgeException e = catchThrowableOfType(PgBridgeException.class,
                 () -> fetcher(fixture.url(), agentA, dir.resolve("nope.pem")));
