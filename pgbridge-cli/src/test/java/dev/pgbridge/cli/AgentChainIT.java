@@ -99,6 +99,10 @@ class AgentChainIT {
                 Cli.Result noToken = new Cli(agentHome).run("run", "--server", url, "--cacert", ca, "--conn", "pg_x", "--", "true");
                 assertThat(noToken.exitCode()).as(noToken.toString()).isEqualTo(2);
                 assertThat(noToken.err()).contains("no token for --server").contains("PGBRIDGE_TOKEN");
+                Cli.Result withTenant = agentA.run("run", "--server", url, "--cacert", ca, "--tenant", "team_b",
+                        "--conn", "pg_x", "--", "true");
+                assertThat(withTenant.exitCode()).as(withTenant.toString()).isEqualTo(2);
+                assertThat(withTenant.err()).contains("--tenant does not go with --server");
                 Cli.Result onCommandLine = new Cli(agentHome).run("run", "--server", url, "--cacert", ca, "--token", tokenA,
                         "--conn", "pg_x", "--", "true");
                 assertThat(onCommandLine.exitCode()).as(onCommandLine.toString()).isZero();

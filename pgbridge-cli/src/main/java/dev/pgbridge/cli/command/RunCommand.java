@@ -66,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
         // with --server the connections come from the server (agent channel) and stay in memory: only the child's
         // environment carries them
         ConnectionFetcher fetcher = agent.fetcher(environment.env(), err);
+        if (fetcher != null && spec.commandLine().getParseResult().hasMatchedOption("--tenant")) {
+            throw new UsageError("--tenant does not go with --server: the agent token's tenant decides",
+                    "drop --tenant, or use an agent token of the tenant you want");
+        }
         if (fetcher != null) {
             childEnv.remove(AgentServerOptions.TOKEN_ENV); // the task gets its connections, not the agent's token
         }
