@@ -252,8 +252,9 @@ class GrammarIT {
 
         String help = ok(cli.run("--help")).out();
         assertThat(help).containsSubsequence("\nConnections:\n", "  conn ", "\nData:\n", "  query ", "  export ",
-                "\nCapture:\n", "  capture ", "\nMetadata:\n", "  tables ", "\nShell:\n", "  completion ");
-        assertThat(help).doesNotContain("Server:");
+                "\nCapture:\n", "  capture ", "\nMetadata:\n", "  tables ", "\nServer:\n", "  server ", "\nShell:\n",
+                "  completion ");
+        assertThat(help).doesNotContain("\nOther:\n");
         // one line per command
         assertThat(help.lines().filter(l -> l.startsWith("  tables ")).toList()).hasSize(1);
         assertThat(help.lines().filter(l -> l.startsWith("  ") && l.length() > 100).toList()).isEmpty();

@@ -110,6 +110,19 @@ public final class PoolRegistry implements AutoCloseable {
         }
     }
 
+    /** The use of every open pool now (read-only: for /metrics and diagnostics), ordered by tenant and conn_id. */
+    public List<PoolStats> stats() {
+        List<PoolStats> stats = new ArrayList<>();
+        pools.forEach((key, pool) -> {
+            PoolStats s = pool.stats(key.tenant(), key.connId());
+            if (s != null) {
+                stats.add(s);
+            }
+        });
+        stats.sort(java.util.Comparator.comparing(PoolStats::tenant).thenComparing(PoolStats::connId));
+        return List.copyOf(stats);
+    }
+
     /** Closes every pool; the registry cannot be used afterwards. */
     @Override
     public void close() {

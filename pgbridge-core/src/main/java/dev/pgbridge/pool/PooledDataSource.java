@@ -43,6 +43,16 @@ final class PooledDataSource implements DataSource, AutoCloseable {
         return pool.isClosed();
     }
 
+    /** HikariCP's counts now, or null when the pool is closed (or not started). */
+    PoolStats stats(String tenant, String connId) {
+        com.zaxxer.hikari.HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        if (bean == null || pool.isClosed()) {
+            return null;
+        }
+        return new PoolStats(tenant, connId, version, bean.getActiveConnections(), bean.getIdleConnections(),
+                bean.getTotalConnections(), bean.getThreadsAwaitingConnection());
+    }
+
     @Override
     public void close() {
         pool.close();

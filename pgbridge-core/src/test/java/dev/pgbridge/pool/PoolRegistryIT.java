@@ -71,6 +71,33 @@ class PoolRegistryIT {
     }
 
     @Test
+    void statsShowEachOpenPoolsUseAndForgetEvictedOnes() throws SQLException {
+        try (TestRole role = server.createRole(TestingPostgres.uniqueName("pgb_pool"), SPECIAL_PASSWORD);
+             PoolRegistry registry = new PoolRegistry()) {
+            ConnectionConfig c = config(role.name(), SPECIAL_PASSWORD, "postgres").toBuilder()
+                    .connId("stats_a").tenant("team_a").build();
+            DataSource ds = registry.dataSource(stored(c, 3));
+            Connection borrowed = ds.getConnection();
+            try {
+                assertThat(registry.stats()).singleElement().satisfies(s -> {
+                    assertThat(s.tenant()).isEqualTo("team_a");
+                    assertThat(s.connId()).isEqualTo("stats_a");
+                    assertThat(s.credentialVersion()).isEqualTo(3);
+                    assertThat(s.active()).isEqualTo(1);
+                    assertThat(s.total()).isEqualTo(s.active() + s.idle());
+                    assertThat(s.waiting()).isZero();
+                });
+            }
+            finally {
+                borrowed.close();
+            }
+            assertThat(registry.stats().get(0).active()).isZero();
+            registry.evict("team_a", "stats_a");
+            assertThat(registry.stats()).isEmpty();
+        }
+    }
+
+    @Test
     void poolNameCarriesTenantIdAndVersionButNoSecret() throws SQLException {
         try (TestRole role = server.createRole(TestingPostgres.uniqueName("pgb_pool"), SPECIAL_PASSWORD);
              PoolRegistry registry = new PoolRegistry()) {

@@ -4,6 +4,7 @@ import dev.pgbridge.doctor.ConnectionTester;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.pool.PoolRegistry;
+import dev.pgbridge.server.agent.AgentApi;
 import dev.pgbridge.server.api.Api;
 import dev.pgbridge.server.api.ApiModule;
 import dev.pgbridge.server.api.ApiRoute;
@@ -24,6 +25,9 @@ import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
 import dev.pgbridge.server.jobs.JobRunner;
 import dev.pgbridge.server.jobs.JobStore;
+import dev.pgbridge.server.metrics.HttpMetrics;
+import dev.pgbridge.server.metrics.MetricsEndpoint;
+import dev.pgbridge.server.metrics.PoolMetrics;
 import dev.pgbridge.server.services.ServerServices;
 import dev.pgbridge.server.ui.CapturesPages;
 import dev.pgbridge.server.ui.AccessPages;
@@ -117,6 +121,9 @@ public final class PgBridgeServer implements AutoCloseable {
         ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
                 metrics, clock,
                 options.version(), jobs);
+        services.metrics().register(new PoolMetrics(pools));
+        HttpMetrics httpMetrics = new HttpMetrics(services.metrics());
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(services.metrics());
         Sessions sessions = new Sessions(clock);
         Authenticator authenticator = new Authenticator(tokens, sessions, clock, tls);
         Ui ui = new Ui(TemplateEngine.createPrecompiled(ContentType.Html));
@@ -128,7 +135,8 @@ public final class PgBridgeServer implements AutoCloseable {
             module.register(ui);
         }
         LoginPages login = new LoginPages(ui, users, authenticator, new LoginThrottle(clock), tls);
-        Javalin app = Javalin.create(config -> configure(config, options, identity, api, ui, login, authenticator));
+        Javalin app = Javalin.create(config -> configure(config, options, identity, api, ui, login, authenticator,
+                httpMetrics, metricsEndpoint));
         try {
             app.start();
         }
@@ -150,6 +158,7 @@ public final class PgBridgeServer implements AutoCloseable {
         modules.add(new HealthApi(services));
         modules.add(new MetadataApi(services));
         modules.add(new JobsApi(services));
+        modules.add(new AgentApi(services));
         return modules;
     }
 
@@ -165,7 +174,8 @@ public final class PgBridgeServer implements AutoCloseable {
     }
 
     private static void configure(JavalinConfig config, ServerOptions options, ServerCertificates.Identity identity, Api api,
-                                  Ui ui, LoginPages login, Authenticator authenticator) {
+                                  Ui ui, LoginPages login, Authenticator authenticator, HttpMetrics httpMetrics,
+                                  MetricsEndpoint metricsEndpoint) {
         config.startup.showJavalinBanner = false;
         config.http.maxRequestSize = 8L * 1024 * 1024;
         config.staticFiles.enableWebjars();
@@ -199,6 +209,7 @@ public final class PgBridgeServer implements AutoCloseable {
             });
         }
         config.routes.before(ctx -> {
+            httpMetrics.start(ctx);
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("Referrer-Policy", "no-referrer");
@@ -215,7 +226,10 @@ public final class PgBridgeServer implements AutoCloseable {
             error(ctx, new PgBridgeException(ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
                     "see the server log for the stack trace", e), ui);
         });
+        config.routes.after(httpMetrics::finish);
         config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        // Prometheus text format; needs a token (any role), shows only the token's tenant (MetricsEndpoint)
+        config.routes.get("/metrics", ctx -> metricsEndpoint.handle(ctx, authenticator.bearer(ctx)));
         config.routes.get(Api.ROOT + "/openapi.json", ctx -> ctx.json(api.openApi()));
         for (ApiRoute route : api.routes()) {
             add(config, route.method(), Api.ROOT + route.path(), ctx -> {

@@ -4,6 +4,7 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.server.agent.ConnectionFetcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ import java.util.concurrent.Callable;
         description = {"Run a task with connections in its environment as AIRFLOW_CONN_<ID>.",
                 "Example:",
                 "  pgbridge run --conn pg_target -- python load.py",
+                "From a pgbridge server (agent token in env PGBRIDGE_TOKEN, or --token-file; a --token on the command",
+                "line is visible to other users in ps):",
+                "  pgbridge run --server https://etl-server:8443 --cacert ca.pem --conn pg_target -- python load.py",
                 "The child's output is its own; pgbridge's lines go to stderr. Its exit code and signals are passed on."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -42,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TenantOption tenant;
 
+    @Mixin
+    AgentServerOptions agent;
+
     @Parameters(paramLabel = "[CONN_ID] -- COMMAND", arity = "1..*",
             description = "The connection id (or --conn ID), then after -- the task and its arguments.")
     List<String> arguments;
@@ -56,14 +63,33 @@ final class RunCommand implements Callable<Integer> {
         List<String> command = command();
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> childEnv = builder.environment();
+        // with --server the connections come from the server (agent channel) and stay in memory: only the child's
+        // environment carries them
+        ConnectionFetcher fetcher = agent.fetcher(environment.env(), err);
+        if (fetcher != null && spec.commandLine().getParseResult().hasMatchedOption("--tenant")) {
+            throw new UsageError("--tenant does not go with --server: the agent token's tenant decides",
+                    "drop --tenant, or use an agent token of the tenant you want");
+        }
+        if (fetcher != null) {
+            childEnv.remove(AgentServerOptions.TOKEN_ENV); // the task gets its connections, not the agent's token
+        }
         for (String id : connIds) {
-            ConnectionResolver.Resolved resolved = environment.resolver().resolve(id, tenant.tenant());
-            ConnectionConfig c = resolved.config();
+            ConnectionConfig c;
+            String source;
+            if (fetcher != null) {
+                c = fetcher.fetch(id);
+                source = "server " + fetcher.server();
+            }
+            else {
+                ConnectionResolver.Resolved resolved = environment.resolver().resolve(id, tenant.tenant());
+                c = resolved.config();
+                source = resolved.source().name().toLowerCase(java.util.Locale.ROOT);
+            }
             String variable = ConnectionConfig.envVarName(id);
             childEnv.put(variable, TaskForms.value(c, json, err));
             err.println("pgbridge: " + variable + " -> host " + nullToEmpty(c.host()) + ", port "
                     + (c.port() == null ? ConnectionConfig.DEFAULT_PORT : c.port()) + ", login " + nullToEmpty(c.login())
-                    + " (from " + resolved.source().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    + " (from " + source + ")");
         }
         err.flush();
         // trapped before the child starts, so a signal that comes at once is not lost (nor kills pgbridge alone)

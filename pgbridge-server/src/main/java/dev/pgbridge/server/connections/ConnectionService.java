@@ -204,7 +204,9 @@ public final class ConnectionService {
         if (principal.role() != Role.AGENT) {
             principal.require(Role.EDITOR);
         }
-        StoredConnection stored = get(principal, connId);
+        // not get(): an agent token has no viewer role, yet reads its tenant's connections here (and only here)
+        String id = ConnectionConfig.normalizeConnId(connId);
+        StoredConnection stored = store.find(principal.tenant(), id).orElseThrow(() -> notFound(principal, id));
         audit.record(principal, "secret.read", stored.config().connId(), remote);
         return stored.config();
     }

@@ -102,8 +102,9 @@ class CapturesIT {
         capture.sql("INSERT INTO items VALUES (3, 'c')", "UPDATE items SET note = 'bb' WHERE id = 2");
         assertThat(CaptureFixture.opsAndKeys(capture.awaitEvents("items", 4)))
                 .containsExactly("r:{\"id\":1}", "r:{\"id\":2}", "c:{\"id\":3}", "u:{\"id\":2}");
-        JsonNode running = await("4 events counted", editor, "items_cdc", c -> c.get("events").asLong() == 4
-                && !c.get("slot_lag_bytes").isNull());
+        // slot lag and activity are sampled every 5 s: a sample taken before the walsender attached says inactive
+        JsonNode running = await("4 events counted and a sample of the active slot", editor, "items_cdc",
+                c -> c.get("events").asLong() == 4 && !c.get("slot_lag_bytes").isNull() && c.get("slot_active").asBoolean());
         assertThat(running.get("slot").asText()).isEqualTo(capture.slot);
         assertThat(running.get("slot_active").asBoolean()).isTrue();
         assertThat(running.get("tables").get(0).get("events").asLong()).isEqualTo(4);
