@@ -87,6 +87,9 @@ class ServerCommandIT {
             String fingerprint = HexFormat.ofDelimiter(":").withUpperCase()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(caCert.getEncoded()));
             assertThat(printed).contains(fingerprint);
+            Cli.Result caPath = cli.run("server", "ca");
+            assertThat(caPath.out().strip()).isEqualTo(ca.toString());
+            assertThat(caPath.err()).contains(fingerprint);
 
             HttpResponse<String> health = client(caCert).send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -102,6 +105,13 @@ class ServerCommandIT {
             server.destroy();
             server.waitFor();
         }
+    }
+
+    @Test
+    void theCaCommandSaysWhenThereIsNoCaYet() {
+        Cli.Result r = new Cli(home).run("server", "ca");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no CA yet").contains("hint: start the server once");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.pgbridge.secret.Secret;
 import dev.pgbridge.server.PgBridgeServer;
 import dev.pgbridge.server.ServerOptions;
 import dev.pgbridge.server.auth.Role;
+import dev.pgbridge.server.auth.ServerCertificates;
 import dev.pgbridge.server.auth.ServerSchema;
 import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
@@ -30,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
                 "Example:",
                 "  pgbridge server user add admin --tenant default --role admin",
                 "  pgbridge server"},
-        subcommands = {ServerCommand.UserCommand.class, ServerCommand.TokenCommand.class})
+        subcommands = {ServerCommand.UserCommand.class, ServerCommand.TokenCommand.class, ServerCommand.CaCommand.class})
 final class ServerCommand implements Callable<Integer> {
     private final CliEnvironment environment;
 
@@ -272,6 +273,40 @@ final class ServerCommand implements Callable<Integer> {
                         "list them with pgbridge server token list --tenant " + tenant);
             }
             spec.commandLine().getOut().println("token " + id + " revoked");
+            return 0;
+        }
+    }
+
+    @Command(name = "ca", mixinStandardHelpOptions = true,
+            description = {"Print the path of the server's self-signed CA file (what clients trust), and its SHA-256 "
+                    + "fingerprint on stderr.",
+                    "Example:", "  curl --cacert \"$(pgbridge server ca)\" https://127.0.0.1:8443/api/v1/health"})
+    static final class CaCommand implements Callable<Integer> {
+        private final CliEnvironment environment;
+        @Spec
+        CommandSpec spec;
+
+        CaCommand(CliEnvironment environment) {
+            this.environment = environment;
+        }
+
+        @Override
+        public Integer call() {
+            Path ca = environment.home().dir().resolve("tls").resolve(ServerCertificates.CA_FILE);
+            java.util.List<java.security.cert.X509Certificate> chain;
+            try {
+                chain = java.nio.file.Files.exists(ca) ? ServerCertificates.readChain(ca) : java.util.List.of();
+            }
+            catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new PgBridgeException(ErrorCode.IO, "cannot read " + ca + ": " + e.getMessage(),
+                        "delete the tls directory and start the server again to make a new CA", e);
+            }
+            if (chain.isEmpty()) {
+                throw new PgBridgeException(ErrorCode.NOT_FOUND, "no CA yet under " + ca.getParent(),
+                        "start the server once (pgbridge server): it makes the CA on its first start");
+            }
+            spec.commandLine().getOut().println(ca);
+            spec.commandLine().getErr().println("SHA-256 fingerprint " + ServerCertificates.fingerprint(chain.get(0)));
             return 0;
         }
     }
