@@ -7,8 +7,10 @@ import dev.pgbridge.pool.PoolRegistry;
 import dev.pgbridge.server.api.Api;
 import dev.pgbridge.server.api.ApiModule;
 import dev.pgbridge.server.api.ApiRoute;
+import dev.pgbridge.server.api.CatalogApi;
 import dev.pgbridge.server.api.ErrorResponses;
 import dev.pgbridge.server.api.HealthApi;
+import dev.pgbridge.server.api.QueryApi;
 import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Authenticator;
 import dev.pgbridge.server.auth.LoginThrottle;
@@ -20,6 +22,7 @@ import dev.pgbridge.server.auth.Sessions;
 import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
+import dev.pgbridge.server.data.RunningQueries;
 import dev.pgbridge.server.services.ServerServices;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
@@ -106,7 +109,7 @@ public final class PgBridgeServer implements AutoCloseable {
         ConnectionService connectionService = new ConnectionService(store, pools, audit, new ConnectionTester());
         ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
                 new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock,
-                options.version());
+                options.version(), new RunningQueries(clock));
         Sessions sessions = new Sessions(clock);
         Authenticator authenticator = new Authenticator(tokens, sessions, clock, tls);
         Ui ui = new Ui(TemplateEngine.createPrecompiled(ContentType.Html));
@@ -136,6 +139,8 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<ApiModule> apiModules(ServerServices services) {
         List<ApiModule> modules = new ArrayList<>();
         modules.add(new HealthApi(services));
+        modules.add(new CatalogApi(services));
+        modules.add(new QueryApi(services));
         return modules;
     }
 

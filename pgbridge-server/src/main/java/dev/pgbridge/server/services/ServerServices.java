@@ -6,6 +6,7 @@ import dev.pgbridge.server.auth.SecretChannel;
 import dev.pgbridge.server.auth.TokenStore;
 import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
+import dev.pgbridge.server.data.RunningQueries;
 import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.PgBridgeHome;
 import dev.pgbridge.store.StoreDatabase;
@@ -16,9 +17,9 @@ import java.time.Clock;
 
 /**
  * What the API and UI modules share, built once by {@code PgBridgeServer} (the composition root): the control store,
- * the tenant-scoped services, the server's policies and its metrics registry (served at {@code /metrics}). Modules take what they need in their constructors.
+ * the tenant-scoped services, the server's policies, its metrics registry (served at {@code /metrics}) and the console queries that run now (to cancel them). Modules take what they need in their constructors.
  */
 public record ServerServices(ConnectionStore connections, StoreDatabase db, PgBridgeHome home,
                              ConnectionService connectionService, UserStore users, TokenStore tokens, AuditLog audit,
                              PoolRegistry pools, SecretChannel secretChannel, PrometheusRegistry metrics, Clock clock,
-                             String version) {}
+                             String version, RunningQueries runningQueries) {}
