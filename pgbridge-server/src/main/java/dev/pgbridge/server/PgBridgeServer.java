@@ -24,9 +24,11 @@ import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
 import dev.pgbridge.server.data.RunningQueries;
 import dev.pgbridge.server.services.ServerServices;
+import dev.pgbridge.server.ui.CatalogPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.PageContext;
+import dev.pgbridge.server.ui.QueryPages;
 import dev.pgbridge.server.ui.Ui;
 import dev.pgbridge.server.ui.UiModule;
 import dev.pgbridge.store.ConnectionStore;
@@ -148,6 +150,8 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<UiModule> uiModules(ServerServices services, Ui ui) {
         List<UiModule> modules = new ArrayList<>();
         modules.add(new HomePage(services, ui));
+        modules.add(new CatalogPages(services, ui));
+        modules.add(new QueryPages(services, ui));
         return modules;
     }
 

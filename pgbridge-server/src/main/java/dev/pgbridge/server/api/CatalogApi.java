@@ -104,7 +104,8 @@ public final class CatalogApi implements ApiModule {
         return QualifiedName.of(name(ctx, "schema"), name(ctx, "table"));
     }
 
-    static int integer(String text, String name) {
+    /** A whole-number request parameter, or INVALID_CONFIG naming it (the UI forms use it too). */
+    public static int integer(String text, String name) {
         try {
             return Integer.parseInt(text.strip());
         }
