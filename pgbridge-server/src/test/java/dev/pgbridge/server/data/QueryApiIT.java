@@ -236,6 +236,37 @@ class QueryApiIT {
         assertThat(csv.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void neitherTheSqlNorItsValuesReachTheLog() {
+        // DESIGN.md: logs never carry bind values; the console's SQL is the user's data too
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        ch.qos.logback.classic.Level level = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        root.addAppender(seen);
+        try {
+            query(editor, map("sql", "SELECT ?::int AS sqlmarker_a", "params", java.util.List.of("valuemarker-b")));
+            query(viewer, map("sql", "SELECT pg_sleep(5), 'sqlmarker_c'", "timeout_seconds", 0.2));
+            query(editor, map("sql", "SELECT pg_sleep(5), 'sqlmarker_d'", "timeout_seconds", 0.2));
+            fixture.json("POST", "/api/v1/connections/warehouse/query?format=csv", viewer,
+                    map("sql", "SELECT 1/0 AS sqlmarker_e WHERE ? = 'x'", "params", java.util.List.of("valuemarker-f")));
+        }
+        finally {
+            root.detachAppender(seen);
+            root.setLevel(level);
+        }
+        assertThat(seen.list).as("something was logged (the timeouts are 504s)").isNotEmpty();
+        for (ch.qos.logback.classic.spi.ILoggingEvent event : seen.list) {
+            StringBuilder text = new StringBuilder(event.getFormattedMessage());
+            for (ch.qos.logback.classic.spi.IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                text.append('\n').append(t.getMessage());
+            }
+            assertThat(text.toString()).doesNotContain("sqlmarker").doesNotContain("valuemarker");
+        }
+    }
+
     private static long count(String sql) {
         try (Connection c = TestingPostgres.get().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
