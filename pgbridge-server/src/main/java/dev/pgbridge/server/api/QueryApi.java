@@ -125,11 +125,7 @@ public final class QueryApi implements ApiModule {
         ctx.header(QUERY_ID_HEADER, request.queryId());
         try {
             if (csv(ctx)) {
-                queries.csv(principal, connId, request, id -> {
-                    ctx.contentType("text/csv; charset=utf-8");
-                    ctx.header("Content-Disposition", "attachment; filename=\"query-" + id + ".csv\"");
-                    return ctx.outputStream();
-                });
+                queries.csv(principal, connId, request, new CsvDownload(ctx, "query-" + request.queryId() + ".csv"));
                 return;
             }
             QueryResult result = queries.run(principal, connId, request);

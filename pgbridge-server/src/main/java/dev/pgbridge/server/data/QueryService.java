@@ -109,9 +109,14 @@ public final class QueryService {
     }
 
     /** Where a CSV download goes: opened once the query has started, so a failure before that is still an error reply. */
-    @FunctionalInterface
     public interface CsvOutput {
         OutputStream open(String queryId) throws IOException;
+
+        /**
+         * The query failed after {@link #open}: rows went out already, under a success status that cannot change any
+         * more, so the transfer must end as broken (not as a complete, shorter file).
+         */
+        void abort(Throwable failure);
     }
 
     private final ConnectionService connections;
@@ -189,10 +194,12 @@ public final class QueryService {
         checkOneStatement(request.sql());
         ConnectionConfig config = connections.get(principal, connId).config();
         DataSource pool = connections.dataSource(principal, connId);
+        AtomicBoolean opened = new AtomicBoolean();
         try (Connection connection = pool.getConnection()) {
             try {
                 return stream(principal, connId, config, connection, request, CSV_FETCH, stream -> {
                     OutputStream out = output.open(request.queryId());
+                    opened.set(true);
                     out.write(CsvText.line(stream.columns().stream().map(Column::name).toList()).getBytes(StandardCharsets.UTF_8));
                     long rows = stream.forEachBatch(CSV_FETCH, batch -> {
                         StringBuilder text = new StringBuilder();
@@ -209,6 +216,12 @@ public final class QueryService {
                     out.flush();
                     return rows;
                 });
+            }
+            catch (RuntimeException e) {
+                if (opened.get()) {
+                    output.abort(e);
+                }
+                throw e;
             }
             finally {
                 reset(connection);

@@ -3,6 +3,7 @@ package dev.pgbridge.server.ui;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.query.QueryException;
+import dev.pgbridge.server.api.CsvDownload;
 import dev.pgbridge.server.api.ErrorResponses;
 import dev.pgbridge.server.auth.Role;
 import dev.pgbridge.server.auth.Sessions;
@@ -80,11 +81,8 @@ public final class QueryPages implements UiModule {
     private void csv(Context ctx, Sessions.Session session) {
         String conn = required(ctx.formParam("conn"));
         String sql = ctx.formParam("sql") == null ? "" : ctx.formParam("sql");
-        queries.csv(session.principal(), conn, request(ctx, sql), id -> {
-            ctx.contentType("text/csv; charset=utf-8");
-            ctx.header("Content-Disposition", "attachment; filename=\"" + conn + "-query.csv\"");
-            return ctx.outputStream();
-        });
+        QueryRequest request = request(ctx, sql);
+        queries.csv(session.principal(), conn, request, new CsvDownload(ctx, "query-" + request.queryId() + ".csv"));
     }
 
     private void cancel(Context ctx, Sessions.Session session) {

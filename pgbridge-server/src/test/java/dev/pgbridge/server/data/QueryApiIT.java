@@ -168,6 +168,30 @@ class QueryApiIT {
     }
 
     @Test
+    void aCsvDownloadThatFailsHalfwayDoesNotEndLikeAComplete() {
+        // a failure after the first rows were sent cannot change the status: the response must not end cleanly
+        HttpRequest request = fixture.request("/api/v1/connections/warehouse/query?format=csv", viewer)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"SELECT CASE WHEN g = 200000 THEN 1/(g - 200000) ELSE g END AS n "
+                        + "FROM generate_series(1, 250000) g\"}")).build();
+        Throwable failure = null;
+        HttpResponse<String> response = null;
+        try {
+            response = fixture.client().send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        catch (java.io.IOException e) {
+            failure = e;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (failure == null) {
+            assertThat(response.statusCode()).as("status of a failed download").isNotEqualTo(200);
+        }
+    }
+
+    @Test
     void aViewersSqlRunsReadOnly() {
         HttpResponse<String> insert = query(viewer, map("sql", "INSERT INTO " + data.quotedTable() + " VALUES (50, 'viewer', 1, false)"));
         assertThat(insert.statusCode()).isEqualTo(400);
