@@ -263,7 +263,15 @@ public final class QueryService {
                 throw "25006".equals(e.sqlState()) ? e.withHint(READ_ONLY_HINT) : e;
             }
             catch (PgBridgeException e) {
-                throw canceled.get() ? canceled(request, e) : e;
+                if (canceled.get()) {
+                    throw canceled(request, e);
+                }
+                if (e.getCause() instanceof SQLException sql && "02000".equals(sql.getSQLState())) {
+                    // pgjdbc's "No results were returned by the query": SET, an INSERT without RETURNING, …
+                    throw new PgBridgeException(ErrorCode.SQL_ERROR, "the statement returns no rows; a read-only run "
+                            + "takes one statement that does (SELECT, VALUES, TABLE, SHOW, … RETURNING)", READ_ONLY_HINT, e);
+                }
+                throw e;
             }
             catch (IOException e) {
                 throw new PgBridgeException(ErrorCode.IO, "the CSV download was cut off: " + e.getMessage(),

@@ -210,6 +210,10 @@ class QueryApiIT {
         assertThat(readWrite.statusCode()).isEqualTo(400);
         assertThat(count("SELECT count(*) FROM " + data.quotedTable() + " WHERE id >= 50")).isZero();
 
+        HttpResponse<String> set = query(viewer, map("sql", "SET search_path = public"));
+        assertThat(set.statusCode()).isEqualTo(400);
+        assertThat(ServerFixture.parse(set).path("message").asText()).startsWith("the statement returns no rows");
+
         // an editor writes, and gets the statement's tag
         HttpResponse<String> editorInsert = query(editor, map("sql", "INSERT INTO " + data.quotedTable() + " VALUES (60, 'editor', 1, false)"));
         assertThat(editorInsert.statusCode()).as(editorInsert.body()).isEqualTo(200);
