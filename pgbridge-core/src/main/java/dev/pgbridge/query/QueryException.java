@@ -29,6 +29,11 @@ public final class QueryException extends PgBridgeException {
         this.sqlState = sqlState;
     }
 
+    /** The same failure with another hint: for a caller that knows more about why (say, SQL run read-only for a role). */
+    public QueryException withHint(String newHint) {
+        return new QueryException(code(), getMessage(), newHint, statement, index, detail, sqlState, getCause());
+    }
+
     /** The statement that failed, if known. */
     public Optional<SqlStatement> statement() {
         return Optional.ofNullable(statement);

@@ -40,6 +40,7 @@ public final class QueryRunner implements AutoCloseable {
     private final ResultColumns types;
     private volatile boolean canceled;
     private volatile Statement current;
+    private long rowLimit;
 
     private QueryRunner(Connection connection, ConnectionConfig target, boolean owned) {
         this.connection = requireNonNull(connection, "connection is null");
@@ -61,6 +62,19 @@ public final class QueryRunner implements AutoCloseable {
     /** Runs on a connection the caller owns (and closes); {@code target} names it in error messages. */
     public static QueryRunner on(Connection connection, ConnectionConfig target) {
         return new QueryRunner(connection, target, false);
+    }
+
+    /**
+     * Reads at most {@code max} rows of each result (0: all): PostgreSQL stops sending after them
+     * ({@code Statement.setMaxRows}), so a console that shows the first rows does not hold the rest in memory.
+     * Ask for one row more than shown to tell whether there were more.
+     */
+    public QueryRunner limitRows(long max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max is negative: " + max);
+        }
+        this.rowLimit = max;
+        return this;
     }
 
     /** Runs the query and collects every result in memory. */
@@ -130,6 +144,7 @@ public final class QueryRunner implements AutoCloseable {
         try (s) {
             // 0: never switch to a server-prepared statement, whose results pgjdbc would take in binary
             s.unwrap(PGStatement.class).setPrepareThreshold(0);
+            s.setMaxRows((int) Math.min(rowLimit, Integer.MAX_VALUE)); // pgjdbc has no setLargeMaxRows
             current = s;
             if (canceled) {
                 throw new SQLException("canceling statement due to user request", "57014");

@@ -8,10 +8,12 @@ import dev.pgbridge.server.agent.AgentApi;
 import dev.pgbridge.server.api.Api;
 import dev.pgbridge.server.api.ApiModule;
 import dev.pgbridge.server.api.ApiRoute;
+import dev.pgbridge.server.api.CatalogApi;
 import dev.pgbridge.server.api.ErrorResponses;
 import dev.pgbridge.server.api.HealthApi;
 import dev.pgbridge.server.api.MetadataApi;
 import dev.pgbridge.server.api.JobsApi;
+import dev.pgbridge.server.api.QueryApi;
 import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Authenticator;
 import dev.pgbridge.server.auth.LoginThrottle;
@@ -32,10 +34,13 @@ import dev.pgbridge.server.services.ServerServices;
 import dev.pgbridge.server.ui.CapturesPages;
 import dev.pgbridge.server.ui.AccessPages;
 import dev.pgbridge.server.ui.ConnectionPages;
+import dev.pgbridge.server.data.RunningQueries;
+import dev.pgbridge.server.ui.CatalogPages;
 import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.MetadataPages;
 import dev.pgbridge.server.ui.PageContext;
+import dev.pgbridge.server.ui.QueryPages;
 import dev.pgbridge.server.ui.Ui;
 import dev.pgbridge.server.ui.UiModule;
 import dev.pgbridge.store.ConnectionStore;
@@ -120,7 +125,7 @@ public final class PgBridgeServer implements AutoCloseable {
         JobRunner jobs = new JobRunner(new JobStore(db, clock), store, db, home, metrics, clock, JobRunner.Settings.DEFAULT);
         ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
                 metrics, clock,
-                options.version(), jobs);
+                options.version(), jobs, new RunningQueries(clock));
         services.metrics().register(new PoolMetrics(pools));
         HttpMetrics httpMetrics = new HttpMetrics(services.metrics());
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(services.metrics());
@@ -159,6 +164,8 @@ public final class PgBridgeServer implements AutoCloseable {
         modules.add(new MetadataApi(services));
         modules.add(new JobsApi(services));
         modules.add(new AgentApi(services));
+        modules.add(new CatalogApi(services));
+        modules.add(new QueryApi(services));
         return modules;
     }
 
@@ -170,6 +177,8 @@ public final class PgBridgeServer implements AutoCloseable {
         modules.add(new CapturesPages(services, ui));
         modules.add(new ConnectionPages(services.connectionService(), ui));
         modules.add(new AccessPages(services.users(), services.tokens(), services.audit(), services.clock(), ui));
+        modules.add(new CatalogPages(services, ui));
+        modules.add(new QueryPages(services, ui));
         return modules;
     }
 

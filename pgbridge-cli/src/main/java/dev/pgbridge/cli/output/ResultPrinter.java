@@ -2,6 +2,7 @@ package dev.pgbridge.cli.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.PrettyPrinter;
+import dev.pgbridge.copy.CsvText;
 import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.query.Column;
 import dev.pgbridge.query.CountResult;

@@ -1,4 +1,4 @@
-package dev.pgbridge.cli.output;
+package dev.pgbridge.copy;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.pgbridge.cli.output;
+package dev.pgbridge.copy;
 
 /**
  * CSV fields the way PostgreSQL's {@code COPY … (FORMAT csv)} writes them, so {@code query --format csv} and
