@@ -54,6 +54,15 @@ public final class WebSession {
         return new WebSession(fixture, session, csrfField(home.body()));
     }
 
+    public static WebSession login(ServerFixture fixture, String tenant, String user, Secret password) {
+        return login(fixture, tenant, user, password.reveal());
+    }
+
+    /** A form post with the session's CSRF token, as htmx sends it when {@code htmx}, else as a plain form. */
+    public HttpResponse<String> post(String path, Map<String, String> fields, boolean htmx) {
+        return htmx ? htmxPost(path, fields) : post(path, fields);
+    }
+
     /** The session cookie as a {@code Cookie} header value ({@code pgbridge_session=…}). */
     public String cookie() {
         return cookie;

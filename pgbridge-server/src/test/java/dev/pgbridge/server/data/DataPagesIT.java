@@ -1,5 +1,7 @@
 package dev.pgbridge.server.data;
 
+import dev.pgbridge.server.WebSession;
+
 import dev.pgbridge.server.ServerFixture;
 import dev.pgbridge.server.auth.Role;
 import org.junit.jupiter.api.AfterAll;

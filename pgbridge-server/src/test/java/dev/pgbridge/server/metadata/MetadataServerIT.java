@@ -2,6 +2,7 @@ package dev.pgbridge.server.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgbridge.server.ServerFixture;
+import dev.pgbridge.server.WebSession;
 import dev.pgbridge.server.auth.Role;
 import dev.pgbridge.server.ui.MetadataPages;
 import org.junit.jupiter.api.AfterAll;
@@ -9,15 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -165,7 +162,7 @@ class MetadataServerIT {
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.body()).doesNotContain("customer_id");
         }
-        Session session = Session.login(OTHER, "olga", Role.VIEWER);
+        WebSession session = WebSession.newUser(server, OTHER, "olga", Role.VIEWER);
         assertThat(session.get("/metadata").body()).doesNotContain(catalog.database());
         assertThat(session.get(MetadataPages.href(catalog.fqn("orders"))).statusCode()).isEqualTo(404);
     }
@@ -180,7 +177,7 @@ class MetadataServerIT {
 
     @Test
     void listPageLinksEveryTableToItsPage() {
-        Session session = Session.login(TENANT, "vera", Role.VIEWER);
+        WebSession session = WebSession.newUser(server, TENANT, "vera", Role.VIEWER);
         HttpResponse<String> list = session.get("/metadata");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("href=\"" + MetadataPages.href(catalog.fqn("orders")) + "\"",
@@ -193,7 +190,7 @@ class MetadataServerIT {
 
     @Test
     void tablePageShowsColumnsUsageAndTheLineageGraph() {
-        Session session = Session.login(TENANT, "walt", Role.VIEWER);
+        WebSession session = WebSession.newUser(server, TENANT, "walt", Role.VIEWER);
         HttpResponse<String> page = session.get(MetadataPages.href(catalog.fqn("big_orders")));
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         String html = page.body();
@@ -216,7 +213,7 @@ class MetadataServerIT {
     // a table named <script>x must come out as text everywhere on its page, in the SVG labels and titles too
     @Test
     void hostileTableNamesAreEscapedInTheGraph() {
-        Session session = Session.login(TENANT, "xena", Role.VIEWER);
+        WebSession session = WebSession.newUser(server, TENANT, "xena", Role.VIEWER);
         for (String name : List.of(MetadataTestCatalog.SCRIPT, MetadataTestCatalog.IMG)) {
             HttpResponse<String> page = session.get(MetadataPages.href(catalog.fqn(name)));
             assertThat(page.statusCode()).as(name + ": " + page.body()).isEqualTo(200);
@@ -245,37 +242,5 @@ class MetadataServerIT {
             n++;
         }
         return n;
-    }
-
-    /** A logged-in browser session over plain HTTP requests (the login form with its CSRF token, then the cookie). */
-    private record Session(String cookie) {
-        static Session login(String tenant, String user, Role role) {
-            String password = server.user(tenant, user, role).reveal();
-            HttpResponse<String> form = server.get("/login", null);
-            Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form.body());
-            assertThat(csrf.find()).as("the login form has a CSRF field").isTrue();
-            String loginCookie = cookie(form, "pgbridge_login_csrf");
-            String body = "_csrf=" + enc(csrf.group(1)) + "&tenant=" + enc(tenant) + "&username=" + enc(user)
-                    + "&password=" + enc(password);
-            HttpResponse<String> done = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", loginCookie)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-            assertThat(done.statusCode()).as(done.body()).isEqualTo(302);
-            return new Session(cookie(done, "pgbridge_session"));
-        }
-
-        HttpResponse<String> get(String path) {
-            return server.send(server.request(path, null).header("Cookie", cookie).GET().build());
-        }
-
-        private static String cookie(HttpResponse<String> response, String name) {
-            String header = response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
-                    .findFirst().orElseThrow(() -> new AssertionError("no cookie " + name));
-            return header.substring(0, header.indexOf(';'));
-        }
-
-        private static String enc(String s) {
-            return URLEncoder.encode(s, StandardCharsets.UTF_8);
-        }
     }
 }
