@@ -160,7 +160,12 @@ public final class Browser implements AutoCloseable {
      * certificate error page shows there).
      */
     public <T> T until(String what, java.util.function.Function<? super WebDriver, T> condition) {
-        return new WebDriverWait(driver, TIMEOUT)
+        return until(what, TIMEOUT, condition);
+    }
+
+    /** {@link #until(String, java.util.function.Function)} with a longer timeout (a capture's first events). */
+    public <T> T until(String what, Duration timeout, java.util.function.Function<? super WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout)
                 .withMessage(() -> "waiting for " + what + "; the browser is at " + driver.getCurrentUrl()
                         + " titled '" + driver.getTitle() + "'")
                 .until(condition);
