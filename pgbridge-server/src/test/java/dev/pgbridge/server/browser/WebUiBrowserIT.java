@@ -28,7 +28,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,8 +64,11 @@ class WebUiBrowserIT {
     private static final String SLOT = TestingPostgres.uniqueName("ui_slot");
     private static final String PUBLICATION = TestingPostgres.uniqueName("ui_pub");
     private static final String WATERMARKS = TestingPostgres.uniqueName("ui_wm");
-    /** Every page source the browser showed (after each load and each htmx swap), scanned for the password at the end. */
-    private static final Map<String, String> seen = new LinkedHashMap<>();
+    /**
+     * Every page source the browser showed (after each page load, each htmx swap and each screenshot) and the CSV, by
+     * what it was; scanned for the password at the end.
+     */
+    private static final List<Map.Entry<String, String>> seen = new ArrayList<>();
     private static int shots;
 
     @BeforeAll
@@ -135,8 +138,8 @@ class WebUiBrowserIT {
         captureTheTable();
         deleteTheConnection();
 
-        assertThat(seen.keySet()).as("every page the test saw, and the CSV").hasSize(shots + 1);
-        for (Map.Entry<String, String> page : seen.entrySet()) {
+        assertThat(seen.size()).as("page sources kept").isGreaterThan(shots);
+        for (Map.Entry<String, String> page : seen) {
             for (String form : passwordForms()) {
                 assertThat(page.getValue()).as("page %s shows the password as %s", page.getKey(), form)
                         .doesNotContain(form);
@@ -272,7 +275,7 @@ class WebUiBrowserIT {
         assertThat((String) csv.get(1)).startsWith("text/csv");
         assertThat((String) csv.get(2)).contains("attachment");
         assertThat(csv.get(3)).isEqualTo("customer,amount,doubled\nAda,12.50,25.00\nGrace,99.90,199.80\n");
-        seen.put("query-csv", (String) csv.get(3));
+        seen.add(Map.entry("the CSV download", (String) csv.get(3)));
 
         sqlBox = browser.driver().findElement(By.id("query-sql"));
         sqlBox.clear();
@@ -358,6 +361,7 @@ class WebUiBrowserIT {
         browser.until("the page to change", ExpectedConditions.stalenessOf(old));
         browser.waitUntilLoaded();
         browser.waitFor(then);
+        remember("page " + browser.driver().getCurrentUrl());
     }
 
     /** Clicks a catalog link (htmx swaps the view): waits for the view's heading to read {@code heading}. */
@@ -365,6 +369,7 @@ class WebUiBrowserIT {
         link.click();
         browser.until("the catalog heading '" + heading + "'",
                 ExpectedConditions.textToBe(By.cssSelector("#catalog-view h1"), heading));
+        remember("catalog view " + heading);
     }
 
     private static void type(String id, String value) {
@@ -382,6 +387,7 @@ class WebUiBrowserIT {
                         TestStep.SERVER_VERSION);
         assertThat(steps).allSatisfy(s -> assertThat(s.getDomAttribute("data-status")).as(s.getText()).isEqualTo("OK"));
         assertThat(verdict.getText()).isEqualTo("Connection test passed");
+        remember("test result on " + browser.driver().getCurrentUrl());
     }
 
     private static String text(By locator) {
@@ -421,13 +427,17 @@ class WebUiBrowserIT {
     /** Saves the page as {@code webui-NN-name} and keeps its source for the password scan. */
     private static void shot(String name) {
         String file = String.format(Locale.ROOT, "webui-%02d-%s", ++shots, name);
-        seen.put(file, browser.driver().getPageSource());
+        remember(file);
         browser.screenshot(file);
+    }
+
+    private static void remember(String what) {
+        seen.add(Map.entry(what, browser.driver().getPageSource()));
     }
 
     // ---- the database, as the capture's role
 
-    private static void sql(String... statements) throws IllegalStateException {
+    private static void sql(String... statements) {
         Properties p = new Properties();
         p.setProperty("user", role.name());
         p.setProperty("password", PASSWORD);
