@@ -39,6 +39,7 @@ import static java.util.Objects.requireNonNull;
  * {@code --serialization-format json}), or, in JSON and YAML, an object with the fields
  * {@code conn_type, description, host, login, password, schema, port, extra} (extra as a string or an object;
  * {@code extra_dejson} accepted). Every problem in the file is reported at once; no message shows a value.
+ * {@link #read(String, ConnectionExport.Format, String)} reads the same content from text (a request body).
  */
 public final class ConnectionImport {
     private static final Pattern COMMENT = Pattern.compile("\\s*#.*", Pattern.DOTALL);
@@ -50,17 +51,31 @@ public final class ConnectionImport {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String extension = dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        if (!List.of("json", "yaml", "yml", "env").contains(extension)) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + file + ": unsupported file format "
-                    + (extension.isEmpty() ? "(no extension)" : "'." + extension + "'"),
+        ConnectionExport.Format format = switch (extension) {
+            case "json" -> ConnectionExport.Format.JSON;
+            case "yaml", "yml" -> ConnectionExport.Format.YAML;
+            case "env" -> ConnectionExport.Format.ENV;
+            default -> throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + file
+                    + ": unsupported file format " + (extension.isEmpty() ? "(no extension)" : "'." + extension + "'"),
                     "name the file .json, .yaml, .yml or .env, the formats airflow connections export writes");
-        }
-        String content = readText(file);
+        };
+        return read(readText(file), format, file.toString());
+    }
+
+    /**
+     * As {@link #read(Path)}, for the content of such a file in the given format (an upload, a request body);
+     * {@code source} names it in messages. A JSON array of connection objects, each with its {@code conn_id} (or
+     * {@code connection_id}, as Airflow's REST API lists them), is read too.
+     */
+    public static List<ConnectionConfig> read(String content, ConnectionExport.Format format, String source) {
+        requireNonNull(content, "content is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(source, "source is null");
         List<String> problems = new ArrayList<>();
-        Map<String, Object> entries = switch (extension) {
-            case "json" -> jsonEntries(content, problems);
-            case "env" -> envEntries(content, problems);
-            default -> yamlEntries(content, problems);
+        Map<String, Object> entries = switch (format) {
+            case JSON -> jsonEntries(content, problems);
+            case ENV -> envEntries(content, problems);
+            case YAML -> yamlEntries(content, problems);
         };
         List<ConnectionConfig> connections = new ArrayList<>();
         Map<String, String> seen = new LinkedHashMap<>();
@@ -87,7 +102,7 @@ public final class ConnectionImport {
             }
         }
         if (!problems.isEmpty()) {
-            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + file + ": " + problems.size()
+            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + source + ": " + problems.size()
                     + " problem(s): " + String.join("; ", problems),
                     "fix the entries named above; connection ids are letters, digits and _ (at most 64); "
                             + CodecErrors.ENCODE_PASSWORD_HINT);
@@ -133,7 +148,30 @@ public final class ConnectionImport {
             problems.add("the file is not JSON: " + e.getMessage());
             return Map.of();
         }
+        if (parsed instanceof List<?> list) {
+            return listEntries(list, problems);
+        }
         return topObject(parsed, problems);
+    }
+
+    /** A JSON array of connection objects, each naming itself with conn_id or connection_id. */
+    private static Map<String, Object> listEntries(List<?> list, List<String> problems) {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            Object id = item instanceof Map<?, ?> map ? (map.get("conn_id") != null ? map.get("conn_id") : map.get("connection_id")) : null;
+            if (!(id instanceof String key)) {
+                problems.add("item " + (i + 1) + " of the array: it must be an object with a conn_id (or connection_id)");
+                continue;
+            }
+            if (entries.containsKey(key)) {
+                problems.add("item " + (i + 1) + " of the array: '" + key + "' already appeared; a connection may be "
+                        + "defined once");
+                continue;
+            }
+            entries.put(key, item);
+        }
+        return entries;
     }
 
     private static Map<String, Object> yamlEntries(String content, List<String> problems) {
@@ -160,7 +198,8 @@ public final class ConnectionImport {
 
     private static Map<String, Object> topObject(Object parsed, List<String> problems) {
         if (!(parsed instanceof Map<?, ?> map)) {
-            problems.add("the file must hold an object that maps connection ids to connections");
+            problems.add("the file must hold an object that maps connection ids to connections (or, in JSON, an "
+                    + "array of connections)");
             return Map.of();
         }
         Map<String, Object> entries = new LinkedHashMap<>();

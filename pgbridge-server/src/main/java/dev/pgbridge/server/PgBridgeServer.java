@@ -136,6 +136,7 @@ public final class PgBridgeServer implements AutoCloseable {
     private static List<ApiModule> apiModules(ServerServices services) {
         List<ApiModule> modules = new ArrayList<>();
         modules.add(new HealthApi(services));
+        modules.add(new dev.pgbridge.server.api.ConnectionsApi(services));
         return modules;
     }
 

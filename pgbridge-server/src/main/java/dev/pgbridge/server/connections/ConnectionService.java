@@ -1,6 +1,8 @@
 package dev.pgbridge.server.connections;
 
 import dev.pgbridge.connection.ConnectionConfig;
+import dev.pgbridge.connection.ExtraOption;
+import dev.pgbridge.connection.UriDialect;
 import dev.pgbridge.doctor.ConnectionTester;
 import dev.pgbridge.doctor.TestReport;
 import dev.pgbridge.error.ErrorCode;
@@ -13,9 +15,12 @@ import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.StoredConnection;
 
 import javax.sql.DataSource;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -32,6 +37,15 @@ public final class ConnectionService {
 
     /** One page of a listing and the number of connections that matched in all. */
     public record Page(List<StoredConnection> items, int total) {}
+
+    /** What an import did: the ids added, replaced (with overwrite) and skipped (they existed, no overwrite). */
+    public record ImportResult(List<String> added, List<String> replaced, List<String> skipped) {
+        public ImportResult {
+            added = List.copyOf(added);
+            replaced = List.copyOf(replaced);
+            skipped = List.copyOf(skipped);
+        }
+    }
 
     private final ConnectionStore store;
     private final PoolRegistry pools;
@@ -74,7 +88,7 @@ public final class ConnectionService {
 
     public StoredConnection create(Principal principal, ConnectionConfig config) {
         principal.require(Role.EDITOR);
-        return store.add(inTenant(principal, config));
+        return store.add(UriDialect.checkToSave(inTenant(principal, config)));
     }
 
     /** Replaces a connection; a null password keeps the saved one (write-only passwords). */
@@ -84,6 +98,87 @@ public final class ConnectionService {
         StoredConnection saved = store.update(inTenant(principal, config));
         pools.evict(principal.tenant(), saved.config().connId());
         return saved;
+    }
+
+    /**
+     * Changes exactly {@code fields} of a saved connection to their values in {@code values} (Airflow's PATCH with an
+     * {@code update_mask}). The password is write-only: a null password keeps the saved one, and so do sensitive extra
+     * keys ({@code sslpassword}, never shown) that a new extra object leaves out. The id cannot change.
+     */
+    public StoredConnection patch(Principal principal, String connId, ConnectionConfig values, Set<ConnectionField> fields) {
+        principal.require(Role.EDITOR);
+        requireNonNull(values, "values is null");
+        StoredConnection saved = get(principal, connId);
+        ConnectionConfig old = saved.config();
+        if (values.connId() != null && !values.connId().equals(old.connId())) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the connection_id of '" + old.connId()
+                    + "' cannot be changed (the body says '" + values.connId() + "')",
+                    "create a connection with the new id and delete the old one");
+        }
+        ConnectionConfig.Builder b = old.toBuilder().password((dev.pgbridge.secret.Secret) null);
+        for (ConnectionField field : fields) {
+            switch (field) {
+                case CONNECTION_ID -> { }
+                case CONN_TYPE -> b.connType(values.connType() == null || values.connType().isEmpty()
+                        ? ConnectionConfig.POSTGRES : values.connType());
+                case DESCRIPTION -> b.description(values.description());
+                case HOST -> b.host(values.host());
+                case LOGIN -> b.login(values.login());
+                case SCHEMA -> b.database(values.database());
+                case PORT -> b.port(values.port());
+                case PASSWORD -> b.password(values.password());
+                case EXTRA -> b.extra(keepSensitiveExtra(values.extra(), old.extra()));
+            }
+        }
+        ConnectionConfig patched = UriDialect.checkToSave(inTenant(principal, b.build()));
+        StoredConnection updated = store.update(patched);
+        pools.evict(principal.tenant(), updated.config().connId());
+        return updated;
+    }
+
+    /**
+     * Saves imported connections in the principal's tenant (whatever tenant they name): new ones are added, existing
+     * ones replaced with {@code overwrite} (a connection without a password keeps the saved one), else skipped.
+     */
+    public ImportResult importAll(Principal principal, List<ConnectionConfig> connections, boolean overwrite) {
+        principal.require(Role.EDITOR);
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (ConnectionConfig imported : connections) {
+            ConnectionConfig c = UriDialect.checkToSave(inTenant(principal, imported));
+            if (store.find(c.tenant(), c.connId()).isEmpty()) {
+                store.add(c);
+                added.add(c.connId());
+            }
+            else if (overwrite) {
+                store.update(c);
+                pools.evict(principal.tenant(), c.connId());
+                replaced.add(c.connId());
+            }
+            else {
+                skipped.add(c.connId());
+            }
+        }
+        return new ImportResult(added, replaced, skipped);
+    }
+
+    /** The new extra, with the sensitive keys of the saved one that it leaves out (they are never shown, so never sent back). */
+    static String keepSensitiveExtra(String extra, String savedExtra) {
+        if (extra == null || savedExtra == null) {
+            return extra;
+        }
+        Map<String, Object> saved = ConnectionConfig.builder().extra(savedExtra).build().extraMap();
+        Map<String, Object> next = ConnectionConfig.builder().extra(extra).build().extraMap();
+        boolean changed = false;
+        for (Map.Entry<String, Object> e : saved.entrySet()) {
+            boolean sensitive = ExtraOption.forKey(e.getKey()).map(ExtraOption::sensitive).orElse(false);
+            if (sensitive && !next.containsKey(e.getKey())) {
+                next.put(e.getKey(), e.getValue());
+                changed = true;
+            }
+        }
+        return changed ? ConnectionConfig.builder().extra(next).build().extra() : extra;
     }
 
     public void delete(Principal principal, String connId) {
