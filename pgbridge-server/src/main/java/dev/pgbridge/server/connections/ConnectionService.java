@@ -12,6 +12,7 @@ import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Principal;
 import dev.pgbridge.server.auth.Role;
 import dev.pgbridge.store.ConnectionStore;
+import dev.pgbridge.store.ListedConnection;
 import dev.pgbridge.store.StoredConnection;
 
 import javax.sql.DataSource;
@@ -35,8 +36,21 @@ public final class ConnectionService {
     public static final List<String> ORDER_KEYS = List.of("connection_id", "conn_type", "host", "schema", "login",
             "port", "description", "updated_at");
 
-    /** One page of a listing and the number of connections that matched in all. */
-    public record Page(List<StoredConnection> items, int total) {}
+    /**
+     * One page of a listing and the number of connections that matched in all. The items carry no password (a listing
+     * never decrypts one: {@code config().password()} is null); {@link #passwordSaved} tells whether one is saved.
+     */
+    public record Page(List<StoredConnection> items, int total, Set<String> withPassword) {
+        public Page {
+            items = List.copyOf(items);
+            withPassword = Set.copyOf(withPassword);
+        }
+
+        /** Whether the connection with this id (one of the items) has a saved password. */
+        public boolean passwordSaved(String connId) {
+            return withPassword.contains(connId);
+        }
+    }
 
     /** What an import did: the ids added, replaced (with overwrite) and skipped (they existed, no overwrite). */
     public record ImportResult(List<String> added, List<String> replaced, List<String> skipped) {
@@ -70,13 +84,21 @@ public final class ConnectionService {
                     "give limit=100&offset=0 or leave them out");
         }
         String needle = search == null || search.isBlank() ? null : search.strip().toLowerCase(Locale.ROOT);
-        List<StoredConnection> matching = store.list(principal.tenant()).stream()
-                .filter(s -> needle == null || matches(s.config(), needle))
-                .sorted(order(orderBy))
+        Comparator<StoredConnection> order = order(orderBy);
+        List<ListedConnection> matching = store.listWithoutPasswords(principal.tenant()).stream()
+                .filter(l -> needle == null || matches(l.connection().config(), needle))
+                .sorted(Comparator.comparing(ListedConnection::connection, order))
                 .toList();
         int from = Math.min(offset, matching.size());
-        int to = Math.min(matching.size(), from + limit);
-        return new Page(matching.subList(from, to), matching.size());
+        int to = Math.min(matching.size(), from + (int) Math.min(limit, Integer.MAX_VALUE - (long) from));
+        List<ListedConnection> page = matching.subList(from, to);
+        Set<String> withPassword = new java.util.HashSet<>();
+        for (ListedConnection l : page) {
+            if (l.passwordSaved()) {
+                withPassword.add(l.connection().config().connId());
+            }
+        }
+        return new Page(page.stream().map(ListedConnection::connection).toList(), matching.size(), withPassword);
     }
 
     /** The saved connection (password decrypted in memory: callers show it to nobody but the agent channel). */
