@@ -15,8 +15,11 @@
 #    the server certificate under PGBRIDGE_HOME/tls, the second reuses them.
 # 3. listing: WARMUP requests (default 300), then REQUESTS timed requests (default 500) of
 #    GET /api/v1/connections?limit=CONNECTIONS, one after another over one TLS keep-alive connection (JDK HttpClient).
-# 4. baselines in the same run: ConnectionStore.list(tenant) in-process (the store read the server does, without
-#    HTTP, JSON or TLS), and CLI_CALLS (default 5) runs of `pgbridge conn list --format json` (JVM start included).
+#    The server's CPU time over the timed requests (/proc/PID/stat) is printed per request: on a busy machine the
+#    latencies measure the machine's load as much as the server, the CPU time much less so.
+# 4. baselines in the same run: the control store read in-process, without HTTP, JSON or TLS
+#    (ConnectionStore.listWithoutPasswords, the read the listing does, and ConnectionStore.list, which decrypts every
+#    password), and CLI_CALLS (default 5) runs of `pgbridge conn list --format json` (JVM start included).
 #
 # Environment: CONNECTIONS, REQUESTS, WARMUP, CLI_CALLS, PORT (default 18443; must be free), PGBRIDGE_JAVA_OPTS
 # (default -Xmx256m), PGBRIDGE (the launcher, default bin/pgbridge), BENCH_DIR (where the work directory goes, default
@@ -73,7 +76,7 @@ echo "# saving $CONNECTIONS connections in tenant $TENANT (work dir $dir)" >&2
 t0="$(date +%s.%N)"
 "$pgbridge" conn import "$dir/connections.json" --tenant "$TENANT" >/dev/null
 import_secs="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')"
-BENCH_TOKEN="$("$pgbridge" server token create --tenant "$TENANT" --role viewer --description bench 2>/dev/null)"
+BENCH_TOKEN="$("$pgbridge" server token create --tenant "$TENANT" --role viewer --description bench 2>/dev/null | tail -n 1)"
 export BENCH_TOKEN
 
 # --- 2-4. the client: starts the server, times it, lists, and runs the baselines ---
