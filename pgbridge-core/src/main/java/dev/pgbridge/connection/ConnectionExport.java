@@ -58,12 +58,30 @@ public final class ConnectionExport {
 
     /** The connection without its password and without sensitive extra keys. */
     public static ConnectionConfig withoutSecrets(ConnectionConfig c) {
+        if (c.password() == null && !mayHoldSensitiveExtra(c.extra())) {
+            return c; // nothing to leave out (a listing passes a thousand of these: no copy, no JSON parse)
+        }
         ConnectionConfig.Builder b = c.toBuilder().password((dev.pgbridge.secret.Secret) null);
         Map<String, Object> extra = PythonJson.objectOrNull(c.extra());
         if (extra != null && extra.keySet().removeIf(k -> ExtraOption.forKey(k).map(ExtraOption::sensitive).orElse(false))) {
             b.extra(extra.isEmpty() ? null : PythonJson.dumps(extra));
         }
         return b.build();
+    }
+
+    /** False when no sensitive extra key can be in {@code extra}: its text does not even contain one's name. */
+    private static boolean mayHoldSensitiveExtra(String extra) {
+        if (extra == null || extra.isEmpty()) {
+            return false;
+        }
+        String lower = extra.toLowerCase(java.util.Locale.ROOT);
+        for (ExtraOption option : ExtraOption.values()) {
+            if (option.sensitive() && lower.contains(option.key())) {
+                return true;
+            }
+        }
+        // a key written with escapes ("\u0073slpassword") is not found by its name: parse those
+        return lower.contains("\\u");
     }
 
     /** Whether writing {@code c} without reveal leaves something out. */

@@ -56,4 +56,14 @@ class ConnectionFieldsTest {
         assertThat(ConnectionFields.airflowRest(ConnectionConfig.builder().connId("e").build()))
                 .containsEntry("extra", null).containsEntry("host", null);
     }
+
+    @Test
+    void sensitiveExtraKeysAreLeftOutHoweverTheyAreSpelled() {
+        for (String extra : new String[] {"{\"SSLPassword\": \"keypass\"}", "{\"\\u0073slpassword\": \"keypass\"}"}) {
+            ConnectionConfig c = ConnectionConfig.builder().connId("x").extra(extra).build();
+            assertThat(String.valueOf(ConnectionFields.airflowRest(c).get("extra"))).doesNotContain("keypass");
+        }
+        ConnectionConfig plain = ConnectionConfig.builder().connId("x").extra("{\"sslmode\": \"require\"}").build();
+        assertThat(ConnectionExport.withoutSecrets(plain)).isSameAs(plain);
+    }
 }

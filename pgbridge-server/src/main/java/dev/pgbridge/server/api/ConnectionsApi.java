@@ -134,7 +134,7 @@ public final class ConnectionsApi implements ApiModule {
                 .response(200, testResult).response(404, Api.ref("Error"));
     }
 
-    private void list(Context ctx, Principal principal) {
+    private void list(Context ctx, Principal principal) throws JsonProcessingException {
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
         int offset = intParam(ctx, "offset", 0);
         if (limit > MAX_LIMIT) {
@@ -150,7 +150,8 @@ public final class ConnectionsApi implements ApiModule {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("connections", items);
         out.put("total_entries", page.total());
-        ctx.json(out);
+        // UTF-8 bytes straight from Jackson: a listing of 1,000 is a quarter of a megabyte, not built as a String first
+        ctx.contentType("application/json").result(Api.JSON.writeValueAsBytes(out));
     }
 
     private void get(Context ctx, Principal principal) {
