@@ -166,6 +166,7 @@ public final class PgBridgeServer implements AutoCloseable {
         modules.add(new AgentApi(services));
         modules.add(new CatalogApi(services));
         modules.add(new QueryApi(services));
+        modules.add(new dev.pgbridge.server.api.ConnectionsApi(services));
         return modules;
     }
 
