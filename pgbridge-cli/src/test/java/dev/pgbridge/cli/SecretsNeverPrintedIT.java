@@ -1,5 +1,6 @@
 package dev.pgbridge.cli;
 
+import dev.pgbridge.testing.SecretForms;
 import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,38 +95,8 @@ class SecretsNeverPrintedIT {
         }
     }
 
-    /** The password and the shapes it takes in URIs, forms, JSON and base64. */
+    /** The password and the shapes it takes in URIs, forms, JSON and base64 (the one list: {@link SecretForms}). */
     static List<String> forms(String password) {
-        List<String> forms = new ArrayList<>();
-        byte[] utf8 = password.getBytes(StandardCharsets.UTF_8);
-        forms.add(password);
-        String upper = percentEncode(utf8, false);
-        forms.add(upper);
-        forms.add(percentEncode(utf8, true));
-        forms.add(URLEncoder.encode(password, StandardCharsets.UTF_8));
-        forms.add(Base64.getEncoder().encodeToString(utf8));
-        forms.add(HexFormat.of().formatHex(utf8));
-        // distinctive fragments, so a partly masked or split value is caught too
-        forms.add("p@ss:w/rd");
-        forms.add("p%40ss");
-        forms.add("p%40ss");
-        forms.add("é日本");
-        forms.add("\\u00e9\\u65e5");
-        return forms;
-    }
-
-    private static String percentEncode(byte[] bytes, boolean lower) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if (Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.' || c == '_' || c == '~') {
-                sb.append((char) c);
-            }
-            else {
-                String hex = String.format(Locale.ROOT, "%%%02X", c);
-                sb.append(lower ? hex.toLowerCase(Locale.ROOT) : hex);
-            }
-        }
-        return sb.toString();
+        return SecretForms.of(password);
     }
 }

@@ -89,7 +89,7 @@ class ServerCommandIT {
             assertThat(printed).contains(fingerprint);
             Cli.Result caPath = cli.run("server", "ca");
             assertThat(caPath.out().strip()).isEqualTo(ca.toString());
-            assertThat(caPath.err()).contains(fingerprint);
+            assertThat(cli.run("server", "ca", "--fingerprint").out().strip()).isEqualTo(fingerprint);
 
             HttpResponse<String> health = client(caCert).send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/v1/health")).build(),
                     HttpResponse.BodyHandlers.ofString());

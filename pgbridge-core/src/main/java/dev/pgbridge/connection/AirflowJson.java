@@ -22,12 +22,13 @@ import static java.util.Objects.requireNonNull;
  * <p>Reading: {@code schema} is the database ({@code database} is accepted too); {@code port} may be a number or
  * a numeric string; an empty password is no password; {@code extra} may be an object or a string holding a JSON
  * object; {@code conn_type} is normalised as in URIs. Unlike {@code from_json}, a {@code conn_id} key is accepted
- * and sets the connection id.
+ * and sets the connection id, and so is {@code connection_id} (the name in Airflow's REST API), so a connection as the
+ * REST API shows it reads here too.
  */
 public final class AirflowJson {
     private static final Pattern PYTHON_INT = Pattern.compile("[+-]?[0-9]+(_[0-9]+)*");
     private static final List<String> FIELDS = List.of("conn_type", "description", "host", "login", "password",
-            "schema", "database", "port", "extra", "uri", "conn_id", "team_name");
+            "schema", "database", "port", "extra", "uri", "conn_id", "connection_id", "team_name");
 
     private AirflowJson() {}
 
@@ -91,6 +92,12 @@ public final class AirflowJson {
                     "the keys are " + String.join(", ", FIELDS) + (fileEntry ? ", extra_dejson" : ""));
         }
         String connId = text(map, "conn_id");
+        String restId = text(map, "connection_id");
+        if (connId != null && restId != null && !connId.equalsIgnoreCase(restId)) {
+            throw CodecErrors.invalidUri("invalid connection object: \"conn_id\" and \"connection_id\" differ",
+                    "\"connection_id\" is the REST API's name for \"conn_id\"; give one of them");
+        }
+        connId = connId != null ? connId : restId;
         if (connId != null) {
             try {
                 connId = ConnectionConfig.normalizeConnId(connId);

@@ -23,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  *
  * {@code extra} is the JSON object text, as Airflow's {@code Connection.extra}. Without {@code reveal} every password
- * is left out, and so are the extra keys that {@link ExtraOption} marks sensitive.
+ * is left out, and so are the extra keys {@link ExtraOption#sensitiveKey} calls secret.
  */
 public final class ConnectionExport {
     /** The file formats of {@code airflow connections export}. */
@@ -58,9 +58,12 @@ public final class ConnectionExport {
 
     /** The connection without its password and without sensitive extra keys. */
     public static ConnectionConfig withoutSecrets(ConnectionConfig c) {
+        if (c.password() == null && !ExtraOption.maySensitive(c.extra())) {
+            return c; // nothing to leave out (a listing passes a thousand of these: no copy, no JSON parse)
+        }
         ConnectionConfig.Builder b = c.toBuilder().password((dev.pgbridge.secret.Secret) null);
         Map<String, Object> extra = PythonJson.objectOrNull(c.extra());
-        if (extra != null && extra.keySet().removeIf(k -> ExtraOption.forKey(k).map(ExtraOption::sensitive).orElse(false))) {
+        if (extra != null && extra.keySet().removeIf(ExtraOption::sensitiveKey)) {
             b.extra(extra.isEmpty() ? null : PythonJson.dumps(extra));
         }
         return b.build();

@@ -39,6 +39,7 @@ import static java.util.Objects.requireNonNull;
  * {@code --serialization-format json}), or, in JSON and YAML, an object with the fields
  * {@code conn_type, description, host, login, password, schema, port, extra} (extra as a string or an object;
  * {@code extra_dejson} accepted). Every problem in the file is reported at once; no message shows a value.
+ * {@link #read(String, ConnectionExport.Format, String)} reads the same content from text (a request body).
  */
 public final class ConnectionImport {
     private static final Pattern COMMENT = Pattern.compile("\\s*#.*", Pattern.DOTALL);
@@ -48,8 +49,8 @@ public final class ConnectionImport {
     public static List<ConnectionConfig> read(Path file) {
         requireNonNull(file, "file is null");
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        checkFormat(file.toString(), name);
-        return read(file.toString(), name, readText(file));
+        ConnectionExport.Format format = formatOf(file.toString(), name);
+        return read(readText(file), format, file.toString());
     }
 
     /**
@@ -59,10 +60,10 @@ public final class ConnectionImport {
     public static List<ConnectionConfig> read(String fileName, byte[] content) {
         requireNonNull(content, "content is null");
         String name = fileName == null ? "" : fileName;
-        checkFormat(name, name);
+        ConnectionExport.Format format = formatOf(name, name);
         try {
             String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(content)).toString();
-            return read(name, name, text);
+            return read(text, format, name);
         }
         catch (CharacterCodingException e) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + name + ": it is not UTF-8 text",
@@ -70,27 +71,34 @@ public final class ConnectionImport {
         }
     }
 
-    private static String extension(String name) {
+    /** The export format a file name's extension says; {@code label} names the file in the error. */
+    private static ConnectionExport.Format formatOf(String label, String name) {
         int dot = name.lastIndexOf('.');
-        return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    private static void checkFormat(String label, String name) {
-        String extension = extension(name);
-        if (!List.of("json", "yaml", "yml", "env").contains(extension)) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + label + ": unsupported file format "
-                    + (extension.isEmpty() ? "(no extension)" : "'." + extension + "'"),
+        String extension = dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return switch (extension) {
+            case "json" -> ConnectionExport.Format.JSON;
+            case "yaml", "yml" -> ConnectionExport.Format.YAML;
+            case "env" -> ConnectionExport.Format.ENV;
+            default -> throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "cannot import " + label
+                    + ": unsupported file format " + (extension.isEmpty() ? "(no extension)" : "'." + extension + "'"),
                     "name the file .json, .yaml, .yml or .env, the formats airflow connections export writes");
-        }
+        };
     }
 
-    private static List<ConnectionConfig> read(String label, String name, String content) {
-        String extension = extension(name);
+    /**
+     * As {@link #read(Path)}, for the content of such a file in the given format (an upload, a request body);
+     * {@code source} names it in messages. A JSON array of connection objects, each with its {@code conn_id} (or
+     * {@code connection_id}, as Airflow's REST API lists them), is read too.
+     */
+    public static List<ConnectionConfig> read(String content, ConnectionExport.Format format, String source) {
+        requireNonNull(content, "content is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(source, "source is null");
         List<String> problems = new ArrayList<>();
-        Map<String, Object> entries = switch (extension) {
-            case "json" -> jsonEntries(content, problems);
-            case "env" -> envEntries(content, problems);
-            default -> yamlEntries(content, problems);
+        Map<String, Object> entries = switch (format) {
+            case JSON -> jsonEntries(content, problems);
+            case ENV -> envEntries(content, problems);
+            case YAML -> yamlEntries(content, problems);
         };
         List<ConnectionConfig> connections = new ArrayList<>();
         Map<String, String> seen = new LinkedHashMap<>();
@@ -117,7 +125,7 @@ public final class ConnectionImport {
             }
         }
         if (!problems.isEmpty()) {
-            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + label + ": " + problems.size()
+            throw new PgBridgeException(ErrorCode.INVALID_URI, "cannot import " + source + ": " + problems.size()
                     + " problem(s): " + String.join("; ", problems),
                     "fix the entries named above; connection ids are letters, digits and _ (at most 64); "
                             + CodecErrors.ENCODE_PASSWORD_HINT);
@@ -163,7 +171,30 @@ public final class ConnectionImport {
             problems.add("the file is not JSON: " + e.getMessage());
             return Map.of();
         }
+        if (parsed instanceof List<?> list) {
+            return listEntries(list, problems);
+        }
         return topObject(parsed, problems);
+    }
+
+    /** A JSON array of connection objects, each naming itself with conn_id or connection_id. */
+    private static Map<String, Object> listEntries(List<?> list, List<String> problems) {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            Object id = item instanceof Map<?, ?> map ? (map.get("conn_id") != null ? map.get("conn_id") : map.get("connection_id")) : null;
+            if (!(id instanceof String key)) {
+                problems.add("item " + (i + 1) + " of the array: it must be an object with a conn_id (or connection_id)");
+                continue;
+            }
+            if (entries.containsKey(key)) {
+                problems.add("item " + (i + 1) + " of the array: '" + key + "' already appeared; a connection may be "
+                        + "defined once");
+                continue;
+            }
+            entries.put(key, item);
+        }
+        return entries;
     }
 
     private static Map<String, Object> yamlEntries(String content, List<String> problems) {
@@ -190,7 +221,8 @@ public final class ConnectionImport {
 
     private static Map<String, Object> topObject(Object parsed, List<String> problems) {
         if (!(parsed instanceof Map<?, ?> map)) {
-            problems.add("the file must hold an object that maps connection ids to connections");
+            problems.add("the file must hold an object that maps connection ids to connections (or, in JSON, an "
+                    + "array of connections)");
             return Map.of();
         }
         Map<String, Object> entries = new LinkedHashMap<>();

@@ -78,6 +78,37 @@ public enum ExtraOption {
         this.allowedValues = List.of(allowedValues);
     }
 
+    /**
+     * Parts of extra key names that make a value secret, as Airflow's {@code DEFAULT_SENSITIVE_FIELDS}: an extra
+     * {@code api_key} or {@code aws_secret_access_key} is masked as Airflow masks it.
+     */
+    private static final List<String> SENSITIVE_KEY_PARTS = List.of("access_token", "api_key", "apikey", "authorization",
+            "passphrase", "passwd", "password", "private_key", "secret", "token", "keyfile_dict", "service_account");
+
+    /**
+     * Whether the value of an extra key is a secret: a declared option marked sensitive ({@code sslpassword}) or a
+     * name Airflow masks. The one rule for every listing, page, export and API answer that leaves secrets out.
+     */
+    public static boolean sensitiveKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return forKey(k).map(ExtraOption::sensitive).orElse(false) || SENSITIVE_KEY_PARTS.stream().anyMatch(k::contains);
+    }
+
+    /** False when no sensitive key can be in this extra text: it does not even contain one's name (nor an escape). */
+    public static boolean maySensitive(String extraText) {
+        if (extraText == null || extraText.isEmpty()) {
+            return false;
+        }
+        String lower = extraText.toLowerCase(Locale.ROOT);
+        for (ExtraOption option : values()) {
+            if (option.sensitive() && lower.contains(option.key())) {
+                return true;
+            }
+        }
+        // a key written with escapes ("\u0073slpassword") is not found by its name
+        return SENSITIVE_KEY_PARTS.stream().anyMatch(lower::contains) || lower.contains("\\u");
+    }
+
     public static Optional<ExtraOption> forKey(String key) {
         return Optional.ofNullable(BY_KEY.get(key.toLowerCase(Locale.ROOT)));
     }

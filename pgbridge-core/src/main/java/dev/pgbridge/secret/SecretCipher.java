@@ -15,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,8 +33,15 @@ public final class SecretCipher {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{12}");
+
     private final MasterKey key;
     private final SecureRandom random;
+    /**
+     * The decrypting cipher, made once and re-initialised per value (a listing decrypts a thousand values; looking up
+     * the provider for each was most of the cost). Used only under this object's lock.
+     */
+    private Cipher decryptor;
 
     public SecretCipher(MasterKey key) {
         this.key = requireNonNull(key, "key is null");
@@ -88,9 +96,7 @@ public final class SecretCipher {
         }
         byte[] plain;
         try {
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(data, NONCE_BYTES));
-            cipher.updateAAD(associatedData(parsed.keyId(), label));
-            plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
+            plain = open(data, associatedData(parsed.keyId(), label));
         }
         catch (AEADBadTagException e) {
             throw new PgBridgeException(ErrorCode.MASTER_KEY,
@@ -117,6 +123,16 @@ public final class SecretCipher {
         }
     }
 
+    private synchronized byte[] open(byte[] data, byte[] associatedData) throws GeneralSecurityException {
+        if (decryptor == null) {
+            decryptor = Cipher.getInstance(TRANSFORMATION);
+        }
+        decryptor.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key.key(), "AES"),
+                new GCMParameterSpec(TAG_BITS, data, 0, NONCE_BYTES));
+        decryptor.updateAAD(associatedData);
+        return decryptor.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
+    }
+
     private Cipher cipher(int mode, byte[] nonce) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance(TRANSFORMATION);
         cipher.init(mode, new SecretKeySpec(key.key(), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
@@ -132,7 +148,7 @@ public final class SecretCipher {
     private static Parsed parse(String encrypted, String label) {
         requireNonNull(encrypted, "encrypted is null");
         String[] parts = encrypted.split(":", -1);
-        if (parts.length != 3 || !parts[0].equals(VERSION) || !parts[1].matches("[0-9a-f]{12}")) {
+        if (parts.length != 3 || !parts[0].equals(VERSION) || !KEY_ID.matcher(parts[1]).matches()) {
             throw corrupt(label, "it is not in the form " + VERSION + ":<key id>:<base64>", null);
         }
         try {

@@ -25,6 +25,12 @@ public interface ConnectionStore extends AutoCloseable {
     /** Connections of one tenant, ordered by conn_id. */
     List<StoredConnection> list(String tenant);
 
+    /**
+     * As {@link #list}, for showing: passwords are not decrypted (never in memory for a listing, and a listing of many
+     * connections does not pay for decrypting them); each entry says whether a password is saved. Extra is decrypted.
+     */
+    List<ListedConnection> listWithoutPasswords(String tenant);
+
     boolean delete(String tenant, String connId);
 
     /** Re-encrypts every secret of every tenant under {@code newKey} in one transaction; returns rows rewritten. */

@@ -160,7 +160,7 @@ public final class SqlConnectionStore implements ConnectionStore {
         KeyOnce key = new KeyOnce();
         return run("update connection " + label(cfg), () -> backend.inTransaction(c -> {
             Row old = select(c, cfg.tenant(), cfg.connId(), true).orElseThrow(() -> notFound(cfg.tenant(), cfg.connId()));
-            StoredConnection saved = old.decrypt(key);
+            StoredConnection saved = old.decrypt(key, true);
             ConnectionConfig kept = cfg.password() == null
                     ? cfg.toBuilder().password(saved.config().password()).build()
                     : cfg;
@@ -201,21 +201,32 @@ public final class SqlConnectionStore implements ConnectionStore {
         String t = tenant(tenant);
         String id = ConnectionConfig.normalizeConnId(requireNonNull(connId, "connId is null"));
         Optional<Row> row = run("read connection " + t + "/" + id, () -> backend.read(c -> select(c, t, id, false)));
-        return row.map(r -> r.decrypt(new KeyOnce()));
+        return row.map(r -> r.decrypt(new KeyOnce(), true));
     }
 
     @Override
     public List<StoredConnection> list(String tenant) {
+        KeyOnce key = new KeyOnce();
+        return tenantRows(tenant).stream().map(r -> r.decrypt(key, true)).toList();
+    }
+
+    @Override
+    public List<ListedConnection> listWithoutPasswords(String tenant) {
+        KeyOnce key = new KeyOnce();
+        return tenantRows(tenant).stream()
+                .map(r -> new ListedConnection(r.decrypt(key, false), r.passwordEnc() != null))
+                .toList();
+    }
+
+    private List<Row> tenantRows(String tenant) {
         String t = tenant(tenant);
-        List<Row> rows = run("list connections of tenant " + t, () -> backend.read(c -> {
+        return run("list connections of tenant " + t, () -> backend.read(c -> {
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM " + connections + " WHERE tenant = ? ORDER BY conn_id")) {
                 select.setString(1, t);
                 return rows(select);
             }
         }));
-        KeyOnce key = new KeyOnce();
-        return rows.stream().map(r -> r.decrypt(key)).toList();
     }
 
     @Override
@@ -325,14 +336,14 @@ public final class SqlConnectionStore implements ConnectionStore {
             }
         }
 
-        StoredConnection decrypt(KeyOnce keys) {
+        /** The connection with its extra decrypted, and its password too when {@code password}. */
+        StoredConnection decrypt(KeyOnce keys, boolean password) {
             ConnectionConfig config = plain;
-            if (passwordEnc != null || extraEnc != null) {
-                MasterKey key = keys.get();
-                checkKey(key);
-                SecretCipher cipher = new SecretCipher(key);
+            if ((password && passwordEnc != null) || extraEnc != null) {
+                checkKey(keys.get());
+                SecretCipher cipher = keys.cipher();
                 ConnectionConfig.Builder builder = plain.toBuilder();
-                if (passwordEnc != null) {
+                if (password && passwordEnc != null) {
                     builder.password(Secret.of(cipher.decrypt(passwordEnc, label("password"))));
                 }
                 if (extraEnc != null) {
@@ -423,12 +434,21 @@ public final class SqlConnectionStore implements ConnectionStore {
     /** Asks the supplier for the key at most once per operation, and only when a secret is involved. */
     private final class KeyOnce {
         private MasterKey key;
+        private SecretCipher cipher;
 
         MasterKey get() {
             if (key == null) {
                 key = requireNonNull(keys.get(), "the master key supplier returned null");
             }
             return key;
+        }
+
+        /** One cipher for the operation's rows (not one per row). */
+        SecretCipher cipher() {
+            if (cipher == null) {
+                cipher = new SecretCipher(get());
+            }
+            return cipher;
         }
     }
 

@@ -88,4 +88,12 @@ class AirflowJsonTest {
     void emptyConnectionIsAnEmptyObject() {
         assertThat(AirflowJson.build(ConnectionConfig.builder().connType(null).build())).isEqualTo("{}");
     }
+
+    @Test
+    void connectionIdIsTheRestApisNameForConnId() {
+        assertThat(AirflowJson.parse("{\"connection_id\": \"Pg_Main\", \"host\": \"h\"}").connId()).isEqualTo("pg_main");
+        assertThat(AirflowJson.parse("{\"connection_id\": \"a\", \"conn_id\": \"A\"}").connId()).isEqualTo("a");
+        assertThatThrownBy(() -> AirflowJson.parse("{\"connection_id\": \"a\", \"conn_id\": \"b\"}"))
+                .isInstanceOf(PgBridgeException.class).hasMessageContaining("\"conn_id\" and \"connection_id\" differ");
+    }
 }

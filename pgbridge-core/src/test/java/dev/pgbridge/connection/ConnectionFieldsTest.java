@@ -36,4 +36,34 @@ class ConnectionFieldsTest {
         assertThat(map.get("port")).isEqualTo("5432,5433");
         assertThat(map.get("extra")).isEqualTo("not json");
     }
+
+    @Test
+    void airflowRestShapeHasNoPasswordNorSensitiveExtra() {
+        ConnectionConfig c = ConnectionConfig.builder().connId("pg_main").host("h").port("5432").database("db")
+                .login("u").password("secret").description("d")
+                .extra("{\"sslmode\": \"require\", \"sslpassword\": \"keypass\"}").build();
+        LinkedHashMap<String, Object> map = ConnectionFields.airflowRest(c);
+        assertThat(map.keySet()).containsExactly("connection_id", "conn_type", "description", "host", "login", "schema",
+                "port", "extra");
+        assertThat(map.get("port")).isEqualTo(5432);
+        assertThat(map.get("schema")).isEqualTo("db");
+        assertThat(map.get("extra")).isEqualTo("{\"sslmode\": \"require\"}");
+        assertThat(map.values()).doesNotContain("secret").noneMatch(v -> String.valueOf(v).contains("keypass"));
+        // per-host ports go into extra port, as Airflow's JSON carries them
+        ConnectionConfig multi = ConnectionConfig.builder().connId("m").host("h1,h2").port("5432,5433").build();
+        assertThat(ConnectionFields.airflowRest(multi)).containsEntry("port", null)
+                .containsEntry("extra", "{\"port\": \"5432,5433\"}");
+        assertThat(ConnectionFields.airflowRest(ConnectionConfig.builder().connId("e").build()))
+                .containsEntry("extra", null).containsEntry("host", null);
+    }
+
+    @Test
+    void sensitiveExtraKeysAreLeftOutHoweverTheyAreSpelled() {
+        for (String extra : new String[] {"{\"SSLPassword\": \"keypass\"}", "{\"\\u0073slpassword\": \"keypass\"}"}) {
+            ConnectionConfig c = ConnectionConfig.builder().connId("x").extra(extra).build();
+            assertThat(String.valueOf(ConnectionFields.airflowRest(c).get("extra"))).doesNotContain("keypass");
+        }
+        ConnectionConfig plain = ConnectionConfig.builder().connId("x").extra("{\"sslmode\": \"require\"}").build();
+        assertThat(ConnectionExport.withoutSecrets(plain)).isSameAs(plain);
+    }
 }

@@ -186,4 +186,25 @@ class ConnectionImportTest {
         Files.writeString(file, content, StandardCharsets.UTF_8);
         return file;
     }
+
+    @Test
+    void readsTheSameContentFromTextAndAJsonArrayOfRestConnections() {
+        List<ConnectionConfig> fromText = ConnectionImport.read("{\"pg_a\": \"postgresql://u@h:5433/db\"}",
+                ConnectionExport.Format.JSON, "the request body");
+        assertThat(fromText).singleElement().satisfies(c -> {
+            assertThat(c.connId()).isEqualTo("pg_a");
+            assertThat(c.port()).isEqualTo("5433");
+        });
+        List<ConnectionConfig> array = ConnectionImport.read("""
+                [{"connection_id": "Rest_One", "conn_type": "postgres", "host": "h1", "port": 5432, "extra": null},
+                 {"conn_id": "two", "host": "h2", "schema": "db"}]""", ConnectionExport.Format.JSON, "upload");
+        assertThat(array).extracting(ConnectionConfig::connId).containsExactly("rest_one", "two");
+        assertThat(array.get(1).database()).isEqualTo("db");
+        assertThatThrownBy(() -> ConnectionImport.read("[{\"host\": \"h\"}, 3]", ConnectionExport.Format.JSON, "upload"))
+                .isInstanceOf(PgBridgeException.class)
+                .hasMessageStartingWith("cannot import upload: 2 problem(s): item 1 of the array")
+                .hasMessageContaining("item 2 of the array");
+        assertThat(ConnectionImport.read("e=postgresql://h/db\n", ConnectionExport.Format.ENV, "x"))
+                .extracting(ConnectionConfig::host).containsExactly("h");
+    }
 }

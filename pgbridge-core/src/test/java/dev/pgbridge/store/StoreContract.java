@@ -167,6 +167,33 @@ abstract class StoreContract {
     }
 
     @Test
+    void listingWithoutPasswordsDecryptsNoPasswordAndSaysWhichAreSaved() {
+        SqlConnectionStore store = open(keyA);
+        store.add(conn("default", "zeta").build());
+        store.add(conn("default", "alpha").password((String) null).extra((String) null).build());
+        store.add(conn("team_b", "beta").build());
+        List<ListedConnection> listed = store.listWithoutPasswords("default");
+        assertThat(listed).extracting(l -> l.connection().config().connId()).containsExactly("alpha", "zeta");
+        assertThat(listed).extracting(ListedConnection::passwordSaved).containsExactly(false, true);
+        assertThat(listed).allSatisfy(l -> assertThat(l.connection().config().password()).isNull());
+        // everything else as list() reads it
+        StoredConnection full = store.list("default").get(1);
+        assertThat(listed.get(1).connection().config()).isEqualTo(full.config().toBuilder()
+                .password((dev.pgbridge.secret.Secret) null).build());
+        assertThat(listed.get(1).connection().credentialVersion()).isEqualTo(full.credentialVersion());
+        assertThat(listed.get(1).connection().updatedAt()).isEqualTo(full.updatedAt());
+        assertThat(store.listWithoutPasswords("nobody")).isEmpty();
+        // a password is never decrypted for a listing: a row with no extra needs no key at all
+        SqlConnectionStore keyless = open(() -> {
+            throw new PgBridgeException(ErrorCode.MASTER_KEY, "no key in this test", null);
+        });
+        store.add(conn("team_c", "only_password").extra((String) null).build());
+        assertThat(keyless.listWithoutPasswords("team_c")).singleElement()
+                .satisfies(l -> assertThat(l.passwordSaved()).isTrue());
+        assertThatThrownBy(() -> keyless.list("team_c")).isInstanceOf(PgBridgeException.class);
+    }
+
+    @Test
     void updateWithoutPasswordKeepsTheSavedOne() {
         SqlConnectionStore store = open(keyA);
         store.add(conn("default", "pg_main").build());

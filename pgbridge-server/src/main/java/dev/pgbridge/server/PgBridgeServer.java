@@ -40,6 +40,7 @@ import dev.pgbridge.server.ui.HomePage;
 import dev.pgbridge.server.ui.LoginPages;
 import dev.pgbridge.server.ui.MetadataPages;
 import dev.pgbridge.server.ui.PageContext;
+import dev.pgbridge.server.ui.StaticAssets;
 import dev.pgbridge.server.ui.QueryPages;
 import dev.pgbridge.server.ui.Ui;
 import dev.pgbridge.server.ui.UiModule;
@@ -52,7 +53,6 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -166,6 +166,7 @@ public final class PgBridgeServer implements AutoCloseable {
         modules.add(new AgentApi(services));
         modules.add(new CatalogApi(services));
         modules.add(new QueryApi(services));
+        modules.add(new dev.pgbridge.server.api.ConnectionsApi(services));
         return modules;
     }
 
@@ -187,12 +188,6 @@ public final class PgBridgeServer implements AutoCloseable {
                                   MetricsEndpoint metricsEndpoint) {
         config.startup.showJavalinBanner = false;
         config.http.maxRequestSize = 8L * 1024 * 1024;
-        config.staticFiles.enableWebjars();
-        config.staticFiles.add(files -> {
-            files.hostedPath = "/static";
-            files.directory = "/static";
-            files.location = Location.CLASSPATH;
-        });
         if (identity != null) {
             config.jetty.addConnector((server, httpConfig) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -237,6 +232,10 @@ public final class PgBridgeServer implements AutoCloseable {
         });
         config.routes.after(httpMetrics::finish);
         config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        StaticAssets assets = new StaticAssets();
+        for (String path : assets.paths()) {
+            config.routes.get(path, assets::serve);
+        }
         // Prometheus text format; needs a token (any role), shows only the token's tenant (MetricsEndpoint)
         config.routes.get("/metrics", ctx -> metricsEndpoint.handle(ctx, authenticator.bearer(ctx)));
         config.routes.get(Api.ROOT + "/openapi.json", ctx -> ctx.json(api.openApi()));

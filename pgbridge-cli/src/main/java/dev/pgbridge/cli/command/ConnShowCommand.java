@@ -56,7 +56,7 @@ final class ConnShowCommand implements Callable<Integer> {
     /** Extra with sensitive values (per {@link ExtraOption}, or keys that look like secrets) shown as ****. */
     static Map<String, Object> maskedExtra(ConnectionConfig c) {
         Map<String, Object> extra = c.extraMap();
-        extra.replaceAll((k, v) -> ExtraOption.forKey(k).map(ExtraOption::sensitive).orElse(false)
+        extra.replaceAll((k, v) -> ExtraOption.sensitiveKey(k)
                 || k.toLowerCase(java.util.Locale.ROOT).matches(".*(password|secret|token|key).*") ? SecretRedactor.MASK : v);
         return extra;
     }

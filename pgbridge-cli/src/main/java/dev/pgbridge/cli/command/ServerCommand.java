@@ -278,13 +278,15 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     @Command(name = "ca", mixinStandardHelpOptions = true,
-            description = {"Print the path of the server's self-signed CA file (what clients trust), and its SHA-256 "
-                    + "fingerprint on stderr.",
+            description = {"Print the path of the server's self-signed CA file (what clients trust); with --fingerprint "
+                    + "its SHA-256 fingerprint instead.",
                     "Example:", "  curl --cacert \"$(pgbridge server ca)\" https://127.0.0.1:8443/api/v1/health"})
     static final class CaCommand implements Callable<Integer> {
         private final CliEnvironment environment;
         @Spec
         CommandSpec spec;
+        @Option(names = "--fingerprint", description = "Print the CA's SHA-256 fingerprint, to compare with the one the server printed.")
+        boolean fingerprint;
 
         CaCommand(CliEnvironment environment) {
             this.environment = environment;
@@ -305,8 +307,7 @@ final class ServerCommand implements Callable<Integer> {
                 throw new PgBridgeException(ErrorCode.NOT_FOUND, "no CA yet under " + ca.getParent(),
                         "start the server once (pgbridge server): it makes the CA on its first start");
             }
-            spec.commandLine().getOut().println(ca);
-            spec.commandLine().getErr().println("SHA-256 fingerprint " + ServerCertificates.fingerprint(chain.get(0)));
+            spec.commandLine().getOut().println(fingerprint ? ServerCertificates.fingerprint(chain.get(0)) : ca.toString());
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package dev.pgbridge.server.connections;
 
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.connection.ExtraOption;
+import dev.pgbridge.connection.UriDialect;
 import dev.pgbridge.doctor.ConnectionTester;
 import dev.pgbridge.doctor.TestReport;
 import dev.pgbridge.error.ErrorCode;
@@ -11,6 +12,7 @@ import dev.pgbridge.server.auth.AuditLog;
 import dev.pgbridge.server.auth.Principal;
 import dev.pgbridge.server.auth.Role;
 import dev.pgbridge.store.ConnectionStore;
+import dev.pgbridge.store.ListedConnection;
 import dev.pgbridge.store.StoredConnection;
 
 import javax.sql.DataSource;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -34,10 +37,23 @@ public final class ConnectionService {
     public static final List<String> ORDER_KEYS = List.of("connection_id", "conn_type", "host", "schema", "login",
             "port", "description", "updated_at");
 
-    /** One page of a listing and the number of connections that matched in all. */
-    public record Page(List<StoredConnection> items, int total) {}
+    /**
+     * One page of a listing and the number of connections that matched in all. The items carry no password (a listing
+     * never decrypts one: {@code config().password()} is null); {@link #passwordSaved} tells whether one is saved.
+     */
+    public record Page(List<StoredConnection> items, int total, Set<String> withPassword) {
+        public Page {
+            items = List.copyOf(items);
+            withPassword = Set.copyOf(withPassword);
+        }
 
-    /** What an import did, by connection id: added, replaced (overwrite) and skipped (it existed, no overwrite). */
+        /** Whether the connection with this id (one of the items) has a saved password. */
+        public boolean passwordSaved(String connId) {
+            return withPassword.contains(connId);
+        }
+    }
+
+    /** What an import did: the ids added, replaced (with overwrite) and skipped (they existed, no overwrite). */
     public record ImportResult(List<String> added, List<String> replaced, List<String> skipped) {
         public ImportResult {
             added = List.copyOf(added);
@@ -48,13 +64,6 @@ public final class ConnectionService {
 
     /** What a page or a listing shows instead of a secret extra value (Airflow's mask). */
     public static final String MASK = "***";
-
-    /**
-     * Parts of extra key names that make a value secret, as Airflow's {@code DEFAULT_SENSITIVE_FIELDS} (plus every
-     * {@link ExtraOption} declared sensitive).
-     */
-    private static final List<String> SENSITIVE_KEY_PARTS = List.of("access_token", "api_key", "apikey", "authorization",
-            "passphrase", "passwd", "password", "private_key", "secret", "token", "keyfile_dict", "service_account");
 
     private final ConnectionStore store;
     private final PoolRegistry pools;
@@ -79,13 +88,21 @@ public final class ConnectionService {
                     "give limit=100&offset=0 or leave them out");
         }
         String needle = search == null || search.isBlank() ? null : search.strip().toLowerCase(Locale.ROOT);
-        List<StoredConnection> matching = store.list(principal.tenant()).stream()
-                .filter(s -> needle == null || matches(s.config(), needle))
-                .sorted(order(orderBy))
+        Comparator<StoredConnection> order = order(orderBy);
+        List<ListedConnection> matching = store.listWithoutPasswords(principal.tenant()).stream()
+                .filter(l -> needle == null || matches(l.connection().config(), needle))
+                .sorted(Comparator.comparing(ListedConnection::connection, order))
                 .toList();
         int from = Math.min(offset, matching.size());
-        int to = Math.min(matching.size(), from + limit);
-        return new Page(matching.subList(from, to), matching.size());
+        int to = Math.min(matching.size(), from + (int) Math.min(limit, Integer.MAX_VALUE - (long) from));
+        List<ListedConnection> page = matching.subList(from, to);
+        Set<String> withPassword = new java.util.HashSet<>();
+        for (ListedConnection l : page) {
+            if (l.passwordSaved()) {
+                withPassword.add(l.connection().config().connId());
+            }
+        }
+        return new Page(page.stream().map(ListedConnection::connection).toList(), matching.size(), withPassword);
     }
 
     /** The saved connection (password decrypted in memory: callers show it to nobody but the agent channel). */
@@ -97,7 +114,7 @@ public final class ConnectionService {
 
     public StoredConnection create(Principal principal, ConnectionConfig config) {
         principal.require(Role.EDITOR);
-        return store.add(inTenant(principal, config));
+        return store.add(UriDialect.checkToSave(inTenant(principal, config)));
     }
 
     /** Replaces a connection; a null password keeps the saved one (write-only passwords). */
@@ -109,6 +126,87 @@ public final class ConnectionService {
         return saved;
     }
 
+    /**
+     * Changes exactly {@code fields} of a saved connection to their values in {@code values} (Airflow's PATCH with an
+     * {@code update_mask}). The password is write-only: a null password keeps the saved one, and so do sensitive extra
+     * keys ({@code sslpassword}, never shown) that a new extra object leaves out. The id cannot change.
+     */
+    public StoredConnection patch(Principal principal, String connId, ConnectionConfig values, Set<ConnectionField> fields) {
+        principal.require(Role.EDITOR);
+        requireNonNull(values, "values is null");
+        StoredConnection saved = get(principal, connId);
+        ConnectionConfig old = saved.config();
+        if (values.connId() != null && !values.connId().equals(old.connId())) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the connection_id of '" + old.connId()
+                    + "' cannot be changed (the body says '" + values.connId() + "')",
+                    "create a connection with the new id and delete the old one");
+        }
+        ConnectionConfig.Builder b = old.toBuilder().password((dev.pgbridge.secret.Secret) null);
+        for (ConnectionField field : fields) {
+            switch (field) {
+                case CONNECTION_ID -> { }
+                case CONN_TYPE -> b.connType(values.connType() == null || values.connType().isEmpty()
+                        ? ConnectionConfig.POSTGRES : values.connType());
+                case DESCRIPTION -> b.description(values.description());
+                case HOST -> b.host(values.host());
+                case LOGIN -> b.login(values.login());
+                case SCHEMA -> b.database(values.database());
+                case PORT -> b.port(values.port());
+                case PASSWORD -> b.password(values.password());
+                case EXTRA -> b.extra(keepSensitiveExtra(values.extra(), old.extra()));
+            }
+        }
+        ConnectionConfig patched = UriDialect.checkToSave(inTenant(principal, b.build()));
+        StoredConnection updated = store.update(patched);
+        pools.evict(principal.tenant(), updated.config().connId());
+        return updated;
+    }
+
+    /**
+     * Saves imported connections in the principal's tenant (whatever tenant they name): new ones are added, existing
+     * ones replaced with {@code overwrite} (a connection without a password keeps the saved one), else skipped.
+     */
+    public ImportResult importAll(Principal principal, List<ConnectionConfig> connections, boolean overwrite) {
+        principal.require(Role.EDITOR);
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (ConnectionConfig imported : connections) {
+            ConnectionConfig c = UriDialect.checkToSave(inTenant(principal, imported));
+            if (store.find(c.tenant(), c.connId()).isEmpty()) {
+                store.add(c);
+                added.add(c.connId());
+            }
+            else if (overwrite) {
+                store.update(c);
+                pools.evict(principal.tenant(), c.connId());
+                replaced.add(c.connId());
+            }
+            else {
+                skipped.add(c.connId());
+            }
+        }
+        return new ImportResult(added, replaced, skipped);
+    }
+
+    /** The new extra, with the sensitive keys of the saved one that it leaves out (they are never shown, so never sent back). */
+    static String keepSensitiveExtra(String extra, String savedExtra) {
+        if (extra == null || savedExtra == null) {
+            return extra;
+        }
+        Map<String, Object> saved = ConnectionConfig.builder().extra(savedExtra).build().extraMap();
+        Map<String, Object> next = ConnectionConfig.builder().extra(extra).build().extraMap();
+        boolean changed = false;
+        for (Map.Entry<String, Object> e : saved.entrySet()) {
+            boolean sensitive = ExtraOption.sensitiveKey(e.getKey());
+            if (sensitive && !next.containsKey(e.getKey())) {
+                next.put(e.getKey(), e.getValue());
+                changed = true;
+            }
+        }
+        return changed ? ConnectionConfig.builder().extra(next).build().extra() : extra;
+    }
+
     public void delete(Principal principal, String connId) {
         principal.require(Role.EDITOR);
         String id = ConnectionConfig.normalizeConnId(connId);
@@ -118,39 +216,9 @@ public final class ConnectionService {
         pools.evict(principal.tenant(), id);
     }
 
-    /**
-     * Imports connections read from an Airflow export file ({@code ConnectionImport}) into the principal's tenant: a
-     * connection whose id exists is replaced with {@code overwrite}, else skipped.
-     */
-    public ImportResult importConnections(Principal principal, List<ConnectionConfig> connections, boolean overwrite) {
-        principal.require(Role.EDITOR);
-        List<String> added = new ArrayList<>();
-        List<String> replaced = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
-        for (ConnectionConfig imported : connections) {
-            ConnectionConfig c = inTenant(principal, imported);
-            boolean exists = store.find(c.tenant(), c.connId()).isPresent();
-            if (exists && !overwrite) {
-                skipped.add(c.connId());
-            }
-            else if (exists) {
-                store.update(c);
-                pools.evict(c.tenant(), c.connId());
-                replaced.add(c.connId());
-            }
-            else {
-                store.add(c);
-                added.add(c.connId());
-            }
-        }
-        return new ImportResult(added, replaced, skipped);
-    }
-
     /** Whether an extra key holds a secret (shown as {@link #MASK}, kept on save when sent back masked). */
     public static boolean sensitiveExtraKey(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return ExtraOption.forKey(k).map(ExtraOption::sensitive).orElse(false)
-                || SENSITIVE_KEY_PARTS.stream().anyMatch(k::contains);
+        return ExtraOption.sensitiveKey(key);
     }
 
     /** The extra object with every secret value replaced by {@link #MASK} (null when there is none). */

@@ -532,7 +532,7 @@ public final class ConnectionPages implements UiModule {
                 content = in.readAllBytes();
             }
             List<ConnectionConfig> read = ConnectionImport.read(file.filename(), content);
-            ConnectionService.ImportResult result = connections.importConnections(session.principal(), read, overwrite);
+            ConnectionService.ImportResult result = connections.importAll(session.principal(), read, overwrite);
             renderImport(ctx, session, result, null, overwrite);
         }
         catch (PgBridgeException e) {
