@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The shapes a password takes on its way out (raw, percent-encoded either case, form-encoded, JSON-escaped, base64,
- * hex), and distinctive fragments of the project's special password, so a leak is caught even partly masked or split.
+ * The shapes a password takes on its way out (raw, percent-encoded either case, form-encoded, JSON-escaped,
+ * HTML-escaped, base64, hex), and distinctive fragments of the project's special password, so a leak is caught even partly masked or split.
  * The one list every "no secret in any output" test scans for.
  */
 public final class SecretForms {
@@ -28,6 +28,12 @@ public final class SecretForms {
         forms.add(URLEncoder.encode(password, StandardCharsets.UTF_8));
         forms.add(Base64.getEncoder().encodeToString(utf8));
         forms.add(HexFormat.of().formatHex(utf8));
+        String html = password.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;")
+                .replace("'", "&#39;");
+        if (!html.equals(password)) {
+            forms.add(html); // as an escaping template (jte) writes it into a page
+            forms.add(password.replace("&", "&#38;"));
+        }
         if (password.equals(SPECIAL_PASSWORD)) {
             forms.add("p@ss:w/rd");
             forms.add("p@ss:w\\/rd"); // JSON may escape the slash

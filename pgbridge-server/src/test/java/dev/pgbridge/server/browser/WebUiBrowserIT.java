@@ -4,6 +4,7 @@ import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.doctor.TestStep;
 import dev.pgbridge.server.ServerFixture;
 import dev.pgbridge.server.auth.Role;
+import dev.pgbridge.testing.SecretForms;
 import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestRole;
 import dev.pgbridge.testing.TestingPostgres;
@@ -18,8 +19,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,7 +50,7 @@ class WebUiBrowserIT {
     private static final String USER = "edith";
     private static final String CONN = "warehouse";
     private static final String CAPTURE = "orders_cdc";
-    private static final String PASSWORD = "p@ss:w/rd?#%&=+ é日本🔑";
+    private static final String PASSWORD = SecretForms.SPECIAL_PASSWORD;
     /** A capture's backfill and first streamed events take longer than a page. */
     private static final Duration CAPTURE_WAIT = Duration.ofSeconds(90);
 
@@ -140,7 +139,7 @@ class WebUiBrowserIT {
 
         assertThat(seen.size()).as("page sources kept").isGreaterThan(shots);
         for (Map.Entry<String, String> page : seen) {
-            for (String form : passwordForms()) {
+            for (String form : SecretForms.of(PASSWORD)) {
                 assertThat(page.getValue()).as("page %s shows the password as %s", page.getKey(), form)
                         .doesNotContain(form);
             }
@@ -462,18 +461,6 @@ class WebUiBrowserIT {
         catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    /** The password as a page could show it: raw, percent-encoded (either case, + or %20), HTML-escaped, in parts. */
-    private static List<String> passwordForms() {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : PASSWORD.getBytes(StandardCharsets.UTF_8)) {
-            encoded.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
-        }
-        String form = URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
-        return List.of(PASSWORD, form, form.replace("+", "%20"), encoded.toString(),
-                encoded.toString().toLowerCase(Locale.ROOT), PASSWORD.replace("&", "&amp;"),
-                PASSWORD.replace("&", "&#38;"), "p@ss:w/rd", "p%40ss", "rd?#%", "é日本", "&#233;", "\\u00e9\\u65e5");
     }
 
     private static void deleteTree(Path dir) throws IOException {
