@@ -163,7 +163,61 @@ final class SqliteBackend implements StoreBackend {
 
     @Override
     public Instant readTimestamp(ResultSet resultSet, String column) throws SQLException {
-        return Instant.parse(resultSet.getString(column));
+        return parseInstant(resultSet.getString(column));
+    }
+
+    /**
+     * The text {@link Instant#toString()} wrote ({@code 2026-12-07T02:50:01.123Z}), read without the general ISO
+     * parser, which cost a listing of 1,000 connections a fifth of its time (two timestamps a row); any other form
+     * goes to {@link Instant#parse}.
+     */
+    static Instant parseInstant(String text) {
+        int n = text.length();
+        if (n >= 20 && n <= 30 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+                && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(n - 1) == 'Z') {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int nanos = 0;
+            boolean fractionOk = n == 20;
+            if (n > 21 && text.charAt(19) == '.' && n - 21 <= 9) {
+                int fraction = digits(text, 20, n - 1);
+                if (fraction >= 0) {
+                    nanos = fraction;
+                    for (int i = n - 21; i < 9; i++) {
+                        nanos *= 10;
+                    }
+                    fractionOk = true;
+                }
+            }
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
+                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && fractionOk) {
+                try {
+                    return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+                            .toInstant(java.time.ZoneOffset.UTC);
+                }
+                catch (java.time.DateTimeException e) {
+                    // e.g. February 30: let the ISO parser say what is wrong
+                }
+            }
+        }
+        return Instant.parse(text);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 when a character there is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     @Override
