@@ -33,6 +33,13 @@ public interface ConnectionStore extends AutoCloseable {
 
     boolean delete(String tenant, String connId);
 
+    /**
+     * A mark that changes whenever a connection of the tenant is added, changed or deleted, by this process or another
+     * one writing the same store (row count, newest change, credential versions and the ids' lengths, in one
+     * aggregate read): a listing kept in memory is still true while the mark is the same.
+     */
+    String changeMark(String tenant);
+
     /** Re-encrypts every secret of every tenant under {@code newKey} in one transaction; returns rows rewritten. */
     int rotateKey(dev.pgbridge.secret.MasterKey newKey);
 

@@ -218,6 +218,21 @@ public final class SqlConnectionStore implements ConnectionStore {
                 .toList();
     }
 
+    @Override
+    public String changeMark(String tenant) {
+        String t = tenant(tenant);
+        return run("read the change mark of tenant " + t, () -> backend.read(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT count(*), max(updated_at), sum(credential_version), "
+                    + "sum(length(conn_id)) FROM " + connections + " WHERE tenant = ?")) {
+                select.setString(1, t);
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) + "/" + rs.getString(2) + "/" + rs.getLong(3) + "/" + rs.getLong(4);
+                }
+            }
+        }));
+    }
+
     private List<Row> tenantRows(String tenant) {
         String t = tenant(tenant);
         return run("list connections of tenant " + t, () -> backend.read(c -> {

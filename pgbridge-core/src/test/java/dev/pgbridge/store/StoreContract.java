@@ -194,6 +194,29 @@ abstract class StoreContract {
     }
 
     @Test
+    void theChangeMarkMovesWithEveryAddChangeAndDeleteOfItsTenantOnly() throws InterruptedException {
+        SqlConnectionStore store = open(keyA);
+        String empty = store.changeMark("default");
+        store.add(conn("default", "pg_main").build());
+        String added = store.changeMark("default");
+        assertThat(added).isNotEqualTo(empty);
+        assertThat(store.changeMark("default")).isEqualTo(added);
+        store.add(conn("team_b", "other").build());
+        assertThat(store.changeMark("default")).as("another tenant's change").isEqualTo(added);
+        Thread.sleep(2); // updated_at keeps milliseconds
+        store.update(conn("default", "pg_main").password((String) null).description("changed").build());
+        String described = store.changeMark("default");
+        assertThat(described).isNotEqualTo(added);
+        store.update(conn("default", "pg_main").host("elsewhere").build());
+        String credentials = store.changeMark("default");
+        assertThat(credentials).as("a credential change, even within the same millisecond").isNotEqualTo(described);
+        store.add(conn("default", "pg_second").build());
+        String two = store.changeMark("default");
+        store.delete("default", "pg_second");
+        assertThat(store.changeMark("default")).isNotEqualTo(two);
+    }
+
+    @Test
     void updateWithoutPasswordKeepsTheSavedOne() {
         SqlConnectionStore store = open(keyA);
         store.add(conn("default", "pg_main").build());

@@ -68,10 +68,13 @@ public final class ServerCertificates {
 
     /** The chain and key the server presents, and the CA file clients should trust (null for a given certificate). */
     public record Identity(List<X509Certificate> chain, PrivateKey key, Path caFile) {
-        /** The chain and key as an in-memory PKCS#12 key store for Jetty (password {@link #keyStorePassword()}). */
+        /**
+         * The chain and key as an in-memory key store for Jetty (password {@link #keyStorePassword()}). JKS, not PKCS#12:
+         * it never leaves memory, and PKCS#12 protects the key with 10,000 rounds of PBKDF2 on every start.
+         */
         public KeyStore keyStore() {
             try {
-                KeyStore store = KeyStore.getInstance("PKCS12");
+                KeyStore store = KeyStore.getInstance("JKS");
                 store.load(null, null);
                 store.setKeyEntry("server", key, STORE_PASSWORD, chain.toArray(new X509Certificate[0]));
                 return store;
