@@ -67,6 +67,29 @@ public final class Api {
         return JSON.createObjectNode().put("$ref", "#/components/schemas/" + name);
     }
 
+    /**
+     * A request body read as a JSON object, or INVALID_DATA (400) saying where it stops being one. The message gives the
+     * line and column only, never Jackson's own text: that quotes the offending token, which may be a password or a
+     * bind value. {@code example} is the shape to show in the hint.
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode objectBody(String text, String example) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(text == null ? "" : text);
+        }
+        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new dev.pgbridge.error.PgBridgeException(dev.pgbridge.error.ErrorCode.INVALID_DATA,
+                    "the request body is not JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column "
+                            + at.getColumnNr() + ")"), "send a JSON object like " + example);
+        }
+        if (body == null || !body.isObject()) {
+            throw new dev.pgbridge.error.PgBridgeException(dev.pgbridge.error.ErrorCode.INVALID_DATA,
+                    "the request body must be a JSON object", "send a JSON object like " + example);
+        }
+        return (com.fasterxml.jackson.databind.node.ObjectNode) body;
+    }
+
     /** {@code {"type": "array", "items": item}}. */
     public static JsonNode arrayOf(JsonNode item) {
         ObjectNode node = JSON.createObjectNode().put("type", "array");

@@ -244,13 +244,7 @@ public final class ConnectionsApi implements ApiModule {
     /** The fields a PATCH body without update_mask sets: its keys (the body has been read as a connection already). */
     private static Set<ConnectionField> presentFields(String text) {
         Set<ConnectionField> fields = EnumSet.noneOf(ConnectionField.class);
-        JsonNode node;
-        try {
-            node = Api.JSON.readTree(text);
-        }
-        catch (JsonProcessingException e) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the body is not JSON", "send a JSON object", e);
-        }
+        JsonNode node = Api.objectBody(text, "{\"host\": \"db.example.com\"}");
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (name.equals("uri")) {

@@ -138,19 +138,7 @@ public final class JobsApi implements ApiModule {
     }
 
     private static JsonNode body(Context ctx) {
-        JsonNode body;
-        try {
-            body = Api.JSON.readTree(ctx.body());
-        }
-        catch (JsonProcessingException e) {
-            throw new PgBridgeException(ErrorCode.INVALID_DATA, "the request body is not JSON: " + e.getOriginalMessage(),
-                    "send a JSON object like {\"name\": \"orders\", \"config\": \"…\"}");
-        }
-        if (body == null || !body.isObject()) {
-            throw new PgBridgeException(ErrorCode.INVALID_DATA, "the request body must be a JSON object",
-                    "send a JSON object like {\"name\": \"orders\", \"config\": \"…\"}");
-        }
-        return body;
+        return Api.objectBody(ctx.body(), "{\"name\": \"orders\", \"config\": \"…\"}");
     }
 
     private static String text(JsonNode body, String field) {

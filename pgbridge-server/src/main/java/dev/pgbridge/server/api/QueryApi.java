@@ -166,17 +166,7 @@ public final class QueryApi implements ApiModule {
     }
 
     private static QueryRequest request(Context ctx) {
-        JsonNode body;
-        try {
-            body = Api.JSON.readTree(ctx.body());
-        }
-        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the request body is not JSON: " + e.getOriginalMessage(),
-                    "send {\"sql\": \"SELECT 1\"}");
-        }
-        if (body == null || !body.isObject()) {
-            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "the request body is not a JSON object", "send {\"sql\": \"SELECT 1\"}");
-        }
+        JsonNode body = Api.objectBody(ctx.body(), "{\"sql\": \"SELECT 1\"}");
         JsonNode sql = body.get("sql");
         if (sql == null || !sql.isTextual()) {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "sql is missing or not a string", "send {\"sql\": \"SELECT 1\"}");

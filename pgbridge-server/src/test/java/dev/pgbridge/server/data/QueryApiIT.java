@@ -241,6 +241,22 @@ class QueryApiIT {
     }
 
     @Test
+    void aBodyThatIsNotJsonIsRefusedWithoutQuotingIt() {
+        // Jackson's own message quotes the token it stopped at: here a bind value that must not come back in an error
+        HttpResponse<String> response = fixture.json("POST", "/api/v1/connections/warehouse/query", editor,
+                "{\"sql\": \"SELECT $1\", \"params\": [s3cretBindValue]}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = ServerFixture.parse(response);
+        assertThat(error.path("error").asText()).isEqualTo("INVALID_DATA");
+        assertThat(error.path("message").asText()).startsWith("the request body is not JSON (line 1, column");
+        assertThat(error.path("hint").asText()).contains("{\"sql\": \"SELECT 1\"}");
+        assertThat(response.body()).doesNotContain("s3cretBindValue");
+
+        HttpResponse<String> array = fixture.json("POST", "/api/v1/connections/warehouse/query", editor, "[1]");
+        assertThat(ServerFixture.parse(array).path("message").asText()).isEqualTo("the request body must be a JSON object");
+    }
+
+    @Test
     void eachRunIsASessionOfItsOwn() throws SQLException {
         // a pooled connection must not go back idle in a transaction, or with the last user's settings
         HttpResponse<String> open = query(editor, map("sql", "SET search_path = nowhere; BEGIN; INSERT INTO "
