@@ -123,7 +123,7 @@ public final class PgBridgeServer implements AutoCloseable {
         ConnectionService connectionService = new ConnectionService(store, pools, audit, new ConnectionTester());
         io.prometheus.metrics.model.registry.PrometheusRegistry metrics = new io.prometheus.metrics.model.registry.PrometheusRegistry();
         JobRunner jobs = new JobRunner(new JobStore(db, clock), store, db, home, metrics, clock, JobRunner.Settings.DEFAULT);
-        ServerServices services = new ServerServices(store, db, home, connectionService, users, tokens, audit, pools, channel,
+        ServerServices services = new ServerServices(db, home, connectionService, users, tokens, audit, pools, channel,
                 metrics, clock,
                 options.version(), jobs, new RunningQueries(clock));
         services.metrics().register(new PoolMetrics(pools));

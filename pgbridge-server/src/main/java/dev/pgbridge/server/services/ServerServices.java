@@ -8,7 +8,6 @@ import dev.pgbridge.server.auth.UserStore;
 import dev.pgbridge.server.connections.ConnectionService;
 import dev.pgbridge.server.jobs.JobRunner;
 import dev.pgbridge.server.data.RunningQueries;
-import dev.pgbridge.store.ConnectionStore;
 import dev.pgbridge.store.PgBridgeHome;
 import dev.pgbridge.store.StoreDatabase;
 
@@ -22,7 +21,7 @@ import java.time.Clock;
  * jobs ({@code jobs}: captures and workflows) and the console queries that run now (to cancel them). Modules take what
  * they need in their constructors.
  */
-public record ServerServices(ConnectionStore connections, StoreDatabase db, PgBridgeHome home,
+public record ServerServices(StoreDatabase db, PgBridgeHome home,
                              ConnectionService connectionService, UserStore users, TokenStore tokens, AuditLog audit,
                              PoolRegistry pools, SecretChannel secretChannel, PrometheusRegistry metrics, Clock clock,
                              String version, JobRunner jobs, RunningQueries runningQueries) {}
