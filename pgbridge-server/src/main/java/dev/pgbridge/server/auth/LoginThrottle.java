@@ -17,6 +17,8 @@ import static java.util.Objects.requireNonNull;
 public final class LoginThrottle {
     public static final int MAX_FAILURES = 5;
     public static final Duration WINDOW = Duration.ofMinutes(15);
+    /** Entries kept before those whose last failure left the window are dropped (tries with ever new user names). */
+    static final int PRUNE_AT = 10_000;
 
     private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -44,6 +46,9 @@ public final class LoginThrottle {
     }
 
     public void failed(String remote, String user) {
+        if (failures.size() >= PRUNE_AT) {
+            prune();
+        }
         Deque<Instant> times = failures.computeIfAbsent(key(remote, user), k -> new ArrayDeque<>());
         synchronized (times) {
             times.addLast(clock.instant());
@@ -55,6 +60,20 @@ public final class LoginThrottle {
 
     public void succeeded(String remote, String user) {
         failures.remove(key(remote, user));
+    }
+
+    private void prune() {
+        Instant oldest = clock.instant().minus(WINDOW);
+        failures.values().removeIf(times -> {
+            synchronized (times) {
+                return times.isEmpty() || times.peekLast().isBefore(oldest);
+            }
+        });
+    }
+
+    /** How many (address, user) pairs have failures on record (for tests). */
+    int size() {
+        return failures.size();
     }
 
     private static String key(String remote, String user) {
