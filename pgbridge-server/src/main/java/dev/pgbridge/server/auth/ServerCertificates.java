@@ -114,14 +114,16 @@ public final class ServerCertificates {
             Path certFile = dir.resolve(CERT_FILE);
             Path keyFile = dir.resolve(KEY_FILE);
             Set<String> names = names(bindHost);
-            if (!Files.exists(certFile) || !Files.exists(keyFile) || !covers(readChain(certFile).get(0), names)
-                    || readChain(certFile).get(0).getNotAfter().toInstant().isBefore(Instant.now().plus(Duration.ofDays(7)))) {
+            X509Certificate cert = Files.exists(certFile) && Files.exists(keyFile) ? readChain(certFile).get(0) : null;
+            if (cert == null || !covers(cert, names)
+                    || cert.getNotAfter().toInstant().isBefore(Instant.now().plus(Duration.ofDays(7)))) {
                 KeyPair server = keyPair();
-                X509Certificate cert = serverCertificate(caCert, caKey, server, names);
+                cert = serverCertificate(caCert, caKey, server, names);
                 writePem(keyFile, server.getPrivate(), true);
                 writePem(certFile, cert, false);
+                return new Identity(List.of(cert, caCert), server.getPrivate(), caFile);
             }
-            return new Identity(List.of(readChain(certFile).get(0), caCert), readKey(keyFile), caFile);
+            return new Identity(List.of(cert, caCert), readKey(keyFile), caFile);
         }
         catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new PgBridgeException(ErrorCode.IO, "cannot make the server's TLS certificate under " + dir + ": " + e.getMessage(),
