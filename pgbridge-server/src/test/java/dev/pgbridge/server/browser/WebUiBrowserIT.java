@@ -159,7 +159,7 @@ class WebUiBrowserIT {
     private void addAndTestAConnection() {
         go(navLink("/admin/connections"), By.id("connections"));
         assertThat(connIds()).containsExactly("billing_replica", "crm_prod");
-        go(browser.driver().findElement(By.id("add")), By.id("connection-form"));
+        go(By.id("add"), By.id("connection-form"));
         assertThat(text(By.cssSelector("main h1"))).isEqualTo("Add connection");
         type("conn_id", CONN);
         type("description", "orders warehouse");
@@ -175,7 +175,7 @@ class WebUiBrowserIT {
         assertThat(browser.driver().findElement(By.id("conn_id")).getDomProperty("value")).isEqualTo(CONN);
         shot("connection-form-tested");
 
-        go(browser.driver().findElement(By.id("save")), By.id("saved-notice"));
+        go(By.id("save"), By.id("saved-notice"));
         assertThat(text(By.id("saved-notice"))).isEqualTo("Saved connection " + CONN + ".");
         assertThat(text(By.id("detail-conn-id"))).isEqualTo(CONN);
         assertThat(text(By.id("password-state"))).isEqualTo("set (write-only, never shown)");
@@ -186,7 +186,7 @@ class WebUiBrowserIT {
     }
 
     private void editItWithoutRetypingThePassword() {
-        go(browser.driver().findElement(By.id("edit")), By.id("connection-form"));
+        go(By.id("edit"), By.id("connection-form"));
         assertThat(text(By.cssSelector("main h1"))).isEqualTo("Edit connection " + CONN);
         WebElement password = browser.driver().findElement(By.id("password"));
         assertThat(password.getDomProperty("value")).isEmpty();
@@ -194,7 +194,7 @@ class WebUiBrowserIT {
         assertThat(text(By.id("password-help"))).isEqualTo("Leave empty to keep the saved password.");
         type("description", "orders warehouse (edited)");
         shot("connection-edit");
-        go(browser.driver().findElement(By.id("save")), By.id("saved-notice"));
+        go(By.id("save"), By.id("saved-notice"));
         assertThat(browser.driver().findElement(By.cssSelector("dl.fields")).getText())
                 .contains("orders warehouse (edited)");
         assertThat(text(By.id("password-state"))).isEqualTo("set (write-only, never shown)");
@@ -310,12 +310,12 @@ class WebUiBrowserIT {
             startNow.click(); // registered stopped; started with its own button below
         }
         shot("capture-register");
-        go(browser.driver().findElement(By.id("capture-register")), By.id("capture-status"));
+        go(By.id("capture-register"), By.id("capture-status"));
         browser.waitForPath("/captures/" + CAPTURE);
         assertThat(text(By.cssSelector("main h1"))).isEqualTo("Capture " + CAPTURE);
         assertThat(field("state")).isNotEqualTo("running");
 
-        go(browser.driver().findElement(By.id("capture-start")), By.id("capture-status"));
+        go(By.id("capture-start"), By.id("capture-status"));
         // the figures refresh by themselves (htmx, every 2 s): the backfill's 3 rows, then the 2 inserted ones
         browser.until("the capture to run with its 3 backfilled rows", CAPTURE_WAIT,
                 d -> "running".equals(field("state")) && "3".equals(field("events")) && field("backfill").startsWith("1/1"));
@@ -326,7 +326,7 @@ class WebUiBrowserIT {
         assertThat(liveText("#capture-status table tbody")).contains("public.orders");
         shot("capture-running");
 
-        go(browser.driver().findElement(By.id("capture-stop")), By.id("capture-status"));
+        go(By.id("capture-stop"), By.id("capture-status"));
         browser.until("the capture to stop", d -> "stopped".equals(field("state")));
         assertThat(field("events")).isEqualTo("5");
         shot("capture-stopped");
@@ -338,10 +338,10 @@ class WebUiBrowserIT {
 
     private void deleteTheConnection() {
         go(navLink("/admin/connections"), By.id("connections"));
-        go(browser.driver().findElement(By.id("delete-" + CONN)), By.id("confirm-delete"));
+        go(By.id("delete-" + CONN), By.id("confirm-delete"));
         assertThat(text(By.cssSelector("main h1"))).isEqualTo("Delete connection " + CONN + "?");
         shot("connection-delete-confirm");
-        go(browser.driver().findElement(By.id("confirm-delete")), By.id("connections"));
+        go(By.id("confirm-delete"), By.id("connections"));
         assertThat(text(By.cssSelector("main p.notice"))).isEqualTo("Deleted connection " + CONN + ".");
         assertThat(connIds()).containsExactly("billing_replica", "crm_prod");
         shot("connection-deleted");
@@ -349,14 +349,36 @@ class WebUiBrowserIT {
 
     // ---- what the user does
 
-    private static WebElement navLink(String href) {
-        return browser.driver().findElement(By.cssSelector("header.top nav a[href='" + href + "']"));
+    private static By navLink(String href) {
+        return By.cssSelector("header.top nav a[href='" + href + "']");
     }
 
-    /** Clicks something that loads a new page: waits for the old page to go, then for {@code then}. */
-    private static void go(WebElement element, By then) {
+    /**
+     * Clicks something that loads a new page: waits for the old page to go, then for {@code then}. The target is found
+     * again on every try: right after a load the page may still replace its nodes (htmx settling), and a reference
+     * found a moment earlier then fails with "Node with given id does not belong to the document" (a CI run once did).
+     */
+    private static void go(By target, By then) {
         WebElement old = browser.driver().findElement(By.tagName("html"));
-        browser.until(element + " to be clickable", ExpectedConditions.elementToBeClickable(element)).click();
+        browser.until(target + " to be clicked", d -> {
+            try {
+                WebElement element = d.findElement(target);
+                if (!element.isDisplayed() || !element.isEnabled()) {
+                    return null;
+                }
+                element.click();
+                return Boolean.TRUE;
+            }
+            catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.ElementClickInterceptedException e) {
+                return null;
+            }
+            catch (org.openqa.selenium.WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return null;
+                }
+                throw e;
+            }
+        });
         browser.until("the page to change", ExpectedConditions.stalenessOf(old));
         browser.waitUntilLoaded();
         browser.waitFor(then);
