@@ -1,7 +1,10 @@
 package dev.pgbridge.metadata.workflow;
 
+import dev.pgbridge.metadata.dbt.DbtSettings;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
+import dev.pgbridge.metadata.profile.ProfilerSettings;
+import dev.pgbridge.metadata.quality.TestSuiteSettings;
 import dev.pgbridge.metadata.usage.LineageSettings;
 import dev.pgbridge.metadata.usage.QueryLogSettings;
 import dev.pgbridge.secret.Secret;
@@ -18,9 +21,13 @@ import static java.util.Objects.requireNonNull;
  * @param metadata     the metadata pipeline's settings; null for other pipeline types
  * @param usage        the usage pipeline's query log; null for other pipeline types
  * @param lineage      the lineage pipeline's settings; null for other pipeline types
+ * @param profiler     the profiler pipeline's settings (with its processor's); null for other pipeline types
+ * @param testSuite    the test suite pipeline's settings (with its processor's); null for other pipeline types
+ * @param dbt          the dbt pipeline's settings; null for other pipeline types
  */
 public record Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
-                       MetadataSettings metadata, Sink sink, QueryLogSettings usage, LineageSettings lineage) {
+                       MetadataSettings metadata, Sink sink, QueryLogSettings usage, LineageSettings lineage,
+                       ProfilerSettings profiler, TestSuiteSettings testSuite, DbtSettings dbt) {
     public Workflow {
         requireNonNull(sourceType, "sourceType is null");
         requireNonNull(serviceName, "serviceName is null");
@@ -33,6 +40,12 @@ public record Workflow(String sourceType, String serviceName, ServiceConnection 
     public Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
                     MetadataSettings metadata, Sink sink) {
         this(sourceType, serviceName, connection, pipelineType, metadata, sink, null, null);
+    }
+
+    /** A metadata, usage or lineage workflow. */
+    public Workflow(String sourceType, String serviceName, ServiceConnection connection, String pipelineType,
+                    MetadataSettings metadata, Sink sink, QueryLogSettings usage, LineageSettings lineage) {
+        this(sourceType, serviceName, connection, pipelineType, metadata, sink, usage, lineage, null, null, null);
     }
 
     /**

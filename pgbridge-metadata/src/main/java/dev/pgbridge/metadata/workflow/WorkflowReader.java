@@ -2,10 +2,13 @@ package dev.pgbridge.metadata.workflow;
 
 import dev.pgbridge.error.FileErrors;
 import dev.pgbridge.error.Suggestions;
+import dev.pgbridge.metadata.dbt.DbtSettings;
 import dev.pgbridge.metadata.ingest.FilterPattern;
 import dev.pgbridge.metadata.ingest.IgnoredKeys;
 import dev.pgbridge.metadata.ingest.MetadataSettings;
 import dev.pgbridge.metadata.openmetadata.ServerConfig;
+import dev.pgbridge.metadata.profile.ProfilerSettings;
+import dev.pgbridge.metadata.quality.TestSuiteSettings;
 import dev.pgbridge.metadata.usage.FilterCondition;
 import dev.pgbridge.metadata.usage.LineageSettings;
 import dev.pgbridge.metadata.usage.QueryLogSettings;
@@ -414,7 +417,8 @@ public final class WorkflowReader {
 
     private static Workflow build(Map<?, ?> root) {
         Map<?, ?> source = mapAt(root, "source");
-        Map<?, ?> config = mapAt(root, "source", "serviceConnection", "config");
+        Map<?, ?> given = mapAt(root, "source", "serviceConnection", "config");
+        Map<?, ?> config = given == null ? Map.of() : given;
         Map<?, ?> auth = mapAt(config, "authType");
         String password = auth != null ? string(auth.get("password")) : string(config.get("password"));
         Workflow.ServiceConnection connection = new Workflow.ServiceConnection(string(config.get("connection")),
@@ -448,8 +452,14 @@ public final class WorkflowReader {
                 : new Workflow.Sink(string(sink.get("type")), string(valueAt(sink, "config", "filename")),
                 "metadata-rest".equals(sink.get("type")) ? server(mapAt(root, "workflowConfig",
                         "openMetadataServerConfig")) : null);
+        Map<?, ?> processor = mapAt(root, "processor", "config");
+        ProfilerSettings profiler = WorkflowSchema.PROFILER.equals(pipelineType)
+                ? ProfilerConfigReader.read(pipeline, processor == null ? Map.of() : processor) : null;
+        TestSuiteSettings testSuite = WorkflowSchema.TEST_SUITE.equals(pipelineType)
+                ? TestSuiteConfigReader.read(pipeline, processor == null ? Map.of() : processor) : null;
+        DbtSettings dbt = WorkflowSchema.DBT.equals(pipelineType) ? DbtConfigReader.read(pipeline) : null;
         return new Workflow(string(source.get("type")), string(source.get("serviceName")), connection, pipelineType,
-                metadata, sinkSettings, usage, lineage);
+                metadata, sinkSettings, usage, lineage, profiler, testSuite, dbt);
     }
 
     private static QueryLogSettings queryLog(Map<?, ?> pipeline, List<String> ignored) {
@@ -460,7 +470,7 @@ public final class WorkflowReader {
                 file == null ? null : Path.of(file), string(pipeline.get("filterCondition")), present);
     }
 
-    private static int whole(Map<?, ?> map, String key, int defaultValue) {
+    static int whole(Map<?, ?> map, String key, int defaultValue) {
         return map.get(key) instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : defaultValue;
     }
 
@@ -475,19 +485,19 @@ public final class WorkflowReader {
                 ca == null ? null : Path.of(ca));
     }
 
-    private static boolean flag(Map<?, ?> map, String key, boolean defaultValue) {
+    static boolean flag(Map<?, ?> map, String key, boolean defaultValue) {
         Object v = map.get(key);
         return v instanceof Boolean b ? b : defaultValue;
     }
 
-    private static FilterPattern filter(Map<?, ?> map) {
+    static FilterPattern filter(Map<?, ?> map) {
         if (map == null) {
             return FilterPattern.NONE;
         }
         return new FilterPattern(patterns(map.get("includes")), patterns(map.get("excludes")));
     }
 
-    private static List<Pattern> patterns(Object list) {
+    static List<Pattern> patterns(Object list) {
         List<Pattern> out = new ArrayList<>();
         if (list instanceof List<?> items) {
             for (Object item : items) {
@@ -497,7 +507,7 @@ public final class WorkflowReader {
         return out;
     }
 
-    private static Map<String, String> pairs(Map<?, ?> map) {
+    static Map<String, String> pairs(Map<?, ?> map) {
         Map<String, String> out = new LinkedHashMap<>();
         if (map != null) {
             map.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
@@ -505,11 +515,11 @@ public final class WorkflowReader {
         return out;
     }
 
-    private static String string(Object value) {
+    static String string(Object value) {
         return value == null ? null : String.valueOf(value);
     }
 
-    private static Object valueAt(Map<?, ?> map, String... keys) {
+    static Object valueAt(Map<?, ?> map, String... keys) {
         Object current = map;
         for (String key : keys) {
             if (!(current instanceof Map<?, ?> m)) {
@@ -520,7 +530,7 @@ public final class WorkflowReader {
         return current;
     }
 
-    private static Map<?, ?> mapAt(Map<?, ?> map, String... keys) {
+    static Map<?, ?> mapAt(Map<?, ?> map, String... keys) {
         return valueAt(map, keys) instanceof Map<?, ?> m ? m : null;
     }
 }

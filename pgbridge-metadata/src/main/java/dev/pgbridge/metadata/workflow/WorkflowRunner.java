@@ -6,6 +6,7 @@ import dev.pgbridge.connection.SqlErrors;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.catalogstore.CatalogSink;
+import dev.pgbridge.metadata.dbt.DbtIngestion;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
@@ -14,6 +15,8 @@ import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.metadata.openmetadata.RestSink;
 import dev.pgbridge.metadata.openmetadata.SinkFailure;
+import dev.pgbridge.metadata.profile.Profiler;
+import dev.pgbridge.metadata.quality.TestSuiteRunner;
 import dev.pgbridge.metadata.usage.LineageIngestion;
 import dev.pgbridge.metadata.usage.UsageIngestion;
 import dev.pgbridge.metadata.usage.UsageReadiness;
@@ -124,6 +127,12 @@ public final class WorkflowRunner {
                         source, sink).run(connector, notReady, out, today);
                 case WorkflowSchema.DATABASE_LINEAGE -> new LineageIngestion(workflow.serviceName(),
                         workflow.lineage(), all, source, sink).run(connector, notReady, out, today);
+                case WorkflowSchema.PROFILER -> new Profiler(workflow.serviceName(), workflow.profiler(), source,
+                        sink).run(connector, out);
+                case WorkflowSchema.TEST_SUITE -> new TestSuiteRunner(workflow.serviceName(), workflow.testSuite(),
+                        source, sink).run(connector, out);
+                case WorkflowSchema.DBT -> new DbtIngestion(workflow.serviceName(), workflow.dbt(), source, sink)
+                        .run(connector, out);
                 default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink,
                         progress).run(serviceRequest(workflow, config), connector, out);
             }

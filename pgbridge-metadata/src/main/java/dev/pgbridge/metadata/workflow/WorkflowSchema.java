@@ -21,6 +21,9 @@ final class WorkflowSchema {
     static final String DATABASE_METADATA = "DatabaseMetadata";
     static final String DATABASE_USAGE = "DatabaseUsage";
     static final String DATABASE_LINEAGE = "DatabaseLineage";
+    static final String PROFILER = "Profiler";
+    static final String TEST_SUITE = "TestSuite";
+    static final String DBT = "DBT";
 
     static final Shape FILTER = Shape.Keys.of(
             optional("includes", new Shape.Regexes()),
@@ -113,15 +116,58 @@ final class WorkflowSchema {
             "overrideViewLineage", "processCrossDatabaseLineage", "crossDatabaseServiceNames", "enableTempTableLineage",
             "incrementalLineageProcessing", "storedProcedureFilterPattern", "threads");
 
+    // ---- Profiler: databaseServiceProfilerPipeline.json and the orm-profiler processor (pgbridge.metadata.profile)
+
+    /** {@code databaseServiceProfilerPipeline.json}. */
+    static final Shape.Keys PROFILER_CONFIG = Shape.Keys.of(
+            required("type", choice(PROFILER)));
+
+    /** The {@code orm-profiler} processor's {@code config}. */
+    static final Shape PROFILER_PROCESSOR = Shape.Keys.of(
+            required("type", choice("orm-profiler")),
+            optional("config", new Shape.Anything()));
+
+    // ---- end of Profiler
+
+    // ---- TestSuite: testSuitePipeline.json and the orm-test-runner processor (pgbridge.metadata.quality)
+
+    /** {@code testSuitePipeline.json}. */
+    static final Shape.Keys TEST_SUITE_CONFIG = Shape.Keys.of(
+            required("type", choice(TEST_SUITE)));
+
+    /** The {@code orm-test-runner} processor's {@code config}. */
+    static final Shape TEST_SUITE_PROCESSOR = Shape.Keys.of(
+            required("type", choice("orm-test-runner")),
+            optional("config", new Shape.Anything()));
+
+    // ---- end of TestSuite
+
+    // ---- DBT: dbtPipeline.json (pgbridge.metadata.dbt)
+
+    /** {@code dbtPipeline.json}. */
+    static final Shape.Keys DBT_CONFIG = Shape.Keys.of(
+            required("type", choice(DBT)));
+
+    // ---- end of DBT
+
     static final Shape SOURCE_CONFIG = Shape.Keys.of(required("config", new Shape.ByType("type", Map.of(
             DATABASE_METADATA, METADATA_CONFIG,
             DATABASE_USAGE, USAGE_CONFIG,
-            DATABASE_LINEAGE, LINEAGE_CONFIG))));
+            DATABASE_LINEAGE, LINEAGE_CONFIG,
+            PROFILER, PROFILER_CONFIG,
+            TEST_SUITE, TEST_SUITE_CONFIG,
+            DBT, DBT_CONFIG))));
+
+    /** {@code serviceConnection}: required, except for a dbt workflow (it reads files, not the database). */
+    static final Shape SERVICE_CONNECTION = Shape.Keys.of(required("config", POSTGRES_CONNECTION));
+    static final Shape OPTIONAL_SERVICE_CONNECTION = Shape.Keys.of(optional("config", POSTGRES_CONNECTION));
 
     static final Shape SOURCE = Shape.Keys.of(
-            required("type", choice("postgres", "postgres-usage", "postgres-lineage")),
+            required("type", choice("postgres", "postgres-usage", "postgres-lineage", "TestSuite", "testsuite",
+                    "dbt")),
             required("serviceName", text()),
-            required("serviceConnection", Shape.Keys.of(required("config", POSTGRES_CONNECTION))),
+            dependent("serviceConnection", source -> DBT.equals(pipelineTypeOfSource(source))
+                    ? OPTIONAL_SERVICE_CONNECTION : SERVICE_CONNECTION),
             required("sourceConfig", SOURCE_CONFIG));
 
     static final Shape.Keys FILE_SINK = Shape.Keys.of(required("filename", text()));
@@ -179,7 +225,11 @@ final class WorkflowSchema {
 
     static final Shape WORKFLOW = Shape.Keys.of(
             required("source", SOURCE),
-            step("processor", USAGE_PROCESSOR),
+            dependent("processor", root -> switch (String.valueOf(pipelineType(root))) {
+                case PROFILER -> PROFILER_PROCESSOR;
+                case TEST_SUITE -> TEST_SUITE_PROCESSOR;
+                default -> usage(root) || !root.containsKey("processor") ? USAGE_PROCESSOR : COMPONENT;
+            }),
             step("stage", USAGE_STAGE),
             step("bulkSink", USAGE_BULK_SINK),
             optional("sink", SINK),
@@ -197,10 +247,18 @@ final class WorkflowSchema {
 
     /** Whether the file is a usage workflow ({@code source.sourceConfig.config.type: DatabaseUsage}). */
     static boolean usage(Map<?, ?> root) {
-        Object source = root.get("source");
+        return DATABASE_USAGE.equals(pipelineType(root));
+    }
+
+    /** The file's {@code source.sourceConfig.config.type}; null when absent. */
+    static Object pipelineType(Map<?, ?> root) {
+        return pipelineTypeOfSource(root.get("source"));
+    }
+
+    private static Object pipelineTypeOfSource(Object source) {
         Object sourceConfig = source instanceof Map<?, ?> m ? m.get("sourceConfig") : null;
         Object config = sourceConfig instanceof Map<?, ?> m ? m.get("config") : null;
-        return config instanceof Map<?, ?> m && DATABASE_USAGE.equals(m.get("type"));
+        return config instanceof Map<?, ?> m ? m.get("type") : null;
     }
 
     private WorkflowSchema() {
