@@ -55,6 +55,8 @@ public final class Requests {
                 case CreateTable t -> "/v1/tables";
                 case CreateQuery q -> "/v1/queries";
                 case AddLineage l -> "/v1/lineage";
+                case CreateTestSuite s -> "/v1/dataQuality/testSuites/executable";
+                case CreateTestCase c -> "/v1/dataQuality/testCases";
                 default -> throw new IllegalArgumentException("no route for " + body.getClass().getSimpleName());
             };
             return new Request("PUT", path, body);
@@ -76,6 +78,21 @@ public final class Requests {
          */
         public static Request tableProfile(String tableFqn, CreateTableProfile profile) {
             return new Request("PUT", "/v1/tables/{id}/tableProfile", profile, EntityRef.table(tableFqn));
+        }
+
+        /** {@code PUT /v1/tables/{id}/sampleData}: the profiler's sample rows (PII columns masked). */
+        public static Request sampleData(String tableFqn, TableData data) {
+            return new Request("PUT", "/v1/tables/{id}/sampleData", data, EntityRef.table(tableFqn));
+        }
+
+        /**
+         * {@code PUT /v1/dataQuality/testCases/{fqn}/testCaseResult} (OpenMetadata 1.4; the test case is named by its
+         * URL-encoded FQN, so the path holds no {@code {id}}).
+         */
+        public static Request testCaseResult(String testCaseFqn, TestCaseResult result) {
+            return new Request("PUT", "/v1/dataQuality/testCases/"
+                    + java.net.URLEncoder.encode(testCaseFqn, java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("+", "%20") + "/testCaseResult", result);
         }
 
         /** {@code DELETE /v1/tables/{id}?recursive=true&hardDelete=false}: OpenMetadata's soft delete. */
@@ -244,10 +261,17 @@ public final class Requests {
         }
     }
 
-    /** {@code api/data/createTableProfile.json}, the table-level part. */
-    public record CreateTableProfile(TableProfile tableProfile) {
+    /** {@code api/data/createTableProfile.json}: the table's profile and its columns' (null: none sent). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CreateTableProfile(TableProfile tableProfile, List<ColumnProfile> columnProfile) {
         public CreateTableProfile {
             requireNonNull(tableProfile, "tableProfile is null");
+            columnProfile = columnProfile == null ? null : List.copyOf(columnProfile);
+        }
+
+        /** The table-level part alone (the metadata run's size and row estimate). */
+        public CreateTableProfile(TableProfile tableProfile) {
+            this(tableProfile, null);
         }
     }
 
@@ -258,6 +282,104 @@ public final class Requests {
      * @param rowCount  null when unknown (a table never analyzed)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TableProfile(long timestamp, Double rowCount, Integer columnCount, Double sizeInByte) {
+    public record TableProfile(long timestamp, Double rowCount, Integer columnCount, Double sizeInByte,
+                               Long createDateTime, Double profileSample, String profileSampleType) {
+        /** The metadata run's estimate: no creation time, no sample. */
+        public TableProfile(long timestamp, Double rowCount, Integer columnCount, Double sizeInByte) {
+            this(timestamp, rowCount, columnCount, sizeInByte, null, null, null);
+        }
+    }
+
+    // ---- Profiler: column profiles and sample data ({@code entity/data/table.json} 1.4.0)
+
+    /**
+     * {@code entity/data/table.json#/definitions/columnProfile}: one column's metrics, each null when not computed (or
+     * not defined for the column's type). {@code min} and {@code max} are numbers, or ISO dates and times as text.
+     *
+     * @param name      the column's local name, as in the table (no quotes)
+     * @param timestamp epoch milliseconds of the run, the same as the table profile's
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ColumnProfile(String name, long timestamp, Double valuesCount, Double nullCount,
+                                Double nullProportion, Double uniqueCount, Double uniqueProportion,
+                                Double distinctCount, Double distinctProportion, Double duplicateCount, Object min,
+                                Object max, Double minLength, Double maxLength, Double mean, Double sum, Double stddev,
+                                Double variance, Double median, Double firstQuartile, Double thirdQuartile,
+                                Double interQuartileRange, Double nonParametricSkew, Histogram histogram,
+                                Double missingCount) {
+        public ColumnProfile {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** {@code columnProfile.histogram}: bin labels ("lo to hi", "lo and up") and the count of each. */
+    public record Histogram(List<String> boundaries, List<Long> frequencies) {
+        public Histogram {
+            boundaries = List.copyOf(boundaries);
+            frequencies = List.copyOf(frequencies);
+        }
+    }
+
+    /** {@code entity/data/table.json#/definitions/tableData}: sample rows, values in the order of {@code columns}. */
+    public record TableData(List<String> columns, List<List<Object>> rows) {
+        public TableData {
+            columns = List.copyOf(columns);
+            rows = List.copyOf(rows);
+        }
+    }
+
+    // ---- Data quality: test suites, test cases, results ({@code api/tests/*.json}, {@code tests/basic.json} 1.4.0)
+
+    /** {@code api/tests/createTestSuite.json}: a table's executable suite, named {@code <tableFqn>.testSuite}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CreateTestSuite(String name, String description, String executableEntityReference) {
+        public CreateTestSuite {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /**
+     * {@code api/tests/createTestCase.json}.
+     *
+     * @param testDefinition the definition's FQN ({@code columnValuesToBeNotNull}, …)
+     * @param entityLink     {@code <#E::table::<fqn>>} or {@code <#E::table::<fqn>::columns::<column>>}
+     * @param testSuite      the suite's FQN
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CreateTestCase(String name, String description, String testDefinition, String entityLink,
+                                 String testSuite, List<TestCaseParameterValue> parameterValues,
+                                 Boolean computePassedFailedRowCount) {
+        public CreateTestCase {
+            requireNonNull(name, "name is null");
+            requireNonNull(testDefinition, "testDefinition is null");
+            requireNonNull(entityLink, "entityLink is null");
+            requireNonNull(testSuite, "testSuite is null");
+            parameterValues = parameterValues == null ? null : List.copyOf(parameterValues);
+        }
+    }
+
+    /** {@code tests/testCase.json#/definitions/testCaseParameterValue}. */
+    public record TestCaseParameterValue(String name, String value) {
+    }
+
+    /**
+     * {@code tests/basic.json#/definitions/testCaseResult}.
+     *
+     * @param timestamp      epoch milliseconds of the run
+     * @param testCaseStatus Success, Failed or Aborted
+     * @param result         what was measured, in words (an Aborted test's error)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TestCaseResult(long timestamp, String testCaseStatus, String result,
+                                 List<TestResultValue> testResultValue, Long passedRows, Long failedRows,
+                                 Double passedRowsPercentage, Double failedRowsPercentage) {
+        public TestCaseResult {
+            requireNonNull(testCaseStatus, "testCaseStatus is null");
+            testResultValue = testResultValue == null ? null : List.copyOf(testResultValue);
+        }
+    }
+
+    /** {@code tests/basic.json#/definitions/testResultValue}: one measured value ({@code rowCount}: {@code 42}). */
+    public record TestResultValue(String name, String value) {
     }
 }

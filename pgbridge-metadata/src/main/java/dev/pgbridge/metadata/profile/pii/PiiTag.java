@@ -1,0 +1,20 @@
+package dev.pgbridge.metadata.profile.pii;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the classifier says of one column.
+ *
+ * @param tag        {@code PII.Sensitive} or {@code PII.NonSensitive}
+ * @param kind       what was recognized ({@code EMAIL}, {@code CREDIT_CARD}, {@code PERSON}, …)
+ * @param confidence 0–100, compared with the workflow's {@code confidence}
+ */
+public record PiiTag(String tag, String kind, double confidence) {
+    public static final String SENSITIVE = "PII.Sensitive";
+    public static final String NON_SENSITIVE = "PII.NonSensitive";
+
+    public PiiTag {
+        requireNonNull(tag, "tag is null");
+        requireNonNull(kind, "kind is null");
+    }
+}
