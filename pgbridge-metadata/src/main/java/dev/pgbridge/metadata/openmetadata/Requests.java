@@ -95,6 +95,11 @@ public final class Requests {
                             .replace("+", "%20") + "/testCaseResult", result);
         }
 
+        /** {@code PATCH /v1/tables/{id}}: tags added to columns (see {@link ColumnTags}). */
+        public static Request columnTags(String tableFqn, ColumnTags tags) {
+            return new Request("PATCH", "/v1/tables/{id}", tags, EntityRef.table(tableFqn));
+        }
+
         /** {@code DELETE /v1/tables/{id}?recursive=true&hardDelete=false}: OpenMetadata's soft delete. */
         public static Request deleteTable(String tableFqn) {
             return new Request("DELETE", "/v1/tables/{id}?recursive=true&hardDelete=false", null,
@@ -381,5 +386,36 @@ public final class Requests {
 
     /** {@code tests/basic.json#/definitions/testResultValue}: one measured value ({@code rowCount}: {@code 42}). */
     public record TestResultValue(String name, String value) {
+    }
+
+    // ---- Tags on columns (PII from the profiler, dbt's tags): PATCH /v1/tables/{id}
+
+    /**
+     * Tags to add to columns of a table: {@code PATCH /v1/tables/{id}}. OpenMetadata takes a JSON Patch of the table's
+     * {@code columns[i].tags}; the {@code metadata-rest} sink reads the table and makes that patch, the {@code file} sink
+     * writes this body as it is, the local catalog keeps the tags with the table.
+     */
+    public record ColumnTags(List<ColumnTag> columns) {
+        public ColumnTags {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /** One tag on one column (its local name). */
+    public record ColumnTag(String column, TagLabel tag) {
+        public ColumnTag {
+            requireNonNull(column, "column is null");
+            requireNonNull(tag, "tag is null");
+        }
+    }
+
+    /**
+     * {@code type/tagLabel.json}: {@code PII.Sensitive} from {@code Classification}, {@code Automated},
+     * {@code Suggested} (or {@code Confirmed} above the confidence), as OpenMetadata's PII processor labels them.
+     */
+    public record TagLabel(String tagFQN, String source, String labelType, String state) {
+        public TagLabel {
+            requireNonNull(tagFQN, "tagFQN is null");
+        }
     }
 }
