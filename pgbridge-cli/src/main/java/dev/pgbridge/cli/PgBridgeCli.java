@@ -13,13 +13,20 @@ public final class PgBridgeCli {
         LogSetup.configure(environment.home().logsDir());
         int code;
         try (environment) {
-            code = newCommandLine(environment).execute(args);
+            code = newCommandLine(environment, args).execute(args);
         }
         System.exit(code);
     }
 
+    /** The whole command line, every command in it. */
     public static CommandLine newCommandLine(CliEnvironment environment) {
+        return newCommandLine(environment, new String[0]);
+    }
+
+    /** The command line that runs {@code args}: only the command they name is built (see TopCommand.addCommands). */
+    public static CommandLine newCommandLine(CliEnvironment environment, String[] args) {
         CommandLine commandLine = new CommandLine(new TopCommand(), new CommandFactory(environment));
+        TopCommand.addCommands(commandLine, args);
         commandLine.setExecutionExceptionHandler(new ErrorPrinter());
         commandLine.setParameterExceptionHandler(new UsageErrorPrinter());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

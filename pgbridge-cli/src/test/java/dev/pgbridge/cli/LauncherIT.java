@@ -153,22 +153,66 @@ class LauncherIT {
         Path repo = fakeRepo();
         Path stubs = stubMaven(dropTheRealJar(repo));
         Path jar = repo.resolve("pgbridge-cli/target/pgbridge.jar");
-        Path archive = repo.resolve("pgbridge-cli/target/pgbridge-" + Runtime.version().feature() + ".jsa");
+        Path target = jar.getParent();
+        int feature = Runtime.version().feature();
         assertThat(runIn(repo, stubs, "--version").exitCode()).isZero();
-        assertThat(archive).exists();
+        List<Path> before = classData(target);
+        assertThat(before).as("the first run records (JDK 25+) or archives the classes it loads").isNotEmpty();
 
-        // sources change: the launcher rebuilds the jar; the archive was made for the old one
+        // sources change: the launcher rebuilds the jar; the recording or archive was made for the old one
         Files.setLastModifiedTime(repo.resolve("pgbridge-cli/src/main/java/Some.java"), FileTime.from(Instant.now().plusSeconds(5)));
         Cli.Result r = runIn(repo, stubs, "--version");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.err()).contains("rebuilding");
-        assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+        List<Path> after = classData(target);
+        assertThat(after).as("one fresh recording or archive").hasSize(1);
+        assertThat(Files.getLastModifiedTime(after.get(0))).isGreaterThan(Files.getLastModifiedTime(jar));
+        if (feature >= 25) {
+            assertThat(after).doesNotContainAnyElementsOf(before);
+        }
+    }
+
+    /**
+     * JDK 25+: the first run records, the next turns the recording into an ahead-of-time cache in the background, and
+     * the runs after that use it; none of it shows in a command's output.
+     */
+    @Test
+    void theSecondRunBuildsTheAheadOfTimeCacheTheThirdUsesIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25, "ahead-of-time caches need JDK 25");
+        Path repo = fakeRepo();
+        Path stubs = stubMaven(dropTheRealJar(repo));
+        Path target = repo.resolve("pgbridge-cli/target");
+        Path cache = target.resolve("pgbridge-" + Runtime.version().feature() + "-cli.aot");
+        for (int run = 1; run <= 2; run++) {
+            Cli.Result r = runIn(repo, stubs, "--version");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).as("run " + run).startsWith("pgbridge ").doesNotContain("AOT");
+            assertThat(r.err()).as("run " + run).doesNotContain("AOT");
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(cache) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(cache).as("assembled in the background").exists();
+        assertThat(classData(target)).as("the recording is gone once assembled").containsExactly(cache);
+        Cli.Result third = runIn(repo, stubs, "--version");
+        assertThat(third.exitCode()).as(third.toString()).isZero();
+        assertThat(third.out()).startsWith("pgbridge ");
+        assertThat(third.err()).isEmpty();
+    }
+
+    /** The class-data files next to the jar: CDS archives, AOT recordings and caches. */
+    private static List<Path> classData(Path target) throws IOException {
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().matches("pgbridge-.*\\.(jsa|aotconf|aot)")).sorted()
+                    .toList();
+        }
     }
 
     /** A PATH directory with the tools the launcher uses and no Maven (/usr/bin has one on a developer's machine). */
     private Path toolsWithoutMaven() throws IOException {
         Path tools = Files.createDirectories(home.resolve("tools"));
-        for (String tool : List.of("env", "bash", "sh", "dirname", "readlink", "sed", "head", "awk", "find", "flock", "mkdir", "rm", "cat")) {
+        for (String tool : List.of("env", "bash", "sh", "dirname", "readlink", "sed", "head", "awk", "find", "flock", "mkdir", "rm", "cat", "mv")) {
             Path found = Stream.of("/usr/bin", "/bin").map(dir -> Path.of(dir, tool)).filter(Files::isExecutable).findFirst()
                     .orElseThrow(() -> new AssertionError(tool + " is in neither /usr/bin nor /bin"));
             Files.createSymbolicLink(tools.resolve(tool), found);

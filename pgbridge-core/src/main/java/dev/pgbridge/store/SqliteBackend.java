@@ -47,6 +47,7 @@ final class SqliteBackend implements StoreBackend {
     static SqliteBackend open(Path file) {
         Path absolute = requireNonNull(file, "file is null").toAbsolutePath().normalize();
         createOwnerOnly(absolute);
+        SqliteNativeLibrary.useCacheIn(absolute.getParent().resolve("cache"));
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");

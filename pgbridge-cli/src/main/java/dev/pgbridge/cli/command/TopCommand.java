@@ -11,29 +11,54 @@ import java.util.Map;
 @Command(name = "pgbridge",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "The PostgreSQL connector for data platforms: connections, data access, change data capture.",
-        subcommands = {
-                ConnCommand.class,
-                QueryCommand.class,
-                ExportCommand.class,
-                RunCommand.class,
-                DoctorCommand.class,
-                StoreCommand.class,
-                DemoCommand.class,
-                SchemasCommand.class,
-                TablesCommand.class,
-                ColumnsCommand.class,
-                PreviewCommand.class,
-                CaptureCommand.class,
-                LoadCommand.class,
-                CopyCommand.class,
-                MetadataCommand.class,
-                LineageCommand.class,
-                ServerCommand.class,
-                CompletionCommand.class,
-                picocli.CommandLine.HelpCommand.class,
-        })
+        description = "The PostgreSQL connector for data platforms: connections, data access, change data capture.")
 public final class TopCommand {
+    /**
+     * The commands, in the order picocli lists them. They are added to the command line by {@link #addCommands}, not
+     * by the annotation: building a command's model reads its annotations by reflection, and a run needs only its own.
+     */
+    private static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("conn", ConnCommand.class);
+        commands.put("query", QueryCommand.class);
+        commands.put("export", ExportCommand.class);
+        commands.put("run", RunCommand.class);
+        commands.put("doctor", DoctorCommand.class);
+        commands.put("store", StoreCommand.class);
+        commands.put("demo", DemoCommand.class);
+        commands.put("schemas", SchemasCommand.class);
+        commands.put("tables", TablesCommand.class);
+        commands.put("columns", ColumnsCommand.class);
+        commands.put("preview", PreviewCommand.class);
+        commands.put("capture", CaptureCommand.class);
+        commands.put("load", LoadCommand.class);
+        commands.put("copy", CopyCommand.class);
+        commands.put("metadata", MetadataCommand.class);
+        commands.put("lineage", LineageCommand.class);
+        commands.put("server", ServerCommand.class);
+        commands.put("completion", CompletionCommand.class);
+        commands.put("help", CommandLine.HelpCommand.class);
+        return commands;
+    }
+
+    /**
+     * Adds the commands {@code args} can reach: the one command it names (with its subcommands), none for a bare
+     * {@code --version}, and all of them otherwise (help, completion, a usage error that suggests a name).
+     */
+    public static void addCommands(CommandLine top, String[] args) {
+        String first = args.length == 0 ? null : args[0];
+        if (first != null && COMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion")) {
+            top.addSubcommand(first, COMMANDS.get(first));
+            return;
+        }
+        if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            return;
+        }
+        COMMANDS.forEach(top::addSubcommand);
+    }
+
     /** The sections of the top-level help, in order, each command with its one line; an empty section is left out. */
     private static final Map<String, Map<String, String>> GROUPS = groups();
 
