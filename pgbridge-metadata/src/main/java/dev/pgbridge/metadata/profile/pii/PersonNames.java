@@ -124,7 +124,7 @@ final class PersonNames {
                 words.add(lower);
                 continue;
             }
-            if (!nameWord(part, allUpper)) {
+            if (!nameWord(part, allUpper || GIVEN_NAMES.contains(lower) || SURNAMES.contains(lower))) {
                 return List.of();
             }
             words.add(lower);
@@ -136,7 +136,7 @@ final class PersonNames {
     }
 
     /** A capitalized word of letters with inner apostrophes, hyphens or a trailing initial's dot. */
-    private static boolean nameWord(String word, boolean allUpper) {
+    private static boolean nameWord(String word, boolean upperAllowed) {
         int n = word.length();
         if (n == 0 || !Character.isUpperCase(word.charAt(0))) {
             return false;
@@ -157,8 +157,9 @@ final class PersonNames {
             }
             return false;
         }
-        // "McDONALD" passes only when the whole value is upper-case; "IBM" inside a mixed-case value does not.
-        return allUpper || sawLower || n <= 2;
+        // An upper-case word passes when the whole value is upper-case or the word is a listed name ("LEE, Ann");
+        // "IBM" inside a mixed-case value does not.
+        return upperAllowed || sawLower || n <= 2;
     }
 
     /** Name-shaped: what a column named {@code first_name} or {@code surname} holds. */
