@@ -162,9 +162,23 @@ final class PersonNames {
         return upperAllowed || sawLower || n <= 2;
     }
 
-    /** Name-shaped: what a column named {@code first_name} or {@code surname} holds. */
+    /**
+     * Name-shaped whatever the letter case ({@code ann lee}, {@code ANN LEE}): what a column named {@code first_name}
+     * or {@code surname} holds.
+     */
     static boolean isNameShaped(String value) {
-        return !words(value).isEmpty();
+        return !words(capitalized(value)).isEmpty();
+    }
+
+    private static String capitalized(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        boolean start = true;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            out.append(start ? Character.toUpperCase(c) : c);
+            start = c == ' ' || c == '-' || c == ',';
+        }
+        return out.toString();
     }
 
     /** Name-shaped with at least one listed given name or surname. */

@@ -153,6 +153,53 @@ class PiiClassifierTest {
     }
 
     @Test
+    void randomCodesUnderNeutralNamesAreNeverTagged() {
+        // 600 columns of random digit runs (6-20 digits, some with a Visa/Mastercard prefix), hex hashes, UUIDs,
+        // alphanumeric codes and ISO timestamps: whatever checksums happen to hold by chance must not add up to a tag.
+        java.util.Random random = new java.util.Random(7);
+        List<String> names = List.of("code", "ref", "value", "external_key", "num", "data", "identifier");
+        int tagged = 0;
+        StringBuilder examples = new StringBuilder();
+        for (int column = 0; column < 600; column++) {
+            int shape = column % 6;
+            int length = 6 + random.nextInt(15);
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                values.add(switch (shape) {
+                    case 0 -> digits(random, length);
+                    case 1 -> (random.nextBoolean() ? "4" : "5" + (1 + random.nextInt(5))) + digits(random, 14);
+                    case 2 -> java.util.HexFormat.of().formatHex(bytes(random, random.nextBoolean() ? 16 : 32));
+                    case 3 -> new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+                    case 4 -> Long.toString(random.nextLong() & Long.MAX_VALUE, 36).toUpperCase(java.util.Locale.ROOT);
+                    default -> Instant.ofEpochSecond(1_600_000_000L + random.nextInt(100_000_000)).toString();
+                });
+            }
+            String name = names.get(column % names.size());
+            Optional<PiiTag> tag = classifier.classify(name, "text", values);
+            if (tag.isPresent() && tag.get().confidence() >= 80) {
+                tagged++;
+                examples.append(name).append(' ').append(values.get(0)).append(' ').append(tag.get()).append('\n');
+            }
+        }
+        assertThat(tagged).as("tagged columns:%n%s", examples).isZero();
+    }
+
+    private static String digits(java.util.Random random, int n) {
+        StringBuilder s = new StringBuilder(n);
+        s.append(1 + random.nextInt(9));
+        for (int i = 1; i < n; i++) {
+            s.append(random.nextInt(10));
+        }
+        return s.toString();
+    }
+
+    private static byte[] bytes(java.util.Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    @Test
     void nullNameAndTypeAreAllowed() {
         assertThat(classifier.classify(null, null, emails(20))).hasValueSatisfying(
                 t -> assertThat(t.kind()).isEqualTo("EMAIL_ADDRESS"));

@@ -228,8 +228,10 @@ class ValidatorsTest {
         assertThat(PersonNames.isNameShaped("Xiomara")).isTrue();
         assertThat(PersonNames.isNameShaped("Castellanos-Ruiz")).isTrue();
         assertThat(PersonNames.isNameShaped("J. R. Tolkien")).isTrue();
+        assertThat(PersonNames.isNameShaped("ann lee")).as("a name column may be lower-case").isTrue();
         assertThat(PersonNames.isNameShaped("Order 42")).isFalse();
-        assertThat(PersonNames.isNameShaped("the quick fox")).isFalse();
+        assertThat(PersonNames.isNameShaped("jdoe42")).isFalse();
+        assertThat(PersonNames.isNameShaped("the quick brown fox jumps over")).isFalse();
         assertThat(PersonNames.hasListedName("Xiomara Smith")).isTrue();
         assertThat(PersonNames.hasListedName("Wireless Mouse")).isFalse();
     }
