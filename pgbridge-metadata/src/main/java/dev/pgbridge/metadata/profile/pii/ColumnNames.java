@@ -48,7 +48,6 @@ final class ColumnNames {
     private record Phrase(PiiKind kind, int score, Strength strength) {
     }
 
-    private static final Map<String, Phrase> PHRASES = new HashMap<>();
     /** Phrases also recognized as the end of a longer run-together word ({@code customeremail}). */
     private static final Set<String> TAIL_PHRASES = Set.of(
             "email", "emailaddress", "phonenumber", "firstname", "lastname", "fullname", "surname", "dateofbirth",
@@ -56,90 +55,99 @@ final class ColumnNames {
             "creditcardnumber", "cardnumber", "creditcard", "homeaddress", "billingaddress", "shippingaddress",
             "mailingaddress", "homephone", "workphone", "cellphone", "mobilephone", "mobilenumber");
 
-    private static void strong(PiiKind kind, int score, String... phrases) {
+    private static final Map<String, Phrase> PHRASES = phrases();
+
+    private static void strong(Map<String, Phrase> map, PiiKind kind, int score, String... phrases) {
         for (String p : phrases) {
-            PHRASES.put(p, new Phrase(kind, score, Strength.STRONG));
+            map.put(p, new Phrase(kind, score, Strength.STRONG));
         }
     }
 
-    private static void weak(PiiKind kind, int score, String... phrases) {
+    private static void weak(Map<String, Phrase> map, PiiKind kind, int score, String... phrases) {
         for (String p : phrases) {
-            PHRASES.put(p, new Phrase(kind, score, Strength.WEAK));
+            map.put(p, new Phrase(kind, score, Strength.WEAK));
         }
     }
 
     /** Phrases that are not personal data and win over the shorter phrases inside them. */
-    private static void neither(String... phrases) {
+    private static void neither(Map<String, Phrase> map, String... phrases) {
         for (String p : phrases) {
-            PHRASES.put(p, new Phrase(null, 0, Strength.STRONG));
+            map.put(p, new Phrase(null, 0, Strength.STRONG));
         }
     }
 
-    static {
-        strong(PiiKind.EMAIL_ADDRESS, 90, "email", "emails", "emailaddress", "emailaddr", "mailaddress",
+    private static Map<String, Phrase> phrases() {
+        Map<String, Phrase> map = new HashMap<>();
+        strong(map, PiiKind.EMAIL_ADDRESS, 90, "email", "emails", "emailaddress", "emailaddr", "mailaddress",
                 "emailadresse", "courriel", "correo", "correoelectronico");
-        weak(PiiKind.EMAIL_ADDRESS, 55, "mail");
-        strong(PiiKind.PHONE_NUMBER, 85, "phone", "phones", "phonenumber", "phoneno", "phonenum", "telephone",
+        weak(map, PiiKind.EMAIL_ADDRESS, 55, "mail");
+        strong(map, PiiKind.PHONE_NUMBER, 85, "phone", "phones", "phonenumber", "phoneno", "phonenum", "telephone",
                 "telephonenumber", "telno", "telnumber", "telefon", "telefono", "telefonnummer", "mobilephone",
                 "mobilenumber", "mobileno", "mobilenum", "cellphone", "cellnumber", "msisdn", "faxnumber",
                 "homephone", "workphone", "officephone", "contactphone", "contactnumber", "handynummer",
                 "phonenr", "telnr");
-        weak(PiiKind.PHONE_NUMBER, 55, "mobile", "cell", "tel", "fax", "handy");
-        strong(PiiKind.CREDIT_CARD, 90, "creditcard", "creditcardnumber", "creditcardno", "creditcardnum",
+        weak(map, PiiKind.PHONE_NUMBER, 55, "mobile", "cell", "tel", "fax", "handy");
+        strong(map, PiiKind.CREDIT_CARD, 90, "creditcard", "creditcardnumber", "creditcardno", "creditcardnum",
                 "cardnumber", "cardno", "cardnum", "ccnum", "ccnumber", "ccno", "ccn", "debitcard",
                 "debitcardnumber", "paymentcard", "paymentcardnumber");
-        weak(PiiKind.CREDIT_CARD, 50, "card", "pan");
-        strong(PiiKind.IBAN_CODE, 95, "iban", "ibancode", "ibannumber", "bankiban");
-        strong(PiiKind.US_BANK_NUMBER, 85, "bankaccount", "bankaccountnumber", "bankaccountno", "accountnumber",
+        weak(map, PiiKind.CREDIT_CARD, 50, "card", "pan");
+        strong(map, PiiKind.IBAN_CODE, 95, "iban", "ibancode", "ibannumber", "bankiban");
+        strong(map, PiiKind.US_BANK_NUMBER, 85, "bankaccount", "bankaccountnumber", "bankaccountno", "accountnumber",
                 "accountno", "acctnumber", "acctno", "acctnum", "bankacct", "kontonummer");
-        strong(PiiKind.US_SSN, 95, "ssn", "ssnnumber", "socialsecurity", "socialsecuritynumber", "socialsecurityno",
+        strong(map, PiiKind.US_SSN, 95, "ssn", "ssnnumber", "socialsecurity", "socialsecuritynumber", "socialsecurityno",
                 "socsec");
-        strong(PiiKind.UK_NINO, 90, "nino", "ninumber", "nationalinsurance", "nationalinsurancenumber",
+        strong(map, PiiKind.UK_NINO, 90, "nino", "ninumber", "nationalinsurance", "nationalinsurancenumber",
                 "nationalinsuranceno");
-        strong(PiiKind.DE_TAX_ID, 90, "steuerid", "steueridentifikationsnummer", "steuerliche");
-        strong(PiiKind.NL_BSN, 90, "bsn", "burgerservicenummer", "sofinummer");
-        strong(PiiKind.FR_NIR, 90, "nir", "securitesociale", "numerosecu", "numsecu", "numerosecuritesociale",
+        strong(map, PiiKind.DE_TAX_ID, 90, "steuerid", "steueridentifikationsnummer", "steuerliche");
+        strong(map, PiiKind.NL_BSN, 90, "bsn", "burgerservicenummer", "sofinummer");
+        strong(map, PiiKind.FR_NIR, 90, "nir", "securitesociale", "numerosecu", "numsecu", "numerosecuritesociale",
                 "numerodesecuritesociale");
-        strong(PiiKind.NATIONAL_ID, 85, "nationalid", "nationalidnumber", "nationalidentitynumber", "taxid",
+        strong(map, PiiKind.NATIONAL_ID, 85, "nationalid", "nationalidnumber", "nationalidentitynumber", "taxid",
                 "taxidnumber", "taxidentificationnumber", "citizenid", "idcard", "idcardnumber",
                 "identitycard", "identitynumber", "personalidnumber", "personnummer", "dni", "nif", "nie", "cpf",
                 "aadhaar", "pesel", "codicefiscale");
-        strong(PiiKind.PASSPORT, 90, "passport", "passportnumber", "passportno", "passportnum", "passportid",
+        strong(map, PiiKind.PASSPORT, 90, "passport", "passportnumber", "passportno", "passportnum", "passportid",
                 "reisepass");
-        strong(PiiKind.DRIVER_LICENSE, 90, "driverlicense", "driverslicense", "driverlicence", "driverslicence",
+        strong(map, PiiKind.DRIVER_LICENSE, 90, "driverlicense", "driverslicense", "driverlicence", "driverslicence",
                 "drivinglicense", "drivinglicence", "driverlicensenumber", "driverslicensenumber", "dlnumber",
                 "fuehrerschein", "führerschein");
-        strong(PiiKind.PASSWORD, 90, "password", "passwd", "pwd", "passwordhash", "passworddigest", "passphrase",
+        strong(map, PiiKind.PASSWORD, 90, "password", "passwd", "pwd", "passwordhash", "passworddigest", "passphrase",
                 "encryptedpassword", "hashedpassword", "passwort", "motdepasse");
-        strong(PiiKind.IP_ADDRESS, 90, "ipaddress", "ipaddr", "ipv4", "ipv6", "ipv4address", "ipv6address",
+        strong(map, PiiKind.IP_ADDRESS, 90, "ipaddress", "ipaddr", "ipv4", "ipv6", "ipv4address", "ipv6address",
                 "clientip", "remoteip", "sourceip", "srcip", "dstip", "destip", "userip", "loginip", "lastip",
                 "remoteaddr", "remoteaddress", "clientaddr", "clientaddress", "ipadresse");
-        weak(PiiKind.IP_ADDRESS, 70, "ip");
-        strong(PiiKind.PERSON, 90, "firstname", "lastname", "fullname", "surname", "givenname", "familyname",
+        weak(map, PiiKind.IP_ADDRESS, 70, "ip");
+        strong(map, PiiKind.PERSON, 90, "firstname", "lastname", "fullname", "surname", "givenname", "familyname",
                 "middlename", "maidenname", "forename", "firstnames", "lastnames", "vorname", "nachname",
                 "prenom", "nomdefamille", "apellido", "apellidos", "cardholdername", "accountholdername",
                 "personname", "patientname", "employeename");
-        weak(PiiKind.PERSON, 60, "fname", "lname", "nickname", "customername", "clientname", "contactname",
+        weak(map, PiiKind.PERSON, 60, "fname", "lname", "nickname", "customername", "clientname", "contactname",
                 "membername", "ownername", "holdername", "authorname", "applicantname", "passengername", "guestname",
                 "studentname", "recipientname", "sendername", "displayname", "legalname", "preferredname",
                 "spousename", "username", "cardholder", "accountholder", "buyername", "payeename", "payername",
                 "beneficiaryname", "doctorname", "physicianname", "teachername", "parentname", "fathername",
                 "mothername", "childname", "drivername");
-        strong(PiiKind.BIRTH_DATE, 90, "dob", "dateofbirth", "birthdate", "birthday", "birthdt", "dtofbirth",
+        strong(map, PiiKind.BIRTH_DATE, 90, "dob", "dateofbirth", "birthdate", "birthday", "birthdt", "dtofbirth",
                 "geburtsdatum", "datenaissance", "datedenaissance", "fechanacimiento", "fechadenacimiento",
                 "dateofdeath", "deathdate");
-        weak(PiiKind.BIRTH_DATE, 60, "birth", "born", "bornon", "bday", "geboren");
-        strong(PiiKind.LOCATION, 85, "address", "addresses", "streetaddress", "addressline", "street",
+        weak(map, PiiKind.BIRTH_DATE, 60, "birth", "born", "bornon", "bday", "geboren");
+        strong(map, PiiKind.LOCATION, 85, "address", "addresses", "streetaddress", "addressline", "street",
                 "homeaddress", "mailingaddress", "billingaddress", "shippingaddress", "postaladdress",
                 "residentialaddress", "city", "zip", "zipcode", "postcode", "postalcode", "postal", "plz",
                 "county", "borough", "country", "placeofbirth", "birthplace", "adresse", "strasse", "straße",
                 "hausnummer", "housenumber", "province");
-        strong(PiiKind.NRP, 85, "gender", "sex", "nationality", "citizenship", "ethnicity", "religion",
+        strong(map, PiiKind.NRP, 85, "gender", "sex", "nationality", "citizenship", "ethnicity", "religion",
                 "geschlecht", "nationalite", "nationalitaet");
-        neither("macaddress", "macaddr", "hwaddress", "ethaddress", "walletaddress", "contractaddress",
+        neither(map, "macaddress", "macaddr", "hwaddress", "ethaddress", "walletaddress", "contractaddress",
                 "webaddress", "hostname", "filename", "zipfile", "ziparchive", "mailserver", "mailhost",
                 "emailserver", "ipaddressrange", "iprange", "ipblock", "voicemail", "cityhall", "giftcard",
                 "giftcardnumber");
+        for (String tail : TAIL_PHRASES) {
+            if (map.get(tail) == null) {
+                throw new IllegalStateException("tail phrase " + tail + " is not a phrase");
+            }
+        }
+        return Map.copyOf(map);
     }
 
     /** Words after a phrase that make the column an attribute of the thing, not the thing. */

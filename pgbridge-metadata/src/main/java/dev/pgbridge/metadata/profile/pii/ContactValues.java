@@ -48,7 +48,10 @@ final class ContactValues {
      * An extension ({@code x12}, {@code ext. 12}) may follow. A bare run of digits is not enough.
      */
     static boolean isPhoneNumber(String value) {
-        String v = EXTENSION.matcher(value).replaceFirst("");
+        if (value.isEmpty() || !(value.charAt(0) == '+' || value.charAt(0) == '(' || isDigit(value.charAt(0)))) {
+            return false;
+        }
+        String v = withoutExtension(value);
         int digits = countDigits(v);
         if (INTERNATIONAL.matcher(v).matches()) {
             return digits >= 8 && digits <= 15 && balancedParentheses(v);
@@ -70,7 +73,7 @@ final class ContactValues {
         if (isPhoneNumber(value)) {
             return true;
         }
-        String v = EXTENSION.matcher(value).replaceFirst("");
+        String v = withoutExtension(value);
         if (!LOOSE.matcher(v).matches()) {
             return false;
         }
@@ -90,6 +93,20 @@ final class ContactValues {
             }
         }
         return false;
+    }
+
+    private static String withoutExtension(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 'x' || c == 'X' || c == '#' || c == 't' || c == 'T') {
+                return EXTENSION.matcher(value).replaceFirst("");
+            }
+        }
+        return value;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static int countDigits(String v) {

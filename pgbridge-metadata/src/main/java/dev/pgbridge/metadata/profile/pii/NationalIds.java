@@ -20,7 +20,7 @@ final class NationalIds {
 
     /**
      * A US Social Security number written {@code 123-45-6789} or {@code 123 45 6789} (and, when {@code bare}, as nine
-     * digits): area 001–899 except 666, group 01–99, serial 0001–9999, not a published void number, not one digit
+     * digits, or seven or eight read with their leading zeros): area 001–899 except 666, group 01–99, serial 0001–9999, not a published void number, not one digit
      * repeated.
      */
     static boolean isUsSsn(String value, boolean bare) {
@@ -31,7 +31,10 @@ final class NationalIds {
                 if (!bare) {
                     return false;
                 }
-                m = SSN_BARE.matcher(value);
+                // an integer column drops the leading zeros of areas 001-099
+                String padded = value.length() >= 7 && value.length() < 9 ? "0".repeat(9 - value.length()) + value
+                        : value;
+                m = SSN_BARE.matcher(padded);
                 if (!m.matches()) {
                     return false;
                 }

@@ -13,6 +13,9 @@ final class Recognizers {
     private Recognizers() {
     }
 
+    /** No recognized value is longer (an e-mail address is at most 254 characters; display name aside). */
+    static final int LONGEST_VALUE = 340;
+
     /** Whether the kind's values can be checked at all (address, gender, passport, … are known by name only). */
     static boolean hasRecognizer(PiiKind kind) {
         return switch (kind) {
@@ -32,6 +35,9 @@ final class Recognizers {
      * for that kind, null without one.
      */
     static boolean matches(PiiKind kind, String value, Strength hint, LocalDate today) {
+        if (value.length() > LONGEST_VALUE) {
+            return false;
+        }
         return switch (kind) {
             case EMAIL_ADDRESS -> ContactValues.isEmail(value);
             case CREDIT_CARD -> PaymentCards.isCardNumber(value);

@@ -82,6 +82,9 @@ class ValidatorsTest {
         assertThat(NationalIds.isUsSsn("536904399", false)).as("bare digits without a hint").isFalse();
         assertThat(NationalIds.isUsSsn("536904399", true)).as("bare digits in an ssn column").isTrue();
         assertThat(NationalIds.isUsSsn("53-690-4399", true)).isFalse();
+        assertThat(NationalIds.isUsSsn("12345670", true)).as("an integer column lost the leading zero of 012")
+                .isTrue();
+        assertThat(NationalIds.isUsSsn("12345670", false)).isFalse();
     }
 
     @Test
