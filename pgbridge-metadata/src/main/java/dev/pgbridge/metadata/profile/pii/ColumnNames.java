@@ -207,7 +207,7 @@ final class ColumnNames {
             }
         }
         matches.sort(Comparator.comparingInt(Match::length).reversed()
-                .thenComparing(m -> -m.phrase().score()));
+                .thenComparingInt(m -> -m.phrase().score()));
         boolean[] taken = new boolean[words.size()];
         Map<PiiKind, Hint> byKind = new EnumMap<>(PiiKind.class);
         for (Match m : matches) {

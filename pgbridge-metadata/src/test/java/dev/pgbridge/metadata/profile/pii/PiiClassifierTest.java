@@ -9,10 +9,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /** How the name and the sampled values make one tag and one confidence. */
 class PiiClassifierTest {
@@ -149,7 +154,8 @@ class PiiClassifierTest {
     @Test
     void contentScoreIsZeroUnderThirtyPercentAndFullFromNinety() {
         assertThat(PiiClassifier.contentScore(29, 100)).isZero();
-        assertThat(PiiClassifier.contentScore(90, 100)).isCloseTo(100 * 100 / 101.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(PiiClassifier.contentScore(90, 100)).isCloseTo(100 * 100 / 101.0,
+                offset(1e-9));
         assertThat(PiiClassifier.contentScore(0, 0)).isZero();
     }
 
@@ -157,7 +163,7 @@ class PiiClassifierTest {
     void randomCodesUnderNeutralNamesAreNeverTagged() {
         // 300 columns of random digit runs (6-20 digits, some with a Visa/Mastercard prefix), hex hashes, UUIDs,
         // alphanumeric codes and ISO timestamps: whatever checksums happen to hold by chance must not add up to a tag.
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         List<String> names = List.of("code", "ref", "value", "external_key", "num", "data", "identifier");
         int tagged = 0;
         StringBuilder examples = new StringBuilder();
@@ -169,9 +175,9 @@ class PiiClassifierTest {
                 values.add(switch (shape) {
                     case 0 -> digits(random, length);
                     case 1 -> (random.nextBoolean() ? "4" : "5" + (1 + random.nextInt(5))) + digits(random, 14);
-                    case 2 -> java.util.HexFormat.of().formatHex(bytes(random, random.nextBoolean() ? 16 : 32));
-                    case 3 -> new java.util.UUID(random.nextLong(), random.nextLong()).toString();
-                    case 4 -> Long.toString(random.nextLong() & Long.MAX_VALUE, 36).toUpperCase(java.util.Locale.ROOT);
+                    case 2 -> HexFormat.of().formatHex(bytes(random, random.nextBoolean() ? 16 : 32));
+                    case 3 -> new UUID(random.nextLong(), random.nextLong()).toString();
+                    case 4 -> Long.toString(random.nextLong() & Long.MAX_VALUE, 36).toUpperCase(Locale.ROOT);
                     default -> Instant.ofEpochSecond(1_600_000_000L + random.nextInt(100_000_000)).toString();
                 });
             }
@@ -185,7 +191,7 @@ class PiiClassifierTest {
         assertThat(tagged).as("tagged columns:%n%s", examples).isZero();
     }
 
-    private static String digits(java.util.Random random, int n) {
+    private static String digits(Random random, int n) {
         StringBuilder s = new StringBuilder(n);
         s.append(1 + random.nextInt(9));
         for (int i = 1; i < n; i++) {
@@ -194,7 +200,7 @@ class PiiClassifierTest {
         return s.toString();
     }
 
-    private static byte[] bytes(java.util.Random random, int n) {
+    private static byte[] bytes(Random random, int n) {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -126,7 +127,7 @@ class PiiCorpusTest {
         out.append(String.format("negative set: %d of %d columns tagged (precision on negatives %.3f)%n",
                 falseOnNegatives, negatives, 1 - falseOnNegatives / (double) negatives));
         for (Outcome o : outcomes) {
-            if (!java.util.Objects.equals(o.column().expected(), o.predicted())) {
+            if (!Objects.equals(o.column().expected(), o.predicted())) {
                 out.append(String.format("  miss: %-26s %-30s expected %-14s got %s (%.0f)%n", o.column().name(),
                         o.column().type(), o.column().expected(), o.predicted(), o.confidence()));
             }
@@ -138,7 +139,7 @@ class PiiCorpusTest {
     void theCorpusHasManyColumnsOfEveryKindAndNegatives() {
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(120);
         assertThat(corpus.stream().filter(c -> c.expected() == null).count()).isGreaterThanOrEqualTo(50);
-        assertThat(corpus.stream().map(Column::expected).filter(java.util.Objects::nonNull).distinct())
+        assertThat(corpus.stream().map(Column::expected).filter(Objects::nonNull).distinct())
                 .containsAll(List.of("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN",
                         "UK_NINO", "DE_TAX_ID", "NL_BSN", "FR_NIR", "IP_ADDRESS", "BIRTH_DATE", "PERSON"));
     }
