@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
  * What the classifier says of one column.
  *
  * @param tag        {@code PII.Sensitive} or {@code PII.NonSensitive}
- * @param kind       what was recognized ({@code EMAIL}, {@code CREDIT_CARD}, {@code PERSON}, …)
+ * @param kind       what was recognized: a {@link PiiKind} name ({@code EMAIL_ADDRESS}, {@code CREDIT_CARD},
+ *                   {@code PERSON}, …)
  * @param confidence 0–100, compared with the workflow's {@code confidence}
  */
 public record PiiTag(String tag, String kind, double confidence) {
