@@ -352,9 +352,28 @@ public final class OpenMetadataTestServer implements AutoCloseable {
                 case "/v1/lineage" -> {
                     return Answer.of(200, null);
                 }
+                case "/v1/classifications" -> {
+                    return create("classification", body.get("name").asText(), body);
+                }
+                case "/v1/tags" -> {
+                    return create("tag", body.get("classification").asText() + "."
+                            + Fqn.quote(body.get("name").asText()), body);
+                }
+                case "/v1/dataQuality/testDefinitions" -> {
+                    return create("testDefinition", body.get("name").asText(), body);
+                }
+                case "/v1/dataQuality/testSuites/executable" -> {
+                    return create("testSuite", body.get("name").asText(), body);
+                }
+                case "/v1/dataQuality/testCases" -> {
+                    return create("testCase", body.get("name").asText(), body);
+                }
                 default -> {
                 }
             }
+        }
+        if (method.equals("PUT") && path.matches("/v1/dataQuality/testCases/[^/]+/testCaseResult")) {
+            return Answer.of(200, body);
         }
         Matcher usage = USAGE.matcher(path);
         if (method.equals("POST") && usage.matches()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgbridge.metadata.catalogstore.CatalogDbtStore;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.openmetadata.OpenMetadataSchemas;
+import dev.pgbridge.metadata.openmetadata.OpenMetadataTestServer;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.store.ConnectionResolver;
 import dev.pgbridge.store.SqlConnectionStore;
@@ -42,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DbtWorkflowIT {
     private static final TestingPostgres SERVER = TestingPostgres.get();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.dbt-it-bot.c2lnbmF0dXJl";
     private static TestDatabase db;
 
     @TempDir
@@ -210,6 +212,45 @@ class DbtWorkflowIT {
                         "analytics.orders.assert_total_payment_amount_is_positive Success 0");
         assertThat(results).filteredOn(l -> l.at("/body/testCaseStatus").asText().equals("Aborted")).singleElement()
                 .satisfies(l -> assertThat(l.at("/body/result").asText()).contains("column \"amount\" does not exist"));
+    }
+
+    @Test
+    void dbtGoesIntoOpenMetadataAsItsOwnClientSendsIt() throws IOException {
+        try (OpenMetadataTestServer om = OpenMetadataTestServer.start(TOKEN)) {
+            om.addUser("alice");
+            String server = "workflowConfig: {openMetadataServerConfig: {hostPort: '" + om.hostPort()
+                    + "', authProvider: openmetadata, securityConfig: {jwtToken: '" + TOKEN + "'}}}\n";
+            String sink = "sink: {type: metadata-rest, config: {}}\n" + server;
+            WorkflowRunner runner = new WorkflowRunner(resolver(), "default");
+            WorkflowRunner.Result metadata = runner.run(new WorkflowReader(Map.of()).read("""
+                    source:
+                      type: postgres
+                      serviceName: shop
+                      serviceConnection: {config: {connection: dbt_it, sslMode: disable}}
+                      sourceConfig: {config: {type: DatabaseMetadata, schemaFilterPattern: {excludes: ['^public$']}}}
+                    """ + sink, "metadata.yaml"));
+            assertThat(metadata.failed()).as(summary(metadata)).isFalse();
+            WorkflowRunner.Result dbt = runner.run(dbtWorkflow(project(), "", sink));
+            String summary = summary(dbt);
+            assertThat(dbt.failed()).as(summary).isFalse();
+            assertThat(dbt.steps().get(1).warnings()).as(summary).containsExactly("PATCH /v1/tables/{id} (shop."
+                    + db.name() + ".analytics.orders): owner bob is not a user in OpenMetadata; left out");
+            String prefix = "shop." + db.name() + ".";
+            JsonNode customers = om.entity("table", prefix + "analytics.customers").orElseThrow();
+            assertThat(customers.at("/dataModel/resourceType").asText()).isEqualTo("model");
+            assertThat(customers.at("/dataModel/rawSql").asText()).contains("{{ ref('stg_orders') }}");
+            assertThat(customers.get("description").asText()).startsWith("This table has basic information");
+            assertThat(customers.at("/columns/1/name").asText()).isEqualTo("first_name");
+            assertThat(customers.at("/columns/1/description").asText()).isEqualTo("Customer's first name. PII.");
+            assertThat(customers.at("/owner/id").asText()).isEqualTo(om.entity("user", "alice").orElseThrow()
+                    .get("id").asText());
+            // dbtUpdateDescriptions false: the table's own description stays
+            JsonNode orders = om.entity("table", prefix + "analytics.orders").orElseThrow();
+            assertThat(orders.get("description").asText()).isEqualTo("Orders as the warehouse describes them");
+            assertThat(orders.at("/columns/3/description").asText()).startsWith("Orders can be one of");
+            assertThat(om.calls()).filteredOn(c -> c.method().equals("PATCH"))
+                    .allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+        }
     }
 
     @Test
