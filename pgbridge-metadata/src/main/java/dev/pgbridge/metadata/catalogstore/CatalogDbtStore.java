@@ -63,7 +63,7 @@ public final class CatalogDbtStore {
     public record DbtTable(Requests.DataModel dataModel, String description, Map<String, String> columnDescriptions,
                            String owner) {
         public DbtTable {
-            columnDescriptions = Map.copyOf(columnDescriptions);
+            columnDescriptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columnDescriptions));
         }
     }
 
