@@ -235,15 +235,15 @@ public final class DbtIngestion {
     // ---- lineage
 
     private void lineage(DbtProject project, Map<String, String> tables, RequestSink out) {
-        SqlLineage parser = new SqlLineage(List.of("public"), table -> {
-            for (DbtProject.Node node : project.nodes().values()) {
-                if (table.schema().equals(node.schema()) && table.name().equals(node.alias())) {
-                    return project.catalogColumns(node.uniqueId()).stream().map(DbtProject.CatalogColumn::name)
-                            .toList();
-                }
+        // catalog.json's columns by relation, for the parser to expand * and resolve unqualified names
+        Map<TableName, List<String>> columnsOf = new LinkedHashMap<>();
+        for (DbtProject.Node node : project.nodes().values()) {
+            if (node.schema() != null && !node.ephemeral()) {
+                columnsOf.putIfAbsent(new TableName(node.schema(), node.alias()), project.catalogColumns(
+                        node.uniqueId()).stream().map(DbtProject.CatalogColumn::name).toList());
             }
-            return List.of();
-        });
+        }
+        SqlLineage parser = new SqlLineage(List.of("public"), table -> columnsOf.getOrDefault(table, List.of()));
         for (Map.Entry<String, String> t : tables.entrySet()) {
             DbtProject.Node node = project.nodes().get(t.getKey());
             Set<String> upstream = upstreamNodes(project, node);
