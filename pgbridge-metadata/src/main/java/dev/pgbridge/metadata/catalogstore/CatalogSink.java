@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -53,6 +54,8 @@ public final class CatalogSink implements RequestSink {
     private final Set<String> loadedServices = new LinkedHashSet<>();
     private final Set<String> unsupported = new LinkedHashSet<>();
     private String pendingParent;
+    /** The dbt part of the catalog, opened (migrated) when the first dbt request comes. */
+    private CatalogDbtStore dbt;
     private int unchanged;
     private int written;
 
@@ -74,6 +77,9 @@ public final class CatalogSink implements RequestSink {
     @Override
     public void send(Requests.Request request) {
         requireNonNull(request, "request is null");
+        if (request.body() instanceof Requests.DbtBody && dbt == null) {
+            dbt = CatalogDbtStore.open(store);
+        }
         String parent = request.body() instanceof Requests.CreateTable t ? t.databaseSchema() : null;
         if (!pending.isEmpty() && (pending.size() >= BATCH || (parent != null && !parent.equals(pendingParent)))) {
             flush();
@@ -92,6 +98,23 @@ public final class CatalogSink implements RequestSink {
     /** Entities whose request matched what was stored, so far. */
     public int unchanged() {
         return unchanged;
+    }
+
+    @Override
+    public Optional<Boolean> hasTable(String tableFqn) {
+        requireNonNull(tableFqn, "tableFqn is null");
+        flush();
+        return Optional.of(store.read("look up table " + tableFqn, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + store.table("catalog_entity")
+                    + " WHERE tenant = ? AND fqn = ? AND entity_type = 'table' AND state = ?")) {
+                s.setString(1, store.tenant());
+                s.setString(2, tableFqn);
+                s.setString(3, CatalogStore.ACTIVE);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        }));
     }
 
     @Override
@@ -510,6 +533,7 @@ public final class CatalogSink implements RequestSink {
             case Requests.CreateTableProfile p when about != null -> profile(batches, about.fullyQualifiedName(), p);
             case Requests.CreateQuery q -> query(c, q, now);
             case Requests.AddLineage l -> lineage(c, l, now);
+            case Requests.DbtBody d -> dbt.write(c, about, d, now);
             case null -> {
                 if (request.method().equals("DELETE") && about != null && about.type().equals("table")) {
                     softDelete(c, about.fullyQualifiedName(), now);

@@ -1,5 +1,6 @@
 package dev.pgbridge.metadata.openmetadata;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,6 +19,14 @@ public interface RequestSink extends AutoCloseable {
      */
     default StaleTables markDeleted(String schemaFqn, Set<String> liveTableFqns, boolean allowEmptying) {
         return StaleTables.NONE;
+    }
+
+    /**
+     * Whether the catalog behind this sink holds table {@code tableFqn} (the dbt workflow matches dbt's nodes to the
+     * tables a DatabaseMetadata run ingested); empty when the sink cannot tell (the {@code file} sink has no catalog).
+     */
+    default Optional<Boolean> hasTable(String tableFqn) {
+        return Optional.empty();
     }
 
     /** What {@link #markDeleted} did: the tables deleted, or why it deleted none. */

@@ -418,4 +418,152 @@ public final class Requests {
             requireNonNull(tagFQN, "tagFQN is null");
         }
     }
+
+    // ---- dbt: data models, descriptions and owners, dbt's tags, test definitions (OpenMetadata 1.4.0)
+
+    /** The bodies of the dbt workflow's own calls: one case for the local catalog. */
+    public sealed interface DbtBody permits DataModel, TablePatch, CreateClassification, CreateTag,
+            CreateTestDefinition {
+    }
+
+    /** {@code PUT /v1/tables/{id}/dataModel}: the dbt model, seed, snapshot or source behind a table. */
+    public static Request dataModel(String tableFqn, DataModel model) {
+        return new Request("PUT", "/v1/tables/{id}/dataModel", model, EntityRef.table(tableFqn));
+    }
+
+    /**
+     * {@code PATCH /v1/tables/{id}}: a table's description, its columns' descriptions and/or its owner (see
+     * {@link TablePatch}).
+     */
+    public static Request tablePatch(String tableFqn, TablePatch patch) {
+        return new Request("PATCH", "/v1/tables/{id}", patch, EntityRef.table(tableFqn));
+    }
+
+    /** {@code PUT /v1/classifications}: the classification dbt's tags go under ({@code dbtTags}). */
+    public static Request classification(CreateClassification classification) {
+        return new Request("PUT", "/v1/classifications", classification);
+    }
+
+    /** {@code PUT /v1/tags}: one of dbt's tags. */
+    public static Request tag(CreateTag tag) {
+        return new Request("PUT", "/v1/tags", tag);
+    }
+
+    /** {@code PUT /v1/dataQuality/testDefinitions}: a dbt test's kind ({@code unique}, {@code accepted_values}, …). */
+    public static Request testDefinition(CreateTestDefinition definition) {
+        return new Request("PUT", "/v1/dataQuality/testDefinitions", definition);
+    }
+
+    /**
+     * {@code entity/data/table.json#/definitions/dataModel}.
+     *
+     * @param modelType    {@code DBT}
+     * @param resourceType dbt's {@code model}, {@code seed}, {@code snapshot} or {@code source}
+     * @param rawSql       the SQL as written ({@code raw_code}); null for seeds and sources
+     * @param sql          the compiled SQL ({@code compiled_code}); empty when there is none (required by the schema)
+     * @param upstream     the FQNs of the tables it reads, as dbt's {@code depends_on} says
+     * @param owner        the owner (the table's owner is set by its own {@link TablePatch}); null when none
+     * @param generatedAt  when dbt wrote the manifest (ISO 8601)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DataModel(String modelType, String resourceType, String description, String path, String rawSql,
+                            String sql, List<String> upstream, EntityRef owner, List<TagLabel> tags,
+                            List<DataModelColumn> columns, String generatedAt) implements DbtBody, NamesEntities {
+        public DataModel {
+            requireNonNull(modelType, "modelType is null");
+            requireNonNull(sql, "sql is null");
+            upstream = upstream == null ? null : List.copyOf(upstream);
+            tags = tags == null ? null : List.copyOf(tags);
+            columns = columns == null ? null : List.copyOf(columns);
+        }
+
+        @Override
+        public DataModel resolved(EntityRef.Ids ids) {
+            return owner == null ? this : new DataModel(modelType, resourceType, description, path, rawSql, sql,
+                    upstream, owner.resolved(ids), tags, columns, generatedAt);
+        }
+    }
+
+    /** {@code entity/data/table.json#/definitions/column} as a data model lists them (dbt's YAML, the catalog's type). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DataModelColumn(String name, String dataType, String dataTypeDisplay, String description,
+                                  List<TagLabel> tags) {
+        public DataModelColumn {
+            requireNonNull(name, "name is null");
+            requireNonNull(dataType, "dataType is null");
+            tags = tags == null ? null : List.copyOf(tags);
+        }
+    }
+
+    /**
+     * What the dbt workflow changes on a table that a DatabaseMetadata run created: OpenMetadata's client reads the
+     * table and sends a JSON Patch ({@code patch_description}, {@code patch_column_descriptions}, the owner); the
+     * {@code metadata-rest} sink does the same, the {@code file} sink writes this body as it is, the local catalog
+     * keeps it with the table.
+     *
+     * @param description the table's description; null: unchanged
+     * @param columns     column descriptions; empty: none
+     * @param owner       the owner ({@code user}); null: unchanged
+     * @param overwrite   {@code dbtUpdateDescriptions}: replace descriptions the table has (else only fill empty ones)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TablePatch(String description, List<ColumnDescription> columns, EntityRef owner,
+                             boolean overwrite) implements DbtBody, NamesEntities {
+        public TablePatch {
+            columns = columns == null ? List.of() : List.copyOf(columns);
+        }
+
+        @Override
+        public TablePatch resolved(EntityRef.Ids ids) {
+            return owner == null ? this : new TablePatch(description, columns, owner.resolved(ids), overwrite);
+        }
+    }
+
+    /** One column's description (its local name). */
+    public record ColumnDescription(String column, String description) {
+        public ColumnDescription {
+            requireNonNull(column, "column is null");
+            requireNonNull(description, "description is null");
+        }
+    }
+
+    /** {@code api/classification/createClassification.json}. */
+    public record CreateClassification(String name, String description) implements DbtBody {
+        public CreateClassification {
+            requireNonNull(name, "name is null");
+            requireNonNull(description, "description is null");
+        }
+    }
+
+    /** {@code api/classification/createTag.json}: {@code classification} is the classification's name. */
+    public record CreateTag(String name, String description, String classification) implements DbtBody {
+        public CreateTag {
+            requireNonNull(name, "name is null");
+            requireNonNull(description, "description is null");
+        }
+    }
+
+    /**
+     * {@code api/tests/createTestDefinition.json}.
+     *
+     * @param entityType    {@code TABLE} or {@code COLUMN}
+     * @param testPlatforms {@code [DBT]}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CreateTestDefinition(String name, String description, String entityType, List<String> testPlatforms,
+                                       List<TestParameterDefinition> parameterDefinition) implements DbtBody {
+        public CreateTestDefinition {
+            requireNonNull(name, "name is null");
+            requireNonNull(description, "description is null");
+            testPlatforms = List.copyOf(testPlatforms);
+            parameterDefinition = parameterDefinition == null ? null : List.copyOf(parameterDefinition);
+        }
+    }
+
+    /** {@code tests/testDefinition.json#/definitions/testCaseParameterDefinition}: a parameter by name. */
+    public record TestParameterDefinition(String name) {
+        public TestParameterDefinition {
+            requireNonNull(name, "name is null");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.pgbridge.metadata.openmetadata;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.FileErrors;
@@ -43,6 +44,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -190,6 +192,10 @@ public final class RestSink implements RequestSink {
         requireNonNull(request, "request is null");
         Requests.Request toSend = request;
         String what = describe(request);
+        if (request.body() instanceof Requests.TablePatch patch) {
+            patchTable(request.pathEntity(), patch, what);
+            return;
+        }
         if (request.body() instanceof Requests.CreateTable table && table.owner() != null
                 && table.owner().id() == null) {
             try {
@@ -321,6 +327,104 @@ public final class RestSink implements RequestSink {
         return entity.get("id").asText();
     }
 
+    @Override
+    public Optional<Boolean> hasTable(String tableFqn) {
+        try {
+            id(EntityRef.table(tableFqn));
+            return Optional.of(true);
+        }
+        catch (Missing e) {
+            return Optional.of(false);
+        }
+        catch (Refused e) {
+            status.error().accept(tableFqn + ": " + e.oneLine());
+            return Optional.empty();
+        }
+    }
+
+    // ---- dbt's descriptions and owner: a JSON Patch of the table as the server has it
+
+    /**
+     * {@code PATCH /v1/tables/{id}} as OpenMetadata's {@code patch_description}, {@code patch_column_descriptions} and
+     * owner patch make it: the table is read by name, and the patch replaces a description only where it has none
+     * unless {@link Requests.TablePatch#overwrite}; a column the table lacks and an owner who is not a user of the
+     * server are warnings.
+     */
+    private void patchTable(EntityRef table, Requests.TablePatch patch, String what) {
+        JsonNode entity;
+        try {
+            entity = parse(exchange("GET", ROUTES.get("table") + "/name/" + encode(table.fullyQualifiedName()),
+                    null).body());
+        }
+        catch (Refused e) {
+            status.error().accept(what + ": " + (e.status == 404 ? "table " + table.fullyQualifiedName()
+                    + " is not in OpenMetadata (hint: run the DatabaseMetadata workflow of its service first)"
+                    : e.oneLine()));
+            return;
+        }
+        ArrayNode ops = JSON.createArrayNode();
+        if (patch.description() != null && (patch.overwrite() || blank(entity.path("description")))) {
+            ops.add(op(entity.has("description") ? "replace" : "add", "/description",
+                    JSON.getNodeFactory().textNode(patch.description())));
+        }
+        for (Requests.ColumnDescription cd : patch.columns()) {
+            int index = -1;
+            JsonNode columns = entity.path("columns");
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).path("name").asText().equals(cd.column())) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                status.warning().accept(what + ": no column " + cd.column() + " in OpenMetadata; its description "
+                        + "left out");
+                continue;
+            }
+            JsonNode current = columns.get(index).path("description");
+            if (patch.overwrite() || blank(current)) {
+                ops.add(op(current.isMissingNode() ? "add" : "replace", "/columns/" + index + "/description",
+                        JSON.getNodeFactory().textNode(cd.description())));
+            }
+        }
+        if (patch.owner() != null) {
+            try {
+                String ownerId = id(patch.owner());
+                ObjectNode ref = JSON.createObjectNode().put("id", ownerId).put("type", patch.owner().type());
+                ops.add(ownersList ? op("add", "/owners", JSON.createArrayNode().add(ref)) : op("add", "/owner", ref));
+            }
+            catch (Missing e) {
+                status.warning().accept(what + ": owner " + patch.owner().fullyQualifiedName()
+                        + " is not a user in OpenMetadata; left out");
+            }
+            catch (Refused e) {
+                status.error().accept(what + ": " + e.oneLine());
+                return;
+            }
+        }
+        if (ops.isEmpty()) {
+            return;
+        }
+        try {
+            exchange("PATCH", ROUTES.get("table") + "/" + entity.path("id").asText(), JSON.writeValueAsString(ops));
+        }
+        catch (Refused e) {
+            status.error().accept(what + ": " + e.oneLine());
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON Patch", e);
+        }
+    }
+
+    private static ObjectNode op(String op, String path, JsonNode value) {
+        ObjectNode node = JSON.createObjectNode().put("op", op).put("path", path);
+        node.set("value", value);
+        return node;
+    }
+
+    private static boolean blank(JsonNode text) {
+        return text.isMissingNode() || text.isNull() || text.asText().isBlank();
+    }
+
     // ---- markDeletedTables
 
     @Override
@@ -388,7 +492,7 @@ public final class RestSink implements RequestSink {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null) {
-            builder.header("Content-Type", "application/json");
+            builder.header("Content-Type", method.equals("PATCH") ? "application/json-patch+json" : "application/json");
         }
         if (config.jwtToken() != null) {
             builder.header("Authorization", "Bearer " + config.jwtToken().reveal());

@@ -144,9 +144,30 @@ final class WorkflowSchema {
 
     // ---- DBT: dbtPipeline.json (pgbridge.metadata.dbt)
 
+    /** {@code dbtconfig/dbtLocalConfig.json}: the one {@code dbtConfigSource} pgbridge reads (files on disk). */
+    static final Shape.Keys DBT_LOCAL_CONFIG = Shape.Keys.of(
+            required("dbtConfigType", choice("local")),
+            required("dbtManifestFilePath", text()),
+            optional("dbtCatalogFilePath", text()),
+            optional("dbtRunResultsFilePath", text()));
+
+    /**
+     * {@code dbtConfigSource}: by its {@code dbtConfigType}. Only {@code local} is read; OpenMetadata's {@code s3},
+     * {@code gcs}, {@code azure}, {@code http} and {@code cloud} are refused as invalid choices naming {@code local}.
+     */
+    static final Shape DBT_CONFIG_SOURCE = new Shape.ByType("dbtConfigType", Map.of("local", DBT_LOCAL_CONFIG));
+
     /** {@code dbtPipeline.json}. */
     static final Shape.Keys DBT_CONFIG = Shape.Keys.of(
-            required("type", choice(DBT)));
+            required("type", choice(DBT)),
+            required("dbtConfigSource", DBT_CONFIG_SOURCE),
+            optional("dbtUpdateDescriptions", flag()),
+            optional("includeTags", flag()),
+            optional("dbtClassificationName", text()),
+            optional("databaseFilterPattern", FILTER),
+            optional("schemaFilterPattern", FILTER),
+            optional("tableFilterPattern", FILTER),
+            optional("parsingTimeoutLimit", whole()));
 
     // ---- end of DBT
 

@@ -23,6 +23,8 @@ import java.util.Set;
 public final class OpenMetadataSchemas {
     private static final String ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
+    /** The marker of {@code PATCH /v1/tables/{id}}: checked by {@link #tablePatchRules}, not by a schema file. */
+    private static final String PATCH = "patch";
     /** The routes pgbridge calls, {@code METHOD path-pattern}, and the schema of each one's body (null: no body). */
     private static final Map<String, String> SCHEMA_OF_ROUTE = Map.ofEntries(
             Map.entry("PUT /v1/services/databaseServices", "api/services/createDatabaseService.json"),
@@ -35,6 +37,16 @@ public final class OpenMetadataSchemas {
             Map.entry("PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins"),
             Map.entry("PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json"),
             Map.entry("DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", ""),
+            // dbt: data models, descriptions and owners (a JSON Patch; the file sink's body, see tablePatchRules),
+            // dbt's tags, its tests with their results
+            Map.entry("PUT /v1/tables/" + ID + "/dataModel", "entity/data/table.json#/definitions/dataModel"),
+            Map.entry("PATCH /v1/tables/" + ID, PATCH),
+            Map.entry("PUT /v1/classifications", "api/classification/createClassification.json"),
+            Map.entry("PUT /v1/tags", "api/classification/createTag.json"),
+            Map.entry("PUT /v1/dataQuality/testDefinitions", "api/tests/createTestDefinition.json"),
+            Map.entry("PUT /v1/dataQuality/testSuites/executable", "api/tests/createTestSuite.json"),
+            Map.entry("PUT /v1/dataQuality/testCases", "api/tests/createTestCase.json"),
+            Map.entry("PUT /v1/dataQuality/testCases/[^/?]+/testCaseResult", "tests/basic.json#/definitions/testCaseResult"),
             // the reads of the metadata-rest sink: the server's version, an entity by its (percent-encoded) FQN, and
             // a schema's tables page by page
             Map.entry("GET /v1/system/version", ""),
@@ -67,6 +79,10 @@ public final class OpenMetadataSchemas {
             out.add(call + " needs a body");
             return out;
         }
+        if (schemaFile.equals(PATCH)) {
+            out.addAll(tablePatchRules(body));
+            return out;
+        }
         JsonSchema schema = schemas.computeIfAbsent(schemaFile,
                 f -> factory.getSchema(SchemaLocation.of("classpath:json/schema/" + f)));
         for (ValidationMessage m : schema.validate(body)) {
@@ -74,6 +90,68 @@ public final class OpenMetadataSchemas {
         }
         if (path.equals("/v1/tables")) {
             out.addAll(tableRules(body));
+        }
+        return out;
+    }
+
+    /**
+     * {@code PATCH /v1/tables/{id}}: a JSON Patch (RFC 6902) as the {@code metadata-rest} sink sends it (descriptions
+     * as text, an owner as an entity reference with id and type, column tags as tag labels), or the body the
+     * {@code file} sink writes before the patch is made ({@code description}, {@code columns} of
+     * {@code {column, description | tag}}, {@code owner}, {@code overwrite}), whose values must be the same.
+     */
+    List<String> tablePatchRules(JsonNode body) {
+        List<String> out = new ArrayList<>();
+        if (body.isArray()) {
+            for (JsonNode op : body) {
+                String path = op.path("path").asText("");
+                if (!List.of("add", "replace", "remove").contains(op.path("op").asText())
+                        || !path.matches("/(description|owner|owners|tags|columns/[0-9]+/(description|tags)(/[0-9]+|/-)?)")) {
+                    out.add("a JSON Patch operation pgbridge never sends: " + op);
+                    continue;
+                }
+                JsonNode value = op.path("value");
+                if (path.endsWith("description") && !value.isTextual()) {
+                    out.add(path + ": a description is text");
+                }
+                if (path.equals("/owner") && (!value.hasNonNull("id") || !value.hasNonNull("type"))) {
+                    out.add("/owner: an entity reference needs id and type");
+                }
+            }
+            return out;
+        }
+        for (java.util.Iterator<String> keys = body.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!List.of("description", "columns", "owner", "overwrite").contains(key)) {
+                out.add("unknown key " + key + " in a table patch");
+            }
+        }
+        if (body.has("description") && !body.get("description").isTextual()) {
+            out.add("description: a description is text");
+        }
+        if (body.has("owner")) {
+            out.addAll(validate("type/entityReference.json", body.get("owner")));
+        }
+        for (JsonNode c : body.path("columns")) {
+            if (!c.path("column").isTextual()) {
+                out.add("a column of a table patch needs its name: " + c);
+            }
+            if (c.has("tag")) {
+                out.addAll(validate("type/tagLabel.json", c.get("tag")));
+            }
+            else if (!c.path("description").isTextual()) {
+                out.add("a column of a table patch needs a description or a tag: " + c);
+            }
+        }
+        return out;
+    }
+
+    private List<String> validate(String schemaFile, JsonNode value) {
+        JsonSchema schema = schemas.computeIfAbsent(schemaFile,
+                f -> factory.getSchema(SchemaLocation.of("classpath:json/schema/" + f)));
+        List<String> out = new ArrayList<>();
+        for (ValidationMessage m : schema.validate(value)) {
+            out.add(m.getMessage());
         }
         return out;
     }

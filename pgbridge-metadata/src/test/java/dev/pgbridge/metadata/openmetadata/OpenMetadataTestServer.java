@@ -352,9 +352,28 @@ public final class OpenMetadataTestServer implements AutoCloseable {
                 case "/v1/lineage" -> {
                     return Answer.of(200, null);
                 }
+                case "/v1/classifications" -> {
+                    return create("classification", body.get("name").asText(), body);
+                }
+                case "/v1/tags" -> {
+                    return create("tag", body.get("classification").asText() + "."
+                            + Fqn.quote(body.get("name").asText()), body);
+                }
+                case "/v1/dataQuality/testDefinitions" -> {
+                    return create("testDefinition", body.get("name").asText(), body);
+                }
+                case "/v1/dataQuality/testSuites/executable" -> {
+                    return create("testSuite", body.get("name").asText(), body);
+                }
+                case "/v1/dataQuality/testCases" -> {
+                    return create("testCase", body.get("name").asText(), body);
+                }
                 default -> {
                 }
             }
+        }
+        if (method.equals("PUT") && path.matches("/v1/dataQuality/testCases/[^/]+/testCaseResult")) {
+            return Answer.of(200, body);
         }
         Matcher usage = USAGE.matcher(path);
         if (method.equals("POST") && usage.matches()) {
@@ -372,9 +391,38 @@ public final class OpenMetadataTestServer implements AutoCloseable {
                 table.put("deleted", true);
                 return Answer.of(200, table);
             }
+            if (method.equals("PUT") && "/dataModel".equals(byId.group(2))) {
+                table.set("dataModel", body);
+            }
+            if (method.equals("PATCH") && byId.group(2) == null && body.isArray()) {
+                for (JsonNode op : body) {
+                    patch(table, op);
+                }
+            }
             return Answer.of(200, table);
         }
         return error(404, "no such route: " + method + " " + path);
+    }
+
+    /** Applies one JSON Patch {@code add} or {@code replace} (the operations pgbridge sends) to a stored table. */
+    private static void patch(ObjectNode table, JsonNode op) {
+        String[] steps = op.path("path").asText().substring(1).split("/");
+        JsonNode parent = table;
+        for (int i = 0; i < steps.length - 1; i++) {
+            parent = parent.isArray() ? parent.path(Integer.parseInt(steps[i])) : parent.path(steps[i]);
+        }
+        String last = steps[steps.length - 1];
+        if (parent instanceof ObjectNode object) {
+            object.set(last, op.get("value"));
+        }
+        else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            if (last.equals("-")) {
+                array.add(op.get("value"));
+            }
+            else {
+                array.set(Integer.parseInt(last), op.get("value"));
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pgbridge.server.metadata;
 
+import dev.pgbridge.metadata.catalogstore.CatalogDbtStore;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.store.StoreDatabase;
 
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
@@ -105,6 +107,11 @@ public final class MetadataCatalog {
     public List<CatalogStore.EntityVersion> history(String tenant, String name) {
         CatalogStore catalog = catalog(tenant);
         return catalog.history(catalog.resolve(name));
+    }
+
+    /** What dbt said about the table {@code fqn} (its data model, descriptions, owner); empty when nothing. */
+    public Optional<CatalogDbtStore.DbtTable> dbt(String tenant, String fqn) {
+        return CatalogDbtStore.open(catalog(tenant)).table(fqn);
     }
 
     /** The FQN of the table {@code name} names. */
