@@ -46,6 +46,7 @@ public final class CatalogSink implements RequestSink {
     static final int BATCH = 5000;
 
     private final CatalogStore store;
+    private final ProfileStore profileStore;
     private final Consumer<String> warnings;
     private final List<Requests.Request> pending = new ArrayList<>();
     /** What is stored of each entity of the services seen so far. */
@@ -68,6 +69,7 @@ public final class CatalogSink implements RequestSink {
     /** @param warnings told once about each kind of request the catalog does not keep */
     public CatalogSink(CatalogStore store, Consumer<String> warnings) {
         this.store = requireNonNull(store, "store is null");
+        this.profileStore = ProfileStore.open(store);
         this.warnings = requireNonNull(warnings, "warnings is null");
     }
 
@@ -507,7 +509,11 @@ public final class CatalogSink implements RequestSink {
                     + "usage_date) DO UPDATE SET count = excluded.count", store.tenant(), about.fullyQualifiedName(),
                     u.date(), (long) u.count());
             case Requests.TableJoins j when about != null -> joins(batches, about.fullyQualifiedName(), j);
+            case Requests.CreateTableProfile p when about != null && p.columnProfile() != null ->
+                    profileStore.profile(c, about.fullyQualifiedName(), p);
             case Requests.CreateTableProfile p when about != null -> profile(batches, about.fullyQualifiedName(), p);
+            case Requests.TableData d when about != null -> profileStore.sampleData(c, about.fullyQualifiedName(), d);
+            case Requests.ColumnTags t when about != null -> profileStore.columnTags(c, about.fullyQualifiedName(), t);
             case Requests.CreateQuery q -> query(c, q, now);
             case Requests.AddLineage l -> lineage(c, l, now);
             case null -> {
