@@ -23,6 +23,10 @@ import java.util.Set;
 public final class OpenMetadataSchemas {
     private static final String ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
+    /** The body of {@code PATCH /v1/tables/{id}}: checked by {@link #columnTagProblems}. */
+    private static final String COLUMN_TAGS = "#columnTags";
+    private static final java.util.regex.Pattern TAGS_PATH = java.util.regex.Pattern.compile("/columns/[0-9]+/tags(/-)?");
+
     /** The routes pgbridge calls, {@code METHOD path-pattern}, and the schema of each one's body (null: no body). */
     private static final Map<String, String> SCHEMA_OF_ROUTE = Map.ofEntries(
             Map.entry("PUT /v1/services/databaseServices", "api/services/createDatabaseService.json"),
@@ -35,11 +39,14 @@ public final class OpenMetadataSchemas {
             Map.entry("PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins"),
             Map.entry("PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json"),
             Map.entry("DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", ""),
+            Map.entry("PUT /v1/tables/" + ID + "/sampleData", "entity/data/table.json#/definitions/tableData"),
+            // tags on columns: a JSON Patch from the metadata-rest sink, pgbridge's ColumnTags in a file transcript
+            Map.entry("PATCH /v1/tables/" + ID, COLUMN_TAGS),
             // the reads of the metadata-rest sink: the server's version, an entity by its (percent-encoded) FQN, and
             // a schema's tables page by page
             Map.entry("GET /v1/system/version", ""),
             Map.entry("GET /v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)"
-                    + "/name/[^/?]+", ""),
+                    + "/name/[^/?]+(\\?fields=[a-zA-Z,]+)?", ""),
             Map.entry("GET /v1/tables\\?databaseSchema=[^&]+&limit=[0-9]+(&after=[^&]+)?", ""));
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
@@ -67,6 +74,10 @@ public final class OpenMetadataSchemas {
             out.add(call + " needs a body");
             return out;
         }
+        if (schemaFile.equals(COLUMN_TAGS)) {
+            out.addAll(columnTagProblems(body));
+            return out;
+        }
         JsonSchema schema = schemas.computeIfAbsent(schemaFile,
                 f -> factory.getSchema(SchemaLocation.of("classpath:json/schema/" + f)));
         for (ValidationMessage m : schema.validate(body)) {
@@ -74,6 +85,44 @@ public final class OpenMetadataSchemas {
         }
         if (path.equals("/v1/tables")) {
             out.addAll(tableRules(body));
+        }
+        return out;
+    }
+
+    /**
+     * A {@code PATCH /v1/tables/{id}} body: a JSON Patch (RFC 6902) whose operations add tag labels
+     * ({@code type/tagLabel.json}) to {@code /columns/{i}/tags/-} (or a list of them to {@code /columns/{i}/tags}), as
+     * the {@code metadata-rest} sink sends it; or, in a {@code file} transcript, pgbridge's own
+     * {@link Requests.ColumnTags} ({@code {"columns": [{"column", "tag": tagLabel}]}}), which names columns instead of
+     * indexes because the file sink cannot read the table from a server.
+     */
+    private List<String> columnTagProblems(JsonNode body) {
+        List<String> out = new ArrayList<>();
+        JsonSchema label = schemas.computeIfAbsent("type/tagLabel.json",
+                f -> factory.getSchema(SchemaLocation.of("classpath:json/schema/" + f)));
+        if (body.isArray()) {
+            for (JsonNode op : body) {
+                if (!op.path("op").asText().equals("add") || !TAGS_PATH.matcher(op.path("path").asText()).matches()) {
+                    out.add("not an add of column tags: " + op);
+                    continue;
+                }
+                JsonNode value = op.path("value");
+                Iterable<JsonNode> labels = value.isArray() ? value : List.of(value);
+                for (JsonNode l : labels) {
+                    label.validate(l).forEach(m -> out.add(m.getMessage()));
+                }
+            }
+            return out;
+        }
+        if (!body.path("columns").isArray() || body.size() != 1) {
+            out.add("neither a JSON Patch nor pgbridge's ColumnTags: " + body);
+            return out;
+        }
+        for (JsonNode tag : body.get("columns")) {
+            if (!tag.path("column").isTextual() || tag.size() != 2) {
+                out.add("a column tag needs exactly column and tag: " + tag);
+            }
+            label.validate(tag.path("tag")).forEach(m -> out.add(m.getMessage()));
         }
         return out;
     }

@@ -47,7 +47,8 @@ import static java.util.Objects.requireNonNull;
 public final class OpenMetadataTestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BY_NAME = Pattern.compile(
-            "/v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)/name/([^/?]+)");
+            "/v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)/name/([^/?]+)"
+                    + "(\\?fields=[a-zA-Z,]+)?");
     private static final Pattern BY_ID = Pattern.compile("/v1/tables/([0-9a-f-]{36})(/[a-zA-Z]+)?(\\?.*)?");
     private static final Pattern USAGE = Pattern.compile("/v1/usage/table/([0-9a-f-]{36})");
     private static final Map<String, String> TYPE_OF_ROUTE = Map.of(
@@ -283,6 +284,11 @@ public final class OpenMetadataTestServer implements AutoCloseable {
                 return error(401, "Not Authorized! Invalid token");
             }
         }
+        if (method.equals("PATCH") && !"application/json-patch+json".equals(
+                exchange.getRequestHeaders().getFirst("Content-Type"))) {
+            // OpenMetadata's PATCH routes consume only JSON Patch
+            return error(415, "HTTP 415 Unsupported Media Type");
+        }
         JsonNode checked = body;
         if (body instanceof ObjectNode object && object.has("owners") && !version.startsWith("1.4")) {
             // 1.5 and later take owners as a list; checked against 1.4's schema as the one owner it carries
@@ -372,9 +378,40 @@ public final class OpenMetadataTestServer implements AutoCloseable {
                 table.put("deleted", true);
                 return Answer.of(200, table);
             }
+            if (method.equals("PATCH") && byId.group(2) == null) {
+                return patchColumnTags(table, body);
+            }
             return Answer.of(200, table);
         }
         return error(404, "no such route: " + method + " " + path);
+    }
+
+    /** Applies a JSON Patch of column tags (checked by {@link OpenMetadataSchemas}): all of it, or none (400). */
+    private static Answer patchColumnTags(ObjectNode table, JsonNode patch) {
+        if (!patch.isArray()) {
+            return error(400, "a JSON Patch is an array of operations");
+        }
+        ObjectNode patched = table.deepCopy();
+        ArrayNode columns = (ArrayNode) patched.path("columns");
+        for (JsonNode op : patch) {
+            String[] path = op.path("path").asText().split("/");
+            int i = Integer.parseInt(path[2]);
+            if (i >= columns.size()) {
+                return error(400, "no column " + i + " for " + op);
+            }
+            ObjectNode column = (ObjectNode) columns.get(i);
+            if (path.length == 5) {
+                if (!column.path("tags").isArray()) {
+                    return error(400, "no tags list to append to at " + op.path("path").asText());
+                }
+                ((ArrayNode) column.get("tags")).add(op.get("value"));
+            }
+            else {
+                column.set("tags", op.get("value"));
+            }
+        }
+        table.setAll(patched);
+        return Answer.of(200, table);
     }
 
     /**
