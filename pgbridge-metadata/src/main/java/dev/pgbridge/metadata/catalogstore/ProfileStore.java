@@ -288,20 +288,32 @@ public final class ProfileStore {
 
     /** A column metric ({@link #COLUMN_METRICS}) of {@code column} in each run that profiled it, newest first. */
     public List<MetricPoint> columnMetric(String tableFqn, String column, String metric, int limit) {
+        check(metric, COLUMN_METRICS, "column");
+        List<MetricPoint> out = new ArrayList<>();
+        for (Requests.ColumnProfile p : columnHistory(tableFqn, column, limit)) {
+            out.add(new MetricPoint(p.timestamp(), value(CatalogStore.JSON.valueToTree(p).get(metric))));
+        }
+        return out;
+    }
+
+    /**
+     * The profiles of {@code column} in each run that profiled it, newest first, at most {@code limit}; each with the
+     * run's timestamp.
+     */
+    public List<Requests.ColumnProfile> columnHistory(String tableFqn, String column, int limit) {
         requireNonNull(tableFqn, "tableFqn is null");
         requireNonNull(column, "column is null");
-        check(metric, COLUMN_METRICS, "column");
         return catalog.read("read the profile history of " + tableFqn + "." + column, c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT run_ts, body FROM " + table("catalog_column_profile")
+            try (PreparedStatement s = c.prepareStatement("SELECT body FROM " + table("catalog_column_profile")
                     + " WHERE tenant = ? AND table_fqn = ? AND column_name = ? ORDER BY run_ts DESC LIMIT ?")) {
                 s.setString(1, tenant());
                 s.setString(2, tableFqn);
                 s.setString(3, column);
                 s.setInt(4, limit);
-                List<MetricPoint> out = new ArrayList<>();
+                List<Requests.ColumnProfile> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new MetricPoint(rs.getLong(1), value(CatalogStore.parse(rs.getString(2)).get(metric))));
+                        out.add(CatalogStore.readJson(rs.getString(1), Requests.ColumnProfile.class));
                     }
                 }
                 return out;
@@ -346,6 +358,21 @@ public final class ProfileStore {
     }
 
     // ---- helpers
+
+    /**
+     * A metric for people (the CLI's tables, the web page): a whole number without a fraction, others to six
+     * significant digits, text as it is, null as null.
+     */
+    public static String text(Object metric) {
+        if (metric instanceof Double d && !d.isNaN() && !d.isInfinite()) {
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return String.valueOf(d.longValue());
+            }
+            return new java.math.BigDecimal(d).round(new java.math.MathContext(6)).stripTrailingZeros()
+                    .toPlainString();
+        }
+        return metric == null ? null : String.valueOf(metric);
+    }
 
     private static Set<String> metrics(Class<? extends Record> type) {
         return Set.copyOf(Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)

@@ -1,6 +1,8 @@
 package dev.pgbridge.server.metadata;
 
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.catalogstore.ProfileStore;
+import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.store.StoreDatabase;
 
 import java.util.ArrayList;
@@ -37,6 +39,18 @@ public final class MetadataCatalog {
             requireNonNull(fqn, "fqn is null");
             upstream = List.copyOf(upstream);
             downstream = List.copyOf(downstream);
+        }
+    }
+
+    /**
+     * What the profiler left of one table: the latest run (null before the first), the runs kept (newest first), the
+     * latest sample rows (null when none) and the tags on its columns.
+     */
+    public record Profile(ProfileStore.Latest latest, List<ProfileStore.Run> runs, Requests.TableData sample,
+                          List<Requests.ColumnTag> tags) {
+        public Profile {
+            runs = List.copyOf(runs);
+            tags = List.copyOf(tags);
         }
     }
 
@@ -105,6 +119,13 @@ public final class MetadataCatalog {
     public List<CatalogStore.EntityVersion> history(String tenant, String name) {
         CatalogStore catalog = catalog(tenant);
         return catalog.history(catalog.resolve(name));
+    }
+
+    /** The profile of the table {@code fqn} (as {@link #table} resolved it): latest run, history, sample, tags. */
+    public Profile profile(String tenant, String fqn) {
+        ProfileStore profiles = ProfileStore.open(catalog(tenant));
+        return new Profile(profiles.latest(fqn).orElse(null), profiles.runs(fqn, ProfileStore.HISTORY),
+                profiles.sampleData(fqn).orElse(null), profiles.tags(fqn));
     }
 
     /** The FQN of the table {@code name} names. */
