@@ -34,7 +34,8 @@ import static java.util.Objects.requireNonNull;
  * SHA-256 of its JSON) is left alone; a new or changed one gets a new version with its {@link ChangeDescription}; a
  * deleted table that comes back is active again in a new version. Usage counts replace the day's count; queries are
  * kept by the MD5 of their text with their users and tables merged; lineage edges by their two ends, column edges
- * merged.
+ * merged. A profiler's table profile (one with column profiles), sample rows and tags on columns go to the
+ * {@link ProfileStore}.
  *
  * <p>Writes are buffered and go in one transaction per {@value #BATCH} requests (with prepared-statement batches for
  * entities), and at each schema change, {@link #markDeleted} and {@link #close}. Used by one thread; runs on the same
@@ -499,7 +500,10 @@ public final class CatalogSink implements RequestSink {
         }
     }
 
-    /** A request that is not an entity's create: usage, joins, a query, lineage, a profile, a delete. */
+    /**
+     * A request that is not an entity's create: usage, joins, a query, lineage, a profile, sample rows, column tags, a
+     * delete.
+     */
     private void other(Connection c, Batches batches, Requests.Request request) throws SQLException {
         Instant now = store.db().now();
         EntityRef about = request.pathEntity();
