@@ -3,8 +3,11 @@ package dev.pgbridge.cli.command;
 import dev.pgbridge.cli.output.Figures;
 import dev.pgbridge.cli.output.OutputFormat;
 import dev.pgbridge.cli.output.Rows;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.catalogstore.ChangeDescription;
+import dev.pgbridge.metadata.catalogstore.ProfileStore;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code pgbridge metadata list|show|search|history|lineage}: the local catalog that {@code metadata run} fills (sink
+ * {@code pgbridge metadata list|show|search|history|lineage|profile}: the local catalog that {@code metadata run} fills (sink
  * {@code pgbridge}), read from the control store of the tenant. The JSON of each is documented in docs/metadata.md
  * ("Local catalog") and keeps its keys, null values included.
  */
@@ -112,7 +116,7 @@ final class MetadataCatalogCommands {
 
         @Override
         public Integer call() {
-            OutputFormat f = tableOrJson(format);
+            OutputFormat f = tableOrJson(format, "show");
             CatalogStore catalog = open(environment, tenant);
             CatalogStore.TableDetail d = catalog.show(catalog.resolve(name));
             PrintWriter out = spec.commandLine().getOut();
@@ -402,6 +406,210 @@ final class MetadataCatalogCommands {
         }
     }
 
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = {"The latest profile of a table from the local catalog: its metrics (rowCount, columnCount, "
+                    + "sizeInByte, …), then one row per column with the main metrics and its tags (PII.Sensitive, …); "
+                    + "--column shows every metric of one column; --history the runs (with --column: the column's "
+                    + "metrics in each run).",
+                    "A Profiler workflow fills it (sourceConfig.config.type: Profiler, see docs/profiler.md)."})
+    static final class Profile implements Callable<Integer> {
+        /** The metrics of the per-column table, OpenMetadata's names. */
+        static final List<String> MAIN_METRICS = List.of("valuesCount", "nullProportion", "distinctCount",
+                "uniqueProportion", "min", "max", "mean", "stddev");
+        private final CliEnvironment environment;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = NAME_HELP)
+        String name;
+
+        @Option(names = "--history", description = "The runs kept, newest first (the --limit newest).")
+        boolean history;
+
+        @Option(names = "--column", paramLabel = "COLUMN", description = "Only this column (its name as in the table).")
+        String column;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + ProfileStore.HISTORY,
+                description = "How many runs --history shows (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Mixin
+        TenantOption tenant;
+
+        @Mixin
+        FormatOption format;
+
+        Profile(CliEnvironment environment) {
+            this.environment = environment;
+        }
+
+        @Override
+        public Integer call() {
+            OutputFormat f = tableOrJson(format, "profile");
+            if (limit < 1) {
+                throw new UsageError("--limit " + limit + " is out of range", "give a number of runs from 1 up");
+            }
+            CatalogStore catalog = open(environment, tenant);
+            String fqn = resolveForProfile(catalog, name);
+            ProfileStore profiles = ProfileStore.open(catalog);
+            ProfileStore.Latest latest = profiles.latest(fqn).orElseThrow(() -> new PgBridgeException(
+                    ErrorCode.NOT_FOUND, "no profile of " + fqn + " in the local catalog yet",
+                    "run a Profiler workflow on it: `pgbridge metadata run --config FILE` with "
+                            + "sourceConfig.config.type: Profiler (docs/profiler.md)"));
+            Map<String, List<String>> tags = new LinkedHashMap<>();
+            for (Requests.ColumnTag t : profiles.tags(fqn)) {
+                tags.computeIfAbsent(t.column(), k -> new ArrayList<>()).add(t.tag().tagFQN());
+            }
+            if (column != null && latest.columns().stream().noneMatch(c -> c.name().equals(column))) {
+                throw new PgBridgeException(ErrorCode.NOT_FOUND, "no profile of column " + column + " of " + fqn,
+                        "the profiled columns are " + String.join(", ", latest.columns().stream()
+                                .map(Requests.ColumnProfile::name).toList()));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (history) {
+                printHistory(out, f, profiles, fqn);
+            }
+            else if (column != null) {
+                Requests.ColumnProfile c = latest.columns().stream().filter(p -> p.name().equals(column))
+                        .findFirst().orElseThrow();
+                Map<String, Object> fields = metrics(c);
+                fields.put("tags", tags.getOrDefault(column, List.of()));
+                Rows.printRecord(out, f, fields);
+            }
+            else {
+                printLatest(out, f, fqn, latest, tags);
+            }
+            return 0;
+        }
+
+        private void printLatest(PrintWriter out, OutputFormat f, String fqn, ProfileStore.Latest latest,
+                                 Map<String, List<String>> tags) {
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("fqn", fqn);
+            table.put("profiledAt", time(latest.table().timestamp()));
+            table.put("runs", latest.runs());
+            table.putAll(metrics(latest.table()));
+            if (f == OutputFormat.JSON) {
+                List<Map<String, Object>> columns = new ArrayList<>();
+                for (Requests.ColumnProfile c : latest.columns()) {
+                    Map<String, Object> m = metrics(c);
+                    m.put("tags", tags.getOrDefault(c.name(), List.of()));
+                    columns.add(m);
+                }
+                table.put("columns", columns);
+                Rows.printRecord(out, f, table);
+                return;
+            }
+            table.remove("timestamp");
+            table.replaceAll((k, v) -> v instanceof Double ? number(v) : v);
+            if (latest.table().sizeInByte() != null) {
+                table.put("sizeInByte", Figures.bytes(latest.table().sizeInByte().longValue()));
+            }
+            Rows.printRecord(out, f, table);
+            out.println();
+            out.println("Columns:");
+            List<String> header = new ArrayList<>(List.of("column"));
+            header.addAll(MAIN_METRICS);
+            header.add("tags");
+            header.add("profiledAt");
+            Rows rows = Rows.of(header);
+            for (Requests.ColumnProfile c : latest.columns()) {
+                Map<String, Object> m = metrics(c);
+                List<Object> row = new ArrayList<>(List.of(c.name()));
+                MAIN_METRICS.forEach(k -> row.add(number(m.get(k))));
+                row.add(String.join(", ", tags.getOrDefault(c.name(), List.of())));
+                row.add(c.timestamp() == latest.table().timestamp() ? "" : time(c.timestamp()));
+                rows = rows.with(row.toArray());
+            }
+            rows.print(out, f);
+            if (latest.columns().stream().anyMatch(c -> c.timestamp() != latest.table().timestamp())) {
+                out.println("(profiledAt: a column the latest run left out keeps the profile of the run shown)");
+            }
+        }
+
+        private void printHistory(PrintWriter out, OutputFormat f, ProfileStore profiles, String fqn) {
+            Rows rows;
+            if (column != null) {
+                List<String> header = new ArrayList<>(List.of("profiledAt"));
+                header.addAll(MAIN_METRICS);
+                header.add("nullCount");
+                rows = Rows.of(header);
+                List<Map<String, Object>> json = new ArrayList<>();
+                for (Requests.ColumnProfile c : profiles.columnHistory(fqn, column, limit)) {
+                    Map<String, Object> m = metrics(c);
+                    json.add(m);
+                    List<Object> row = new ArrayList<>(List.of(time(c.timestamp())));
+                    MAIN_METRICS.forEach(k -> row.add(number(m.get(k))));
+                    row.add(number(m.get("nullCount")));
+                    rows = rows.with(row.toArray());
+                }
+                if (f == OutputFormat.JSON) {
+                    out.println(Rows.json(json));
+                    out.flush();
+                    return;
+                }
+            }
+            else {
+                rows = Rows.of(List.of("profiledAt", "rowCount", "columnCount", "sizeInByte", "profileSample",
+                        "columnsProfiled"));
+                List<Map<String, Object>> json = new ArrayList<>();
+                for (ProfileStore.Run run : profiles.runs(fqn, limit)) {
+                    Requests.TableProfile t = run.table();
+                    Map<String, Object> m = metrics(t);
+                    m.put("columnsProfiled", run.columnsProfiled());
+                    json.add(m);
+                    rows = rows.with(time(t.timestamp()), number(t.rowCount()), t.columnCount(),
+                            t.sizeInByte() == null ? null : Figures.bytes(t.sizeInByte().longValue()),
+                            t.profileSample() == null ? null : number(t.profileSample()) + " "
+                                    + (t.profileSampleType() == null ? "" : t.profileSampleType()),
+                            run.columnsProfiled());
+                }
+                if (f == OutputFormat.JSON) {
+                    out.println(Rows.json(json));
+                    out.flush();
+                    return;
+                }
+            }
+            rows.print(out, f);
+        }
+
+        /** A profile's fields as OpenMetadata names them, nulls left out (the JSON of the request). */
+        private static Map<String, Object> metrics(Object profile) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = Requests.JSON.convertValue(profile, LinkedHashMap.class);
+            return m;
+        }
+
+        private static String number(Object value) {
+            return ProfileStore.text(value);
+        }
+
+        private static String time(long epochMillis) {
+            return Instant.ofEpochMilli(epochMillis).toString();
+        }
+    }
+
+    /**
+     * The FQN of the table {@code name} names; an unknown one fails with how to find it
+     * ({@code pgbridge metadata search}).
+     */
+    static String resolveForProfile(CatalogStore catalog, String name) {
+        try {
+            return catalog.resolve(name);
+        }
+        catch (PgBridgeException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            String near = e.hint() != null && e.hint().startsWith("did you mean") ? e.hint() + " Or find" : "find";
+            String last = name.strip();
+            last = last.substring(last.lastIndexOf('.') + 1).replace("\"", "");
+            throw new PgBridgeException(ErrorCode.NOT_FOUND, e.getMessage(), near + " the table with `pgbridge "
+                    + "metadata search " + last + "`", e);
+        }
+    }
+
     static Map<String, Object> entryFields(CatalogStore.TableEntry t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fqn", t.fqn());
@@ -427,9 +635,10 @@ final class MetadataCatalogCommands {
         return out;
     }
 
-    private static OutputFormat tableOrJson(FormatOption format) {
+    private static OutputFormat tableOrJson(FormatOption format, String command) {
         if (format.format() == OutputFormat.CSV) {
-            throw new UsageError("metadata show prints --format table or json", "use --format json for machines");
+            throw new UsageError("metadata " + command + " prints --format table or json",
+                    "use --format json for machines");
         }
         return format.format();
     }

@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
                 + "the local catalog they fill (see docs/metadata.md)."},
         subcommands = {MetadataCommand.Run.class, MetadataCatalogCommands.ListTables.class,
                 MetadataCatalogCommands.Show.class, MetadataCatalogCommands.Search.class,
-                MetadataCatalogCommands.History.class, MetadataCatalogCommands.Lineage.class})
+                MetadataCatalogCommands.History.class, MetadataCatalogCommands.Lineage.class,
+                MetadataCatalogCommands.Profile.class})
 final class MetadataCommand implements Runnable {
     @CommandLine.Spec
     CommandSpec spec;

@@ -35,7 +35,8 @@ import static java.util.Objects.requireNonNull;
  * SHA-256 of its JSON) is left alone; a new or changed one gets a new version with its {@link ChangeDescription}; a
  * deleted table that comes back is active again in a new version. Usage counts replace the day's count; queries are
  * kept by the MD5 of their text with their users and tables merged; lineage edges by their two ends, column edges
- * merged.
+ * merged. A profiler's table profile (one with column profiles), sample rows and tags on columns go to the
+ * {@link ProfileStore}.
  *
  * <p>Writes are buffered and go in one transaction per {@value #BATCH} requests (with prepared-statement batches for
  * entities), and at each schema change, {@link #markDeleted} and {@link #close}. Used by one thread; runs on the same
@@ -47,6 +48,7 @@ public final class CatalogSink implements RequestSink {
     static final int BATCH = 5000;
 
     private final CatalogStore store;
+    private final ProfileStore profileStore;
     private final Consumer<String> warnings;
     private final List<Requests.Request> pending = new ArrayList<>();
     /** What is stored of each entity of the services seen so far. */
@@ -71,6 +73,7 @@ public final class CatalogSink implements RequestSink {
     /** @param warnings told once about each kind of request the catalog does not keep */
     public CatalogSink(CatalogStore store, Consumer<String> warnings) {
         this.store = requireNonNull(store, "store is null");
+        this.profileStore = ProfileStore.open(store);
         this.warnings = requireNonNull(warnings, "warnings is null");
     }
 
@@ -520,7 +523,10 @@ public final class CatalogSink implements RequestSink {
         }
     }
 
-    /** A request that is not an entity's create: usage, joins, a query, lineage, a profile, a delete. */
+    /**
+     * A request that is not an entity's create: usage, joins, a query, lineage, a profile, sample rows, column tags, a
+     * delete.
+     */
     private void other(Connection c, Batches batches, Requests.Request request) throws SQLException {
         Instant now = store.db().now();
         EntityRef about = request.pathEntity();
@@ -530,7 +536,11 @@ public final class CatalogSink implements RequestSink {
                     + "usage_date) DO UPDATE SET count = excluded.count", store.tenant(), about.fullyQualifiedName(),
                     u.date(), (long) u.count());
             case Requests.TableJoins j when about != null -> joins(batches, about.fullyQualifiedName(), j);
+            case Requests.CreateTableProfile p when about != null && p.columnProfile() != null ->
+                    profileStore.profile(c, about.fullyQualifiedName(), p);
             case Requests.CreateTableProfile p when about != null -> profile(batches, about.fullyQualifiedName(), p);
+            case Requests.TableData d when about != null -> profileStore.sampleData(c, about.fullyQualifiedName(), d);
+            case Requests.ColumnTags t when about != null -> profileStore.columnTags(c, about.fullyQualifiedName(), t);
             case Requests.CreateQuery q -> query(c, q, now);
             case Requests.AddLineage l -> lineage(c, l, now);
             case Requests.DbtBody d -> dbt.write(c, about, d, now);

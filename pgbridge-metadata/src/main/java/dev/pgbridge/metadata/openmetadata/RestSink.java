@@ -61,6 +61,9 @@ import static java.util.Objects.requireNonNull;
  *   <li>Each request has its entities' ids filled in from the answers to the creates of this run (the server answers a
  *       {@code PUT} with the entity: id and fully qualified name), or for an entity not created in this run from
  *       {@code GET /v1/<route>/name/<fqn>}. An owner who is not a user of the server is left out with a warning.</li>
+ *   <li>Tags on columns ({@link Requests.ColumnTags}) become a JSON Patch of the table as the server has it: the table
+ *       is read with its columns' tags, and only the tags a column lacks are added; a column the server's table lacks
+ *       is a warning.</li>
  *   <li>Connection failures, time-outs, 429 and 5xx answers are tried {@value #ATTEMPTS} times with exponential
  *       backoff (a {@code Retry-After} is honoured); a {@code POST} (usage counts) is not sent again after a
  *       time-out or a lost connection, once it may have reached the server. A request the server refuses (400, 404, 409, 5xx after the
@@ -87,6 +90,8 @@ public final class RestSink implements RequestSink {
             "user", "/v1/users",
             "team", "/v1/teams");
     private static final String SERVER_KEYS = "workflowConfig.openMetadataServerConfig";
+    /** The media type of a JSON Patch (RFC 6902), the only one OpenMetadata's {@code PATCH} routes take. */
+    private static final String JSON_PATCH = "application/json-patch+json";
 
     /** How long to wait: connecting, for an answer, between attempts (doubling), and at most for a Retry-After. */
     public record Timing(Duration connectTimeout, Duration requestTimeout, Duration backoff, Duration maxRetryAfter) {
@@ -213,6 +218,10 @@ public final class RestSink implements RequestSink {
                 return;
             }
         }
+        if (request.body() instanceof Requests.ColumnTags tags && request.pathEntity() != null) {
+            columnTags(what, request.pathEntity(), tags);
+            return;
+        }
         Requests.Request resolved;
         try {
             resolved = toSend.resolve(this::id);
@@ -242,6 +251,88 @@ public final class RestSink implements RequestSink {
             return;
         }
         remember(resolved, r.body());
+    }
+
+    /**
+     * Tags on columns as OpenMetadata takes them: the table read with its columns' tags
+     * ({@code GET /v1/tables/name/{fqn}?fields=columns,tags}), then one JSON Patch ({@code PATCH /v1/tables/{id}},
+     * {@code application/json-patch+json}) adding each tag the column lacks at {@code /columns/{i}/tags/-}. A column
+     * the table does not have in OpenMetadata is a warning; nothing is sent when every tag is there already.
+     */
+    private void columnTags(String what, EntityRef table, Requests.ColumnTags tags) {
+        JsonNode entity;
+        try {
+            entity = parse(exchange("GET", ROUTES.get("table") + "/name/" + encode(table.fullyQualifiedName())
+                    + "?fields=columns,tags", null).body());
+        }
+        catch (Refused e) {
+            if (e.status == 404) {
+                requireService(table);
+                status.error().accept(what + ": table " + table.fullyQualifiedName() + " is not in OpenMetadata"
+                        + " (hint: ingest it first: run the DatabaseMetadata workflow of its service)");
+            }
+            else {
+                status.error().accept(what + ": " + e.oneLine());
+            }
+            return;
+        }
+        if (!entity.hasNonNull("id")) {
+            status.error().accept(what + ": OpenMetadata answered the table " + table.fullyQualifiedName()
+                    + " without an id");
+            return;
+        }
+        String id = entity.get("id").asText();
+        ids.put("table:" + table.fullyQualifiedName(), id);
+        Map<String, Integer> index = new HashMap<>();
+        JsonNode columns = entity.path("columns");
+        for (int i = 0; i < columns.size(); i++) {
+            index.putIfAbsent(columns.get(i).path("name").asText(), i);
+        }
+        Map<Integer, Set<String>> present = new HashMap<>();
+        com.fasterxml.jackson.databind.node.ArrayNode patch = JSON.createArrayNode();
+        for (Requests.ColumnTag tag : tags.columns()) {
+            Integer i = index.get(tag.column());
+            if (i == null) {
+                status.warning().accept(what + ": column " + tag.column() + " is not a column of "
+                        + table.fullyQualifiedName() + " in OpenMetadata; tag " + tag.tag().tagFQN() + " left out");
+                continue;
+            }
+            JsonNode had = columns.get(i).get("tags");
+            Set<String> onColumn = present.computeIfAbsent(i, k -> {
+                Set<String> fqns = new HashSet<>();
+                if (had != null) {
+                    had.forEach(t -> fqns.add(t.path("tagFQN").asText()));
+                }
+                return fqns;
+            });
+            if (!onColumn.add(tag.tag().tagFQN())) {
+                continue;
+            }
+            ObjectNode op = patch.addObject().put("op", "add");
+            if (had == null || !had.isArray()) {
+                // the column has no tags list yet: add the list with this tag (a JSON Patch cannot append to nothing)
+                op.put("path", "/columns/" + i + "/tags");
+                op.putArray("value").add(JSON.valueToTree(tag.tag()));
+                ((ObjectNode) columns.get(i)).putArray("tags");
+            }
+            else {
+                op.put("path", "/columns/" + i + "/tags/-");
+                op.set("value", JSON.valueToTree(tag.tag()));
+            }
+        }
+        if (patch.isEmpty()) {
+            LOG.debug("{}: every tag is on its column already", what);
+            return;
+        }
+        try {
+            exchange("PATCH", ROUTES.get("table") + "/" + id, JSON.writeValueAsString(patch), JSON_PATCH);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON Patch", e);
+        }
+        catch (Refused e) {
+            status.error().accept(what + ": " + e.oneLine());
+        }
     }
 
     /** The body as the server's dialect has it: 1.5 and later take {@code owners: [ref]} instead of {@code owner}. */
@@ -405,7 +496,8 @@ public final class RestSink implements RequestSink {
             return;
         }
         try {
-            exchange("PATCH", ROUTES.get("table") + "/" + entity.path("id").asText(), JSON.writeValueAsString(ops));
+            exchange("PATCH", ROUTES.get("table") + "/" + entity.path("id").asText(), JSON.writeValueAsString(ops),
+                    JSON_PATCH);
         }
         catch (Refused e) {
             status.error().accept(what + ": " + e.oneLine());
@@ -485,6 +577,10 @@ public final class RestSink implements RequestSink {
      * {@link SinkFailure} when the run cannot go on.
      */
     private HttpResponse<String> exchange(String method, String path, String body) {
+        return exchange(method, path, body, "application/json");
+    }
+
+    private HttpResponse<String> exchange(String method, String path, String body, String contentType) {
         String call = method + " " + path;
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(config.base() + path))
                 .timeout(timing.requestTimeout())
@@ -492,7 +588,7 @@ public final class RestSink implements RequestSink {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null) {
-            builder.header("Content-Type", method.equals("PATCH") ? "application/json-patch+json" : "application/json");
+            builder.header("Content-Type", contentType);
         }
         if (config.jwtToken() != null) {
             builder.header("Authorization", "Bearer " + config.jwtToken().reveal());

@@ -8,6 +8,7 @@ import dev.pgbridge.testing.TestDatabase;
 import dev.pgbridge.testing.TestingPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The local catalog in the PostgreSQL control store ({@code PGBRIDGE_STORE_URL}), in a database of its own; the tests
@@ -50,5 +51,14 @@ class CatalogPostgresStoreIT extends CatalogStoreContract {
     @Override
     protected StoreDatabase storeDatabase() {
         return store.database();
+    }
+
+    /** The profile store on this back end. */
+    @Nested
+    class Profiles extends ProfileStoreContract {
+        @Override
+        protected StoreDatabase storeDatabase() {
+            return store.database();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.pgbridge.store.SqlConnectionStore;
 import dev.pgbridge.store.StoreDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,5 +31,14 @@ class CatalogSqliteStoreIT extends CatalogStoreContract {
     @Override
     protected StoreDatabase storeDatabase() {
         return store.database();
+    }
+
+    /** The profile store on this back end. */
+    @Nested
+    class Profiles extends ProfileStoreContract {
+        @Override
+        protected StoreDatabase storeDatabase() {
+            return store.database();
+        }
     }
 }

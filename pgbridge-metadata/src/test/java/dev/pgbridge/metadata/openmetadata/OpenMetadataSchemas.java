@@ -41,6 +41,7 @@ public final class OpenMetadataSchemas {
             // dbt's tags, its tests with their results
             Map.entry("PUT /v1/tables/" + ID + "/dataModel", "entity/data/table.json#/definitions/dataModel"),
             Map.entry("PATCH /v1/tables/" + ID, PATCH),
+            Map.entry("PUT /v1/tables/" + ID + "/sampleData", "entity/data/table.json#/definitions/tableData"),
             Map.entry("PUT /v1/classifications", "api/classification/createClassification.json"),
             Map.entry("PUT /v1/tags", "api/classification/createTag.json"),
             Map.entry("PUT /v1/dataQuality/testDefinitions", "api/tests/createTestDefinition.json"),
@@ -51,7 +52,7 @@ public final class OpenMetadataSchemas {
             // a schema's tables page by page
             Map.entry("GET /v1/system/version", ""),
             Map.entry("GET /v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)"
-                    + "/name/[^/?]+", ""),
+                    + "/name/[^/?]+(\\?fields=[a-zA-Z,]+)?", ""),
             Map.entry("GET /v1/tables\\?databaseSchema=[^&]+&limit=[0-9]+(&after=[^&]+)?", ""));
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
@@ -116,6 +117,11 @@ public final class OpenMetadataSchemas {
                 }
                 if (path.equals("/owner") && (!value.hasNonNull("id") || !value.hasNonNull("type"))) {
                     out.add("/owner: an entity reference needs id and type");
+                }
+                if (path.contains("/tags")) {
+                    for (JsonNode label : value.isArray() ? value : List.of(value)) {
+                        out.addAll(validate("type/tagLabel.json", label));
+                    }
                 }
             }
             return out;

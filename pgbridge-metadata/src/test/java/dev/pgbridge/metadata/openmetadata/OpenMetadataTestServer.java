@@ -47,7 +47,8 @@ import static java.util.Objects.requireNonNull;
 public final class OpenMetadataTestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BY_NAME = Pattern.compile(
-            "/v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)/name/([^/?]+)");
+            "/v1/(services/databaseServices|databases|databaseSchemas|tables|queries|users|teams)/name/([^/?]+)"
+                    + "(\\?fields=[a-zA-Z,]+)?");
     private static final Pattern BY_ID = Pattern.compile("/v1/tables/([0-9a-f-]{36})(/[a-zA-Z]+)?(\\?.*)?");
     private static final Pattern USAGE = Pattern.compile("/v1/usage/table/([0-9a-f-]{36})");
     private static final Map<String, String> TYPE_OF_ROUTE = Map.of(
@@ -283,6 +284,11 @@ public final class OpenMetadataTestServer implements AutoCloseable {
                 return error(401, "Not Authorized! Invalid token");
             }
         }
+        if (method.equals("PATCH") && !"application/json-patch+json".equals(
+                exchange.getRequestHeaders().getFirst("Content-Type"))) {
+            // OpenMetadata's PATCH routes consume only JSON Patch
+            return error(415, "HTTP 415 Unsupported Media Type");
+        }
         JsonNode checked = body;
         if (body instanceof ObjectNode object && object.has("owners") && !version.startsWith("1.4")) {
             // 1.5 and later take owners as a list; checked against 1.4's schema as the one owner it carries
@@ -394,18 +400,29 @@ public final class OpenMetadataTestServer implements AutoCloseable {
             if (method.equals("PUT") && "/dataModel".equals(byId.group(2))) {
                 table.set("dataModel", body);
             }
-            if (method.equals("PATCH") && byId.group(2) == null && body.isArray()) {
-                for (JsonNode op : body) {
-                    patch(table, op);
+            if (method.equals("PATCH") && byId.group(2) == null) {
+                if (!body.isArray()) {
+                    return error(400, "a JSON Patch is an array of operations");
                 }
+                ObjectNode patched = table.deepCopy();
+                for (JsonNode op : body) {
+                    String problem = patch(patched, op);
+                    if (problem != null) {
+                        return error(400, problem);
+                    }
+                }
+                table.setAll(patched);
             }
             return Answer.of(200, table);
         }
         return error(404, "no such route: " + method + " " + path);
     }
 
-    /** Applies one JSON Patch {@code add} or {@code replace} (the operations pgbridge sends) to a stored table. */
-    private static void patch(ObjectNode table, JsonNode op) {
+    /**
+     * Applies one JSON Patch {@code add} or {@code replace} (the operations pgbridge sends) to a stored table; the
+     * problem, when the path names nothing there (a column past the end, a tags list that does not exist).
+     */
+    private static String patch(ObjectNode table, JsonNode op) {
         String[] steps = op.path("path").asText().substring(1).split("/");
         JsonNode parent = table;
         for (int i = 0; i < steps.length - 1; i++) {
@@ -414,15 +431,20 @@ public final class OpenMetadataTestServer implements AutoCloseable {
         String last = steps[steps.length - 1];
         if (parent instanceof ObjectNode object) {
             object.set(last, op.get("value"));
+            return null;
         }
-        else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+        if (parent instanceof ArrayNode array) {
             if (last.equals("-")) {
                 array.add(op.get("value"));
+                return null;
             }
-            else {
-                array.set(Integer.parseInt(last), op.get("value"));
+            int index = Integer.parseInt(last);
+            if (index < array.size()) {
+                array.set(index, op.get("value"));
+                return null;
             }
         }
+        return "nothing at " + op.path("path").asText() + " for " + op;
     }
 
     /**

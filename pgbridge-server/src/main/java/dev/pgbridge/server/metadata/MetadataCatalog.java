@@ -2,6 +2,8 @@ package dev.pgbridge.server.metadata;
 
 import dev.pgbridge.metadata.catalogstore.CatalogDbtStore;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.catalogstore.ProfileStore;
+import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.store.StoreDatabase;
 
 import java.util.ArrayList;
@@ -39,6 +41,18 @@ public final class MetadataCatalog {
             requireNonNull(fqn, "fqn is null");
             upstream = List.copyOf(upstream);
             downstream = List.copyOf(downstream);
+        }
+    }
+
+    /**
+     * What the profiler left of one table: the latest run (null before the first), the runs kept (newest first), the
+     * latest sample rows (null when none) and the tags on its columns.
+     */
+    public record Profile(ProfileStore.Latest latest, List<ProfileStore.Run> runs, Requests.TableData sample,
+                          List<Requests.ColumnTag> tags) {
+        public Profile {
+            runs = List.copyOf(runs);
+            tags = List.copyOf(tags);
         }
     }
 
@@ -112,6 +126,13 @@ public final class MetadataCatalog {
     /** What dbt said about the table {@code fqn} (its data model, descriptions, owner); empty when nothing. */
     public Optional<CatalogDbtStore.DbtTable> dbt(String tenant, String fqn) {
         return CatalogDbtStore.open(catalog(tenant)).table(fqn);
+    }
+
+    /** The profile of the table {@code fqn} (as {@link #table} resolved it): latest run, history, sample, tags. */
+    public Profile profile(String tenant, String fqn) {
+        ProfileStore profiles = ProfileStore.open(catalog(tenant));
+        return new Profile(profiles.latest(fqn).orElse(null), profiles.runs(fqn, ProfileStore.HISTORY),
+                profiles.sampleData(fqn).orElse(null), profiles.tags(fqn));
     }
 
     /** The FQN of the table {@code name} names. */

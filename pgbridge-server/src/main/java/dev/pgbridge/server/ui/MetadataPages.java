@@ -55,6 +55,7 @@ public final class MetadataPages implements UiModule {
             model.put("graph", LineageGraph.layout(fqn, lineage.upstream(), lineage.downstream(), MetadataPages::href));
             model.put("versions", catalog.history(tenant, fqn).reversed());
             model.put("dbt", catalog.dbt(tenant, fqn).orElse(null));
+            model.put("profile", ProfileView.of(catalog.profile(tenant, fqn)));
             ui.render(ctx, "metadata/table.jte", model);
         });
     }
