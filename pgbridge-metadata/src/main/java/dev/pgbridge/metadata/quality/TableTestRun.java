@@ -245,7 +245,8 @@ final class TableTestRun {
                 rs.next();
                 Object[] out = new Object[aggregates.size() + 1];
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = rs.getObject(i + 1);
+                    Object value = rs.getObject(i + 1);
+                    out[i] = value == null || value instanceof Number ? value : rs.getString(i + 1); // server's text
                 }
                 return out;
             }

@@ -35,6 +35,11 @@ public final class OpenMetadataSchemas {
             Map.entry("PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins"),
             Map.entry("PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json"),
             Map.entry("DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", ""),
+            // data quality (OpenMetadata 1.4): a table's executable suite, its cases, their results by FQN
+            Map.entry("PUT /v1/dataQuality/testSuites/executable", "api/tests/createTestSuite.json"),
+            Map.entry("PUT /v1/dataQuality/testCases", "api/tests/createTestCase.json"),
+            Map.entry("PUT /v1/dataQuality/testCases/[^/?]+/testCaseResult",
+                    "tests/basic.json#/definitions/testCaseResult"),
             // the reads of the metadata-rest sink: the server's version, an entity by its (percent-encoded) FQN, and
             // a schema's tables page by page
             Map.entry("GET /v1/system/version", ""),
