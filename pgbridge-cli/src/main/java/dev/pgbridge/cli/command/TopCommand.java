@@ -28,6 +28,7 @@ import java.util.Map;
                 LoadCommand.class,
                 CopyCommand.class,
                 MetadataCommand.class,
+                QualityCommand.class,
                 LineageCommand.class,
                 ServerCommand.class,
                 CompletionCommand.class,
@@ -58,6 +59,7 @@ public final class TopCommand {
                 "columns", "List the columns of a table or view",
                 "preview", "Show the first rows of a table or view",
                 "metadata", "Run OpenMetadata-style workflows: ingest schemas, tables and columns",
+                "quality", "Run data-quality tests (OpenMetadata's definitions); exit 1 when one fails",
                 "lineage", "Print the table and column lineage of SQL statements"));
         groups.put("Server", ordered(
                 "server", "Run the control plane: web UI, REST API, tenants, users, tokens, agent channel"));
