@@ -2,6 +2,7 @@ package dev.pgbridge.metadata.quality;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.store.StoreDatabase;
 import dev.pgbridge.store.StoreMigration;
@@ -106,12 +107,12 @@ public final class QualityStore {
         this.tenant = tenant;
     }
 
-    /** The quality results of {@code tenant}; brings the component's tables to this version first. */
+    /** The quality results of {@code tenant} (the default tenant when null); brings the component's tables to this version first. */
     public static QualityStore open(StoreDatabase db, String tenant) {
         requireNonNull(db, "db is null");
-        requireNonNull(tenant, "tenant is null");
+        String t = tenant == null ? ConnectionConfig.DEFAULT_TENANT : ConnectionConfig.normalizeTenant(tenant);
         db.migrate(COMPONENT, MIGRATIONS);
-        return new QualityStore(db, tenant);
+        return new QualityStore(db, t);
     }
 
     // ---- writes (in the sink's transaction)

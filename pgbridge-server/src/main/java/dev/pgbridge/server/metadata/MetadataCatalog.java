@@ -1,6 +1,7 @@
 package dev.pgbridge.server.metadata;
 
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.quality.QualityStore;
 import dev.pgbridge.store.StoreDatabase;
 
 import java.util.ArrayList;
@@ -105,6 +106,15 @@ public final class MetadataCatalog {
     public List<CatalogStore.EntityVersion> history(String tenant, String name) {
         CatalogStore catalog = catalog(tenant);
         return catalog.history(catalog.resolve(name));
+    }
+
+    /**
+     * The data-quality tests of the table {@code name} names, each with its latest result and last runs (the local
+     * catalog's {@code catalog_quality} component).
+     */
+    public List<QualityStore.CaseResults> quality(String tenant, String name) {
+        String fqn = catalog(tenant).resolve(name);
+        return QualityStore.open(db, requireNonNull(tenant, "tenant is null")).table(fqn);
     }
 
     /** The FQN of the table {@code name} names. */

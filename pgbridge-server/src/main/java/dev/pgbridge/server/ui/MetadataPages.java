@@ -54,6 +54,7 @@ public final class MetadataPages implements UiModule {
             model.put("totalQueries", table.usage().stream().mapToLong(CatalogStore.UsageDay::count).sum());
             model.put("graph", LineageGraph.layout(fqn, lineage.upstream(), lineage.downstream(), MetadataPages::href));
             model.put("versions", catalog.history(tenant, fqn).reversed());
+            model.put("quality", catalog.quality(tenant, fqn));
             ui.render(ctx, "metadata/table.jte", model);
         });
     }
