@@ -48,14 +48,16 @@ final class TableTestRun {
     private final String tableFqn;
     private final QualifiedName table;
     private final TableShape shape;
+    private final List<TestSuiteSettings.TestCaseSpec> cases;
     private final Duration timeout;
     private final SensitiveColumns pii;
     private final long timestamp;
 
     /** @param shape null when the table does not exist (every test is then Aborted) */
-    TableTestRun(String tableFqn, QualifiedName table, TableShape shape, Duration timeout, SensitiveColumns pii,
-                 long timestamp) {
+    TableTestRun(String tableFqn, QualifiedName table, TableShape shape, List<TestSuiteSettings.TestCaseSpec> cases,
+                 Duration timeout, SensitiveColumns pii, long timestamp) {
         this.tableFqn = requireNonNull(tableFqn, "tableFqn is null");
+        this.cases = List.copyOf(cases);
         this.table = requireNonNull(table, "table is null");
         this.shape = shape;
         this.timeout = requireNonNull(timeout, "timeout is null");
@@ -176,13 +178,6 @@ final class TableTestRun {
                     sample == null || sample.rows().isEmpty() ? null : sample));
         }
         return out;
-    }
-
-    private List<TestSuiteSettings.TestCaseSpec> cases = List.of();
-
-    TableTestRun cases(List<TestSuiteSettings.TestCaseSpec> testCases) {
-        this.cases = List.copyOf(testCases);
-        return this;
     }
 
     /** {@code <tableFqn>.<name>}, or {@code <tableFqn>.<column>.<name>} for a column test (OpenMetadata's). */
@@ -644,7 +639,7 @@ final class TableTestRun {
                     }
                 }
                 else {
-                    k.sample = rows(rs, true);
+                    k.sample = rows(rs);
                     resultRows = k.sample.rows().size();
                     while (rs.next()) {
                         resultRows++;
@@ -783,7 +778,7 @@ final class TableTestRun {
                      ResultSet rs = s.executeQuery("SELECT " + keyList + ", " + kind + " AS "
                              + Identifier.quote("pgbridge diff") + from + " WHERE " + kind + " IS NOT NULL ORDER BY 1 "
                              + "LIMIT " + SAMPLE_ROWS)) {
-                    k.sample = rows(rs, false);
+                    k.sample = rows(rs);
                 }
             }
             boolean pass = diff <= threshold;
@@ -837,20 +832,18 @@ final class TableTestRun {
                     + " WHERE " + failing.text() + " LIMIT " + SAMPLE_ROWS)) {
                 bind(s, failing.binds());
                 try (ResultSet rs = s.executeQuery()) {
-                    return rows(rs, false);
+                    return rows(rs);
                 }
             }
         });
     }
 
-    /** Up to {@value #SAMPLE_ROWS} rows as text, with the column names (and types, kept for the PII check). */
-    private Requests.TableData rows(ResultSet rs, boolean stopAtLimit) throws SQLException {
+    /** Up to {@value #SAMPLE_ROWS} rows as text (the server's text form), with the column names. */
+    private static Requests.TableData rows(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         List<String> columns = new ArrayList<>();
-        types.clear();
         for (int i = 1; i <= md.getColumnCount(); i++) {
             columns.add(md.getColumnLabel(i));
-            types.add(md.getColumnTypeName(i));
         }
         List<List<Object>> rows = new ArrayList<>();
         while (rows.size() < SAMPLE_ROWS && rs.next()) {
@@ -863,8 +856,6 @@ final class TableTestRun {
         return new Requests.TableData(columns, rows);
     }
 
-    private final List<String> types = new ArrayList<>();
-
     /** The sample with the values of every column the PII check calls sensitive replaced by {@code ***}. */
     private Requests.TableData masked(Requests.TableData sample) {
         List<List<Object>> rows = new ArrayList<>();
@@ -873,8 +864,8 @@ final class TableTestRun {
         }
         for (int i = 0; i < sample.columns().size(); i++) {
             String name = sample.columns().get(i);
-            String type = shape == null ? "" : shape.column(name).map(TableShape.Column::type)
-                    .orElse(i < types.size() ? types.get(i) : "");
+            // a column of a custom query's result that is not the table's has no known type
+            String type = shape == null ? "" : shape.column(name).map(TableShape.Column::type).orElse("");
             List<String> values = new ArrayList<>();
             for (List<Object> row : sample.rows()) {
                 if (row.get(i) != null) {

@@ -112,8 +112,8 @@ public final class TestSuiteRunner {
                 c.setAutoCommit(false);
             }
             c.rollback();
-            return new TableTestRun(tableFqn, table, shape, settings.statementTimeout(), pii, timestamp)
-                    .cases(tableTests.testCases()).run(c);
+            return new TableTestRun(tableFqn, table, shape, tableTests.testCases(), settings.statementTimeout(), pii,
+                    timestamp).run(c);
         }
         catch (SQLException e) {
             throw connector.translate(e);
@@ -143,20 +143,29 @@ public final class TestSuiteRunner {
 
     private void send(RequestSink out, String tableFqn, List<TestOutcome> outcomes) {
         String suite = suiteName(tableFqn);
-        out.send(Requests.Request.put(new Requests.CreateTestSuite(suite, null, tableFqn)));
+        sent(out, Requests.Request.put(new Requests.CreateTestSuite(suite, null, tableFqn)));
         for (TestOutcome o : outcomes) {
             TestSuiteSettings.TestCaseSpec spec = o.testCase();
             List<Requests.TestCaseParameterValue> parameters = spec.parameters().stream()
                     .map(p -> new Requests.TestCaseParameterValue(p.name(), p.value())).toList();
-            out.send(Requests.Request.put(new Requests.CreateTestCase(spec.name(), spec.description(),
+            sent(out, Requests.Request.put(new Requests.CreateTestCase(spec.name(), spec.description(),
                     spec.testDefinitionName(), entityLink(tableFqn, spec.columnName()), suite, parameters,
                     spec.computePassedFailedRowCount())));
-            out.send(Requests.Request.testCaseResult(o.testCaseFqn(), o.result()));
+            sent(out, Requests.Request.testCaseResult(o.testCaseFqn(), o.result()));
             source.processed();
             if (TableTestRun.ABORTED.equals(o.result().testCaseStatus())) {
                 source.warning(o.testCaseFqn() + " aborted: " + o.result().result());
             }
             results.outcome(o);
+        }
+    }
+
+    /** Sends one request; one the sink failed is its error, not also processed. */
+    private void sent(RequestSink out, Requests.Request request) {
+        int errors = sink.errorCount();
+        out.send(request);
+        if (sink.errorCount() == errors) {
+            sink.processed();
         }
     }
 }

@@ -331,6 +331,21 @@ class QualityWorkflowIT {
         StepStatus source = run.result().steps().getFirst();
         assertThat(source.warnings()).anyMatch(w -> w.contains("bad_regex aborted"));
         assertThat(source.processedCount()).isEqualTo(8);
+        assertThat(run.result().steps().get(1).processedCount()).isEqualTo(1 + 2 * 8); // the suite, cases, results
+    }
+
+    @Test
+    void aQueryOverTheStatementTimeoutIsAbortedByTheServer(@TempDir Path dir) {
+        String yaml = workflow("{type: file, config: {filename: '" + dir.resolve("r.jsonl") + "'}}",
+                "slow|tableCustomSQLQuery||sqlExpression='SELECT pg_sleep(5)'",
+                "after|tableRowCountToEqual||value=" + EMAILS.length)
+                .replace("    testCases:", "    timeoutSeconds: 1\n    testCases:");
+        Run run = run(yaml, () -> {
+            throw new IllegalStateException("the file sink needs no store");
+        }, "default");
+        assertThat(run.status("slow")).isEqualTo("Aborted");
+        assertThat(run.get("slow").result().result()).contains("statement timeout").contains("57014");
+        assertThat(run.status("after")).isEqualTo("Success");
     }
 
     @Test
