@@ -107,7 +107,10 @@ public final class QualityStore {
         this.tenant = tenant;
     }
 
-    /** The quality results of {@code tenant} (the default tenant when null); brings the component's tables to this version first. */
+    /**
+     * The quality results of {@code tenant} (the default tenant when null); brings the component's tables to this
+     * version first.
+     */
     public static QualityStore open(StoreDatabase db, String tenant) {
         requireNonNull(db, "db is null");
         String t = tenant == null ? ConnectionConfig.DEFAULT_TENANT : ConnectionConfig.normalizeTenant(tenant);
