@@ -60,19 +60,45 @@ final class MetadataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            Workflow workflow;
+            Workflow workflow = read(environment, spec, config);
+            if (workflow == null) {
+                return 2;
+            }
+            Progress progress = Progress.on(spec.commandLine().getErr(), false);
+            WorkflowRunner.Result result = execute(environment, spec, config, tenant.tenant(), workflow,
+                    line(progress), progress);
+            if (result == null) {
+                return 2;
+            }
+            WorkflowRunner.printSummary(result, spec.commandLine().getOut());
+            return result.failed() ? 1 : 0;
+        }
+
+        /**
+         * The workflow file read and checked; null when it has problems, each then printed with its hint (exit code
+         * 2). The one reading of a workflow file for every command that runs one ({@code metadata run},
+         * {@code quality run}).
+         */
+        static Workflow read(CliEnvironment environment, CommandSpec spec, Path config) {
             try {
-                workflow = new WorkflowReader(environment.env()).read(config);
+                return new WorkflowReader(environment.env()).read(config);
             }
             catch (WorkflowException e) {
-                return refuse(e);
+                refuse(spec, e);
+                return null;
             }
-            WorkflowRunner.Result result;
-            Progress progress = Progress.on(spec.commandLine().getErr(), false);
+        }
+
+        /**
+         * Runs a read workflow in the tenant, telling {@code listener} where it is; null when the run refused its
+         * configuration (printed; exit code 2). {@code progress} is cleared before anything else is printed.
+         */
+        static WorkflowRunner.Result execute(CliEnvironment environment, CommandSpec spec, Path config,
+                                             String tenant, Workflow workflow, MetadataIngestion.Progress listener,
+                                             Progress progress) {
             try {
-                result = new WorkflowRunner(environment.resolver(), tenant.tenant(), environment::storeDatabase)
-                        .run(workflow, line(progress));
+                return new WorkflowRunner(environment.resolver(), tenant, environment::storeDatabase)
+                        .run(workflow, listener);
             }
             catch (PgBridgeException e) {
                 progress.clear(); // before any error line
@@ -83,15 +109,13 @@ final class MetadataCommand implements Runnable {
                         err.println("hint: " + e.hint());
                     }
                     err.flush();
-                    return 2;
+                    return null;
                 }
                 throw e;
             }
             finally {
                 progress.clear();
             }
-            WorkflowRunner.printSummary(result, out);
-            return result.failed() ? 1 : 0;
         }
 
         /**
@@ -114,8 +138,8 @@ final class MetadataCommand implements Runnable {
             };
         }
 
-        /** Every problem of the file, each as an error line with its hint; exit code 2. */
-        private int refuse(WorkflowException e) {
+        /** Every problem of the file, each as an error line with its hint (exit code 2). */
+        private static void refuse(CommandSpec spec, WorkflowException e) {
             PrintWriter err = spec.commandLine().getErr();
             SecretRedactor redactor = SecretRedactor.global();
             if (e.problems().size() > 1) {
@@ -128,7 +152,6 @@ final class MetadataCommand implements Runnable {
                 }
             }
             err.flush();
-            return 2;
         }
     }
 }

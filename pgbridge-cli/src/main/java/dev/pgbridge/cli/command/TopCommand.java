@@ -36,6 +36,7 @@ public final class TopCommand {
         commands.put("load", LoadCommand.class);
         commands.put("copy", CopyCommand.class);
         commands.put("metadata", MetadataCommand.class);
+        commands.put("quality", QualityCommand.class);
         commands.put("lineage", LineageCommand.class);
         commands.put("server", ServerCommand.class);
         commands.put("completion", CompletionCommand.class);
@@ -83,6 +84,7 @@ public final class TopCommand {
                 "columns", "List the columns of a table or view",
                 "preview", "Show the first rows of a table or view",
                 "metadata", "Run OpenMetadata-style workflows: ingest schemas, tables and columns",
+                "quality", "Run data-quality tests (OpenMetadata's definitions); exit 1 when one fails",
                 "lineage", "Print the table and column lineage of SQL statements"));
         groups.put("Server", ordered(
                 "server", "Run the control plane: web UI, REST API, tenants, users, tokens, agent channel"));

@@ -69,12 +69,14 @@ public final class CatalogSink implements RequestSink {
     }
 
     private final Map<String, Profile> profiles = new HashMap<>();
+    private final dev.pgbridge.metadata.quality.QualityStore quality;
 
     /** @param warnings told once about each kind of request the catalog does not keep */
     public CatalogSink(CatalogStore store, Consumer<String> warnings) {
         this.store = requireNonNull(store, "store is null");
         this.profileStore = ProfileStore.open(store);
         this.warnings = requireNonNull(warnings, "warnings is null");
+        this.quality = dev.pgbridge.metadata.quality.QualityStore.open(store.db(), store.tenant());
     }
 
     @Override
@@ -544,6 +546,9 @@ public final class CatalogSink implements RequestSink {
             case Requests.CreateQuery q -> query(c, q, now);
             case Requests.AddLineage l -> lineage(c, l, now);
             case Requests.DbtBody d -> dbt.write(c, about, d, now);
+            case Requests.CreateTestSuite s -> quality.suite(c, s, now.toEpochMilli());
+            case Requests.CreateTestCase t -> quality.testCase(c, t, now.toEpochMilli());
+            case Requests.TestCaseResult r -> quality.result(c, request.path(), r);
             case null -> {
                 if (request.method().equals("DELETE") && about != null && about.type().equals("table")) {
                     softDelete(c, about.fullyQualifiedName(), now);

@@ -373,14 +373,23 @@ public final class Requests {
      * @param timestamp      epoch milliseconds of the run
      * @param testCaseStatus Success, Failed or Aborted
      * @param result         what was measured, in words (an Aborted test's error)
+     * @param sampleData     the failing rows as the JSON text of a {@link TableData} (PII masked); null when none
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TestCaseResult(long timestamp, String testCaseStatus, String result,
                                  List<TestResultValue> testResultValue, Long passedRows, Long failedRows,
-                                 Double passedRowsPercentage, Double failedRowsPercentage) {
+                                 Double passedRowsPercentage, Double failedRowsPercentage, String sampleData) {
         public TestCaseResult {
             requireNonNull(testCaseStatus, "testCaseStatus is null");
             testResultValue = testResultValue == null ? null : List.copyOf(testResultValue);
+        }
+
+        /** A result without failing rows. */
+        public TestCaseResult(long timestamp, String testCaseStatus, String result,
+                              List<TestResultValue> testResultValue, Long passedRows, Long failedRows,
+                              Double passedRowsPercentage, Double failedRowsPercentage) {
+            this(timestamp, testCaseStatus, result, testResultValue, passedRows, failedRows, passedRowsPercentage,
+                    failedRowsPercentage, null);
         }
     }
 

@@ -1,29 +1,171 @@
 package dev.pgbridge.metadata.quality;
 
-import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.metadata.ingest.IgnoredKeys;
 import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
+import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
+import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.sql.QualifiedName;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
-/** Runs a TestSuite workflow into a sink (placeholder until the pipeline lands). */
+/**
+ * Runs a TestSuite workflow: for each table, OpenMetadata's requests in its order: the table's executable suite
+ * ({@code <tableFqn>.testSuite}), then per test its case and its result ({@code Success}, {@code Failed} or
+ * {@code Aborted}, measured values, passed and failed rows, failing rows PII masked). A test that errors is Aborted
+ * with the server's message and the run goes on; a table that cannot be reached aborts its tests (and is an error of
+ * the source step).
+ */
 public final class TestSuiteRunner {
+    /** Told each test's outcome as it is known (the CLI's table of results). */
+    @FunctionalInterface
+    public interface Results {
+        Results NONE = outcome -> {
+        };
+
+        void outcome(TestOutcome outcome);
+    }
+
+    /** The progress of a run that also wants each test's outcome: what {@code pgbridge quality run} passes. */
+    public interface ResultsProgress extends MetadataIngestion.Progress, Results {
+        @Override
+        default void update(String database, int schema, int schemas, long tables) {
+        }
+    }
+
     private final String serviceName;
     private final TestSuiteSettings settings;
     private final StepStatus source;
     private final StepStatus sink;
+    private final Results results;
+    private final SensitiveColumns pii;
+    private final Clock clock;
 
-    public TestSuiteRunner(String serviceName, TestSuiteSettings settings, StepStatus source, StepStatus sink) {
+    public TestSuiteRunner(String serviceName, TestSuiteSettings settings, StepStatus source, StepStatus sink,
+                           Results results) {
+        this(serviceName, settings, source, sink, results, SensitiveColumns.PII_CLASSIFIER, Clock.systemUTC());
+    }
+
+    /** @param pii which failing-row columns to mask (the PII classifier's {@code PII.Sensitive} by default) */
+    public TestSuiteRunner(String serviceName, TestSuiteSettings settings, StepStatus source, StepStatus sink,
+                           Results results, SensitiveColumns pii, Clock clock) {
         this.serviceName = requireNonNull(serviceName, "serviceName is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.source = requireNonNull(source, "source is null");
         this.sink = requireNonNull(sink, "sink is null");
+        this.results = requireNonNull(results, "results is null");
+        this.pii = requireNonNull(pii, "pii is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The name of a table's executable suite. */
+    public static String suiteName(String tableFqn) {
+        return tableFqn + ".testSuite";
+    }
+
+    /** OpenMetadata's entity link of a test's target: {@code <#E::table::fqn>} or {@code …::columns::col>}. */
+    public static String entityLink(String tableFqn, String column) {
+        return "<#E::table::" + tableFqn + (column == null ? "" : "::columns::" + column) + ">";
     }
 
     public void run(MetadataIngestion.Connector connector, RequestSink out) {
-        throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "a TestSuite workflow is not built yet (service " + serviceName
-                + ", " + settings + ", " + source.step() + " → " + sink.step() + ")", "run a DatabaseMetadata workflow");
+        IgnoredKeys.warnings(settings.ignored()).forEach(source::warning);
+        long timestamp = clock.millis();
+        for (TestSuiteSettings.TableTests tableTests : settings.tables()) {
+            String tableFqn = tableTests.tableFqn();
+            List<String> parts = Fqn.split(tableFqn);
+            if (!parts.getFirst().equals(serviceName)) {
+                source.warning(tableFqn + ": its service " + parts.getFirst() + " is not source.serviceName "
+                        + serviceName + "; tested on the connection of this workflow");
+            }
+            QualifiedName table = QualifiedName.of(parts.get(2), parts.get(3));
+            List<TestOutcome> outcomes;
+            try {
+                outcomes = test(connector, parts.get(1), tableFqn, table, tableTests, timestamp);
+            }
+            catch (PgBridgeException e) {
+                source.error(tableFqn + ": " + e.oneLine());
+                outcomes = abortAll(tableFqn, tableTests, e.getMessage(), timestamp);
+            }
+            send(out, tableFqn, outcomes);
+        }
+    }
+
+    private List<TestOutcome> test(MetadataIngestion.Connector connector, String database, String tableFqn,
+                                   QualifiedName table, TestSuiteSettings.TableTests tableTests, long timestamp) {
+        Connection c = null;
+        try {
+            c = connector.connect(database);
+            c.setReadOnly(true);
+            TableShape shape = TableShapes.read(c, table).orElse(null);
+            if (c.getAutoCommit()) {
+                c.setAutoCommit(false);
+            }
+            c.rollback();
+            return new TableTestRun(tableFqn, table, shape, tableTests.testCases(), settings.statementTimeout(), pii,
+                    timestamp).run(c);
+        }
+        catch (SQLException e) {
+            throw connector.translate(e);
+        }
+        finally {
+            if (c != null) {
+                try {
+                    c.close();
+                }
+                catch (SQLException e) {
+                    source.warning(tableFqn + ": closing its connection failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static List<TestOutcome> abortAll(String tableFqn, TestSuiteSettings.TableTests tableTests, String why,
+                                              long timestamp) {
+        List<TestOutcome> out = new ArrayList<>();
+        for (TestSuiteSettings.TestCaseSpec spec : tableTests.testCases()) {
+            out.add(new TestOutcome(tableFqn, spec, TableTestRun.testCaseFqn(tableFqn, spec),
+                    new Requests.TestCaseResult(timestamp, TableTestRun.ABORTED, why, null, null, null, null, null),
+                    null));
+        }
+        return out;
+    }
+
+    private void send(RequestSink out, String tableFqn, List<TestOutcome> outcomes) {
+        String suite = suiteName(tableFqn);
+        sent(out, Requests.Request.put(new Requests.CreateTestSuite(suite, null, tableFqn)));
+        for (TestOutcome o : outcomes) {
+            TestSuiteSettings.TestCaseSpec spec = o.testCase();
+            List<Requests.TestCaseParameterValue> parameters = spec.parameters().stream()
+                    .map(p -> new Requests.TestCaseParameterValue(p.name(), p.value())).toList();
+            sent(out, Requests.Request.put(new Requests.CreateTestCase(spec.name(), spec.description(),
+                    spec.testDefinitionName(), entityLink(tableFqn, spec.columnName()), suite, parameters,
+                    spec.computePassedFailedRowCount())));
+            sent(out, Requests.Request.testCaseResult(o.testCaseFqn(), o.result()));
+            source.processed();
+            if (TableTestRun.ABORTED.equals(o.result().testCaseStatus())) {
+                source.warning(o.testCaseFqn() + " aborted: " + o.result().result());
+            }
+            results.outcome(o);
+        }
+    }
+
+    /** Sends one request; one the sink failed is its error, not also processed. */
+    private void sent(RequestSink out, Requests.Request request) {
+        int errors = sink.errorCount();
+        out.send(request);
+        if (sink.errorCount() == errors) {
+            sink.processed();
+        }
     }
 }

@@ -130,7 +130,8 @@ public final class WorkflowRunner {
                 case WorkflowSchema.PROFILER -> new Profiler(workflow.serviceName(), workflow.profiler(), source,
                         sink).run(connector, out);
                 case WorkflowSchema.TEST_SUITE -> new TestSuiteRunner(workflow.serviceName(), workflow.testSuite(),
-                        source, sink).run(connector, out);
+                        source, sink, progress instanceof TestSuiteRunner.Results r ? r : TestSuiteRunner.Results.NONE)
+                        .run(connector, out);
                 case WorkflowSchema.DBT -> new DbtIngestion(workflow.serviceName(), workflow.dbt(), source, sink)
                         .run(connector, out);
                 default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink,

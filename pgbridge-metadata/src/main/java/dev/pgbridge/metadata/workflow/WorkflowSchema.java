@@ -131,14 +131,47 @@ final class WorkflowSchema {
 
     // ---- TestSuite: testSuitePipeline.json and the orm-test-runner processor (pgbridge.metadata.quality)
 
-    /** {@code testSuitePipeline.json}. */
+    /**
+     * {@code testSuitePipeline.json}: the table to test ({@code entityFullyQualifiedName}, checked by
+     * {@link TestSuiteConfigReader}: required unless every test case names its own table).
+     */
     static final Shape.Keys TEST_SUITE_CONFIG = Shape.Keys.of(
-            required("type", choice(TEST_SUITE)));
+            required("type", choice(TEST_SUITE)),
+            optional("entityFullyQualifiedName", text()),
+            optional("profileSample", new Shape.Anything()),
+            optional("profileSampleType", choice("PERCENTAGE", "ROWS")));
 
-    /** The {@code orm-test-runner} processor's {@code config}. */
+    /** Keys of {@link #TEST_SUITE_CONFIG} pgbridge accepts and ignores (tests always read the whole table). */
+    static final List<String> TEST_SUITE_IGNORED = List.of("profileSample", "profileSampleType");
+
+    /** {@code parameterValues[]} of a test case: {@code {name, value}}. */
+    static final Shape.Keys TEST_CASE_PARAMETER = Shape.Keys.of(
+            required("name", text()),
+            required("value", new Shape.Anything()));
+
+    /**
+     * One of {@code processor.config.testCases[]} (OpenMetadata's {@code TestCaseDefinition}); its own
+     * {@code entityFullyQualifiedName} is pgbridge's addition (tests of several tables in one file).
+     */
+    static final Shape.Keys TEST_CASE = Shape.Keys.of(
+            required("name", text()),
+            required("testDefinitionName", text()),
+            optional("columnName", text()),
+            optional("parameterValues", new Shape.Anything()),
+            optional("description", text()),
+            optional("displayName", text()),
+            optional("computePassedFailedRowCount", flag()),
+            optional("useDynamicAssertion", flag()),
+            optional("tags", new Shape.Anything()),
+            optional("entityFullyQualifiedName", text()));
+
+    /** The {@code orm-test-runner} processor's {@code config}; {@code timeoutSeconds} is pgbridge's addition. */
     static final Shape TEST_SUITE_PROCESSOR = Shape.Keys.of(
             required("type", choice("orm-test-runner")),
-            optional("config", new Shape.Anything()));
+            optional("config", Shape.Keys.of(
+                    optional("testCases", new Shape.Anything()),
+                    optional("forceUpdate", flag()),
+                    optional("timeoutSeconds", whole()))));
 
     // ---- end of TestSuite
 
@@ -179,7 +212,10 @@ final class WorkflowSchema {
             TEST_SUITE, TEST_SUITE_CONFIG,
             DBT, DBT_CONFIG))));
 
-    /** {@code serviceConnection}: required, except for a dbt workflow (it reads files, not the database). */
+    /**
+     * {@code serviceConnection}: required, except for a dbt workflow (it reads files, not the database); a TestSuite
+     * workflow's is checked by {@link TestSuiteConfigReader} (OpenMetadata takes it from its server: its message says so).
+     */
     static final Shape SERVICE_CONNECTION = Shape.Keys.of(required("config", POSTGRES_CONNECTION));
     static final Shape OPTIONAL_SERVICE_CONNECTION = Shape.Keys.of(optional("config", POSTGRES_CONNECTION));
 
@@ -188,6 +224,7 @@ final class WorkflowSchema {
                     "dbt")),
             required("serviceName", text()),
             dependent("serviceConnection", source -> DBT.equals(pipelineTypeOfSource(source))
+                    || TEST_SUITE.equals(pipelineTypeOfSource(source))
                     ? OPTIONAL_SERVICE_CONNECTION : SERVICE_CONNECTION),
             required("sourceConfig", SOURCE_CONFIG));
 

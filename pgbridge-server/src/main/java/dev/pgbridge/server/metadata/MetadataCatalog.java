@@ -4,6 +4,7 @@ import dev.pgbridge.metadata.catalogstore.CatalogDbtStore;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.catalogstore.ProfileStore;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.quality.QualityStore;
 import dev.pgbridge.store.StoreDatabase;
 
 import java.util.ArrayList;
@@ -133,6 +134,15 @@ public final class MetadataCatalog {
         ProfileStore profiles = ProfileStore.open(catalog(tenant));
         return new Profile(profiles.latest(fqn).orElse(null), profiles.runs(fqn, ProfileStore.HISTORY),
                 profiles.sampleData(fqn).orElse(null), profiles.tags(fqn));
+    }
+
+    /**
+     * The data-quality tests of the table {@code name} names, each with its latest result and last runs (the local
+     * catalog's {@code catalog_quality} component).
+     */
+    public List<QualityStore.CaseResults> quality(String tenant, String name) {
+        String fqn = catalog(tenant).resolve(name);
+        return QualityStore.open(db, requireNonNull(tenant, "tenant is null")).table(fqn);
     }
 
     /** The FQN of the table {@code name} names. */

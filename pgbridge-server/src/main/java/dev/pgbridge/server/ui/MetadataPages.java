@@ -56,6 +56,7 @@ public final class MetadataPages implements UiModule {
             model.put("versions", catalog.history(tenant, fqn).reversed());
             model.put("dbt", catalog.dbt(tenant, fqn).orElse(null));
             model.put("profile", ProfileView.of(catalog.profile(tenant, fqn)));
+            model.put("quality", catalog.quality(tenant, fqn));
             ui.render(ctx, "metadata/table.jte", model);
         });
     }

@@ -92,6 +92,15 @@ public final class MetadataTestCatalog implements AutoCloseable {
         run(server, tenant, "postgres-lineage", "{type: DatabaseLineage, schemaFilterPattern: {includes: ['^sales$']}}");
     }
 
+    /**
+     * Runs a TestSuite workflow on table {@code name} of schema {@code sales} into {@code server}'s control store for
+     * {@code tenant}; {@code testCases} is the YAML list of {@code processor.config.testCases} (flow style).
+     */
+    public void testInto(ServerFixture server, String tenant, String name, String testCases) {
+        run(server, tenant, "TestSuite", "{type: TestSuite, entityFullyQualifiedName: '" + fqn(name) + "'}\n"
+                + "processor: {type: orm-test-runner, config: {testCases: " + testCases + "}}");
+    }
+
     private void run(ServerFixture server, String tenant, String sourceType, String config) {
         Workflow workflow = new WorkflowReader(Map.of()).read("""
                 source:
