@@ -88,6 +88,7 @@ public final class WorkflowReader {
             checkConnection(map, problems);
             checkServer(map, problems);
             checkQueryLog(map, problems);
+            ProfilerConfigReader.check(map, problems);
         }
         if (!problems.isEmpty()) {
             throw new WorkflowException(name, problems);
@@ -130,7 +131,7 @@ public final class WorkflowReader {
 
     // ---- checks
 
-    private static void check(Object value, Shape shape, String path, List<WorkflowProblem> problems) {
+    static void check(Object value, Shape shape, String path, List<WorkflowProblem> problems) {
         switch (shape) {
             case Shape.Text t -> {
                 if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
