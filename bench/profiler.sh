@@ -64,7 +64,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- data ---
-have="$(sql -At -c "SELECT CASE WHEN to_regclass('$S.items') IS NULL THEN 0 ELSE (SELECT reltuples::bigint FROM pg_class WHERE oid = '$S.items'::regclass) END")"
+have="$(sql -At -c "SELECT coalesce((SELECT c.reltuples::bigint FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n
+                    ON n.oid = c.relnamespace WHERE n.nspname = '$S' AND c.relname = 'items'), 0)")"
 if [ "${KEEP:-0}" = 1 ] && [ "$have" = "$N" ]; then
   echo "# data: $S.items kept from an earlier run ($N rows)" >&2
   build_secs="-"
@@ -79,7 +80,7 @@ CREATE TABLE $S.items (id bigint PRIMARY KEY, qty integer, price numeric(12,2), 
   small smallint, category text, email varchar(64), code char(3), created timestamptz, day date, flag boolean,
   note text);
 INSERT INTO $S.items
-SELECT g, (g * 7919) % 1000, ((g * 104729) % 100000) / 100.0, sqrt(g % 99991) * 3.7, (g % 30000)::smallint,
+SELECT g, ((g::bigint * 7919) % 1000)::int, ((g::bigint * 104729) % 100000) / 100.0, sqrt(g % 99991) * 3.7, (g % 30000)::smallint,
        (ARRAY['red','green','blue','black','white','grey','pink','gold','teal','navy','plum','sand'])[g % 12 + 1],
        'user' || g || '@example.com', chr(65 + g % 26) || chr(65 + (g / 26) % 26) || chr(65 + (g / 676) % 26),
        timestamptz '2024-01-01 00:00:00+00' + (g % 8640000) * interval '1 second', date '2020-01-01' + g % 2000,

@@ -223,9 +223,9 @@ final class TableProfiler {
                 Array quartiles = rs.getArray(i + 6);
                 if (quartiles != null) {
                     Double[] q = (Double[]) quartiles.getArray();
-                    s.q1 = q[0];
-                    s.median = q[1];
-                    s.q3 = q[2];
+                    s.q1 = finite(q[0]);
+                    s.median = finite(q[1]);
+                    s.q3 = finite(q[2]);
                 }
                 stats.put(c.name(), s);
                 i += 7;
@@ -555,9 +555,14 @@ final class TableProfiler {
         }
     }
 
+    /** A number, or null when SQL NULL or not finite (NaN and infinities have no JSON form; OpenMetadata drops them). */
     private static Double nullableDouble(ResultSet rs, int index) throws SQLException {
         double v = rs.getDouble(index);
-        return rs.wasNull() ? null : v;
+        return rs.wasNull() || !Double.isFinite(v) ? null : v;
+    }
+
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 
     /** One column's numbers as read. */
