@@ -125,6 +125,7 @@ T="$S.items"
         done
         echo "WITH value_counts AS (SELECT $c AS category, count(*) AS n FROM $T WHERE $c IS NOT NULL GROUP BY $c)" \
              "SELECT category, n FROM value_counts ORDER BY n DESC LIMIT 5;" ;;
+      flag) x="" ;;
       *)
         echo "SELECT min($c) FROM $T;"
         echo "SELECT max($c) FROM $T;"
