@@ -30,15 +30,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Profiles one table on one connection, in one read-only {@code REPEATABLE READ} transaction, in at most four
+ * Profiles one table on one connection, in one read-only {@code REPEATABLE READ} transaction, in at most five
  * statements whatever the number of columns:
  * <ol>
  * <li>every simple aggregate of every column (counts, min, max, lengths, mean, sum, population stddev) and the quartiles
  * of every measured column ({@code percentile_cont(ARRAY[.25,.5,.75])}, one ordered-set aggregate per column) in ONE
  * scan of the sample;</li>
- * <li>distinct and once-only values, histograms and cardinality distributions of every column in ONE grouped pass:
- * {@code GROUP BY GROUPING SETS ((c1), (c2), …)} materialized once, each column's value counts then counted, binned
- * (with the edges from statement 1) and ranked;</li>
+ * <li>distinct and once-only values and histograms of every column in ONE grouped pass:
+ * {@code GROUP BY GROUPING SETS ((c1), (c2), …)}, its value counts streamed (never stored) into counts per column and
+ * per histogram bin (edges from statement 1) by an outer {@code GROUPING SETS ((gs), (gs, bin))};</li>
+ * <li>cardinality distributions, only when some text column turned out to have at most 1,000 distinct values: one
+ * grouped pass over those columns alone, ranked on the server;</li>
  * <li>{@code count(*)} of the whole table, only when a sample was profiled (OpenMetadata's {@code rowCount} is always
  * the table's);</li>
  * <li>the sample rows ({@code LIMIT sampleDataCount}).</li>
@@ -289,78 +291,57 @@ final class TableProfiler {
 
     private void grouped(List<ProfiledColumn> chunk, Map<String, Stats> stats) throws SQLException, TimedOut {
         int n = chunk.size();
-        List<String> keys = new ArrayList<>();
-        for (ProfiledColumn c : chunk) {
-            String col = "s." + Identifier.quote(c.name());
-            // types with a hash opclass group by value; the rest (json, point, …) by their text
-            keys.add(c.kind() == Kind.OTHER ? "(" + col + ")::text" : col);
-        }
+        List<String> keys = keys(chunk);
         String grouping = "GROUPING(" + String.join(", ", keys) + ")";
         StringBuilder isNull = new StringBuilder("CASE ").append(grouping);
         StringBuilder x = new StringBuilder("CASE ").append(grouping);
-        StringBuilder k = new StringBuilder("CASE ").append(grouping);
         StringBuilder bins = new StringBuilder("CASE gs");
-        List<Integer> histogramSets = new ArrayList<>();
-        List<Integer> cardinalitySets = new ArrayList<>();
+        boolean measured = false;
         Map<Integer, ProfiledColumn> bySet = new HashMap<>();
         Map<Integer, Bins> binsBySet = new HashMap<>();
         for (int j = 0; j < n; j++) {
             ProfiledColumn c = chunk.get(j);
-            int set = ((1 << n) - 1) & ~(1 << (n - 1 - j));
+            int set = set(n, j);
             bySet.put(set, c);
             String key = keys.get(j);
             isNull.append(" WHEN ").append(set).append(" THEN ").append(key).append(" IS NULL");
-            if (c.measured()) {
-                x.append(" WHEN ").append(set).append(" THEN ").append(c.kind() == Kind.TEXT
-                        ? "length(" + key + "::text)::float8" : key + "::float8");
-            }
-            if (c.wants(Metric.CARDINALITY_DISTRIBUTION)) {
-                k.append(" WHEN ").append(set).append(" THEN ").append(key).append("::text");
-                cardinalitySets.add(set);
-            }
             Bins b = c.wants(Metric.HISTOGRAM) ? Bins.of(stats.get(c.name())) : null;
             if (b != null) {
+                measured = true;
+                x.append(" WHEN ").append(set).append(" THEN ").append(c.kind() == Kind.TEXT
+                        ? "length(" + key + "::text)::float8" : key + "::float8");
                 binsBySet.put(set, b);
-                histogramSets.add(set);
                 bins.append(" WHEN ").append(set).append(" THEN least(greatest(floor((x - (")
                         .append(literal(b.min)).append(")) / (").append(literal(b.width)).append(")), 0), ")
                         .append(b.count - 1).append(")::int");
             }
         }
-        String sql = "WITH g AS MATERIALIZED (SELECT " + grouping + " AS gs, " + isNull + " END AS key_null, "
-                + (x.length() > ("CASE " + grouping).length() ? x + " END" : "NULL::float8") + " AS x, "
-                + (cardinalitySets.isEmpty() ? "NULL::text" : k + " END") + " AS k, count(*) AS n FROM "
-                + sample.from() + " GROUP BY GROUPING SETS (" + String.join(", ", keys.stream()
-                .map(key -> "(" + key + ")").toList()) + "))"
-                + " SELECT gs, 0 AS part, count(*) AS a, count(*) FILTER (WHERE n = 1) AS b, NULL::text AS k"
-                + " FROM g WHERE NOT key_null GROUP BY gs"
-                + (histogramSets.isEmpty() ? "" : " UNION ALL SELECT gs, 1, bin, sum(n)::bigint, NULL FROM (SELECT gs, n, "
-                + bins + " END AS bin FROM g WHERE NOT key_null AND gs IN (" + joined(histogramSets) + ")) h"
-                + " GROUP BY gs, bin")
-                + (cardinalitySets.isEmpty() ? "" : " UNION ALL SELECT gs, 2, n, r, k FROM (SELECT gs, n, k,"
-                + " row_number() OVER (PARTITION BY gs ORDER BY n DESC, k) AS r, sum(n) OVER (PARTITION BY gs) AS t"
-                + " FROM g WHERE NOT key_null AND gs IN (" + joined(cardinalitySets) + ") AND gs IN (SELECT gs FROM g"
-                + " WHERE NOT key_null GROUP BY gs HAVING count(*) <= " + CARDINALITY_LIMIT + ")) c"
-                + " WHERE r <= 5 OR n >= 0.02 * t")
-                + " ORDER BY 1, 2, 3";
+        // the value counts of every column, streamed (never stored) into their counts per column and per bin
+        String inner = "SELECT " + grouping + " AS gs, " + isNull + " END AS key_null, "
+                + (measured ? x + " END" : "NULL::float8") + " AS x, count(*) AS n FROM " + sample.from()
+                + " GROUP BY GROUPING SETS (" + String.join(", ", keys.stream().map(k -> "(" + k + ")").toList())
+                + ")";
+        String sql = "SELECT gs, " + (measured ? "GROUPING(bin)" : "1") + " AS level, "
+                + (measured ? "bin" : "NULL::int") + " AS bin, count(*) AS a, count(*) FILTER (WHERE n = 1) AS b,"
+                + " sum(n)::bigint AS c FROM (SELECT gs, n, " + (measured ? bins + " END" : "NULL::int")
+                + " AS bin FROM (" + inner + ") g WHERE NOT key_null) h GROUP BY "
+                + (measured ? "GROUPING SETS ((gs), (gs, bin))" : "gs");
         Map<Integer, long[]> histograms = new HashMap<>();
-        Map<Integer, List<Object[]>> tops = new HashMap<>();
         try (PreparedStatement ps = prepare(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 int set = rs.getInt(1);
                 Stats s = stats.get(bySet.get(set).name());
-                switch (rs.getInt(2)) {
-                    case 0 -> {
-                        s.distinct = rs.getLong(3);
-                        s.unique = rs.getLong(4);
-                    }
-                    case 1 -> histograms.computeIfAbsent(set, z -> new long[binsBySet.get(set).count])
-                            [(int) rs.getLong(3)] = rs.getLong(4);
-                    default -> tops.computeIfAbsent(set, z -> new ArrayList<>())
-                            .add(new Object[] {rs.getString(5), rs.getLong(3), rs.getLong(4)});
+                if (rs.getInt(2) == 1) {
+                    s.distinct = rs.getLong(4);
+                    s.unique = rs.getLong(5);
+                }
+                else if (rs.getObject(3) != null && binsBySet.containsKey(set)) {
+                    histograms.computeIfAbsent(set, z -> new long[binsBySet.get(set).count])
+                            [rs.getInt(3)] = rs.getLong(6);
                 }
             }
         }
+        List<ProfiledColumn> lowCardinality = new ArrayList<>();
         for (Map.Entry<Integer, ProfiledColumn> e : bySet.entrySet()) {
             Stats s = stats.get(e.getValue().name());
             if (s.distinct == null) {
@@ -373,9 +354,59 @@ final class TableProfiler {
             }
             if (e.getValue().wants(Metric.CARDINALITY_DISTRIBUTION) && s.distinct < s.values && s.distinct > 0
                     && s.distinct <= CARDINALITY_LIMIT) {
-                s.cardinality = cardinality(tops.getOrDefault(e.getKey(), List.of()), s.values);
+                lowCardinality.add(e.getValue());
             }
         }
+        if (!lowCardinality.isEmpty()) {
+            cardinality(lowCardinality, stats);
+        }
+    }
+
+    /**
+     * The cardinality distributions of the low-cardinality text columns (known from the grouped pass): one more grouped
+     * pass over those columns only, whose few value counts are ranked on the server.
+     */
+    private void cardinality(List<ProfiledColumn> columns, Map<String, Stats> stats) throws SQLException, TimedOut {
+        int n = columns.size();
+        List<String> keys = keys(columns);
+        String grouping = "GROUPING(" + String.join(", ", keys) + ")";
+        StringBuilder k = new StringBuilder("CASE ").append(grouping);
+        Map<Integer, ProfiledColumn> bySet = new HashMap<>();
+        for (int j = 0; j < n; j++) {
+            bySet.put(set(n, j), columns.get(j));
+            k.append(" WHEN ").append(set(n, j)).append(" THEN ").append(keys.get(j)).append("::text");
+        }
+        String sql = "SELECT gs, k, n, r FROM (SELECT gs, k, n, row_number() OVER (PARTITION BY gs ORDER BY n DESC, k)"
+                + " AS r, sum(n) OVER (PARTITION BY gs) AS t FROM (SELECT " + grouping + " AS gs, " + k
+                + " END AS k, count(*) AS n FROM " + sample.from() + " GROUP BY GROUPING SETS ("
+                + String.join(", ", keys.stream().map(key -> "(" + key + ")").toList()) + ")) g"
+                + " WHERE k IS NOT NULL) c WHERE r <= 5 OR n >= 0.02 * t ORDER BY gs, r";
+        Map<Integer, List<Object[]>> tops = new HashMap<>();
+        try (PreparedStatement ps = prepare(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tops.computeIfAbsent(rs.getInt(1), z -> new ArrayList<>())
+                        .add(new Object[] {rs.getString(2), rs.getLong(3), rs.getLong(4)});
+            }
+        }
+        for (Map.Entry<Integer, ProfiledColumn> e : bySet.entrySet()) {
+            Stats s = stats.get(e.getValue().name());
+            s.cardinality = cardinality(tops.getOrDefault(e.getKey(), List.of()), s.values);
+        }
+    }
+
+    /** The grouping keys: types with a hash opclass group by value, the rest (json, point, …) by their text. */
+    private static List<String> keys(List<ProfiledColumn> columns) {
+        List<String> keys = new ArrayList<>();
+        for (ProfiledColumn c : columns) {
+            String col = "s." + Identifier.quote(c.name());
+            keys.add(c.kind() == Kind.OTHER ? "(" + col + ")::text" : col);
+        }
+        return keys;
+    }
+
+    /** {@code GROUPING(k1, …, kn)} of the set that groups by {@code kj} alone: every bit set but j's. */
+    private static int set(int n, int j) {
+        return ((1 << n) - 1) & ~(1 << (n - 1 - j));
     }
 
     /** Rows ranked by count (ties by value); the top 5 and every one with at least 2% of the values, then Others. */
