@@ -271,6 +271,28 @@ class ProfilerIT {
     }
 
     @Test
+    void aBernoulliPercentageSampleIsTheSameRowsInEveryStatement() throws Exception {
+        List<JsonNode> lines = run("""
+                      schemaFilterPattern: {includes: ['^Mixed Schema$']}
+                      tableFilterPattern: {includes: ['^Order Items$']}
+                      profileSample: 30
+                      samplingMethodType: BERNOULLI
+                """, "");
+        JsonNode profile = body(lines, "/tableProfile");
+        assertThat(profile.at("/tableProfile/profileSample").asDouble()).isEqualTo(30);
+        assertThat(profile.at("/tableProfile/profileSampleType").asText()).isEqualTo("PERCENTAGE");
+        assertThat(profile.at("/tableProfile/rowCount").asDouble()).isEqualTo(ROWS);
+        JsonNode id = columns(profile).get("id");
+        double sampled = id.get("valuesCount").asDouble();
+        assertThat(sampled).isBetween(ROWS * 0.15, ROWS * 0.45);
+        // the aggregate scan and the grouped pass saw the same rows: every sampled id is distinct and seen once
+        assertThat(id.get("distinctCount").asDouble()).isEqualTo(sampled);
+        assertThat(id.get("uniqueCount").asDouble()).isEqualTo(sampled);
+        assertThat(body(lines, "/sampleData").get("rows")).hasSize(50);
+        assertValid(lines);
+    }
+
+    @Test
     @Timeout(60)
     void aTableOverItsTimeoutIsAnErrorAndTheOthersGoOn() throws Exception {
         Path out = dir.resolve("requests.jsonl");
