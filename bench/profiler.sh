@@ -14,6 +14,7 @@
 # distinct), code char(3) (~17,000 values), created timestamptz, day date, flag boolean, note text (half NULL). Built
 # with one INSERT … SELECT from generate_series, then VACUUM ANALYZE (both outside the timings). KEEP=1 keeps it.
 #
+# pgbridge runs first (a failure shows before the long baseline); then:
 # 1. one query per metric: for every column valuesCount, nullCount, distinctCount, uniqueCount (GROUP BY … HAVING
 #    count = 1), min, max; for numbers mean, sum, stddev, median, firstQuartile, thirdQuartile (each percentile its own
 #    query) and a histogram (one CASE query per column over 10 bins from min and max); for text minLength, maxLength,
