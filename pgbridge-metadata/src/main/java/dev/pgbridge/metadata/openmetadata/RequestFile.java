@@ -49,6 +49,9 @@ public final class RequestFile implements RequestSink {
     /** Writes the line as UTF-8 bytes straight away (a String per line and its encoding took a third of the time). */
     @Override
     public void send(Requests.Request request) {
+        if (request.body() instanceof Requests.LocalOnly) {
+            return; // pgbridge's own extras: not an OpenMetadata request
+        }
         try {
             out.write(JSON.writeValueAsBytes(request.resolve(EntityRef.Ids.NAME_BASED)));
             out.write('\n');

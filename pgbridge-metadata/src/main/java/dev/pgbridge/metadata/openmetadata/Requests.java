@@ -575,4 +575,54 @@ public final class Requests {
             requireNonNull(name, "name is null");
         }
     }
+
+    // ---- Profiler extras (pgbridge only): what OpenMetadata 1.4's columnProfile has no field for
+
+    /**
+     * A body only the local catalog keeps: the {@code file} and {@code metadata-rest} sinks skip a request carrying one
+     * (OpenMetadata has no route for it, and a transcript must validate against OpenMetadata's schemas).
+     */
+    public interface LocalOnly {
+    }
+
+    /**
+     * {@code PUT /v1/tables/{id}/tableProfile/pgbridge}: the profiler's metrics that OpenMetadata 1.4's
+     * {@code tableProfile}/{@code columnProfile} cannot hold, sent right after the table's {@link CreateTableProfile}
+     * with the same timestamp (the local catalog keeps them with that profile).
+     *
+     * @param columnNames the profiled table's column names in order ({@code columnNames}, a table metric)
+     * @param columns     per column, its extras (only columns that have any)
+     */
+    public record ProfileExtras(long timestamp, List<String> columnNames, List<ColumnExtras> columns)
+            implements LocalOnly {
+        public ProfileExtras {
+            columnNames = List.copyOf(columnNames);
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /** One column's extras: {@code cardinalityDistribution} (low-cardinality text), null when not computed. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ColumnExtras(String name, CardinalityDistribution cardinalityDistribution) {
+        public ColumnExtras {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /**
+     * OpenMetadata's {@code cardinalityDistribution} (newer servers): the top 5 values and every value holding at least
+     * 2% of the rows, most frequent first, the rest as {@code Others}; counts and percentages of the non-null values.
+     */
+    public record CardinalityDistribution(List<String> categories, List<Long> counts, List<Double> percentages) {
+        public CardinalityDistribution {
+            categories = List.copyOf(categories);
+            counts = List.copyOf(counts);
+            percentages = List.copyOf(percentages);
+        }
+    }
+
+    /** The call carrying a table's {@link ProfileExtras} to the local catalog. */
+    public static Request profileExtras(String tableFqn, ProfileExtras extras) {
+        return new Request("PUT", "/v1/tables/{id}/tableProfile/pgbridge", extras, EntityRef.table(tableFqn));
+    }
 }

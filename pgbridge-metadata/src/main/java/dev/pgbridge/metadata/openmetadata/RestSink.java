@@ -195,6 +195,9 @@ public final class RestSink implements RequestSink {
     @Override
     public void send(Requests.Request request) {
         requireNonNull(request, "request is null");
+        if (request.body() instanceof Requests.LocalOnly) {
+            return; // pgbridge's own extras: OpenMetadata has no route for them
+        }
         Requests.Request toSend = request;
         String what = describe(request);
         if (request.body() instanceof Requests.TablePatch patch) {

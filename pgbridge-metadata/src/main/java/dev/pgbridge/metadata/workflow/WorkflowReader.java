@@ -89,6 +89,7 @@ public final class WorkflowReader {
             checkServer(map, problems);
             checkQueryLog(map, problems);
             TestSuiteConfigReader.check(map, problems);
+            ProfilerConfigReader.check(map, problems);
         }
         if (!problems.isEmpty()) {
             throw new WorkflowException(name, problems);

@@ -128,7 +128,7 @@ public final class WorkflowRunner {
                 case WorkflowSchema.DATABASE_LINEAGE -> new LineageIngestion(workflow.serviceName(),
                         workflow.lineage(), all, source, sink).run(connector, notReady, out, today);
                 case WorkflowSchema.PROFILER -> new Profiler(workflow.serviceName(), workflow.profiler(), source,
-                        sink).run(connector, out);
+                        sink).run(connector, out, all);
                 case WorkflowSchema.TEST_SUITE -> new TestSuiteRunner(workflow.serviceName(), workflow.testSuite(),
                         source, sink, progress instanceof TestSuiteRunner.Results r ? r : TestSuiteRunner.Results.NONE)
                         .run(connector, out);

@@ -118,14 +118,76 @@ final class WorkflowSchema {
 
     // ---- Profiler: databaseServiceProfilerPipeline.json and the orm-profiler processor (pgbridge.metadata.profile)
 
-    /** {@code databaseServiceProfilerPipeline.json}. */
+    /**
+     * {@code databaseServiceProfilerPipeline.json} (1.4), and the keys newer servers added. Numbers OpenMetadata
+     * declares as {@code number} ({@code profileSample}, {@code confidence}, {@code threadCount}) are checked with their
+     * ranges by {@link ProfilerConfigReader#check}.
+     */
     static final Shape.Keys PROFILER_CONFIG = Shape.Keys.of(
-            required("type", choice(PROFILER)));
+            required("type", choice(PROFILER)),
+            optional("databaseFilterPattern", FILTER),
+            optional("schemaFilterPattern", FILTER),
+            optional("tableFilterPattern", FILTER),
+            optional("includeViews", flag()),
+            optional("useFqnForFiltering", flag()),
+            optional("generateSampleData", flag()),
+            optional("sampleDataCount", whole()),
+            optional("computeMetrics", flag()),
+            optional("computeTableMetrics", flag()),
+            optional("computeColumnMetrics", flag()),
+            optional("useStatistics", flag()),
+            optional("processPiiSensitive", flag()),
+            optional("autoTagPII", flag()),
+            optional("confidence", new Shape.Anything()),
+            optional("profileSampleType", choice("PERCENTAGE", "ROWS")),
+            optional("profileSample", new Shape.Anything()),
+            optional("samplingMethodType", choice("BERNOULLI", "SYSTEM")),
+            optional("randomizedSample", flag()),
+            optional("threadCount", new Shape.Anything()),
+            optional("timeoutSeconds", whole()));
+
+    /** Keys of {@link #PROFILER_CONFIG} pgbridge accepts for OpenMetadata compatibility and ignores. */
+    static final List<String> PROFILER_IGNORED = List.of("computeTableMetrics", "computeColumnMetrics",
+            "useStatistics", "randomizedSample");
+
+    /** {@code tableProfilerConfig.partitioning} as the processor's {@code tableConfig[].partitionConfig}. */
+    static final Shape PARTITION_CONFIG = Shape.Keys.of(
+            optional("enablePartitioning", flag()),
+            optional("partitionColumnName", text()),
+            optional("partitionIntervalType", choice("TIME-UNIT", "INGESTION-TIME", "COLUMN-VALUE",
+                    "INTEGER-RANGE")),
+            optional("partitionInterval", whole()),
+            optional("partitionIntervalUnit", choice("YEAR", "MONTH", "DAY", "HOUR")),
+            optional("partitionValues", new Shape.Anything()),
+            optional("partitionIntegerRangeStart", whole()),
+            optional("partitionIntegerRangeEnd", whole()));
+
+    /** One entry of the processor's {@code tableConfig} list (checked item by item by the reader). */
+    static final Shape TABLE_CONFIG = Shape.Keys.of(
+            required("fullyQualifiedName", text()),
+            optional("profileSample", new Shape.Anything()),
+            optional("profileSampleType", choice("PERCENTAGE", "ROWS")),
+            optional("sampleDataCount", whole()),
+            optional("profileQuery", text()),
+            optional("columnConfig", Shape.Keys.of(
+                    optional("excludeColumns", new Shape.Anything()),
+                    optional("includeColumns", new Shape.Anything()))),
+            optional("partitionConfig", PARTITION_CONFIG));
+
+    /** {@code columnConfig.includeColumns[]}. */
+    static final Shape INCLUDE_COLUMN = Shape.Keys.of(
+            required("columnName", text()),
+            optional("metrics", new Shape.Anything()));
+
+    /** The {@code orm-profiler} processor's {@code config}: {@code tableConfig[]} (and OpenMetadata's metric set). */
+    static final Shape PROFILER_PROCESSOR_CONFIG = Shape.Keys.of(
+            optional("tableConfig", new Shape.Anything()),
+            optional("profiler", new Shape.Anything()));
 
     /** The {@code orm-profiler} processor's {@code config}. */
     static final Shape PROFILER_PROCESSOR = Shape.Keys.of(
-            required("type", choice("orm-profiler")),
-            optional("config", new Shape.Anything()));
+            optional("type", choice("orm-profiler")),
+            optional("config", PROFILER_PROCESSOR_CONFIG));
 
     // ---- end of Profiler
 
