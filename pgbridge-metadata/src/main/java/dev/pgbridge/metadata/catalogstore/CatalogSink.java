@@ -543,6 +543,7 @@ public final class CatalogSink implements RequestSink {
             case Requests.CreateTableProfile p when about != null -> profile(batches, about.fullyQualifiedName(), p);
             case Requests.TableData d when about != null -> profileStore.sampleData(c, about.fullyQualifiedName(), d);
             case Requests.ColumnTags t when about != null -> profileStore.columnTags(c, about.fullyQualifiedName(), t);
+            case Requests.ProfileExtras e when about != null -> profileStore.extras(c, about.fullyQualifiedName(), e);
             case Requests.CreateQuery q -> query(c, q, now);
             case Requests.AddLineage l -> lineage(c, l, now);
             case Requests.DbtBody d -> dbt.write(c, about, d, now);

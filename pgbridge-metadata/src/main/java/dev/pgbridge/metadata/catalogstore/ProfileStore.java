@@ -78,6 +78,14 @@ public final class ProfileStore {
                         state TEXT,
                         updated_at ${timestamp} NOT NULL,
                         PRIMARY KEY (tenant, table_fqn, column_name, tag_fqn)
+                    )""")),
+            new StoreMigration(2, "profile extras (column names, cardinality distributions)", List.of("""
+                    CREATE TABLE ${schema}catalog_profile_extras (
+                        tenant TEXT NOT NULL,
+                        table_fqn TEXT NOT NULL,
+                        run_ts BIGINT NOT NULL,
+                        body TEXT NOT NULL,
+                        PRIMARY KEY (tenant, table_fqn, run_ts)
                     )""")));
 
     /** The table metrics {@link #tableMetric} reads: {@link Requests.TableProfile}'s fields but the timestamp. */
@@ -165,6 +173,22 @@ public final class ProfileStore {
         }
     }
 
+    /**
+     * What a profiler run found that OpenMetadata 1.4's profile has no field for (the column names, each text column's
+     * cardinality distribution), kept per run next to its profile.
+     */
+    void extras(Connection c, String tableFqn, Requests.ProfileExtras extras) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table("catalog_profile_extras") + " (tenant, "
+                + "table_fqn, run_ts, body) VALUES (?, ?, ?, ?) ON CONFLICT (tenant, table_fqn, run_ts) DO UPDATE SET "
+                + "body = excluded.body")) {
+            s.setString(1, tenant());
+            s.setString(2, tableFqn);
+            s.setLong(3, extras.timestamp());
+            s.setString(4, CatalogStore.json(extras));
+            s.executeUpdate();
+        }
+    }
+
     /** The table's sample rows, replacing the ones kept. */
     void sampleData(Connection c, String tableFqn, Requests.TableData data) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table("catalog_sample_data") + " (tenant, "
@@ -247,6 +271,22 @@ public final class ProfileStore {
                 }
             }
             return Optional.of(new Latest(runs.getFirst().table(), columns, count));
+        });
+    }
+
+    /** The extras of the table's latest run that sent any; empty when none did. */
+    public Optional<Requests.ProfileExtras> extras(String tableFqn) {
+        requireNonNull(tableFqn, "tableFqn is null");
+        return catalog.read("read the profile extras of " + tableFqn, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT body FROM " + table("catalog_profile_extras")
+                    + " WHERE tenant = ? AND table_fqn = ? ORDER BY run_ts DESC LIMIT 1")) {
+                s.setString(1, tenant());
+                s.setString(2, tableFqn);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(CatalogStore.readJson(rs.getString(1), Requests.ProfileExtras.class))
+                            : Optional.<Requests.ProfileExtras>empty();
+                }
+            }
         });
     }
 

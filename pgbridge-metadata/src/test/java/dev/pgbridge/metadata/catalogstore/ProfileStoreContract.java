@@ -135,4 +135,25 @@ abstract class ProfileStoreContract {
         assertThat(ProfileStore.open(CatalogStore.open(storeDatabase(), tenant + "x")).tags(TABLE))
                 .as("another tenant's tags").isEmpty();
     }
+
+    // the profiler's ProfileExtras (cardinality distributions) reached the local catalog as "does not keep" warnings
+    @Test
+    void theLatestRunsExtrasAreKeptWithoutAWarning() {
+        Requests.CardinalityDistribution colors = new Requests.CardinalityDistribution(List.of("red", "Others"),
+                List.of(7L, 3L), List.of(0.7, 0.3));
+        send(Requests.profileExtras(TABLE, new Requests.ProfileExtras(1_000L, List.of("id", "color"),
+                        List.of(new Requests.ColumnExtras("color", colors)))),
+                Requests.profileExtras(TABLE, new Requests.ProfileExtras(2_000L, List.of("id", "color"),
+                        List.of(new Requests.ColumnExtras("color", null)))));
+
+        Requests.ProfileExtras latest = profiles().extras(TABLE).orElseThrow();
+        assertThat(latest.timestamp()).isEqualTo(2_000L);
+        assertThat(latest.columnNames()).containsExactly("id", "color");
+        assertThat(profiles().extras("prof_pg.shop.sales.none")).isEmpty();
+        assertThat(warnings).isEmpty();
+        send(Requests.profileExtras(TABLE, new Requests.ProfileExtras(3_000L, List.of("color"),
+                List.of(new Requests.ColumnExtras("color", colors)))));
+        assertThat(profiles().extras(TABLE).orElseThrow().columns().getFirst().cardinalityDistribution())
+                .isEqualTo(colors);
+    }
 }

@@ -36,7 +36,6 @@ public final class OpenMetadataSchemas {
             Map.entry("POST /v1/usage/table/" + ID, "type/usageRequest.json"),
             Map.entry("PUT /v1/tables/" + ID + "/joins", "entity/data/table.json#/definitions/tableJoins"),
             Map.entry("PUT /v1/tables/" + ID + "/tableProfile", "api/data/createTableProfile.json"),
-            Map.entry("PUT /v1/tables/" + ID + "/sampleData", "entity/data/table.json#/definitions/tableData"),
             Map.entry("DELETE /v1/tables/" + ID + "\\?recursive=true&hardDelete=false", ""),
             // dbt: data models, descriptions and owners (a JSON Patch; the file sink's body, see tablePatchRules),
             // dbt's tags, its tests with their results
