@@ -51,6 +51,38 @@ public final class SqlScript {
         return statement;
     }
 
+    /**
+     * The one query of {@code sql} ({@link #single}, and a {@code SELECT}, {@code WITH}, {@code VALUES} or
+     * {@code TABLE}): for SQL a user hands to be read from, such as a data-quality test's {@code sqlExpression} or a
+     * profiler's {@code profileQuery}. A {@code COPY … TO PROGRAM} or a function call statement is refused before it
+     * reaches the server.
+     *
+     * @param what names the SQL in the error ({@code "sqlExpression"})
+     */
+    public static SqlStatement query(String sql, String what) {
+        SqlStatement statement;
+        try {
+            statement = single(sql);
+        }
+        catch (PgBridgeException e) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, what + ": " + e.getMessage(), e.hint());
+        }
+        String text = statement.text().stripLeading();
+        while (text.startsWith("(")) {
+            text = text.substring(1).stripLeading();
+        }
+        int end = 0;
+        while (end < text.length() && Character.isLetter(text.charAt(end))) {
+            end++;
+        }
+        String keyword = text.substring(0, end).toUpperCase(Locale.ROOT);
+        if (!List.of("SELECT", "WITH", "VALUES", "TABLE").contains(keyword)) {
+            throw new PgBridgeException(ErrorCode.INVALID_CONFIG, what + " must be a query; it starts with "
+                    + (keyword.isEmpty() ? "no keyword" : keyword), "write a SELECT (or WITH, VALUES, TABLE) query");
+        }
+        return statement;
+    }
+
     private static final class Lexer {
         private final String text;
         private final List<SqlStatement> statements = new ArrayList<>();

@@ -118,4 +118,21 @@ class QuerySqlScriptTest {
     void toStringNeverShowsTheSql() {
         assertThat(SqlScript.split("alter role r password 'secret'").get(0).toString()).doesNotContain("secret");
     }
+
+    // a profileQuery or a partition condition with "; COMMIT; DROP …" ran past the read-only transaction
+    @Test
+    void aQueryIsOneReadingStatementThatStaysInsideItsParentheses() {
+        assertThat(SqlScript.query("  (WITH a AS (SELECT 1) SELECT * FROM a);", "sqlExpression").text())
+                .contains("WITH a AS");
+        assertThat(SqlScript.query("values (1), (2)", "q").text()).isEqualTo("values (1), (2)");
+        assertThatThrownBy(() -> SqlScript.query("SELECT 1; COMMIT; DROP TABLE t", "profileQuery"))
+                .isInstanceOf(PgBridgeException.class).hasMessageStartingWith("profileQuery: ")
+                .hasMessageContaining("3 statements");
+        assertThatThrownBy(() -> SqlScript.query("SELECT 1) AS q; SELECT (1", "profileQuery"))
+                .isInstanceOf(PgBridgeException.class);
+        assertThatThrownBy(() -> SqlScript.query("COPY (SELECT 1) TO PROGRAM 'id'", "sqlExpression"))
+                .isInstanceOf(PgBridgeException.class).hasMessageContaining("must be a query; it starts with COPY");
+        assertThatThrownBy(() -> SqlScript.query("DELETE FROM t", "sqlExpression"))
+                .hasMessageContaining("starts with DELETE");
+    }
 }

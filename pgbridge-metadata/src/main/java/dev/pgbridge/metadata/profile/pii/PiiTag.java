@@ -13,6 +13,8 @@ import static java.util.Objects.requireNonNull;
 public record PiiTag(String tag, String kind, double confidence) {
     public static final String SENSITIVE = "PII.Sensitive";
     public static final String NON_SENSITIVE = "PII.NonSensitive";
+    /** What a masked value reads everywhere (sample data, failing rows, pages): OpenMetadata's mask. */
+    public static final String MASK = "********";
 
     public PiiTag {
         requireNonNull(tag, "tag is null");
