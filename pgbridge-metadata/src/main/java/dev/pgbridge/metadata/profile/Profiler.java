@@ -8,6 +8,7 @@ import dev.pgbridge.catalog.TableKind;
 import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.error.PgBridgeException;
+import dev.pgbridge.query.SqlScript;
 import dev.pgbridge.metadata.ingest.MetadataIngestion;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.Fqn;
@@ -223,8 +224,9 @@ public final class Profiler {
         if (partition != null && partition.enablePartitioning()) {
             where.add(partitionFilter(partition, parameters));
         }
+        // the user's query as one reading statement inside its parentheses (checked when the file was read too)
         String base = config != null && config.profileQuery() != null
-                ? "(" + config.profileQuery() + ") AS q" : relation;
+                ? "(" + SqlScript.query(config.profileQuery(), "profileQuery").text() + ") AS q" : relation;
         boolean sampleable = config == null || config.profileQuery() == null;
         boolean storage = sampleable && table.kind().hasStorage();
         boolean random = false;

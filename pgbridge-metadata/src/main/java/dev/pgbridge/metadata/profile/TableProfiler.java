@@ -24,10 +24,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Profiles one table on one connection, in one read-only {@code REPEATABLE READ} transaction, in at most five
@@ -61,7 +63,7 @@ final class TableProfiler {
     /** Text columns with at most this many distinct values get a cardinality distribution. */
     static final int CARDINALITY_LIMIT = 1000;
     static final int MAX_BINS = 100;
-    static final String MASK = "********";
+    static final String MASK = PiiTag.MASK;
     private static final int SEED = 20240521;
     /** {@code GROUPING()} takes at most 31 arguments; wider tables are grouped in chunks. */
     private static final int GROUPING_CHUNK = 31;
@@ -139,13 +141,17 @@ final class TableProfiler {
                     (double) rowCount, shape.columns().size(),
                     table.sizeBytes() == null ? null : table.sizeBytes().doubleValue(), null,
                     sample.whole() ? null : sample.profileSample(), sample.whole() ? null : sample.type().name());
+            List<Requests.Request> samples = new ArrayList<>();
+            Set<String> sensitive = settings.generateSampleData() || settings.processPiiSensitive()
+                    ? sampleData(samples) : Set.of();
             List<Requests.ColumnProfile> columnProfiles = new ArrayList<>();
             List<Requests.ColumnExtras> extras = new ArrayList<>();
             if (settings.computeMetrics()) {
                 for (ProfiledColumn c : columns) {
                     Stats s = stats.get(c.name());
                     columnProfiles.add(s.profile(c, timestamp));
-                    if (s.cardinality != null) {
+                    // a cardinality distribution lists values: none of a column holding personal data
+                    if (s.cardinality != null && !sensitive.contains(c.name())) {
                         extras.add(new Requests.ColumnExtras(c.name(), s.cardinality));
                     }
                 }
@@ -154,9 +160,7 @@ final class TableProfiler {
                     settings.computeMetrics() ? columnProfiles : null)));
             out.add(Requests.profileExtras(tableFqn, new Requests.ProfileExtras(timestamp, shape.columnNames(),
                     extras)));
-            if (settings.generateSampleData() || settings.processPiiSensitive()) {
-                sampleData(out);
-            }
+            out.addAll(samples);
             connection.commit();
             return new Outcome(out);
         }
@@ -494,7 +498,13 @@ final class TableProfiler {
         }
     }
 
-    private void sampleData(List<Requests.Request> out) throws SQLException, TimedOut {
+    /**
+     * The sample rows and the PII tags: a column the classifier calls {@code PII.Sensitive} is masked whatever its
+     * confidence (a doubtful e-mail column stays masked), and tagged when the confidence reaches {@code confidence}.
+     *
+     * @return the columns found sensitive
+     */
+    private Set<String> sampleData(List<Requests.Request> out) throws SQLException, TimedOut {
         List<String> names = shape.columnNames();
         String select = "SELECT " + String.join(", ", names.stream().map(c -> "s." + Identifier.quote(c)).toList())
                 + " FROM " + sample.from() + " LIMIT " + sampleDataCount;
@@ -516,18 +526,23 @@ final class TableProfiler {
             }
         }
         List<Requests.ColumnTag> tags = new ArrayList<>();
+        Set<String> sensitive = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             TableShape.Column column = shape.columns().get(i);
             PiiTag tag = classifier.classify(column.name(), column.type(), texts.get(i)).orElse(null);
-            if (tag == null || tag.confidence() < settings.confidence()) {
+            if (tag == null) {
                 continue;
             }
             if (PiiTag.SENSITIVE.equals(tag.tag())) {
+                sensitive.add(column.name());
                 for (List<Object> row : rows) {
                     if (row.get(i) != null) {
                         row.set(i, MASK);
                     }
                 }
+            }
+            if (tag.confidence() < settings.confidence()) {
+                continue;
             }
             tags.add(new Requests.ColumnTag(column.name(), new Requests.TagLabel(tag.tag(), "Classification",
                     "Automated", "Suggested")));
@@ -538,6 +553,7 @@ final class TableProfiler {
         if (settings.processPiiSensitive() && !tags.isEmpty()) {
             out.add(Requests.Request.columnTags(tableFqn, new Requests.ColumnTags(tags)));
         }
+        return sensitive;
     }
 
     /** A sample value as OpenMetadata sends it: numbers and booleans as such, bytes as base64, the rest as text. */

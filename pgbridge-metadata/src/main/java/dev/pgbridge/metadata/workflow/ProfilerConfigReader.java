@@ -1,9 +1,11 @@
 package dev.pgbridge.metadata.workflow;
 
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.IgnoredKeys;
 import dev.pgbridge.metadata.profile.Metric;
 import dev.pgbridge.metadata.profile.ProfilerSettings;
+import dev.pgbridge.query.SqlScript;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +114,14 @@ final class ProfilerConfigReader {
                 continue;
             }
             checkSample(t, at, problems);
+            if (t.get("profileQuery") instanceof String query) {
+                try {
+                    SqlScript.query(query, "profileQuery");
+                }
+                catch (PgBridgeException e) {
+                    problems.add(new WorkflowProblem(at + ".profileQuery", e.getMessage(), e.hint()));
+                }
+            }
             Map<?, ?> columns = mapAt(t, "columnConfig");
             if (columns != null) {
                 checkColumns(columns, at + ".columnConfig", problems);

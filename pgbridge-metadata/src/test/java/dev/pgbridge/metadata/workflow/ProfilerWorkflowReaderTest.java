@@ -160,6 +160,22 @@ class ProfilerWorkflowReaderTest {
                 "processor.config.tableConfig[1].partitionConfig.partitionIntervalUnit: 'WEEK' is not a valid choice");
     }
 
+    // a profileQuery with "; COMMIT; DROP …" ran its other statements outside the read-only transaction
+    @Test
+    void aProfileQueryIsOneQuery() {
+        assertThat(String.join("\n", problems("", """
+                processor:
+                  type: orm-profiler
+                  config:
+                    tableConfig:
+                      - fullyQualifiedName: a.b.c.d
+                        profileQuery: "SELECT 1) AS q; COMMIT; DROP TABLE t; SELECT * FROM ((SELECT 1"
+                      - fullyQualifiedName: a.b.c.e
+                        profileQuery: "COPY (SELECT 1) TO PROGRAM 'id'"
+                """))).contains("processor.config.tableConfig[0].profileQuery: profileQuery: the SQL text holds",
+                "processor.config.tableConfig[1].profileQuery: profileQuery must be a query; it starts with COPY");
+    }
+
     @Test
     void aPercentageOverAHundredIsOutOfRange() {
         assertThat(problems("      profileSample: 150\n", "")).singleElement().asString()

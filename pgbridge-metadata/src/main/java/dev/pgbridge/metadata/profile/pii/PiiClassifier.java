@@ -66,10 +66,24 @@ public final class PiiClassifier {
      */
     public Optional<PiiTag> classify(String columnName, String dataType, List<String> samples) {
         ValueType type = ValueType.of(dataType);
-        if (type == ValueType.NONE) {
-            return Optional.empty();
-        }
         Hints hints = columnName == null ? Hints.NONE : ColumnNames.hints(columnName);
+        if (type == ValueType.NONE) {
+            if (!ValueType.container(dataType)) {
+                return Optional.empty();
+            }
+            // bytea, json, xml, arrays: their values are not read, but a column named like personal data (an
+            // emails text[], a contact jsonb) is tagged by its name alone
+            PiiKind byName = null;
+            int score = 0;
+            for (PiiKind kind : PiiKind.values()) {
+                if (hints.score(kind) > score) {
+                    byName = kind;
+                    score = hints.score(kind);
+                }
+            }
+            return byName == null || score < REPORTED ? Optional.empty()
+                    : Optional.of(new PiiTag(byName.tag(), byName.name(), score));
+        }
         List<String> values = present(samples);
         LocalDate today = LocalDate.now(clock);
         PiiKind best = null;

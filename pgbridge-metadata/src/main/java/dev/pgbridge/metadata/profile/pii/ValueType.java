@@ -31,6 +31,18 @@ enum ValueType {
             "serial2", "serial4", "serial8", "tinyint", "long", "number", "numeric");
 
     /**
+     * Whether the type holds other values whose text is not read (arrays, json, jsonb, xml, bytea): such a column is
+     * tagged by its name alone (an {@code emails text[]}, a {@code contact jsonb}).
+     */
+    static boolean container(String dataType) {
+        if (dataType == null) {
+            return false;
+        }
+        String t = dataType.trim().toLowerCase(Locale.ROOT);
+        return t.endsWith("[]") || t.startsWith("_") || Set.of("json", "jsonb", "xml", "bytea").contains(t);
+    }
+
+    /**
      * The value type of a PostgreSQL type name as {@code format_type} prints it ({@code character varying(80)},
      * {@code timestamp(3) with time zone}, {@code numeric(12,2)}, {@code text[]}) or an OpenMetadata data type
      * ({@code VARCHAR}, {@code TIMESTAMPZ}); null or unknown types count as text.
