@@ -141,23 +141,57 @@ public final class ParallelExport implements AutoCloseable {
     private static ParallelExport plan(ConnectionConfig config, ExportFormat format, ExportOptions options,
                                        Connection c, String snapshot, ExportSource.Resolved table, int workers)
             throws SQLException {
-        String quoted = table.quoted();
-        String all = "SELECT * FROM " + quoted;
-        String kind = table.kind();
+        String all = "SELECT * FROM " + table.quoted();
+        Plan plan = plan(c, table.quoted(), table.kind(), workers);
+        List<String> selects = plan.conditions().stream()
+                .map(condition -> condition.isEmpty() ? all : all + " WHERE " + condition).toList();
+        return new ParallelExport(config, format, options, c, snapshot, plan.method(), selects, plan.reason());
+    }
+
+    /**
+     * How to split a relation into up to {@code workers} ranges: one WHERE condition per range ("" for all rows),
+     * in order. Runs its catalog queries (and, for key ranges, min and max of the key) on {@code c}, which should be
+     * in the snapshot the ranges will be read in.
+     *
+     * @param table the relation's name as SQL writes it (quoted as needed)
+     * @param kind its {@code pg_class.relkind}
+     */
+    public record Plan(Method method, List<String> conditions, String reason) {
+        public Plan {
+            requireNonNull(method, "method is null");
+            conditions = List.copyOf(conditions);
+            requireNonNull(reason, "reason is null");
+        }
+
+        /** All rows in one session, for {@code reason}. */
+        public static Plan single(String reason) {
+            return new Plan(Method.SINGLE, List.of(""), reason);
+        }
+
+        /** One line for the user: how the table is split and why. */
+        public String describe() {
+            return switch (method) {
+                case CTID -> conditions.size() + " sessions in one snapshot, split by heap pages (" + reason + ")";
+                case KEY -> conditions.size() + " sessions in one snapshot, split by key (" + reason + ")";
+                case SINGLE -> "one session (" + reason + ")";
+            };
+        }
+    }
+
+    /** See {@link Plan}. */
+    public static Plan plan(Connection c, String table, String kind, int workers) throws SQLException {
         boolean heap = kind.equals("r") || kind.equals("p") || kind.equals("m");
         if (workers == 1) {
-            return new ParallelExport(config, format, options, c, snapshot, Method.SINGLE, List.of(all),
-                    "one worker asked for");
+            return Plan.single("one worker asked for");
         }
         if (!heap) {
-            return new ParallelExport(config, format, options, c, snapshot, Method.SINGLE, List.of(all),
-                    "a view or foreign table is read by one session");
+            return Plan.single("a view or foreign table is read by one session");
         }
         int version = c.getMetaData().getDatabaseMajorVersion();
         if (version >= 14) {
             long pages;
             try (PreparedStatement ps = c.prepareStatement(kind.equals("p") ? PARTITION_PAGES : PAGES)) {
-                ps.setString(1, quoted);
+                ps.setString(1, table);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     pages = rs.getLong(1);
@@ -165,14 +199,13 @@ public final class ParallelExport implements AutoCloseable {
             }
             int n = (int) Math.min(workers, pages);
             if (n <= 1) {
-                return new ParallelExport(config, format, options, c, snapshot, Method.SINGLE, List.of(all),
-                        "the table has " + pages + " page(s)");
+                return Plan.single("the table has " + pages + " page(s)");
             }
-            List<String> selects = new ArrayList<>(n);
+            List<String> conditions = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 long from = pages * i / n;
                 long to = pages * (i + 1) / n;
-                StringBuilder sql = new StringBuilder(all).append(" WHERE ");
+                StringBuilder sql = new StringBuilder();
                 if (i > 0) {
                     sql.append("ctid >= '(").append(from).append(",0)'::tid");
                 }
@@ -182,14 +215,13 @@ public final class ParallelExport implements AutoCloseable {
                 if (i < n - 1) {
                     sql.append("ctid < '(").append(to).append(",0)'::tid"); // the last range is open-ended
                 }
-                selects.add(sql.toString());
+                conditions.add(sql.toString());
             }
-            return new ParallelExport(config, format, options, c, snapshot, Method.CTID, selects,
-                    pages + " pages, TID range scans (PostgreSQL " + version + ")");
+            return new Plan(Method.CTID, conditions, pages + " pages, TID range scans (PostgreSQL " + version + ")");
         }
         String key = null;
         try (PreparedStatement ps = c.prepareStatement(INTEGER_KEY)) {
-            ps.setString(1, quoted);
+            ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     key = rs.getString(1);
@@ -197,18 +229,16 @@ public final class ParallelExport implements AutoCloseable {
             }
         }
         if (key == null) {
-            return new ParallelExport(config, format, options, c, snapshot, Method.SINGLE, List.of(all),
-                    "PostgreSQL " + version + " has no TID range scans and the table no integer primary key");
+            return Plan.single("PostgreSQL " + version + " has no TID range scans and the table no integer primary key");
         }
         String column = Identifier.quote(key);
         BigInteger min;
         BigInteger max;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT min(" + column + ")::text, max(" + column + ")::text FROM " + quoted)) {
+             ResultSet rs = s.executeQuery("SELECT min(" + column + ")::text, max(" + column + ")::text FROM " + table)) {
             rs.next();
             if (rs.getString(1) == null) {
-                return new ParallelExport(config, format, options, c, snapshot, Method.SINGLE, List.of(all),
-                        "the table is empty");
+                return Plan.single("the table is empty");
             }
             min = new BigInteger(rs.getString(1));
             max = new BigInteger(rs.getString(2));
@@ -216,14 +246,13 @@ public final class ParallelExport implements AutoCloseable {
         BigInteger span = max.subtract(min).add(BigInteger.ONE);
         int n = span.min(BigInteger.valueOf(workers)).intValueExact();
         if (n <= 1) {
-            return new ParallelExport(config, format, options, c, snapshot, Method.SINGLE, List.of(all),
-                    "one key value");
+            return Plan.single("one key value");
         }
-        List<String> selects = new ArrayList<>(n);
+        List<String> conditions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             BigInteger from = min.add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(n)));
             BigInteger to = min.add(span.multiply(BigInteger.valueOf(i + 1)).divide(BigInteger.valueOf(n)));
-            StringBuilder sql = new StringBuilder(all).append(" WHERE ");
+            StringBuilder sql = new StringBuilder();
             if (i > 0) {
                 sql.append(column).append(" >= ").append(from);
             }
@@ -233,10 +262,9 @@ public final class ParallelExport implements AutoCloseable {
             if (i < n - 1) {
                 sql.append(column).append(" < ").append(to);
             }
-            selects.add(sql.toString());
+            conditions.add(sql.toString());
         }
-        return new ParallelExport(config, format, options, c, snapshot, Method.KEY, selects,
-                "PostgreSQL " + version + " has no TID range scans: ranges of the primary key " + key);
+        return new Plan(Method.KEY, conditions, "PostgreSQL " + version + " has no TID range scans: ranges of the primary key " + key);
     }
 
     /** How the table is split. */
@@ -251,11 +279,7 @@ public final class ParallelExport implements AutoCloseable {
 
     /** One line for the user: how the table is split and why. */
     public String describe() {
-        return switch (method) {
-            case CTID -> selects.size() + " sessions in one snapshot, split by heap pages (" + reason + ")";
-            case KEY -> selects.size() + " sessions in one snapshot, split by key (" + reason + ")";
-            case SINGLE -> "one session (" + reason + ")";
-        };
+        return new Plan(method, selects, reason).describe();
     }
 
     /** The exported snapshot every range reads in, as {@code pg_export_snapshot()} gave it. */
