@@ -280,6 +280,9 @@ class QueryCommandsIT {
             assertThat(query.err()).startsWith("export: a query runs in one session");
             Cli.Result splitStdout = export("--table", t.name(), "--split");
             assertThat(splitStdout.exitCode()).isEqualTo(2);
+            Cli.Result splitQuery = export("-c", "SELECT 1", "--split", "--output", home.resolve("q.csv").toString());
+            assertThat(splitQuery.exitCode()).isEqualTo(2);
+            assertThat(splitQuery.err()).contains("--split needs --table");
         }
     }
 

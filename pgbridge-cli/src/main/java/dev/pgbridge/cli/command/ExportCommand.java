@@ -120,6 +120,9 @@ final class ExportCommand implements Callable<Integer> {
         if (parallel != null && parallel < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
         }
+        if (split && table == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--split needs --table (a query runs in one session)");
+        }
         if (split && toStdout) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--split needs --output FILE (one file per session)");
         }
