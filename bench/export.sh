@@ -9,7 +9,8 @@
 # It creates schema pgbridge_bench in that database (tables accounts: N rows shaped like pgbench_accounts;
 # wide: WIDE_N rows of bigint, timestamptz, jsonb, numeric, text) and drops it at the end unless KEEP=1.
 #
-# Environment: N (default 5000000), WIDE_N (1000000), RUNS (1; the best of RUNS is kept), KEEP (0),
+# Environment: N (default 5000000), WIDE_N (1000000), RUNS (1; the best of RUNS is kept), KEEP (0), PARALLEL (2:
+# the sessions of the `export --table … --parallel` rows, issue 13),
 # PGBRIDGE_JAVA_OPTS (passed to java by bin/pgbridge; default -Xmx128m, the heap the issue promises is enough;
 # -Duser.timezone=UTC is added), OUT_DIR (a temp dir).
 set -euo pipefail
@@ -20,7 +21,7 @@ pgbridge="$repo/bin/pgbridge"
 
 PGURL="${1:-${PGURL:-}}"
 if [ -z "$PGURL" ]; then
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 export PGURL
@@ -28,6 +29,7 @@ N="${N:-5000000}"
 WIDE_N="${WIDE_N:-1000000}"
 RUNS="${RUNS:-1}"
 KEEP="${KEEP:-0}"
+PARALLEL="${PARALLEL:-2}"
 # both sides print timestamptz in the same zone, so their CSV can be compared byte for byte
 export PGTZ=UTC
 export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS--Xmx128m} -Duser.timezone=UTC"
@@ -77,7 +79,7 @@ setup() {
 }
 
 # measure LABEL ROWS FILE CMD…: runs CMD RUNS times (it writes FILE), keeps the best wall time and the largest RSS
-declare -A SECONDS_OF RSS_OF BYTES_OF ROWS_OF SAME
+declare -A SECONDS_OF RSS_OF BYTES_OF ROWS_OF SAME SAME_PAR
 measure() {
   local label="$1" rows="$2" file="$3"; shift 3
   local best="" rss=0 run e m
@@ -113,7 +115,17 @@ for t in accounts wide; do
   measure "$t psql"  "$n" "$f.psql.csv" psql "$PGURL" -X -q -c "\\copy ($q) to '$f.psql.csv' with (format csv, header)"
   measure "$t csv"   "$n" "$f.csv"      "${export_cmd[@]}" -c "$q" --format csv --output "$f.csv"
   measure "$t jsonl" "$n" "$f.jsonl"    "${export_cmd[@]}" -c "$q" --format jsonl --output "$f.jsonl"
+  # issue 13: the table read by PARALLEL sessions in one snapshot (ranges stitched in order; rows in page order)
+  measure "$t csv par"   "$n" "$f.par.csv"   "${export_cmd[@]}" --table "pgbridge_bench.$t" --parallel "$PARALLEL" \
+      --format csv --output "$f.par.csv"
+  measure "$t jsonl par" "$n" "$f.par.jsonl" "${export_cmd[@]}" --table "pgbridge_bench.$t" --parallel "$PARALLEL" \
+      --format jsonl --output "$f.par.jsonl"
   if cmp -s "$f.psql.csv" "$f.csv"; then SAME[$t]=yes; else SAME[$t]=NO; fi
+  # the parallel CSV holds the same lines as psql's (header first, once), in another order
+  if [ "$(head -1 "$f.par.csv")" = "$(head -1 "$f.psql.csv")" ] \
+     && cmp -s <(LC_ALL=C sort "$f.psql.csv") <(LC_ALL=C sort "$f.par.csv"); then SAME_PAR[$t]=yes; else SAME_PAR[$t]=NO; fi
+  lines=$(wc -l < "$f.par.jsonl")
+  [ "$lines" = "$n" ] || { echo "error: $t.par.jsonl has $lines lines, expected $n" >&2; exit 1; }
   lines=$(wc -l < "$out_dir/$t.jsonl")
   [ "$lines" = "$n" ] || { echo "error: $t.jsonl has $lines lines, expected $n" >&2; exit 1; }
   rm -f "$out_dir/$t".*
@@ -132,7 +144,7 @@ line() {
 }
 
 echo
-echo "pgbridge export benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
+echo "pgbridge export benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 java_version="$( ("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 || true) | head -1)"
 echo "server: PostgreSQL $(pg -At -c 'SHOW server_version'); psql $(psql --version | awk '{ print $3 }'); $java_version"
 echo "PGBRIDGE_JAVA_OPTS=${PGBRIDGE_JAVA_OPTS}; best of $RUNS run(s); wall-clock times include the JVM start (pgbridge --version: ${start} s)"
@@ -142,6 +154,8 @@ for t in accounts wide; do
   line "$t psql"  "psql \\copy csv (baseline)"
   line "$t csv"   "pgbridge export csv"   "$(ratio "$t psql" "$t csv") (target >= 0.90; same bytes as psql: ${SAME[$t]})"
   line "$t jsonl" "pgbridge export jsonl" "$(ratio "$t psql" "$t jsonl") (target >= 0.60 of the CSV baseline)"
+  line "$t csv par"   "export csv --parallel $PARALLEL"   "$(ratio "$t psql" "$t csv par") (issue 13: >= 1.4; same lines as psql: ${SAME_PAR[$t]})"
+  line "$t jsonl par" "export jsonl --parallel $PARALLEL" "$(ratio "$t psql" "$t jsonl par")"
 done
 line "accounts/5 csv"   "pgbridge export csv"   "RSS at N/5: ${RSS_OF[accounts/5 csv]} KB vs N: ${RSS_OF[accounts csv]} KB"
 line "accounts/5 jsonl" "pgbridge export jsonl" "RSS at N/5: ${RSS_OF[accounts/5 jsonl]} KB vs N: ${RSS_OF[accounts jsonl]} KB"

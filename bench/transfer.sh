@@ -7,7 +7,8 @@
 #
 # The source tables are built in URL's database and copied into TARGET_URL's (default: the same database).
 # Environment: N rows of the pgbench_accounts shape (default 5,000,000), WIDE_N rows of the wide table (timestamptz,
-# jsonb, numeric, text; default 1,000,000), PGBRIDGE_JAVA_OPTS for the JVM (default -Xmx128m: memory stays flat).
+# jsonb, numeric, text; default 1,000,000), PGBRIDGE_JAVA_OPTS for the JVM (default -Xmx128m: memory stays flat),
+# PARALLEL (2) source sessions of the `copy --parallel` row.
 # With `bin/pgbridge demo` running: BENCH_URL="$(bin/pgbridge conn uri demo --reveal)" bench/transfer.sh
 # The tables bench_* are created and dropped. Needs psql and GNU time (apt-get install time).
 set -euo pipefail
@@ -16,13 +17,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 repo="$(dirname "$here")"
 url="${1:-${BENCH_URL:-}}"
 if [ -z "$url" ]; then
-  sed -n '2,13p' "$0" >&2
+  sed -n '2,14p' "$0" >&2
   exit 2
 fi
 export BENCH_URL="$url"
 export BENCH_TARGET_URL="${2:-${BENCH_TARGET_URL:-$url}}"
 N="${N:-5000000}"
 WIDE_N="${WIDE_N:-1000000}"
+PARALLEL="${PARALLEL:-2}"
 export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS:--Xmx128m}"
 pgbridge="$repo/bin/pgbridge"
 command -v psql >/dev/null || { echo "psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
@@ -32,6 +34,7 @@ dir="$(mktemp -d)"; trap 'rm -rf "$dir"' EXIT
 src() { psql "$BENCH_URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
 dst() { psql "$BENCH_TARGET_URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# building data: $N rows (pgbench_accounts shape), $WIDE_N rows (wide)"
 src <<SQL
 DROP TABLE IF EXISTS bench_accounts_src, bench_wide_src;
@@ -88,6 +91,9 @@ for shape in accounts wide; do
       --to-env BENCH_TARGET_URL --target-table "$target"
   run "pgbridge copy -c" "$rows" "$bytes" "$pgbridge" copy --from-env BENCH_URL -c "SELECT * FROM $source_table" \
       --to-env BENCH_TARGET_URL --target-table "$target"
+  # issue 13: the source read by PARALLEL sessions in one snapshot, into the target's one COPY
+  run "pgbridge copy --table --parallel $PARALLEL" "$rows" "$bytes" "$pgbridge" copy --from-env BENCH_URL \
+      --table "$source_table" --to-env BENCH_TARGET_URL --target-table "$target" --parallel "$PARALLEL"
 done
 echo
 echo "ratio = baseline seconds / run seconds (above 1: faster than the baseline); work s = pgbridge's own time without JVM start-up; RSS: the largest process; JVM: $PGBRIDGE_JAVA_OPTS"

@@ -122,6 +122,13 @@ class LoadCommandsIT {
         assertThat(r.err()).startsWith("copied 2,500 rows (").contains(" into \"public\".\"" + table + "\" in ")
                 .endsWith("; binary COPY\n");
         assertThat(dbs.rows(dbs.target(), "SELECT count(*) || ' ' || sum(amount) FROM " + table)).containsExactly("2500 4689375.00");
+        // the source read by two sessions in one snapshot, into the target's one COPY: the same rows
+        String parallel = TestingPostgres.uniqueName("copied_par");
+        Cli.Result par = cli.run("copy", "--from", "src", "--table", "orders", "--to", "dst", "--target-table", parallel,
+                "--create", "--parallel", "2");
+        assertThat(par.exitCode()).as(par.toString()).isZero();
+        assertThat(par.err()).startsWith("copy: source read by 2 sessions in one snapshot, split by ").contains("copied 2,500 rows (");
+        assertThat(dbs.rows(dbs.target(), "SELECT count(*) || ' ' || sum(amount) FROM " + parallel)).containsExactly("2500 4689375.00");
 
         Cli.Result failed = cli.run("copy", "--from", "src", "-c", "SELECT id, amount FROM orders WHERE nonsense", "--to", "dst",
                 "--target-table", table, "--truncate");

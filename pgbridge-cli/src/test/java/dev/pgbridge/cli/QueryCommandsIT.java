@@ -241,6 +241,51 @@ class QueryCommandsIT {
         }
     }
 
+    @Test
+    void parallelExportEqualsTheSingleSessionOneAndSplitsIntoParts() throws Exception {
+        try (TestTable t = new TestTable(server, "postgres", "cli_par", "(id int PRIMARY KEY, note text) WITH (fillfactor = 10)")) {
+            server.execute("INSERT INTO " + t.name() + " SELECT g, 'n,\"' || g FROM generate_series(1, 3000) g");
+            Path one = home.resolve("one.csv");
+            Path par = home.resolve("par.csv");
+            Cli.Result single = export("--table", t.name(), "--parallel", "1", "--output", one.toString());
+            assertThat(single.exitCode()).as(single.toString()).isZero();
+            Cli.Result r = export("--table", t.name(), "--parallel", "2", "--output", par.toString());
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.err()).startsWith("export: 2 sessions in one snapshot, split by ").contains("exported 3,000 rows");
+            List<String> expected = Files.readAllLines(one);
+            List<String> lines = Files.readAllLines(par);
+            assertThat(lines.getFirst()).isEqualTo("id,note");
+            assertThat(lines.stream().filter(l -> l.equals("id,note"))).hasSize(1);
+            assertThat(lines.stream().sorted().toList()).isEqualTo(expected.stream().sorted().toList());
+
+            Cli.Result split = export("--table", t.name(), "--parallel", "2", "--split", "--output", home.resolve("parts.csv").toString());
+            assertThat(split.exitCode()).as(split.toString()).isZero();
+            List<String> first = Files.readAllLines(home.resolve("parts.part-0001.csv"));
+            List<String> second = Files.readAllLines(home.resolve("parts.part-0002.csv"));
+            assertThat(first.getFirst()).isEqualTo("id,note");
+            assertThat(second).isNotEmpty().doesNotContain("id,note");
+            assertThat(Stream.concat(first.stream(), second.stream()).sorted().toList()).isEqualTo(expected.stream().sorted().toList());
+            assertThat(home.resolve("parts.csv")).doesNotExist();
+
+            // all or nothing: the second part cannot be written (a directory has its name), so no part appears
+            Files.createDirectory(home.resolve("bad.part-0002.csv"));
+            Cli.Result bad = export("--table", t.name(), "--parallel", "2", "--split", "--output", home.resolve("bad.csv").toString());
+            assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+            try (Stream<Path> files = Files.list(home)) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("bad.part-0001") || n.startsWith(".bad"));
+            }
+
+            Cli.Result query = export("-c", "SELECT 1", "--parallel", "2", "--output", "-");
+            assertThat(query.exitCode()).as(query.toString()).isZero();
+            assertThat(query.err()).startsWith("export: a query runs in one session");
+            Cli.Result splitStdout = export("--table", t.name(), "--split");
+            assertThat(splitStdout.exitCode()).isEqualTo(2);
+            Cli.Result splitQuery = export("-c", "SELECT 1", "--split", "--output", home.resolve("q.csv").toString());
+            assertThat(splitQuery.exitCode()).isEqualTo(2);
+            assertThat(splitQuery.err()).contains("--split needs --table");
+        }
+    }
+
     /** The memory proof: a million rows of ~120 bytes would need far more than 128 MB if they were held. */
     @Test
     void aMillionRowsExportWithA128MegabyteHeap() throws Exception {

@@ -56,7 +56,7 @@ public final class CsvExport implements Export {
         CopyOut copy = null;
         try {
             connection.setAutoCommit(false);
-            RowStream.begin(connection, options.timeout(), false);
+            RowStream.begin(connection, options.timeout(), false, options.snapshot());
             String sql = source.copy(connection, target, options.header() ? "FORMAT csv, HEADER" : "FORMAT csv");
             if (canceled) {
                 throw new SQLException("canceling statement due to user request", "57014");

@@ -49,7 +49,8 @@ public final class JsonLinesExport implements Export {
         String select = source.select(connection, target);
         ExportByteCounter counter = new ExportByteCounter(out);
         running = select; // opening the stream runs the query until its first rows: cancel may come meanwhile
-        try (RowStream rows = RowStream.open(connection, target, select, List.of(), options.fetchSize(), options.timeout());
+        try (RowStream rows = RowStream.open(connection, target, select, List.of(), options.fetchSize(), options.timeout(),
+                options.snapshot());
              JsonGenerator g = PgJson.factory().createGenerator(counter)) {
             if (canceled) {
                 rows.cancel();

@@ -44,6 +44,7 @@ public final class RowStream implements AutoCloseable {
     private final ConnectionConfig target;
     private final SqlStatement statement;
     private final Duration timeout;
+    private final String snapshot;
     private PreparedStatement prepared;
     private ResultSet resultSet;
     private List<Column> columns;
@@ -51,11 +52,13 @@ public final class RowStream implements AutoCloseable {
     private volatile boolean canceled;
     private volatile Object running;
 
-    private RowStream(Connection connection, ConnectionConfig target, SqlStatement statement, Duration timeout) {
+    private RowStream(Connection connection, ConnectionConfig target, SqlStatement statement, Duration timeout,
+                      String snapshot) {
         this.connection = connection;
         this.target = target;
         this.statement = statement;
         this.timeout = timeout;
+        this.snapshot = snapshot;
     }
 
     /**
@@ -67,6 +70,15 @@ public final class RowStream implements AutoCloseable {
      */
     public static RowStream open(Connection connection, ConnectionConfig target, String sql, List<String> parameters,
                                  int fetchSize, Duration timeout) {
+        return open(connection, target, sql, parameters, fetchSize, timeout, null);
+    }
+
+    /**
+     * As {@link #open(Connection, ConnectionConfig, String, List, int, Duration)}, reading in the exported snapshot
+     * {@code snapshot} ({@code pg_export_snapshot()} of a transaction that is still open; null: a snapshot of its own).
+     */
+    public static RowStream open(Connection connection, ConnectionConfig target, String sql, List<String> parameters,
+                                 int fetchSize, Duration timeout, String snapshot) {
         requireNonNull(connection, "connection is null");
         requireNonNull(target, "target is null");
         requireNonNull(parameters, "parameters is null");
@@ -82,7 +94,7 @@ public final class RowStream implements AutoCloseable {
         RowStream stream;
         try {
             requireAutoCommit(connection);
-            stream = new RowStream(connection, target, statement, timeout);
+            stream = new RowStream(connection, target, statement, timeout, snapshot);
         }
         catch (SQLException e) {
             throw QueryErrors.translate(e, target, statement, timeout, false);
@@ -94,7 +106,7 @@ public final class RowStream implements AutoCloseable {
     private void start(List<String> parameters, int fetchSize) {
         try {
             connection.setAutoCommit(false);
-            begin(connection, timeout, true);
+            begin(connection, timeout, true, snapshot);
             prepared = connection.prepareStatement(statement.text(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             prepared.unwrap(PGStatement.class).setPrepareThreshold(0); // text results
             prepared.setFetchSize(fetchSize);
@@ -143,8 +155,27 @@ public final class RowStream implements AutoCloseable {
      * transaction.
      */
     public static void begin(Connection connection, Duration timeout, boolean isoIntervals) throws SQLException {
+        begin(connection, timeout, isoIntervals, null);
+    }
+
+    /**
+     * As {@link #begin(Connection, Duration, boolean)}; with a {@code snapshot} (an id from
+     * {@code pg_export_snapshot()}, null for none) the transaction is REPEATABLE READ and sees exactly that snapshot.
+     */
+    public static void begin(Connection connection, Duration timeout, boolean isoIntervals, String snapshot)
+            throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("SET TRANSACTION READ ONLY");
+            if (snapshot == null) {
+                s.execute("SET TRANSACTION READ ONLY");
+            }
+            else {
+                if (!snapshot.matches("[0-9A-Fa-f-]{1,64}")) {
+                    throw new IllegalArgumentException("not a snapshot id: " + snapshot);
+                }
+                // before any query of the transaction, as PostgreSQL requires; SET takes no bound parameters
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                s.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+            }
         }
         if (!isoIntervals && timeout == null) {
             return;

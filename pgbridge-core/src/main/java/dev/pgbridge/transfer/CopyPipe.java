@@ -34,7 +34,16 @@ final class CopyPipe {
 
     /** Reader side: copies every row of {@code out} into the queue, then the end (or the failure). */
     void pump(CopyOut out) {
+        pump(out, 0, 0);
+    }
+
+    /**
+     * As {@link #pump(CopyOut)}, leaving out the first {@code skipHead} and the last {@code dropTail} bytes of the
+     * stream: several readers of binary COPY share one queue, and the writer sends one header and one trailer.
+     */
+    void pump(CopyOut out, int skipHead, int dropTail) {
         try {
+            int skip = skipHead;
             byte[] block = new byte[BLOCK];
             int length = 0;
             byte[] row;
@@ -43,7 +52,9 @@ final class CopyPipe {
                     out.cancelCopy();
                     return;
                 }
-                if (row.length > block.length - length) {
+                int off = Math.min(skip, row.length);
+                skip -= off;
+                if (row.length - off > block.length - length) {
                     if (length > 0 && !put(new Piece(block, length, null))) {
                         out.cancelCopy();
                         return;
@@ -51,9 +62,14 @@ final class CopyPipe {
                     block = new byte[Math.max(BLOCK, row.length)];
                     length = 0;
                 }
-                System.arraycopy(row, 0, block, length, row.length);
-                length += row.length;
+                System.arraycopy(row, off, block, length, row.length - off);
+                length += row.length - off;
             }
+            if (dropTail > length) {
+                throw new IllegalStateException("the COPY stream ended with " + length + " bytes in its last block, "
+                        + "expected its " + dropTail + "-byte trailer");
+            }
+            length -= dropTail;
             if (length == 0 || put(new Piece(block, length, null))) {
                 put(Piece.END);
             }

@@ -10,6 +10,7 @@ import dev.pgbridge.copy.LoadColumn;
 import dev.pgbridge.copy.LoadCopyError;
 import dev.pgbridge.copy.LoadTable;
 import dev.pgbridge.copy.LoadTarget;
+import dev.pgbridge.copy.ParallelExport;
 import dev.pgbridge.copy.ProgressListener;
 import dev.pgbridge.copy.TableCreator;
 import dev.pgbridge.error.ErrorCode;
@@ -28,6 +29,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,7 +73,16 @@ public final class TableTransfer {
     private record SourceColumn(String name, String type, boolean notNull, int typeOid, boolean builtIn) {
     }
 
-    private record SourceShape(String sql, List<SourceColumn> columns, List<String> primaryKey) {
+    /** @param table the source table's quoted name, null for a query */
+    private record SourceShape(String sql, List<SourceColumn> columns, List<String> primaryKey, String table) {
+    }
+
+    /** How the last {@link #run} read its source ({@link ParallelExport.Plan#describe()}), null before any. */
+    private volatile String lastPlan;
+
+    /** How the last run read its source: one session, or several in one snapshot and how they split it. */
+    public String lastPlan() {
+        return lastPlan;
     }
 
     /** Connects to both sides, transfers, commits the target and disconnects. */
@@ -137,6 +148,17 @@ public final class TableTransfer {
         return new Run(source, target, options, gate, ProgressListener.NONE).execute();
     }
 
+    /** The 19 bytes before the first tuple of binary COPY: signature, flags (0), header extension length (0). */
+    private static final byte[] BINARY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
+            0, 0, 0, 0, 0, 0, 0, 0};
+
+    private static String snapshotId(String snapshot) {
+        if (snapshot == null || !snapshot.matches("[0-9A-Fa-f-]{1,64}")) {
+            throw new IllegalStateException("not a snapshot id: " + snapshot);
+        }
+        return snapshot;
+    }
+
     /** The message of a transfer stopped by an interruption (Ctrl-C, SIGTERM) before its COMMIT. */
     public static final String INTERRUPTED = Loader.INTERRUPTED;
 
@@ -198,6 +220,16 @@ public final class TableTransfer {
         }
 
         private TransferResult transfer() {
+            boolean parallel = o.parallel() > 1 && o.source() instanceof TransferSource.Table;
+            if (parallel) {
+                // the source's snapshot is exported to the sessions that read its ranges: REPEATABLE READ, set first
+                try (Statement s = source.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                }
+                catch (SQLException e) {
+                    throw failure(Side.SOURCE, e);
+                }
+            }
             SourceShape shape = describeSource();
             LoadTable table;
             String created = null;
@@ -243,6 +275,33 @@ public final class TableTransfer {
             }
             boolean binary = binary(shape, loadTarget);
             String format = binary ? " (FORMAT binary)" : "";
+            ParallelExport.Plan plan = ParallelExport.Plan.single(o.source() instanceof TransferSource.Table
+                    ? "one session asked for" : "a query runs in one session");
+            String snapshot = null;
+            if (parallel) {
+                try (PreparedStatement kind = source.prepareStatement(
+                        "SELECT relkind::text FROM pg_catalog.pg_class WHERE oid = ?::regclass");
+                     Statement s = source.createStatement()) {
+                    kind.setString(1, shape.table());
+                    String relkind;
+                    try (ResultSet rs = kind.executeQuery()) {
+                        rs.next();
+                        relkind = rs.getString(1);
+                    }
+                    plan = ParallelExport.plan(source, shape.table(), relkind, o.parallel());
+                    try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                        rs.next();
+                        snapshot = rs.getString(1);
+                    }
+                }
+                catch (SQLException e) {
+                    throw failure(Side.SOURCE, e);
+                }
+            }
+            lastPlan = plan.describe();
+            if (plan.conditions().size() > 1) {
+                return transferRanges(shape, loadTarget, binary, created, plan, snapshot);
+            }
 
             CopyOut out;
             try {
@@ -314,6 +373,135 @@ public final class TableTransfer {
             return new TransferResult(targetName, rows, bytes, Duration.ofNanos(System.nanoTime() - start), binary, created, merged);
         }
 
+        /**
+         * The source's ranges read by one session each, all in {@code snapshot}, into ONE target COPY in the target's
+         * one transaction: whole rows (text) or whole tuples (binary: each session's header and trailer left out,
+         * one of each sent here) from every range go into the same bounded pipe, in whatever order they come.
+         */
+        private TransferResult transferRanges(SourceShape shape, LoadTarget loadTarget, boolean binary,
+                                              String created, ParallelExport.Plan plan,
+                                              String snapshot) {
+            String format = binary ? " (FORMAT binary)" : "";
+            int n = plan.conditions().size();
+            List<Connection> sessions = new ArrayList<>(n);
+            List<CopyOut> outs = new ArrayList<>(n);
+            List<Thread> readers = new ArrayList<>(n);
+            CopyPipe pipe = new CopyPipe();
+            CopyIn in = null;
+            try {
+                for (int i = 0; i < n; i++) {
+                    sessions.add(TableTransfer.this.connect(from, Side.SOURCE));
+                }
+                for (int i = 0; i < n; i++) {
+                    Connection c = sessions.get(i);
+                    gate.watch(c);
+                    try {
+                        c.setAutoCommit(false);
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                            s.execute("SET TRANSACTION SNAPSHOT '" + snapshotId(snapshot) + "'");
+                        }
+                        outs.add(c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (\n" + shape.sql() + " WHERE "
+                                + plan.conditions().get(i) + "\n) TO STDOUT" + format));
+                    }
+                    catch (SQLException e) {
+                        throw failure(Side.SOURCE, e);
+                    }
+                }
+                try {
+                    in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(loadTarget.copyStatement(binary));
+                }
+                catch (SQLException e) {
+                    throw failure(Side.TARGET, e);
+                }
+                for (int i = 0; i < n; i++) {
+                    CopyOut out = outs.get(i);
+                    readers.add(Thread.ofPlatform().daemon().name("pgbridge-transfer-source-" + (i + 1))
+                            .start(() -> pipe.pump(out, binary ? BINARY_HEADER.length : 0, binary ? 2 : 0)));
+                }
+                long bytes = 0;
+                long rows;
+                try {
+                    if (binary) {
+                        in.writeToCopy(BINARY_HEADER, 0, BINARY_HEADER.length);
+                    }
+                    int ended = 0;
+                    while (ended < n) {
+                        CopyPipe.Piece piece = pipe.take();
+                        if (piece.failure() != null) {
+                            throw piece.failure() instanceof SQLException s ? failure(Side.SOURCE, s)
+                                    : new PgBridgeException(ErrorCode.INTERNAL, "reading the source failed: "
+                                    + piece.failure(), hint(), piece.failure());
+                        }
+                        if (piece.end()) {
+                            ended++;
+                            continue;
+                        }
+                        in.writeToCopy(piece.bytes(), 0, piece.length());
+                        bytes += piece.length();
+                        listener.progress(-1, bytes);
+                    }
+                    if (binary) {
+                        in.writeToCopy(new byte[] {(byte) 0xFF, (byte) 0xFF}, 0, 2);
+                    }
+                    rows = in.endCopy();
+                }
+                catch (SQLException e) {
+                    // no "row N of the source": the ranges' rows arrive interleaved
+                    throw failure(Side.TARGET, e);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PgBridgeException(ErrorCode.INTERNAL, "the transfer into " + targetName + " was interrupted", hint(), e);
+                }
+                for (Thread reader : readers) {
+                    join(reader);
+                }
+                long merged;
+                try {
+                    merged = loadTarget.finish(target);
+                    gate.commit(target, false);
+                }
+                catch (SQLException e) {
+                    throw failure(Side.TARGET, e);
+                }
+                catch (PgBridgeException e) {
+                    throw sideFailure(Side.TARGET, e, hint());
+                }
+                return new TransferResult(targetName, rows, bytes, Duration.ofNanos(System.nanoTime() - start), binary,
+                        created, merged);
+            }
+            catch (RuntimeException | Error e) {
+                pipe.stop();
+                for (Connection c : sessions) {
+                    try {
+                        c.unwrap(PGConnection.class).cancelQuery();
+                    }
+                    catch (SQLException cancelFailed) {
+                        log.debug("cannot cancel a source range", cancelFailed);
+                    }
+                }
+                for (Thread reader : readers) {
+                    join(reader);
+                }
+                if (in != null) {
+                    cancel(in);
+                }
+                throw e;
+            }
+            finally {
+                for (Connection c : sessions) {
+                    gate.unwatch(c);
+                    try {
+                        c.close();
+                    }
+                    catch (SQLException e) {
+                        log.debug("closing a source range's session failed", e);
+                    }
+                }
+            }
+        }
+
         private SourceShape describeSource() {
             try {
                 return switch (o.source()) {
@@ -342,7 +530,7 @@ public final class TableTransfer {
                 select.append(columns.size() == 1 ? "" : ", ").append(Identifier.quote(c.name()));
             }
             select.append(" FROM ").append(table.qualifiedName());
-            return new SourceShape(select.toString(), columns, table.primaryKey());
+            return new SourceShape(select.toString(), columns, table.primaryKey(), table.qualifiedName());
         }
 
         private SourceShape describeQuery(TransferSource.Query q) throws SQLException {
@@ -378,7 +566,7 @@ public final class TableTransfer {
                 ResultTypes.SqlType type = types.get(i);
                 columns.add(new SourceColumn(names.get(i), type.sqlName(), false, type.oid(), type.builtIn()));
             }
-            return new SourceShape(sql, columns, List.of());
+            return new SourceShape(sql, columns, List.of(), null);
         }
 
         /** Binary COPY when every column is the same built-in type on both sides (its binary form is then the same). */

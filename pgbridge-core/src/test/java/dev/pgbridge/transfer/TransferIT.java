@@ -211,4 +211,42 @@ class TransferIT {
                 .isInstanceOfSatisfying(PgBridgeException.class, e -> assertThat(e.hint()).contains("the table was not created"));
         assertThat(rows(targetDb, "SELECT to_regclass('dst')::text")).containsExactly((String) null);
     }
+
+    @Test
+    void parallelCopyOfATableEqualsTheSingleSessionCopyInBinaryAndTextFormat() throws Exception {
+        // fillfactor 10: 3,000 rows on some 400 pages, so every range holds rows
+        server.executeIn(sourceDb.name(), """
+                CREATE TABLE par_bin (id int PRIMARY KEY, t text, ts timestamptz, j jsonb) WITH (fillfactor = 10);
+                INSERT INTO par_bin SELECT g, 'é日本 ' || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 s',
+                       jsonb_build_object('g', g) FROM generate_series(1, 3000) g;
+                CREATE TABLE par_txt (id int PRIMARY KEY, mood mood, t text) WITH (fillfactor = 10);
+                INSERT INTO par_txt SELECT g, CASE WHEN g % 2 = 0 THEN 'sad'::mood END, 'a\tb,"c"' || g
+                FROM generate_series(1, 3000) g""");
+        try {
+            for (String table : List.of("par_bin", "par_txt")) {
+                TableTransfer parallel = new TableTransfer(config("src", sourceDb), config("dst", targetDb));
+                TransferResult result = parallel.run(TransferOptions.of(new TransferSource.Table(table), table)
+                        .withCreate(true).withParallel(3));
+                assertThat(result.binary()).as(table).isEqualTo(table.equals("par_bin"));
+                assertThat(result.rows()).isEqualTo(3000);
+                assertThat(parallel.lastPlan()).startsWith("3 sessions in one snapshot, split by "
+                        + (server.majorVersion() >= 14 ? "heap pages" : "key"));
+                assertThat(content(targetDb, table)).isEqualTo(content(sourceDb, table)).hasSize(3000);
+            }
+            // a row the target rejects, in the last range: the whole target rolls back
+            server.executeIn(targetDb.name(), "TRUNCATE par_bin; ALTER TABLE par_bin ADD CHECK (id <> 2900); "
+                    + "INSERT INTO par_bin (id, t) VALUES (-1, 'kept')");
+            assertThatThrownBy(() -> transfer.run(TransferOptions.of(new TransferSource.Table("par_bin"), "par_bin")
+                    .withParallel(3)))
+                    .isInstanceOfSatisfying(PgBridgeException.class, e -> {
+                        assertThat(e.getMessage()).startsWith("the target 'dst'").contains("violates check constraint");
+                        assertThat(e.hint()).contains("the target was rolled back");
+                    });
+            assertThat(rows(targetDb, "SELECT id || ':' || t FROM par_bin")).containsExactly("-1:kept");
+        }
+        finally {
+            server.executeIn(sourceDb.name(), "DROP TABLE par_bin, par_txt");
+            server.executeIn(targetDb.name(), "DROP TABLE IF EXISTS par_bin, par_txt");
+        }
+    }
 }

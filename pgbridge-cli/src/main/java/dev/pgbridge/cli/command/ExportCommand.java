@@ -9,6 +9,7 @@ import dev.pgbridge.copy.ExportFormat;
 import dev.pgbridge.copy.ExportOptions;
 import dev.pgbridge.copy.ExportResult;
 import dev.pgbridge.copy.ExportSource;
+import dev.pgbridge.copy.ParallelExport;
 import dev.pgbridge.error.ErrorCode;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.connection.SqlErrors;
@@ -32,7 +33,9 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
@@ -82,6 +85,17 @@ final class ExportCommand implements Callable<Integer> {
             description = "Cancel the query on the server if it runs longer: 500ms, 30s, 5m, 1h.")
     Duration timeout;
 
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "--table: read with up to N sessions in ONE exported snapshot (one consistent image), split "
+                    + "by heap pages (PostgreSQL 14+) or by an integer primary key (12, 13); default: the number of "
+                    + "cores for a --table, 1 for -c (a query always runs in one session). 1: one session.")
+    Integer parallel;
+
+    @Option(names = "--split", description = "With --parallel: one file per session, FILE's name with .part-0001, "
+            + ".part-0002, … before its extension (orders.csv: orders.part-0001.csv); each CSV part has the header "
+            + "only in the first. All files appear only when all are complete.")
+    boolean split;
+
     @Option(names = "--no-progress", description = "No progress line, even on a terminal (the summary line stays; "
             + "--quiet drops both).")
     boolean noProgress;
@@ -103,6 +117,22 @@ final class ExportCommand implements Callable<Integer> {
         ConnectionConfig config = connection.resolve(environment, spec.commandLine().getErr()).config();
         ExportOptions options = new ExportOptions(!noHeader, fetchSize, timeout);
         boolean toStdout = output.equals("-");
+        if (parallel != null && parallel < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
+        }
+        if (split && table == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--split needs --table (a query runs in one session)");
+        }
+        if (split && toStdout) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--split needs --output FILE (one file per session)");
+        }
+        int workers = parallel != null ? parallel : table != null ? Runtime.getRuntime().availableProcessors() : 1;
+        if (table != null && (workers > 1 || split)) {
+            return parallel(config, format, options, workers, toStdout);
+        }
+        if (sql != null && workers > 1 && !quiet.quiet()) {
+            spec.commandLine().getErr().println("export: a query runs in one session (--parallel applies to --table)");
+        }
         // rows on stdout: no redrawn line in between them, only the summary at the end
         Progress progress = Progress.on(spec.commandLine().getErr(), quiet.quiet(), !noProgress && !toStdout);
         try (Connection c = connect(config); Output out = Output.open(output)) {
@@ -126,6 +156,58 @@ final class ExportCommand implements Callable<Integer> {
             throw SqlErrors.translate(e, config);
         }
         return 0;
+    }
+
+    /** --table with more than one session, or --split: a {@link ParallelExport}. */
+    private int parallel(ConnectionConfig config, ExportFormat format, ExportOptions options, int workers,
+                         boolean toStdout) {
+        Progress progress = Progress.on(spec.commandLine().getErr(), quiet.quiet(), !noProgress && !toStdout);
+        try (ParallelExport export = ParallelExport.open(config, table, workers, format, options)) {
+            // how the table is read, when it is more than one session or more was asked for
+            if (!quiet.quiet() && (export.method() != ParallelExport.Method.SINGLE || (parallel != null && parallel > 1))) {
+                spec.commandLine().getErr().println("export: " + export.describe());
+            }
+            List<Output> outs = new ArrayList<>();
+            StopOnExit cancelOnExit = StopOnExit.cancelling(export::cancel);
+            ExportResult result;
+            try {
+                if (split) {
+                    for (int i = 0; i < export.ranges(); i++) {
+                        outs.add(Output.open(partName(output, i + 1)));
+                    }
+                    result = export.runSplit(outs.stream().map(Output::stream).toList(), progress::update);
+                }
+                else {
+                    outs.add(Output.open(output));
+                    Path spill = toStdout ? Path.of(System.getProperty("java.io.tmpdir"))
+                            : Path.of(output).toAbsolutePath().getParent();
+                    result = export.run(outs.getFirst().stream(), spill, progress::update);
+                }
+                for (Output out : outs) {
+                    out.commit();
+                }
+            }
+            catch (RuntimeException e) {
+                progress.interrupt();
+                throw e;
+            }
+            finally {
+                cancelOnExit.close();
+                for (Output out : outs) {
+                    out.close();
+                }
+            }
+            progress.finish(Figures.summary("exported", result.rows(), result.bytes(), null, result.elapsed()));
+        }
+        return 0;
+    }
+
+    /** orders.csv, 3 → orders.part-0003.csv; a name without extension gets .part-0003 at its end. */
+    static String partName(String name, int part) {
+        String suffix = String.format(java.util.Locale.ROOT, ".part-%04d", part);
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf(java.io.File.separatorChar));
+        int dot = name.lastIndexOf('.');
+        return dot > slash + 1 ? name.substring(0, dot) + suffix + name.substring(dot) : name + suffix;
     }
 
     private ExportSource source() {
