@@ -8,7 +8,8 @@
 #
 # 1. streaming: CHANGES row changes (default 1,000,000: 50% updates, 30% inserts, 20% deletes in transactions of
 #    TXN_ROWS=10,000, pgbench_accounts shape) written while nobody reads, then each reader drains that backlog from
-#    its own slot: pg_recvlogical (pgoutput, proto_version 1) to /dev/null (baseline), pgbridge into jsonl.
+#    its own slot: pg_recvlogical (pgoutput, proto_version 1) to /dev/null (baseline), pgbridge into jsonl, and
+#    pgbridge's stdout sink into a pipe read by `grep -c`.
 # 2. backfill: N rows (default 5,000,000, pgbench_accounts shape): psql COPY TO STDOUT > /dev/null (baseline) against a
 #    capture's backfill into jsonl, timed until its checkpoint says the table's backfill is done.
 # 3. latency: LAT_RATE single-row commits per second (default 5000) for LAT_SECONDS (default 20), after LAT_WARMUP
@@ -103,27 +104,41 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the captures ---
-# capture_config NAME TABLE SKIP: writes $dir/NAME.yaml (slot, publication and watermarks table of its own)
+# capture_config NAME TABLE SKIP [SINK]: writes $dir/NAME.yaml (slot, publication and watermarks table of its own);
+# SINK is jsonl (default: files in $dir/jsonl-NAME) or stdout
 capture_config() {
-  local name="$1" table="$2" skip="$3"
+  local name="$1" table="$2" skip="$3" sink="${4:-jsonl}" sink_yaml
   mkdir -p "$dir/jsonl-$name"
+  if [ "$sink" = stdout ]; then sink_yaml="{type: stdout}"; else sink_yaml="{type: jsonl, dir: $dir/jsonl-$name}"; fi
   cat > "$dir/$name.yaml" <<YAML
 name: cdcbench_$name
 connection: cdcbench
 advanced: {slotName: ${S}_$name, publicationName: ${S}_$name, watermarksTable: $S.wm_$name,
            skip_backfills: "$skip"}
 bindings: [{namespace: $S, stream: $table}]
-sink: {type: jsonl, dir: $dir/jsonl-$name}
+sink: $sink_yaml
 YAML
 }
 checkpoint() { echo "$PGBRIDGE_HOME/captures/cdcbench_$1/checkpoint.json"; }
 checkpoint_lsn() { sed -n 's/.*"commit_lsn" *: *"\([0-9A-Fa-f]*\/[0-9A-Fa-f]*\)".*/\1/p' "$(checkpoint "$1")" 2>/dev/null || true; }
-# start_capture NAME: runs `capture run` under GNU time in the background; sets cap_pid (the time process), cap_t0
+# start_capture NAME [stdout]: runs `capture run` under GNU time in the background; sets cap_pid (the time process),
+# cap_t0; with stdout, its standard output goes through a pipe to `grep -c`, which writes the count of event lines
+# (not the JVM's own messages, such as JFR's) to $dir/NAME.count
 start_capture() {
   local name="$1"
   cap_t0="$(now)"
-  /usr/bin/time -f "%e %M" -o "$dir/$name.time.txt" \
-    "$pgbridge" capture run --config "$dir/$name.yaml" --status-every 0 > "$dir/$name.log" 2>&1 &
+  if [ "${2:-}" = stdout ]; then
+    rm -f "$dir/$name.count" "$dir/$name.fifo"
+    mkfifo "$dir/$name.fifo"
+    grep -c "^{" < "$dir/$name.fifo" > "$dir/$name.count" &
+    counter_pid=$!
+    pids+=("$counter_pid")
+    /usr/bin/time -f "%e %M %U %S" -o "$dir/$name.time.txt" \
+      "$pgbridge" capture run --config "$dir/$name.yaml" --status-every 0 > "$dir/$name.fifo" 2> "$dir/$name.log" &
+  else
+    /usr/bin/time -f "%e %M %U %S" -o "$dir/$name.time.txt" \
+      "$pgbridge" capture run --config "$dir/$name.yaml" --status-every 0 > "$dir/$name.log" 2>&1 &
+  fi
   cap_pid=$!
   pids+=("$cap_pid")
 }
@@ -144,6 +159,7 @@ stop_capture() {
   forget "$cap_pid"
   [ "$rc" = 0 ] || { echo "capture $name failed (exit $rc):" >&2; cat "$dir/$name.log" >&2; exit 1; }
   cap_rss="$(awk 'END { print $2 }' "$dir/$name.time.txt")"
+  cap_cpu="$(awk 'END { printf "%.2f", $3 + $4 }' "$dir/$name.time.txt")" # user + system CPU seconds
 }
 wait_slot_active() { # the capture streams from its slot
   local name="$1" i
@@ -188,6 +204,12 @@ cap_work0=""
 start_capture stream
 wait_slot_active stream
 stop_capture stream
+capture_config streamout stream "$S.stream" stdout
+cap_work0=""
+start_capture streamout stdout
+wait_slot_active streamout
+stop_capture streamout
+wait "$counter_pid" || true; forget "$counter_pid" # grep -c exits 1 when it counted 0
 
 echo "# streaming: writing $CHANGES changes in $txns transactions of $TXN_ROWS (nobody reading)" >&2
 {
@@ -211,10 +233,11 @@ echo "# streaming: written in $write_secs s, $((wal_bytes / 1000000)) MB of WAL 
 
 # baseline: pg_recvlogical exits at the first message past the target: the last transaction's commit, which it does not
 # write out (its confirmed_flush_lsn stays at the last change), but every change has arrived by then
-/usr/bin/time -f "%e %M" -o "$dir/recv.time.txt" pg_recvlogical -d "$BENCH_URL" --slot "$RECV_SLOT" --start \
+/usr/bin/time -f "%e %M %U %S" -o "$dir/recv.time.txt" pg_recvlogical -d "$BENCH_URL" --slot "$RECV_SLOT" --start \
   --endpos "$target" --plugin pgoutput -o proto_version=1 -o "publication_names=$RECV_PUB" -f /dev/null -F 0 \
   > "$dir/recv.log" 2>&1 || { cat "$dir/recv.log" >&2; exit 1; }
-read -r recv_secs recv_rss < "$dir/recv.time.txt"
+read -r recv_secs recv_rss recv_user recv_sys < "$dir/recv.time.txt"
+recv_cpu="$(awk -v u="$recv_user" -v s="$recv_sys" 'BEGIN { printf "%.2f", u + s }')"
 
 # pgbridge: from its start until its checkpoint (written after the jsonl files are fsynced) reaches the target
 target_num="$(lsn_num "$target")"
@@ -229,18 +252,36 @@ done
 t1="$(now)"
 stream_secs="$(elapsed "$cap_t0" "$t1")"; stream_work="$(elapsed "${cap_work0:-$cap_t0}" "$t1")"
 stop_capture stream
-stream_rss="$cap_rss"
+stream_rss="$cap_rss"; stream_cpu="$cap_cpu"
 stream_events="$(lines_in stream)"; stream_bytes="$(bytes_in stream)"
 [ "$stream_events" = "$CHANGES" ] || { echo "streaming: the jsonl files hold $stream_events events, not $CHANGES" >&2; exit 1; }
 rm -rf "$dir/jsonl-stream"
+
+# the same backlog through the stdout sink into a pipe (read by grep -c)
+cap_work0=""
+start_capture streamout stdout
+while :; do
+  alive streamout; mark_started streamout
+  l="$(checkpoint_lsn streamout)"
+  if [ -n "$l" ] && [ "$(lsn_num "$l")" -ge "$target_num" ]; then break; fi
+  sleep 0.05
+done
+t1="$(now)"
+stdout_secs="$(elapsed "$cap_t0" "$t1")"; stdout_work="$(elapsed "${cap_work0:-$cap_t0}" "$t1")"
+stop_capture streamout
+stdout_rss="$cap_rss"; stdout_cpu="$cap_cpu"
+wait "$counter_pid" || true; forget "$counter_pid" # grep -c exits 1 when it counted 0
+stdout_events="$(tr -d ' ' < "$dir/streamout.count")"
+[ "$stdout_events" = "$CHANGES" ] || { echo "streaming: the stdout sink wrote $stdout_events lines, not $CHANGES" >&2; exit 1; }
 drop_slots "$RECV_SLOT"; drop_slots "${S}_stream" # so they hold no WAL during the rest
 
 # --- 2. backfill ---
 echo "# backfill: $N rows" >&2
 table_bytes="$(sql -At -c "SELECT pg_relation_size('$S.accounts')")"
-/usr/bin/time -f "%e %M" -o "$dir/copy.time.txt" psql "$BENCH_URL" -X -q -v ON_ERROR_STOP=1 \
+/usr/bin/time -f "%e %M %U %S" -o "$dir/copy.time.txt" psql "$BENCH_URL" -X -q -v ON_ERROR_STOP=1 \
   -c "COPY (SELECT * FROM $S.accounts) TO STDOUT" > /dev/null
-read -r copy_secs copy_rss < "$dir/copy.time.txt"
+read -r copy_secs copy_rss copy_user copy_sys < "$dir/copy.time.txt"
+copy_cpu="$(awk -v u="$copy_user" -v s="$copy_sys" 'BEGIN { printf "%.2f", u + s }')"
 
 capture_config backfill accounts ""
 cap_work0=""
@@ -253,7 +294,7 @@ done
 t1="$(now)"
 backfill_secs="$(elapsed "$cap_t0" "$t1")"; backfill_work="$(elapsed "${cap_work0:-$cap_t0}" "$t1")"
 stop_capture backfill
-backfill_rss="$cap_rss"
+backfill_rss="$cap_rss"; backfill_cpu="$cap_cpu"
 backfill_rows="$(lines_in backfill)"; backfill_bytes="$(bytes_in backfill)"
 [ "$backfill_rows" = "$N" ] || { echo "backfill: the jsonl files hold $backfill_rows events, not $N" >&2; exit 1; }
 rm -rf "$dir/jsonl-backfill"
@@ -356,10 +397,10 @@ stop_capture latency
 latency_rss="$cap_rss"
 
 # --- report ---
-line() { # LABEL COUNT SECONDS BYTES RSS_KB RATIO WORK
-  awk -v l="$1" -v r="$2" -v s="$3" -v b="$4" -v m="$5" -v ratio="$6" -v w="$7" 'BEGIN {
+line() { # LABEL COUNT SECONDS BYTES RSS_KB RATIO WORK CPU
+  awk -v l="$1" -v r="$2" -v s="$3" -v b="$4" -v m="$5" -v ratio="$6" -v w="$7" -v cpu="$8" 'BEGIN {
     if (s <= 0) s = 0.01
-    printf "%-44s %10d %8.2f %11.0f %8.1f %7.0f %8s %7s\n", l, r, s, r / s, b / 1e6 / s, m / 1024, ratio, w }'
+    printf "%-44s %10d %8.2f %11.0f %8.1f %7.0f %8s %7s %7s\n", l, r, s, r / s, b / 1e6 / s, m / 1024, ratio, w, cpu }'
 }
 ratio() { awk -v base="$1" -v s="$2" 'BEGIN { printf "%.2f", (s > 0 ? base / s : 0) }'; }
 echo
@@ -367,17 +408,20 @@ echo "pgbridge change-data-capture benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(
 echo "server: PostgreSQL $(sql -At -c 'SHOW server_version') (fsync $(sql -At -c 'SHOW fsync'), synchronous_commit $(sql -At -c 'SHOW synchronous_commit')); $(pg_recvlogical --version); PGBRIDGE_JAVA_OPTS=$PGBRIDGE_JAVA_OPTS"
 echo "pgbridge times are wall clock from the command's start, JVM start included (pgbridge --version: $jvm_start s); work s: from its \"starting\" line"
 echo
-printf "%-44s %10s %8s %11s %8s %7s %8s %7s\n" "run" "events" "seconds" "events/s" "MB/s" "RSS MB" "ratio" "work s"
+printf "%-44s %10s %8s %11s %8s %7s %8s %7s %7s\n" "run" "events" "seconds" "events/s" "MB/s" "RSS MB" "ratio" "work s" "cpu s"
 echo "## streaming: $CHANGES changes ($txns transactions), $((wal_bytes / 1000000)) MB of WAL (MB/s: WAL read)"
-line "pg_recvlogical pgoutput > /dev/null (base)" "$CHANGES" "$recv_secs" "$wal_bytes" "$recv_rss" "" ""
+line "pg_recvlogical pgoutput > /dev/null (base)" "$CHANGES" "$recv_secs" "$wal_bytes" "$recv_rss" "" "" "$recv_cpu"
 line "pgbridge capture run -> jsonl" "$CHANGES" "$stream_secs" "$wal_bytes" "$stream_rss" \
-  "$(ratio "$recv_secs" "$stream_secs")" "$stream_work"
+  "$(ratio "$recv_secs" "$stream_secs")" "$stream_work" "$stream_cpu"
+line "pgbridge capture run -> stdout | grep -c" "$CHANGES" "$stdout_secs" "$wal_bytes" "$stdout_rss" \
+  "$(ratio "$recv_secs" "$stdout_secs")" "$stdout_work" "$stdout_cpu"
 echo "## backfill: $N rows, table $((table_bytes / 1000000)) MB (MB/s: table read)"
-line "psql COPY TO STDOUT > /dev/null (base)" "$N" "$copy_secs" "$table_bytes" "$copy_rss" "" ""
+line "psql COPY TO STDOUT > /dev/null (base)" "$N" "$copy_secs" "$table_bytes" "$copy_rss" "" "" "$copy_cpu"
 line "pgbridge capture run backfill -> jsonl" "$N" "$backfill_secs" "$table_bytes" "$backfill_rss" \
-  "$(ratio "$copy_secs" "$backfill_secs")" "$backfill_work"
+  "$(ratio "$copy_secs" "$backfill_secs")" "$backfill_work" "$backfill_cpu"
 echo
-echo "ratio = baseline seconds / pgbridge seconds; targets (issue 4): streaming >= 0.6, backfill >= 0.15"
+echo "ratio = baseline seconds / pgbridge seconds; targets (issue 13): streaming (jsonl and stdout) >= 0.9, backfill >= 0.35"
+echo "cpu s = the process's user + system CPU seconds (GNU time), the server's not included: on a loaded machine it moves less than wall time"
 echo "jsonl written: streaming $((stream_bytes / 1000000)) MB ($((stream_bytes / CHANGES)) B/event), backfill $((backfill_bytes / 1000000)) MB ($((backfill_bytes / N)) B/row); workload written in $write_secs s"
 echo
 echo "## latency: $lat_rows commits in $lat_secs s ($(awk -v n="$lat_rows" -v s="$lat_secs" 'BEGIN { printf "%.0f", n / s }')/s asked $LAT_RATE/s, $writer), commit (source.ts_ms) to line readable in the jsonl file"

@@ -140,7 +140,16 @@ public final class Backfill implements AutoCloseable {
 
     /** True while a table still has rows to read or a chunk waits for its high watermark. */
     private boolean rowsToCome() {
-        return keyChunks.inFlight() || tables.values().stream().anyMatch(TableBackfill::unfinished);
+        if (keyChunks.inFlight()) {
+            return true;
+        }
+        // a loop, not a stream: the engine asks once per replication message
+        for (TableBackfill t : tables.values()) {
+            if (t.unfinished()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -45,7 +45,7 @@ final class KeyChunkBackfill {
     /** A chunk between its watermarks: its rows by canonical key, until the high watermark comes through. */
     private static final class Chunk {
         final TableBackfill table;
-        final LinkedHashMap<String, TableShape.Row> rows = new LinkedHashMap<>();
+        final LinkedHashMap<String, TableShape.Row> rows;
         /** Every row read, in key order, and the key read after (null: from the first row). */
         final List<TableShape.Row> readRows;
         final List<String> after;
@@ -60,6 +60,8 @@ final class KeyChunkBackfill {
             this.table = table;
             this.after = after;
             this.readRows = List.copyOf(read);
+            // sized for the chunk up front: growing it row by row was a visible part of a backfill's profile
+            this.rows = LinkedHashMap.newLinkedHashMap(read.size());
             for (TableShape.Row r : read) {
                 rows.put(CanonicalKey.of(r.key()), r);
             }

@@ -301,7 +301,9 @@ class BackfillIT extends WithCaptureFixture {
                 }
             }
         };
-        var running = h.startStreaming(h.config("  backfill_chunk_size: 10\n", "losing"), listener);
+        // not startStreaming: the engine may fail (as expected) before the fixture has seen its slot streaming
+        var running = h.startNoWait(h.config("  backfill_chunk_size: 10\n", "losing"),
+                new dev.pgbridge.cdc.sink.JsonLinesSink(h.sinkDir, 1 << 20), listener);
         Throwable failure = h.awaitFailure(running, Duration.ofSeconds(60));
         assertThat(failure).isInstanceOfSatisfying(dev.pgbridge.error.PgBridgeException.class, e -> {
             assertThat(e.code()).isEqualTo(dev.pgbridge.error.ErrorCode.REPLICATION_SETUP);
