@@ -2,6 +2,7 @@ package dev.pgbridge.metadata.quality;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.sql.Identifier;
@@ -36,7 +37,8 @@ import static java.util.Objects.requireNonNull;
  * shared scan fails (a bad regular expression, a value the column's type cannot read), each test's part runs alone, so
  * only the test at fault is Aborted, with the server's message. Names enter SQL only through {@link Identifier#quote},
  * every value (bounds, sets, patterns) is bound; only {@code sqlExpression}, {@code partitionCondition} and
- * {@code tableDiff}'s {@code where} are the user's SQL, each run read-only.
+ * {@code tableDiff}'s {@code where} are the user's SQL, each checked by core's lexer ({@link TestDefinition.Parameter#sql})
+ * and run read-only.
  */
 final class TableTestRun {
     static final String SUCCESS = "Success";
@@ -338,9 +340,13 @@ final class TableTestRun {
                         null, null);
             });
             case "tableColumnToMatchSet" -> shapeOnly(k, () -> columnSet(spec));
-            case "tableCustomSQLQuery" -> k.own = conn -> customSql(conn, k);
+            case "tableCustomSQLQuery" -> {
+                String query = userSql(definition, spec, "sqlExpression");
+                String condition = userSql(definition, spec, "partitionCondition");
+                k.own = conn -> customSql(conn, k, query, condition);
+            }
             case "tableRowInsertedCountToBeBetween" -> planInserted(k);
-            case "tableDiff" -> planDiff(k);
+            case "tableDiff" -> planDiff(k, userSql(definition, spec, "where"));
             case "columnValuesToBeNotNull" -> {
                 int nulls = k.add("count(*) FILTER (WHERE " + q + " IS NULL)");
                 k.failing = Sql.of(q + " IS NULL");
@@ -429,6 +435,24 @@ final class TableTestRun {
             case "columnValuesSumToBeBetween" -> statistic(k, "sum(" + q + ")", "sum", "minValueForColSum",
                     "maxValueForColSum");
             default -> throw new Aborted("test definition " + def + " has no runner");
+        }
+    }
+
+    /**
+     * The user's SQL of a {@code QUERY} or {@code CONDITION} parameter checked as the workflow check does (settings
+     * built elsewhere are not trusted to have been): null when not given.
+     */
+    private static String userSql(TestDefinition definition, TestSuiteSettings.TestCaseSpec spec, String name)
+            throws Aborted {
+        String text = spec.parameter(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return definition.parameter(name).orElseThrow().sql(text);
+        }
+        catch (PgBridgeException e) {
+            throw new Aborted(e.getMessage());
         }
     }
 
@@ -608,12 +632,10 @@ final class TableTestRun {
 
     // ---- tableCustomSQLQuery
 
-    private Verdict customSql(Connection c, Check k) throws SQLException {
+    private Verdict customSql(Connection c, Check k, String sql, String condition) throws SQLException {
         TestSuiteSettings.TestCaseSpec spec = k.spec;
-        String sql = SingleStatement.of(spec.parameter("sqlExpression"));
         if (sql == null) {
-            return aborted("sqlExpression holds more than one statement; tableCustomSQLQuery runs one read-only "
-                    + "query");
+            return aborted("sqlExpression is missing");
         }
         String strategy = spec.parameter("strategy") == null ? "ROWS" : spec.parameter("strategy")
                 .toUpperCase(Locale.ROOT);
@@ -650,10 +672,9 @@ final class TableTestRun {
         boolean pass = compare(BigDecimal.valueOf(resultRows), operator, threshold);
         Long passed = null;
         if (Boolean.TRUE.equals(spec.computePassedFailedRowCount())) {
-            String condition = spec.parameter("partitionCondition");
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted()
-                         + (condition == null ? "" : " WHERE " + condition))) {
+                         + (condition == null ? "" : " WHERE (" + condition + "\n)"))) {
                 rs.next();
                 passed = Math.max(0, rs.getLong(1) - resultRows);
             }
@@ -680,7 +701,8 @@ final class TableTestRun {
 
     // ---- tableDiff
 
-    private void planDiff(Check k) throws Aborted {
+    /** @param where the checked condition on both tables' rows; null for all rows */
+    private void planDiff(Check k, String where) throws Aborted {
         TestSuiteSettings.TestCaseSpec spec = k.spec;
         List<String> other;
         try {
@@ -712,7 +734,6 @@ final class TableTestRun {
         for (String u : use) {
             column(u);
         }
-        String where = spec.parameter("where");
         long threshold = spec.parameter("threshold") == null ? 0 : Long.parseLong(spec.parameter("threshold").strip());
         k.own = conn -> {
             TableShape shape2 = dev.pgbridge.catalog.TableShapes.read(conn, table2).orElse(null);
@@ -817,8 +838,8 @@ final class TableTestRun {
             sql.append(Identifier.quote(use.get(i))).append(" AS ").append(Identifier.quote("c" + i)).append(", ");
         }
         sql.append("1 AS ").append(present).append(" FROM ").append(t.quoted());
-        if (where != null && !where.isBlank()) {
-            sql.append(" WHERE (").append(where).append(')');
+        if (where != null) {
+            sql.append(" WHERE (").append(where).append("\n)"); // a line comment at its end ends with the line
         }
         return sql.toString();
     }

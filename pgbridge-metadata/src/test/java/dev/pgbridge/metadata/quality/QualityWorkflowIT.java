@@ -305,14 +305,13 @@ class QualityWorkflowIT {
                 "no_column|columnValuesToBeNotNull|nope",
                 "bad_literal|columnValuesToBeBetween|amount|minValue=abc",
                 "still_runs|columnValuesToBeNotNull|id",
-                "delete|tableCustomSQLQuery||sqlExpression='DELETE FROM qa.\"Orders\" RETURNING id'",
-                "two_statements|tableCustomSQLQuery||sqlExpression='SELECT 1; COMMIT; DELETE FROM qa.\"Orders\"'",
+                "delete|tableCustomSQLQuery||sqlExpression='WITH d AS (DELETE FROM qa.\"Orders\" RETURNING id) SELECT * FROM d'",
                 "sql_error|tableCustomSQLQuery||sqlExpression='SELECT * FROM qa.no_such_table'",
                 "median_text|columnValueMedianToBeBetween|status|minValueForMedianInCol=1"), () -> {
                     throw new IllegalStateException("the file sink needs no store");
                 }, "default");
         assertThat(run.status("still_runs")).isEqualTo("Success");
-        for (String name : List.of("bad_regex", "no_column", "bad_literal", "delete", "two_statements", "sql_error",
+        for (String name : List.of("bad_regex", "no_column", "bad_literal", "delete", "sql_error",
                 "median_text")) {
             assertThat(run.status(name)).as(name).isEqualTo("Aborted");
         }
@@ -321,7 +320,6 @@ class QualityWorkflowIT {
         assertThat(run.get("bad_literal").result().result()).contains("abc").contains("22P02");
         // the write is refused by the server: the transaction is read-only
         assertThat(run.get("delete").result().result()).contains("read-only transaction").contains("25006");
-        assertThat(run.get("two_statements").result().result()).contains("more than one statement");
         assertThat(run.get("sql_error").result().result()).contains("no_such_table").contains("42P01");
         try (Connection c = SERVER.connect(db.name()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM qa.\"Orders\"")) {
@@ -330,8 +328,8 @@ class QualityWorkflowIT {
         }
         StepStatus source = run.result().steps().getFirst();
         assertThat(source.warnings()).anyMatch(w -> w.contains("bad_regex aborted"));
-        assertThat(source.processedCount()).isEqualTo(8);
-        assertThat(run.result().steps().get(1).processedCount()).isEqualTo(1 + 2 * 8); // the suite, cases, results
+        assertThat(source.processedCount()).isEqualTo(7);
+        assertThat(run.result().steps().get(1).processedCount()).isEqualTo(1 + 2 * 7); // the suite, cases, results
     }
 
     @Test
@@ -348,16 +346,11 @@ class QualityWorkflowIT {
         assertThat(run.status("after")).isEqualTo("Success");
     }
 
-    @Test
-    void failingRowsAreMaskedWhereTheClassifierSaysSensitive(@TempDir Path dir) {
-        Workflow workflow = new WorkflowReader(Map.of()).read(workflow("{type: file, config: {filename: '"
-                + dir.resolve("r.jsonl") + "'}}", "uq_bad|columnValuesToBeUnique|email"), "quality.yaml");
-        List<TestOutcome> outcomes = new ArrayList<>();
-        // an injected classifier (the real one lands with the PII branch): the email column is sensitive
-        SensitiveColumns emails = (column, type, samples) -> column.equals("email")
-                && samples.stream().allMatch(s -> s.contains("@"));
-        TestSuiteRunner runner = new TestSuiteRunner(SERVICE, workflow.testSuite(), new StepStatus("Source"),
-                new StepStatus("Sink"), outcomes::add, emails, Clock.systemUTC());
+    /** Runs {@code settings} straight through the runner (no workflow check): the requests it sent. */
+    private static List<Requests.Request> direct(TestSuiteSettings settings, SensitiveColumns pii,
+                                                 List<TestOutcome> outcomes, StepStatus source) {
+        TestSuiteRunner runner = new TestSuiteRunner(SERVICE, settings, source, new StepStatus("Sink"),
+                outcomes::add, pii, Clock.systemUTC());
         List<Requests.Request> sent = new ArrayList<>();
         runner.run(new dev.pgbridge.metadata.ingest.MetadataIngestion.Connector() {
             @Override
@@ -380,6 +373,62 @@ class QualityWorkflowIT {
             public void close() {
             }
         });
+        return sent;
+    }
+
+    private static TestSuiteSettings.TestCaseSpec spec(String name, String definition, String column,
+                                                       String... nameValue) {
+        List<TestSuiteSettings.Parameter> parameters = new ArrayList<>();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            parameters.add(new TestSuiteSettings.Parameter(nameValue[i], nameValue[i + 1]));
+        }
+        return new TestSuiteSettings.TestCaseSpec(name, definition, column, parameters, null, true);
+    }
+
+    private static TestSuiteSettings settings(TestSuiteSettings.TestCaseSpec... cases) {
+        return new TestSuiteSettings(List.of(new TestSuiteSettings.TableTests(fqn("Orders"), List.of(cases))), false,
+                java.time.Duration.ofSeconds(30), List.of());
+    }
+
+    // the bug: partitionCondition and tableDiff's where were concatenated into SQL unchecked at run time, so a
+    // COMMIT in them ended the read-only transaction and the DELETE after it ran
+    @Test
+    void theUsersSqlIsCheckedAtRunTimeTooAndCannotEndTheReadOnlyTransaction() throws Exception {
+        List<TestOutcome> outcomes = new ArrayList<>();
+        String delete = "true; COMMIT; DELETE FROM qa.\"Orders\"; SELECT 1 WHERE (true";
+        direct(settings(spec("partition", "tableCustomSQLQuery", null, "sqlExpression", "SELECT 1 WHERE false",
+                        "partitionCondition", delete),
+                spec("diff_where", "tableDiff", null, "table2", fqn("orders_copy"), "where", delete),
+                spec("diff_paren", "tableDiff", null, "table2", fqn("orders_copy"), "where", "true) OR (true"),
+                spec("two_statements", "tableCustomSQLQuery", null, "sqlExpression",
+                        "SELECT 1; COMMIT; DELETE FROM qa.\"Orders\""),
+                spec("fine", "tableDiff", null, "table2", fqn("orders_copy"), "where", "status <> ';' -- a comment")),
+                (column, type, samples) -> false, outcomes, new StepStatus("Source"));
+        Map<String, TestOutcome> byName = new LinkedHashMap<>();
+        outcomes.forEach(o -> byName.put(o.testCase().name(), o));
+        assertThat(byName.get("partition").result().testCaseStatus()).isEqualTo("Aborted");
+        assertThat(byName.get("partition").result().result()).startsWith("partitionCondition: ");
+        assertThat(byName.get("diff_where").result().result()).startsWith("where: ");
+        assertThat(byName.get("diff_paren").result().result()).startsWith("where: ")
+                .contains("cannot be used as a subquery");
+        assertThat(byName.get("two_statements").result().result()).startsWith("sqlExpression: ");
+        assertThat(byName.get("fine").result().testCaseStatus()).isEqualTo("Success");
+        try (Connection c = SERVER.connect(db.name()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM qa.\"Orders\"")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(EMAILS.length);
+        }
+    }
+
+    @Test
+    void failingRowsAreMaskedWhereTheClassifierSaysSensitive(@TempDir Path dir) {
+        Workflow workflow = new WorkflowReader(Map.of()).read(workflow("{type: file, config: {filename: '"
+                + dir.resolve("r.jsonl") + "'}}", "uq_bad|columnValuesToBeUnique|email"), "quality.yaml");
+        List<TestOutcome> outcomes = new ArrayList<>();
+        // an injected classifier: the email column is sensitive
+        SensitiveColumns emails = (column, type, samples) -> column.equals("email")
+                && samples.stream().allMatch(s -> s.contains("@"));
+        List<Requests.Request> sent = direct(workflow.testSuite(), emails, outcomes, new StepStatus("Source"));
         Requests.TableData sample = outcomes.getFirst().failedRows();
         int email = sample.columns().indexOf("email");
         assertThat(sample.rows()).hasSize(2);
