@@ -142,6 +142,9 @@ final class TableTestRun {
             catch (Aborted e) {
                 check.outcome = aborted(e.getMessage());
             }
+            catch (RuntimeException e) {
+                check.outcome = aborted(failure(e));
+            }
         }
         List<Check> aggregated = checks.stream().filter(k -> k.outcome == null && k.own == null).toList();
         if (!aggregated.isEmpty()) {
@@ -155,6 +158,9 @@ final class TableTestRun {
                 catch (SQLException e) {
                     check.outcome = aborted(serverMessage(e));
                 }
+                catch (RuntimeException e) {
+                    check.outcome = aborted(failure(e));
+                }
             }
         }
         List<TestOutcome> out = new ArrayList<>();
@@ -164,11 +170,16 @@ final class TableTestRun {
                 try {
                     sample = failingRows(c, check.failing);
                 }
-                catch (SQLException e) {
+                catch (SQLException | RuntimeException e) {
                     sample = null; // the verdict stands without its sample
                 }
             }
-            sample = sample == null ? null : masked(sample);
+            try {
+                sample = sample == null ? null : masked(sample);
+            }
+            catch (RuntimeException e) {
+                sample = null; // never unmasked: the verdict stands without its sample
+            }
             Verdict v = check.outcome;
             Long total = v.passedRows() == null || v.failedRows() == null ? null : v.passedRows() + v.failedRows();
             Double failedPct = total == null || total == 0 ? null : 100.0 * v.failedRows() / total;
@@ -222,8 +233,8 @@ final class TableTestRun {
         try {
             return k.verdict.apply(withRows);
         }
-        catch (ArithmeticException | NumberFormatException e) {
-            return aborted("cannot compare the measured value: " + e.getMessage());
+        catch (RuntimeException e) {
+            return aborted("cannot compare the measured value: " + failure(e));
         }
     }
 
@@ -305,6 +316,14 @@ final class TableTestRun {
             message = message.substring("ERROR: ".length());
         }
         return message + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+    }
+
+    /** A failure that is no server error as one line: its message, or its kind when it has none. */
+    static String failure(RuntimeException e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("");
+        return e instanceof PgBridgeException p ? p.oneLine().lines().findFirst().orElse("")
+                : "cannot run the test: " + message;
     }
 
     private static Verdict aborted(String message) {

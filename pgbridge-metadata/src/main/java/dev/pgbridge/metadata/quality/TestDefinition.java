@@ -32,18 +32,26 @@ public record TestDefinition(String name, EntityType entityType, List<Parameter>
      */
     public enum ParameterType { INT, NUMBER, STRING, BOOLEAN, ARRAY, CHOICE, VALUE, QUERY, CONDITION }
 
-    /** @param choices the allowed values of a {@code CHOICE} parameter (empty otherwise) */
-    public record Parameter(String name, ParameterType type, boolean required, List<String> choices) {
+    /**
+     * @param choices the allowed values of a {@code CHOICE} parameter (empty otherwise)
+     * @param max     the largest value of an {@code INT} parameter (what the runner reads it as)
+     */
+    public record Parameter(String name, ParameterType type, boolean required, List<String> choices, long max) {
         public Parameter {
             requireNonNull(name, "name is null");
             requireNonNull(type, "type is null");
             choices = List.copyOf(choices);
         }
 
+        public Parameter(String name, ParameterType type, boolean required, List<String> choices) {
+            this(name, type, required, choices, Long.MAX_VALUE);
+        }
+
         /** What is wrong with {@code text} as this parameter's value; null when it is fine. */
         public String problem(String text) {
             return switch (type) {
-                case INT -> isWhole(text) ? null : "'" + text + "' is not a whole number";
+                case INT -> !isWhole(text) ? "'" + text + "' is not a whole number"
+                        : Long.parseLong(text.strip()) > max ? "'" + text + "' is larger than " + max : null;
                 case NUMBER -> isNumber(text) ? null : "'" + text + "' is not a number";
                 case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
                         : "'" + text + "' is not true or false";
@@ -81,7 +89,7 @@ public record TestDefinition(String name, EntityType entityType, List<Parameter>
         /** How to write it, for a hint. */
         public String example() {
             return switch (type) {
-                case INT -> "a whole number, e.g. 10";
+                case INT -> "a whole number, e.g. 10" + (max == Long.MAX_VALUE ? "" : ", at most " + max);
                 case NUMBER -> "a number, e.g. 0.5";
                 case BOOLEAN -> "true or false";
                 case CHOICE -> "one of " + String.join(", ", choices);
@@ -148,7 +156,7 @@ public record TestDefinition(String name, EntityType entityType, List<Parameter>
             table("tableRowInsertedCountToBeBetween", "rows whose columnName falls in the last rangeInterval "
                     + "rangeType units number within [min, max]", opt("min", INT), opt("max", INT),
                     req("columnName", STRING), choice("rangeType", true, "HOUR", "DAY", "MONTH", "YEAR"),
-                    req("rangeInterval", INT)),
+                    new Parameter("rangeInterval", INT, true, List.of(), Integer.MAX_VALUE)),
             table("tableDiff", "the table and table2 (same database) have the same rows by keyColumns, comparing "
                     + "useColumns; at most threshold rows differ", req("table2", STRING),
                     opt("keyColumns", ParameterType.ARRAY), opt("useColumns", ParameterType.ARRAY),

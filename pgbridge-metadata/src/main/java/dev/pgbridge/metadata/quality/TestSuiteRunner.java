@@ -97,6 +97,11 @@ public final class TestSuiteRunner {
                 source.error(tableFqn + ": " + e.oneLine());
                 outcomes = abortAll(tableFqn, tableTests, e.getMessage(), timestamp);
             }
+            catch (RuntimeException e) {
+                String why = TableTestRun.failure(e);
+                source.error(tableFqn + ": " + why);
+                outcomes = abortAll(tableFqn, tableTests, why, timestamp);
+            }
             send(out, tableFqn, outcomes);
         }
     }

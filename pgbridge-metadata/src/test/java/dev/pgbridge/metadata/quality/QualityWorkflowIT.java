@@ -420,6 +420,41 @@ class QualityWorkflowIT {
         }
     }
 
+    // the bug: a test that threw anything but an SQL error (rangeInterval over int, a NUL in table2, a missing
+    // parameter, a PII check that failed) crashed the run or replaced the table's computed results by Aborted
+    @Test
+    void aTestThatThrowsIsAbortedAloneAndTheOthersKeepTheirResults() {
+        List<TestOutcome> outcomes = new ArrayList<>();
+        StepStatus source = new StepStatus("Source");
+        direct(settings(spec("rows", "tableRowCountToEqual", null, "value", String.valueOf(EMAILS.length)),
+                        spec("uq", "columnValuesToBeUnique", "email"),
+                        spec("interval", "tableRowInsertedCountToBeBetween", null, "columnName", "created_at",
+                                "rangeType", "DAY", "rangeInterval", "3000000000"),
+                        spec("nul_table", "tableDiff", null, "table2", fqn("orders\u0000copy")),
+                        spec("no_range_type", "tableRowInsertedCountToBeBetween", null, "columnName", "created_at",
+                                "rangeInterval", "1"),
+                        spec("diff", "tableDiff", null, "table2", fqn("orders_changed"))),
+                (column, type, samples) -> {
+                    if (column.equals("email")) {
+                        throw new IllegalStateException("the classifier failed");
+                    }
+                    return false;
+                }, outcomes, source);
+        Map<String, TestOutcome> byName = new LinkedHashMap<>();
+        outcomes.forEach(o -> byName.put(o.testCase().name(), o));
+        assertThat(byName).containsOnlyKeys("rows", "uq", "interval", "nul_table", "no_range_type", "diff");
+        assertThat(byName.get("rows").result().testCaseStatus()).isEqualTo("Success");
+        assertThat(byName.get("uq").result().testCaseStatus()).isEqualTo("Failed");
+        assertThat(byName.get("uq").failedRows()).isNull(); // its sample could not be masked: dropped, never shown
+        assertThat(byName.get("diff").result().testCaseStatus()).isEqualTo("Failed");
+        for (String name : List.of("interval", "nul_table", "no_range_type")) {
+            assertThat(byName.get(name).result().testCaseStatus()).as(name).isEqualTo("Aborted");
+            assertThat(byName.get(name).result().result()).as(name).startsWith("cannot run the test: ")
+                    .doesNotContain("\n");
+        }
+        assertThat(source.errorCount()).isZero();
+    }
+
     @Test
     void failingRowsAreMaskedWhereTheClassifierSaysSensitive(@TempDir Path dir) {
         Workflow workflow = new WorkflowReader(Map.of()).read(workflow("{type: file, config: {filename: '"

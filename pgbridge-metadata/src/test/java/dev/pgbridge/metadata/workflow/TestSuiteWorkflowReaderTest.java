@@ -157,4 +157,17 @@ class TestSuiteWorkflowReaderTest {
                 .contains("sqlExpression must be a query; it starts with DELETE"));
         assertThat(problems).hasSize(4);
     }
+
+    // the bug: rangeInterval was checked as a long and read as an int, so 3000000000 passed the check and threw in the run
+    @Test
+    void rangeIntervalIsAnInt() {
+        List<String> problems = problems(HEAD + """
+                      - name: a
+                        testDefinitionName: tableRowInsertedCountToBeBetween
+                        parameterValues: [{name: columnName, value: created_at}, {name: rangeType, value: DAY},
+                                          {name: rangeInterval, value: 3000000000}]
+                """);
+        assertThat(problems).singleElement().asString().contains("testCases[0].parameterValues[2].value")
+                .contains("'3000000000' is larger than 2147483647").contains("at most 2147483647");
+    }
 }
