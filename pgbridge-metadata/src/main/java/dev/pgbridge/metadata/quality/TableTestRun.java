@@ -35,10 +35,11 @@ import static java.util.Objects.requireNonNull;
  * table; uniqueness, {@code tableCustomSQLQuery} and {@code tableDiff} in a query each; column counts and names from
  * the table's shape. Each query runs in its own read-only transaction with {@code SET LOCAL statement_timeout}. When the
  * shared scan fails (a bad regular expression, a value the column's type cannot read), each test's part runs alone, so
- * only the test at fault is Aborted, with the server's message. Names enter SQL only through {@link Identifier#quote},
- * every value (bounds, sets, patterns) is bound; only {@code sqlExpression}, {@code partitionCondition} and
- * {@code tableDiff}'s {@code where} are the user's SQL, each checked by core's lexer ({@link TestDefinition.Parameter#sql})
- * and run read-only.
+ * only the test at fault is Aborted, with the server's message; a statement timeout or a lost connection of the shared
+ * scan aborts its tests with that message at once (alone, each would only wait as long again). Names enter SQL only
+ * through {@link Identifier#quote}, every value (bounds, sets, patterns) is bound; only {@code sqlExpression},
+ * {@code partitionCondition} and {@code tableDiff}'s {@code where} are the user's SQL, each checked by core's lexer
+ * ({@link TestDefinition.Parameter#sql}) and run read-only.
  */
 final class TableTestRun {
     static final String SUCCESS = "Success";
@@ -214,6 +215,13 @@ final class TableTestRun {
             }
         }
         catch (SQLException shared) {
+            if (cannotRunAlone(shared)) {
+                // each part alone would wait as long or fail the same way: N times the timeout for nothing
+                for (Check k : checks) {
+                    k.outcome = aborted(serverMessage(shared));
+                }
+                return;
+            }
             for (Check k : checks) {
                 try {
                     Object[] values = readOnly(c, (SqlWork<Object[]>) conn -> aggregate(conn, k.aggregates));
@@ -224,6 +232,12 @@ final class TableTestRun {
                 }
             }
         }
+    }
+
+    /** A statement timeout (57014) or a lost connection (class 08): not the fault of one test's part. */
+    private static boolean cannotRunAlone(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("57014") || state.startsWith("08"));
     }
 
     private static Verdict decide(Check k, Object rowCount, Object[] values) {
@@ -282,7 +296,6 @@ final class TableTestRun {
     /** Runs {@code work} in a read-only transaction of its own with the statement timeout; rolled back on failure. */
     private <T> T readOnly(Connection c, SqlWork<T> work) throws SQLException {
         c.setAutoCommit(false);
-        boolean done = false;
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION READ ONLY");
@@ -290,13 +303,16 @@ final class TableTestRun {
             }
             T result = work.run(c);
             c.commit();
-            done = true;
             return result;
         }
-        finally {
-            if (!done) {
+        catch (SQLException | RuntimeException e) {
+            try {
                 c.rollback();
             }
+            catch (SQLException r) {
+                e.addSuppressed(r); // the first failure (a lost connection's) is what the test says
+            }
+            throw e;
         }
     }
 

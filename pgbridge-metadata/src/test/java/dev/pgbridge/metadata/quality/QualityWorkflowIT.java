@@ -349,13 +349,34 @@ class QualityWorkflowIT {
     /** Runs {@code settings} straight through the runner (no workflow check): the requests it sent. */
     private static List<Requests.Request> direct(TestSuiteSettings settings, SensitiveColumns pii,
                                                  List<TestOutcome> outcomes, StepStatus source) {
+        return direct(settings, pii, outcomes, source, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** @param scans counts the shared scans of the table sent ({@code SELECT count(*), …}) */
+    private static List<Requests.Request> direct(TestSuiteSettings settings, SensitiveColumns pii,
+                                                 List<TestOutcome> outcomes, StepStatus source,
+                                                 java.util.concurrent.atomic.AtomicInteger scans) {
         TestSuiteRunner runner = new TestSuiteRunner(SERVICE, settings, source, new StepStatus("Sink"),
                 outcomes::add, pii, Clock.systemUTC());
         List<Requests.Request> sent = new ArrayList<>();
         runner.run(new dev.pgbridge.metadata.ingest.MetadataIngestion.Connector() {
             @Override
             public Connection connect(String database) throws java.sql.SQLException {
-                return SERVER.connect(database);
+                Connection real = SERVER.connect(database);
+                // the real connection, its aggregate statements counted
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+                                    && sql.startsWith("SELECT count(*), ")) {
+                                scans.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            }
+                            catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
             }
 
             @Override
@@ -386,8 +407,40 @@ class QualityWorkflowIT {
     }
 
     private static TestSuiteSettings settings(TestSuiteSettings.TestCaseSpec... cases) {
+        return settings(java.time.Duration.ofSeconds(30), cases);
+    }
+
+    private static TestSuiteSettings settings(java.time.Duration timeout, TestSuiteSettings.TestCaseSpec... cases) {
         return new TestSuiteSettings(List.of(new TestSuiteSettings.TableTests(fqn("Orders"), List.of(cases))), false,
-                java.time.Duration.ofSeconds(30), List.of());
+                timeout, List.of());
+    }
+
+    // the bug: a statement timeout of the shared scan re-ran every test's part alone, each waiting the timeout again
+    @Test
+    void aTimeoutOfTheSharedScanAbortsItsTestsWithoutRunningEachAlone() throws Exception {
+        List<TestOutcome> outcomes = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+        try (Connection locker = SERVER.connect(db.name())) {
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLE qa.\"Orders\" IN ACCESS EXCLUSIVE MODE"); // the scan waits until its timeout
+            }
+            try {
+                direct(settings(java.time.Duration.ofSeconds(1),
+                                spec("rows", "tableRowCountToEqual", null, "value", String.valueOf(EMAILS.length)),
+                                spec("nn", "columnValuesToBeNotNull", "id"),
+                                spec("max", "columnValueMaxToBeBetween", "amount", "maxValueForMaxInCol", "100")),
+                        (column, type, samples) -> false, outcomes, new StepStatus("Source"), scans);
+            }
+            finally {
+                locker.rollback();
+            }
+        }
+        assertThat(outcomes).hasSize(3).allSatisfy(o -> {
+            assertThat(o.result().testCaseStatus()).isEqualTo("Aborted");
+            assertThat(o.result().result()).contains("statement timeout").contains("57014");
+        });
+        assertThat(scans.get()).isEqualTo(1);
     }
 
     // the bug: partitionCondition and tableDiff's where were concatenated into SQL unchecked at run time, so a
