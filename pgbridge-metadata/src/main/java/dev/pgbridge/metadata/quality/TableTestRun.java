@@ -433,7 +433,8 @@ final class TableTestRun {
             case "columnValuesMissingCount" -> {
                 List<String> extra = spec.parameter("missingValueMatch") == null ? List.of()
                         : list(spec.parameter("missingValueMatch"));
-                StringBuilder cond = new StringBuilder(q + " IS NULL");
+                // OpenMetadata's NULL_MISSING_COUNT: NULLs and empty strings are missing
+                StringBuilder cond = new StringBuilder(q + " IS NULL OR CAST(" + q + " AS text) = ''");
                 if (!extra.isEmpty()) {
                     cond.append(" OR CAST(").append(q).append(" AS text) IN (")
                             .append(String.join(", ", extra.stream().map(x -> "?").toList())).append(')');

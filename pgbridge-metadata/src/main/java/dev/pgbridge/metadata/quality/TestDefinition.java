@@ -174,7 +174,7 @@ public record TestDefinition(String name, EntityType entityType, List<Parameter>
                     req("regex", STRING)),
             column("columnValuesToNotMatchRegex", "no value matches forbiddenRegex (PostgreSQL's ~)",
                     req("forbiddenRegex", STRING)),
-            column("columnValuesMissingCount", "NULLs plus values in missingValueMatch number exactly "
+            column("columnValuesMissingCount", "NULLs, empty strings and values in missingValueMatch number exactly "
                     + "missingCountValue", req("missingCountValue", INT), opt("missingValueMatch",
                     ParameterType.ARRAY)),
             column("columnValueLengthsToBeBetween", "every value's length is within [minLength, maxLength]",

@@ -411,8 +411,33 @@ class QualityWorkflowIT {
     }
 
     private static TestSuiteSettings settings(java.time.Duration timeout, TestSuiteSettings.TestCaseSpec... cases) {
-        return new TestSuiteSettings(List.of(new TestSuiteSettings.TableTests(fqn("Orders"), List.of(cases))), false,
+        return settings("Orders", timeout, cases);
+    }
+
+    private static TestSuiteSettings settings(String table, java.time.Duration timeout,
+                                              TestSuiteSettings.TestCaseSpec... cases) {
+        return new TestSuiteSettings(List.of(new TestSuiteSettings.TableTests(fqn(table), List.of(cases))), false,
                 timeout, List.of());
+    }
+
+    // the bug: columnValuesMissingCount counted NULLs only, where OpenMetadata's NULL_MISSING_COUNT also counts ''
+    @Test
+    void emptyStringsAreMissingValuesAsInOpenMetadata() {
+        SERVER.executeIn(db.name(), """
+                CREATE TABLE qa.missing (v text, n int);
+                INSERT INTO qa.missing VALUES (NULL, NULL), ('', 1), ('N/A', 2), ('x', 3), (' ', 4);
+                """);
+        List<TestOutcome> outcomes = new ArrayList<>();
+        direct(settings("missing", java.time.Duration.ofSeconds(30),
+                        spec("text", "columnValuesMissingCount", "v", "missingCountValue", "2"),
+                        spec("text_na", "columnValuesMissingCount", "v", "missingCountValue", "3",
+                                "missingValueMatch", "[\"N/A\"]"),
+                        spec("number", "columnValuesMissingCount", "n", "missingCountValue", "1")),
+                (column, type, samples) -> false, outcomes, new StepStatus("Source"));
+        assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.result().testCaseStatus())
+                .as(o.testCase().name() + ": " + o.result().result()).isEqualTo("Success"));
+        assertThat(outcomes).extracting(o -> o.result().testResultValue().getFirst().value())
+                .containsExactly("2", "3", "1");
     }
 
     // the bug: a statement timeout of the shared scan re-ran every test's part alone, each waiting the timeout again
