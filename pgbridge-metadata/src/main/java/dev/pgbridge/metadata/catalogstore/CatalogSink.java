@@ -95,6 +95,11 @@ public final class CatalogSink implements RequestSink {
         pending.add(request);
     }
 
+    /** The tags on the columns of the table {@code tableFqn} the local catalog holds (the profiler's PII tags). */
+    public List<Requests.ColumnTag> columnTags(String tableFqn) {
+        return profileStore.tags(tableFqn);
+    }
+
     /** Entities written (new or changed versions) so far. */
     public int written() {
         return written;

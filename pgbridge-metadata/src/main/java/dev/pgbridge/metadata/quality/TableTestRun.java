@@ -5,6 +5,7 @@ import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.sql.Identifier;
 import dev.pgbridge.sql.QualifiedName;
 
@@ -913,7 +914,7 @@ final class TableTestRun {
         return new Requests.TableData(columns, rows);
     }
 
-    /** The sample with the values of every column the PII check calls sensitive replaced by {@code ***}. */
+    /** The sample with the values of every column the PII check calls sensitive replaced by {@link PiiTag#MASK}. */
     private Requests.TableData masked(Requests.TableData sample) {
         List<List<Object>> rows = new ArrayList<>();
         for (List<Object> row : sample.rows()) {
@@ -932,7 +933,7 @@ final class TableTestRun {
             if (pii.sensitive(name, type, values)) {
                 for (List<Object> row : rows) {
                     if (row.get(i) != null) {
-                        row.set(i, "***");
+                        row.set(i, PiiTag.MASK);
                     }
                 }
             }

@@ -2,9 +2,12 @@ package dev.pgbridge.metadata.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgbridge.metadata.catalogstore.CatalogSink;
+import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.OpenMetadataSchemas;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.metadata.workflow.Workflow;
 import dev.pgbridge.metadata.workflow.WorkflowReader;
 import dev.pgbridge.metadata.workflow.WorkflowRunner;
@@ -545,11 +548,42 @@ class QualityWorkflowIT {
         Requests.TableData sample = outcomes.getFirst().failedRows();
         int email = sample.columns().indexOf("email");
         assertThat(sample.rows()).hasSize(2);
-        assertThat(sample.rows()).allSatisfy(row -> assertThat(row.get(email)).isEqualTo("***"));
+        assertThat(sample.rows()).allSatisfy(row -> assertThat(row.get(email)).isEqualTo(PiiTag.MASK));
         assertThat(sample.rows()).extracting(row -> row.get(sample.columns().indexOf("id")))
                 .containsExactlyInAnyOrder("1", "6");
         Requests.TestCaseResult result = (Requests.TestCaseResult) sent.getLast().body();
-        assertThat(result.sampleData()).contains("***").doesNotContain("a@x.com");
+        assertThat(result.sampleData()).contains(PiiTag.MASK).doesNotContain("a@x.com");
+    }
+
+    // the bug: failing rows were masked by the classification only (with a mask of their own, "***"), so a column
+    // tagged PII.Sensitive in the local catalog showed its values
+    @Test
+    void failingRowsMaskColumnsTaggedSensitiveInTheLocalCatalog(@TempDir Path home) {
+        SqlConnectionStore sqlite = SqlConnectionStore.sqlite(home.resolve("pgbridge.db"), () -> {
+            throw new IllegalStateException("the catalog never asks for the master key");
+        });
+        try {
+            try (CatalogSink sink = new CatalogSink(CatalogStore.open(sqlite.database(), "qa"), w -> { })) {
+                sink.send(Requests.Request.columnTags(fqn("Orders"), new Requests.ColumnTags(List.of(
+                        new Requests.ColumnTag("status", new Requests.TagLabel(PiiTag.SENSITIVE, "Classification",
+                                "Manual", "Confirmed"))))));
+            }
+            run(workflow("{type: pgbridge}", "status_bad|columnValuesToBeInSet|status|allowedValues=[new];;"
+                    + "matchEnum=true"), sqlite::database, "qa");
+            QualityStore.Result latest = QualityStore.open(sqlite.database(), "qa").table(fqn("Orders")).getFirst()
+                    .latest();
+            assertThat(latest.status()).isEqualTo("Failed");
+            Requests.TableData sample = latest.failedSample();
+            int status = sample.columns().indexOf("status");
+            int code = sample.columns().indexOf("code");
+            assertThat(sample.rows()).isNotEmpty().allSatisfy(row -> {
+                assertThat(row.get(status)).isEqualTo(PiiTag.MASK);
+                assertThat(row.get(code)).isNotEqualTo(PiiTag.MASK);
+            });
+        }
+        finally {
+            sqlite.close();
+        }
     }
 
     @Test
