@@ -13,6 +13,7 @@ import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -46,8 +47,17 @@ public final class DbtIngestion {
     private final DbtSettings settings;
     private final StepStatus source;
     private final StepStatus sink;
+    private final Clock clock;
+    /** When this run started: the time of a result dbt gave none ({@code completed_at}, {@code generated_at}). */
+    private long runAt;
 
     public DbtIngestion(String serviceName, DbtSettings settings, StepStatus source, StepStatus sink) {
+        this(serviceName, settings, source, sink, Clock.systemUTC());
+    }
+
+    /** @param clock the run's clock: the time of a test result dbt's files give no time for */
+    public DbtIngestion(String serviceName, DbtSettings settings, StepStatus source, StepStatus sink, Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.serviceName = requireNonNull(serviceName, "serviceName is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.source = requireNonNull(source, "source is null");
@@ -56,6 +66,7 @@ public final class DbtIngestion {
 
     /** @param connector unused: dbt's files say everything (the workflow needs no serviceConnection) */
     public void run(MetadataIngestion.Connector connector, RequestSink out) {
+        runAt = clock.millis();
         DbtProject project = DbtProject.read(settings);
         Map<String, String> tables = match(project, out);
         if (settings.includeTags()) {
@@ -351,7 +362,7 @@ public final class DbtIngestion {
      * A dbt result as OpenMetadata's: {@code pass} Success, {@code fail} and {@code warn} Failed, {@code error}
      * Aborted (with dbt's message), {@code skipped} none; the failing rows dbt counted are {@code failedRows}.
      */
-    private static Requests.TestCaseResult result(DbtProject project, DbtProject.Result r) {
+    private Requests.TestCaseResult result(DbtProject project, DbtProject.Result r) {
         String status = switch (r.status()) {
             case "pass", "success" -> "Success";
             case "fail", "warn" -> "Failed";
@@ -361,22 +372,28 @@ public final class DbtIngestion {
         if (status == null) {
             return null;
         }
-        long timestamp = epochMillis(r.completedAt() != null ? r.completedAt() : project.resultsGeneratedAt());
+        // without a time of dbt's, the run's own: a fixed 0 would overwrite one result (shown as 1970) each run
+        Long dbtTime = epochMillis(r.completedAt());
+        if (dbtTime == null) {
+            dbtTime = epochMillis(project.resultsGeneratedAt());
+        }
+        long timestamp = dbtTime == null ? runAt : dbtTime;
         String text = r.message() != null ? r.message()
                 : status.equals("Success") ? "dbt test passed" : "dbt test " + r.status();
         Long failed = status.equals("Aborted") ? null : r.failures();
         return new Requests.TestCaseResult(timestamp, status, text, null, null, failed, null, null);
     }
 
-    private static long epochMillis(String iso) {
-        if (iso == null) {
-            return 0;
+    /** dbt's ISO time in milliseconds; null when absent or unreadable. */
+    private static Long epochMillis(String iso) {
+        if (iso == null || iso.isBlank()) {
+            return null;
         }
         try {
             return Instant.parse(iso.endsWith("Z") || iso.contains("+") ? iso : iso + "Z").toEpochMilli();
         }
         catch (DateTimeParseException e) {
-            return 0;
+            return null;
         }
     }
 

@@ -134,8 +134,8 @@ public final class WorkflowRunner {
                         source, sink, progress instanceof TestSuiteRunner.Results r ? r : TestSuiteRunner.Results.NONE,
                         SensitiveColumns.PII_CLASSIFIER, out instanceof CatalogSink catalog ? catalog::columnTags
                         : TestSuiteRunner.ColumnTags.NONE, Clock.systemUTC()).run(connector, out);
-                case WorkflowSchema.DBT -> new DbtIngestion(workflow.serviceName(), workflow.dbt(), source, sink)
-                        .run(connector, out);
+                case WorkflowSchema.DBT -> new DbtIngestion(workflow.serviceName(), workflow.dbt(), source, sink,
+                        clock).run(connector, out);
                 default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink,
                         progress).run(serviceRequest(workflow, config), connector, out);
             }
