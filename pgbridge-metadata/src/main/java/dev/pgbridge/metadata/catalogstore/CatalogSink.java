@@ -82,6 +82,12 @@ public final class CatalogSink implements RequestSink {
     @Override
     public void send(Requests.Request request) {
         requireNonNull(request, "request is null");
+        String problem = dev.pgbridge.metadata.quality.QualityStore.problem(request);
+        if (problem != null) {
+            // before buffering: one bad request must not fail (and roll back) the batch it would be written in
+            warnings.accept("the local catalog left out " + request.method() + " " + request.path() + ": " + problem);
+            return;
+        }
         if (request.body() instanceof Requests.DbtBody && dbt == null) {
             dbt = CatalogDbtStore.open(store);
         }

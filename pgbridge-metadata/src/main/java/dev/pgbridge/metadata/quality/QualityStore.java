@@ -120,6 +120,22 @@ public final class QualityStore {
 
     // ---- writes (in the sink's transaction)
 
+    /**
+     * Why the local catalog cannot keep {@code request} (a test case whose entity link is not a table's or a column's,
+     * a result whose path names no test case); null when it can, or when it is no quality request. The sink asks
+     * before buffering, so one bad request is a warning of its own instead of failing the batch it would be in.
+     */
+    public static String problem(Requests.Request request) {
+        requireNonNull(request, "request is null");
+        return switch (request.body()) {
+            case Requests.CreateTestCase t when t.entityLink() == null || !ENTITY_LINK.matcher(t.entityLink()).matches() ->
+                    "test case " + t.name() + ": not a table's entity link: " + t.entityLink();
+            case Requests.TestCaseResult r when !RESULT_PATH.matcher(request.path()).matches() ->
+                    "not a test case result's path: " + request.path();
+            case null, default -> null;
+        };
+    }
+
     public void suite(Connection c, Requests.CreateTestSuite suite, long now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO " + db.table("catalog_quality_suite")
                 + " (tenant, fqn, table_fqn, description, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, fqn) "
