@@ -12,6 +12,7 @@ import dev.pgbridge.metadata.openmetadata.EntityRef;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -338,12 +339,11 @@ public final class DbtIngestion {
                         test.column() == null ? "TABLE" : "COLUMN", List.of("DBT"),
                         parameters.isEmpty() ? null : parameters)));
             }
-            String suite = tableFqn + ".testSuite";
+            String suite = TestCaseNames.suite(tableFqn);
             if (suites.add(suite)) {
                 send(out, Requests.Request.put(new Requests.CreateTestSuite(suite, null, tableFqn)));
             }
-            String entityLink = test.column() == null ? "<#E::table::" + tableFqn + ">"
-                    : "<#E::table::" + tableFqn + "::columns::" + test.column() + ">";
+            String entityLink = TestCaseNames.entityLink(tableFqn, test.column());
             List<Requests.TestCaseParameterValue> values = new ArrayList<>();
             test.parameters().forEach((k, v) -> values.add(new Requests.TestCaseParameterValue(k, v)));
             send(out, Requests.Request.put(new Requests.CreateTestCase(test.name(), test.description(),
@@ -351,8 +351,7 @@ public final class DbtIngestion {
             DbtProject.Result result = project.result(test.uniqueId());
             Requests.TestCaseResult caseResult = result == null ? null : result(project, result);
             if (caseResult != null) {
-                String caseFqn = Fqn.child(test.column() == null ? tableFqn : Fqn.column(tableFqn, test.column()),
-                        test.name());
+                String caseFqn = TestCaseNames.testCaseFqn(tableFqn, test.column(), test.name());
                 send(out, Requests.Request.testCaseResult(caseFqn, caseResult));
             }
         }

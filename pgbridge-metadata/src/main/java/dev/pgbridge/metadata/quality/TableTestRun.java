@@ -5,6 +5,7 @@ import dev.pgbridge.catalog.TableShape;
 import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
 import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.sql.Identifier;
 import dev.pgbridge.sql.QualifiedName;
@@ -197,8 +198,7 @@ final class TableTestRun {
 
     /** {@code <tableFqn>.<name>}, or {@code <tableFqn>.<column>.<name>} for a column test (OpenMetadata's). */
     static String testCaseFqn(String tableFqn, TestSuiteSettings.TestCaseSpec spec) {
-        String parent = spec.columnName() == null ? tableFqn : Fqn.column(tableFqn, spec.columnName());
-        return Fqn.child(parent, spec.name());
+        return TestCaseNames.testCaseFqn(tableFqn, spec.columnName(), spec.name());
     }
 
     /** The one scan of the table for every aggregate test; on failure each test's part alone. */

@@ -9,6 +9,7 @@ import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
 import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.sql.QualifiedName;
 
@@ -94,12 +95,12 @@ public final class TestSuiteRunner {
 
     /** The name of a table's executable suite. */
     public static String suiteName(String tableFqn) {
-        return tableFqn + ".testSuite";
+        return TestCaseNames.suite(tableFqn);
     }
 
     /** OpenMetadata's entity link of a test's target: {@code <#E::table::fqn>} or {@code …::columns::col>}. */
     public static String entityLink(String tableFqn, String column) {
-        return "<#E::table::" + tableFqn + (column == null ? "" : "::columns::" + column) + ">";
+        return TestCaseNames.entityLink(tableFqn, column);
     }
 
     public void run(MetadataIngestion.Connector connector, RequestSink out) {

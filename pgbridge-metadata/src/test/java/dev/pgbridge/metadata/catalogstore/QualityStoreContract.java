@@ -1,7 +1,6 @@
 package dev.pgbridge.metadata.catalogstore;
 
 import dev.pgbridge.metadata.openmetadata.Requests;
-import dev.pgbridge.metadata.quality.QualityStore;
 import dev.pgbridge.store.StoreDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

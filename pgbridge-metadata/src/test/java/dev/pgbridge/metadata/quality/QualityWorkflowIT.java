@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgbridge.metadata.catalogstore.CatalogSink;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.catalogstore.QualityStore;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.OpenMetadataSchemas;
 import dev.pgbridge.metadata.openmetadata.Requests;

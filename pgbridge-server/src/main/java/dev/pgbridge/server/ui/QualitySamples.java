@@ -1,7 +1,7 @@
 package dev.pgbridge.server.ui;
 
 import dev.pgbridge.metadata.openmetadata.Requests;
-import dev.pgbridge.metadata.quality.QualityStore;
+import dev.pgbridge.metadata.catalogstore.QualityStore;
 import dev.pgbridge.server.metadata.MetadataCatalog;
 
 import java.util.ArrayList;
