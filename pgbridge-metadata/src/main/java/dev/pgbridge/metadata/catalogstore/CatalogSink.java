@@ -69,19 +69,25 @@ public final class CatalogSink implements RequestSink {
     }
 
     private final Map<String, Profile> profiles = new HashMap<>();
-    private final dev.pgbridge.metadata.quality.QualityStore quality;
+    private final QualityStore quality;
 
     /** @param warnings told once about each kind of request the catalog does not keep */
     public CatalogSink(CatalogStore store, Consumer<String> warnings) {
         this.store = requireNonNull(store, "store is null");
         this.profileStore = ProfileStore.open(store);
         this.warnings = requireNonNull(warnings, "warnings is null");
-        this.quality = dev.pgbridge.metadata.quality.QualityStore.open(store.db(), store.tenant());
+        this.quality = QualityStore.open(store.db(), store.tenant());
     }
 
     @Override
     public void send(Requests.Request request) {
         requireNonNull(request, "request is null");
+        String problem = QualityStore.problem(request);
+        if (problem != null) {
+            // before buffering: one bad request must not fail (and roll back) the batch it would be written in
+            warnings.accept("the local catalog left out " + request.method() + " " + request.path() + ": " + problem);
+            return;
+        }
         if (request.body() instanceof Requests.DbtBody && dbt == null) {
             dbt = CatalogDbtStore.open(store);
         }
@@ -93,6 +99,11 @@ public final class CatalogSink implements RequestSink {
             pendingParent = parent;
         }
         pending.add(request);
+    }
+
+    /** The tags on the columns of the table {@code tableFqn} the local catalog holds (the profiler's PII tags). */
+    public List<Requests.ColumnTag> columnTags(String tableFqn) {
+        return profileStore.tags(tableFqn);
     }
 
     /** Entities written (new or changed versions) so far. */

@@ -12,7 +12,9 @@ import dev.pgbridge.metadata.openmetadata.EntityRef;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -46,8 +48,17 @@ public final class DbtIngestion {
     private final DbtSettings settings;
     private final StepStatus source;
     private final StepStatus sink;
+    private final Clock clock;
+    /** When this run started: the time of a result dbt gave none ({@code completed_at}, {@code generated_at}). */
+    private long runAt;
 
     public DbtIngestion(String serviceName, DbtSettings settings, StepStatus source, StepStatus sink) {
+        this(serviceName, settings, source, sink, Clock.systemUTC());
+    }
+
+    /** @param clock the run's clock: the time of a test result dbt's files give no time for */
+    public DbtIngestion(String serviceName, DbtSettings settings, StepStatus source, StepStatus sink, Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.serviceName = requireNonNull(serviceName, "serviceName is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.source = requireNonNull(source, "source is null");
@@ -56,6 +67,7 @@ public final class DbtIngestion {
 
     /** @param connector unused: dbt's files say everything (the workflow needs no serviceConnection) */
     public void run(MetadataIngestion.Connector connector, RequestSink out) {
+        runAt = clock.millis();
         DbtProject project = DbtProject.read(settings);
         Map<String, String> tables = match(project, out);
         if (settings.includeTags()) {
@@ -327,12 +339,11 @@ public final class DbtIngestion {
                         test.column() == null ? "TABLE" : "COLUMN", List.of("DBT"),
                         parameters.isEmpty() ? null : parameters)));
             }
-            String suite = tableFqn + ".testSuite";
+            String suite = TestCaseNames.suite(tableFqn);
             if (suites.add(suite)) {
                 send(out, Requests.Request.put(new Requests.CreateTestSuite(suite, null, tableFqn)));
             }
-            String entityLink = test.column() == null ? "<#E::table::" + tableFqn + ">"
-                    : "<#E::table::" + tableFqn + "::columns::" + test.column() + ">";
+            String entityLink = TestCaseNames.entityLink(tableFqn, test.column());
             List<Requests.TestCaseParameterValue> values = new ArrayList<>();
             test.parameters().forEach((k, v) -> values.add(new Requests.TestCaseParameterValue(k, v)));
             send(out, Requests.Request.put(new Requests.CreateTestCase(test.name(), test.description(),
@@ -340,8 +351,7 @@ public final class DbtIngestion {
             DbtProject.Result result = project.result(test.uniqueId());
             Requests.TestCaseResult caseResult = result == null ? null : result(project, result);
             if (caseResult != null) {
-                String caseFqn = Fqn.child(test.column() == null ? tableFqn : Fqn.column(tableFqn, test.column()),
-                        test.name());
+                String caseFqn = TestCaseNames.testCaseFqn(tableFqn, test.column(), test.name());
                 send(out, Requests.Request.testCaseResult(caseFqn, caseResult));
             }
         }
@@ -351,7 +361,7 @@ public final class DbtIngestion {
      * A dbt result as OpenMetadata's: {@code pass} Success, {@code fail} and {@code warn} Failed, {@code error}
      * Aborted (with dbt's message), {@code skipped} none; the failing rows dbt counted are {@code failedRows}.
      */
-    private static Requests.TestCaseResult result(DbtProject project, DbtProject.Result r) {
+    private Requests.TestCaseResult result(DbtProject project, DbtProject.Result r) {
         String status = switch (r.status()) {
             case "pass", "success" -> "Success";
             case "fail", "warn" -> "Failed";
@@ -361,22 +371,28 @@ public final class DbtIngestion {
         if (status == null) {
             return null;
         }
-        long timestamp = epochMillis(r.completedAt() != null ? r.completedAt() : project.resultsGeneratedAt());
+        // without a time of dbt's, the run's own: a fixed 0 would overwrite one result (shown as 1970) each run
+        Long dbtTime = epochMillis(r.completedAt());
+        if (dbtTime == null) {
+            dbtTime = epochMillis(project.resultsGeneratedAt());
+        }
+        long timestamp = dbtTime == null ? runAt : dbtTime;
         String text = r.message() != null ? r.message()
                 : status.equals("Success") ? "dbt test passed" : "dbt test " + r.status();
         Long failed = status.equals("Aborted") ? null : r.failures();
         return new Requests.TestCaseResult(timestamp, status, text, null, null, failed, null, null);
     }
 
-    private static long epochMillis(String iso) {
-        if (iso == null) {
-            return 0;
+    /** dbt's ISO time in milliseconds; null when absent or unreadable. */
+    private static Long epochMillis(String iso) {
+        if (iso == null || iso.isBlank()) {
+            return null;
         }
         try {
             return Instant.parse(iso.endsWith("Z") || iso.contains("+") ? iso : iso + "Z").toEpochMilli();
         }
         catch (DateTimeParseException e) {
-            return 0;
+            return null;
         }
     }
 

@@ -12,6 +12,13 @@ public interface SensitiveColumns {
     SensitiveColumns PII_CLASSIFIER = (column, type, samples) -> new PiiClassifier().classify(column, type, samples)
             .map(tag -> PiiTag.SENSITIVE.equals(tag.tag())).orElse(false);
 
+    /** Masked when {@code tagged} holds the column (tagged {@code PII.Sensitive} in the local catalog) or when {@code
+     * classification} says so. */
+    static SensitiveColumns taggedOr(java.util.Set<String> tagged, SensitiveColumns classification) {
+        java.util.Set<String> columns = java.util.Set.copyOf(tagged);
+        return (column, type, samples) -> columns.contains(column) || classification.sensitive(column, type, samples);
+    }
+
     /**
      * @param dataType PostgreSQL's type name
      * @param samples  the column's non-null values in the sample, as text

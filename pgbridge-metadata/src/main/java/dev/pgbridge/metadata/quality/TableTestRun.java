@@ -2,8 +2,11 @@ package dev.pgbridge.metadata.quality;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pgbridge.catalog.TableShape;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
+import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.sql.Identifier;
 import dev.pgbridge.sql.QualifiedName;
 
@@ -34,9 +37,11 @@ import static java.util.Objects.requireNonNull;
  * table; uniqueness, {@code tableCustomSQLQuery} and {@code tableDiff} in a query each; column counts and names from
  * the table's shape. Each query runs in its own read-only transaction with {@code SET LOCAL statement_timeout}. When the
  * shared scan fails (a bad regular expression, a value the column's type cannot read), each test's part runs alone, so
- * only the test at fault is Aborted, with the server's message. Names enter SQL only through {@link Identifier#quote},
- * every value (bounds, sets, patterns) is bound; only {@code sqlExpression}, {@code partitionCondition} and
- * {@code tableDiff}'s {@code where} are the user's SQL, each run read-only.
+ * only the test at fault is Aborted, with the server's message; a statement timeout or a lost connection of the shared
+ * scan aborts its tests with that message at once (alone, each would only wait as long again). Names enter SQL only
+ * through {@link Identifier#quote}, every value (bounds, sets, patterns) is bound; only {@code sqlExpression},
+ * {@code partitionCondition} and {@code tableDiff}'s {@code where} are the user's SQL, each checked by core's lexer
+ * ({@link TestDefinition.Parameter#sql}) and run read-only.
  */
 final class TableTestRun {
     static final String SUCCESS = "Success";
@@ -140,6 +145,9 @@ final class TableTestRun {
             catch (Aborted e) {
                 check.outcome = aborted(e.getMessage());
             }
+            catch (RuntimeException e) {
+                check.outcome = aborted(failure(e));
+            }
         }
         List<Check> aggregated = checks.stream().filter(k -> k.outcome == null && k.own == null).toList();
         if (!aggregated.isEmpty()) {
@@ -153,6 +161,9 @@ final class TableTestRun {
                 catch (SQLException e) {
                     check.outcome = aborted(serverMessage(e));
                 }
+                catch (RuntimeException e) {
+                    check.outcome = aborted(failure(e));
+                }
             }
         }
         List<TestOutcome> out = new ArrayList<>();
@@ -162,11 +173,16 @@ final class TableTestRun {
                 try {
                     sample = failingRows(c, check.failing);
                 }
-                catch (SQLException e) {
+                catch (SQLException | RuntimeException e) {
                     sample = null; // the verdict stands without its sample
                 }
             }
-            sample = sample == null ? null : masked(sample);
+            try {
+                sample = sample == null ? null : masked(sample);
+            }
+            catch (RuntimeException e) {
+                sample = null; // never unmasked: the verdict stands without its sample
+            }
             Verdict v = check.outcome;
             Long total = v.passedRows() == null || v.failedRows() == null ? null : v.passedRows() + v.failedRows();
             Double failedPct = total == null || total == 0 ? null : 100.0 * v.failedRows() / total;
@@ -182,8 +198,7 @@ final class TableTestRun {
 
     /** {@code <tableFqn>.<name>}, or {@code <tableFqn>.<column>.<name>} for a column test (OpenMetadata's). */
     static String testCaseFqn(String tableFqn, TestSuiteSettings.TestCaseSpec spec) {
-        String parent = spec.columnName() == null ? tableFqn : Fqn.column(tableFqn, spec.columnName());
-        return Fqn.child(parent, spec.name());
+        return TestCaseNames.testCaseFqn(tableFqn, spec.columnName(), spec.name());
     }
 
     /** The one scan of the table for every aggregate test; on failure each test's part alone. */
@@ -201,6 +216,13 @@ final class TableTestRun {
             }
         }
         catch (SQLException shared) {
+            if (cannotRunAlone(shared)) {
+                // each part alone would wait as long or fail the same way: N times the timeout for nothing
+                for (Check k : checks) {
+                    k.outcome = aborted(serverMessage(shared));
+                }
+                return;
+            }
             for (Check k : checks) {
                 try {
                     Object[] values = readOnly(c, (SqlWork<Object[]>) conn -> aggregate(conn, k.aggregates));
@@ -213,6 +235,12 @@ final class TableTestRun {
         }
     }
 
+    /** A statement timeout (57014) or a lost connection (class 08): not the fault of one test's part. */
+    private static boolean cannotRunAlone(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("57014") || state.startsWith("08"));
+    }
+
     private static Verdict decide(Check k, Object rowCount, Object[] values) {
         Object[] withRows = new Object[values.length + 1];
         withRows[0] = rowCount;
@@ -220,8 +248,8 @@ final class TableTestRun {
         try {
             return k.verdict.apply(withRows);
         }
-        catch (ArithmeticException | NumberFormatException e) {
-            return aborted("cannot compare the measured value: " + e.getMessage());
+        catch (RuntimeException e) {
+            return aborted("cannot compare the measured value: " + failure(e));
         }
     }
 
@@ -269,7 +297,6 @@ final class TableTestRun {
     /** Runs {@code work} in a read-only transaction of its own with the statement timeout; rolled back on failure. */
     private <T> T readOnly(Connection c, SqlWork<T> work) throws SQLException {
         c.setAutoCommit(false);
-        boolean done = false;
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION READ ONLY");
@@ -277,13 +304,16 @@ final class TableTestRun {
             }
             T result = work.run(c);
             c.commit();
-            done = true;
             return result;
         }
-        finally {
-            if (!done) {
+        catch (SQLException | RuntimeException e) {
+            try {
                 c.rollback();
             }
+            catch (SQLException r) {
+                e.addSuppressed(r); // the first failure (a lost connection's) is what the test says
+            }
+            throw e;
         }
     }
 
@@ -303,6 +333,14 @@ final class TableTestRun {
             message = message.substring("ERROR: ".length());
         }
         return message + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+    }
+
+    /** A failure that is no server error as one line: its message, or its kind when it has none. */
+    static String failure(RuntimeException e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("");
+        return e instanceof PgBridgeException p ? p.oneLine().lines().findFirst().orElse("")
+                : "cannot run the test: " + message;
     }
 
     private static Verdict aborted(String message) {
@@ -338,9 +376,13 @@ final class TableTestRun {
                         null, null);
             });
             case "tableColumnToMatchSet" -> shapeOnly(k, () -> columnSet(spec));
-            case "tableCustomSQLQuery" -> k.own = conn -> customSql(conn, k);
+            case "tableCustomSQLQuery" -> {
+                String query = userSql(definition, spec, "sqlExpression");
+                String condition = userSql(definition, spec, "partitionCondition");
+                k.own = conn -> customSql(conn, k, query, condition);
+            }
             case "tableRowInsertedCountToBeBetween" -> planInserted(k);
-            case "tableDiff" -> planDiff(k);
+            case "tableDiff" -> planDiff(k, userSql(definition, spec, "where"));
             case "columnValuesToBeNotNull" -> {
                 int nulls = k.add("count(*) FILTER (WHERE " + q + " IS NULL)");
                 k.failing = Sql.of(q + " IS NULL");
@@ -392,7 +434,8 @@ final class TableTestRun {
             case "columnValuesMissingCount" -> {
                 List<String> extra = spec.parameter("missingValueMatch") == null ? List.of()
                         : list(spec.parameter("missingValueMatch"));
-                StringBuilder cond = new StringBuilder(q + " IS NULL");
+                // OpenMetadata's NULL_MISSING_COUNT: NULLs and empty strings are missing
+                StringBuilder cond = new StringBuilder(q + " IS NULL OR CAST(" + q + " AS text) = ''");
                 if (!extra.isEmpty()) {
                     cond.append(" OR CAST(").append(q).append(" AS text) IN (")
                             .append(String.join(", ", extra.stream().map(x -> "?").toList())).append(')');
@@ -429,6 +472,24 @@ final class TableTestRun {
             case "columnValuesSumToBeBetween" -> statistic(k, "sum(" + q + ")", "sum", "minValueForColSum",
                     "maxValueForColSum");
             default -> throw new Aborted("test definition " + def + " has no runner");
+        }
+    }
+
+    /**
+     * The user's SQL of a {@code QUERY} or {@code CONDITION} parameter checked as the workflow check does (settings
+     * built elsewhere are not trusted to have been): null when not given.
+     */
+    private static String userSql(TestDefinition definition, TestSuiteSettings.TestCaseSpec spec, String name)
+            throws Aborted {
+        String text = spec.parameter(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return definition.parameter(name).orElseThrow().sql(text);
+        }
+        catch (PgBridgeException e) {
+            throw new Aborted(e.getMessage());
         }
     }
 
@@ -608,12 +669,10 @@ final class TableTestRun {
 
     // ---- tableCustomSQLQuery
 
-    private Verdict customSql(Connection c, Check k) throws SQLException {
+    private Verdict customSql(Connection c, Check k, String sql, String condition) throws SQLException {
         TestSuiteSettings.TestCaseSpec spec = k.spec;
-        String sql = SingleStatement.of(spec.parameter("sqlExpression"));
         if (sql == null) {
-            return aborted("sqlExpression holds more than one statement; tableCustomSQLQuery runs one read-only "
-                    + "query");
+            return aborted("sqlExpression is missing");
         }
         String strategy = spec.parameter("strategy") == null ? "ROWS" : spec.parameter("strategy")
                 .toUpperCase(Locale.ROOT);
@@ -650,10 +709,9 @@ final class TableTestRun {
         boolean pass = compare(BigDecimal.valueOf(resultRows), operator, threshold);
         Long passed = null;
         if (Boolean.TRUE.equals(spec.computePassedFailedRowCount())) {
-            String condition = spec.parameter("partitionCondition");
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted()
-                         + (condition == null ? "" : " WHERE " + condition))) {
+                         + (condition == null ? "" : " WHERE (" + condition + "\n)"))) {
                 rs.next();
                 passed = Math.max(0, rs.getLong(1) - resultRows);
             }
@@ -680,7 +738,8 @@ final class TableTestRun {
 
     // ---- tableDiff
 
-    private void planDiff(Check k) throws Aborted {
+    /** @param where the checked condition on both tables' rows; null for all rows */
+    private void planDiff(Check k, String where) throws Aborted {
         TestSuiteSettings.TestCaseSpec spec = k.spec;
         List<String> other;
         try {
@@ -712,7 +771,6 @@ final class TableTestRun {
         for (String u : use) {
             column(u);
         }
-        String where = spec.parameter("where");
         long threshold = spec.parameter("threshold") == null ? 0 : Long.parseLong(spec.parameter("threshold").strip());
         k.own = conn -> {
             TableShape shape2 = dev.pgbridge.catalog.TableShapes.read(conn, table2).orElse(null);
@@ -817,8 +875,8 @@ final class TableTestRun {
             sql.append(Identifier.quote(use.get(i))).append(" AS ").append(Identifier.quote("c" + i)).append(", ");
         }
         sql.append("1 AS ").append(present).append(" FROM ").append(t.quoted());
-        if (where != null && !where.isBlank()) {
-            sql.append(" WHERE (").append(where).append(')');
+        if (where != null) {
+            sql.append(" WHERE (").append(where).append("\n)"); // a line comment at its end ends with the line
         }
         return sql.toString();
     }
@@ -856,7 +914,7 @@ final class TableTestRun {
         return new Requests.TableData(columns, rows);
     }
 
-    /** The sample with the values of every column the PII check calls sensitive replaced by {@code ***}. */
+    /** The sample with the values of every column the PII check calls sensitive replaced by {@link PiiTag#MASK}. */
     private Requests.TableData masked(Requests.TableData sample) {
         List<List<Object>> rows = new ArrayList<>();
         for (List<Object> row : sample.rows()) {
@@ -875,7 +933,7 @@ final class TableTestRun {
             if (pii.sensitive(name, type, values)) {
                 for (List<Object> row : rows) {
                     if (row.get(i) != null) {
-                        row.set(i, "***");
+                        row.set(i, PiiTag.MASK);
                     }
                 }
             }

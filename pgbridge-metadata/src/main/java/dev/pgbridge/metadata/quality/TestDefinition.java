@@ -2,7 +2,10 @@ package dev.pgbridge.metadata.quality;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.pgbridge.error.ErrorCode;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.query.SqlScript;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -22,40 +25,78 @@ import static java.util.Objects.requireNonNull;
 public record TestDefinition(String name, EntityType entityType, List<Parameter> parameters, String summary) {
     public enum EntityType { TABLE, COLUMN }
 
-    /** A parameter's type as OpenMetadata declares it; {@code VALUE} is a number or a date/time (the column's type). */
-    public enum ParameterType { INT, NUMBER, STRING, BOOLEAN, ARRAY, CHOICE, VALUE }
+    /**
+     * A parameter's type as OpenMetadata declares it; {@code VALUE} is a number or a date/time (the column's type);
+     * {@code QUERY} and {@code CONDITION} are the user's SQL (OpenMetadata's strings): one reading query, and one
+     * condition placed inside parentheses.
+     */
+    public enum ParameterType { INT, NUMBER, STRING, BOOLEAN, ARRAY, CHOICE, VALUE, QUERY, CONDITION }
 
-    /** @param choices the allowed values of a {@code CHOICE} parameter (empty otherwise) */
-    public record Parameter(String name, ParameterType type, boolean required, List<String> choices) {
+    /**
+     * @param choices the allowed values of a {@code CHOICE} parameter (empty otherwise)
+     * @param max     the largest value of an {@code INT} parameter (what the runner reads it as)
+     */
+    public record Parameter(String name, ParameterType type, boolean required, List<String> choices, long max) {
         public Parameter {
             requireNonNull(name, "name is null");
             requireNonNull(type, "type is null");
             choices = List.copyOf(choices);
         }
 
+        public Parameter(String name, ParameterType type, boolean required, List<String> choices) {
+            this(name, type, required, choices, Long.MAX_VALUE);
+        }
+
         /** What is wrong with {@code text} as this parameter's value; null when it is fine. */
         public String problem(String text) {
             return switch (type) {
-                case INT -> isWhole(text) ? null : "'" + text + "' is not a whole number";
+                case INT -> !isWhole(text) ? "'" + text + "' is not a whole number"
+                        : Long.parseLong(text.strip()) > max ? "'" + text + "' is larger than " + max : null;
                 case NUMBER -> isNumber(text) ? null : "'" + text + "' is not a number";
                 case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
                         : "'" + text + "' is not true or false";
                 case CHOICE -> choices.contains(text.toUpperCase(Locale.ROOT)) || choices.contains(text) ? null
                         : "'" + text + "' is not one of " + String.join(", ", choices);
                 case ARRAY -> list(text).isPresent() ? null : "'" + text + "' is not a list";
-                case STRING, VALUE -> text.isEmpty() && required ? "is empty" : null;
+                case STRING, VALUE, QUERY, CONDITION -> text.isEmpty() && required ? "is empty" : null;
             };
+        }
+
+        /**
+         * The SQL text of a {@code QUERY} or {@code CONDITION} parameter to run, checked with core's lexer so that it
+         * cannot end the read-only transaction: a query is one reading statement ({@link SqlScript#query}); a
+         * condition is one statement that closes no parenthesis it did not open ({@link SqlScript#single}), to be
+         * placed inside {@code (…)}.
+         *
+         * @throws PgBridgeException when it is not (the workflow check's problem, a run's Aborted test)
+         */
+        public String sql(String text) {
+            if (type == ParameterType.QUERY) {
+                return SqlScript.query(text, name).text();
+            }
+            if (type != ParameterType.CONDITION) {
+                throw new IllegalStateException(name + " is not SQL");
+            }
+            try {
+                return SqlScript.single(text).text();
+            }
+            catch (PgBridgeException e) {
+                throw new PgBridgeException(ErrorCode.INVALID_CONFIG, name + ": " + e.getMessage(),
+                        "give one condition, e.g. created_at >= '2024-01-01' (no ';', every parenthesis closed)");
+            }
         }
 
         /** How to write it, for a hint. */
         public String example() {
             return switch (type) {
-                case INT -> "a whole number, e.g. 10";
+                case INT -> "a whole number, e.g. 10" + (max == Long.MAX_VALUE ? "" : ", at most " + max);
                 case NUMBER -> "a number, e.g. 0.5";
                 case BOOLEAN -> "true or false";
                 case CHOICE -> "one of " + String.join(", ", choices);
                 case ARRAY -> "a list, e.g. [a, b] (or the text [\"a\", \"b\"])";
                 case STRING -> "text";
+                case QUERY -> "one SELECT (or WITH, VALUES, TABLE) query";
+                case CONDITION -> "one condition, e.g. created_at >= '2024-01-01'";
                 case VALUE -> "a number or a date/time in the column's type, e.g. 10 or 2024-01-31";
             };
         }
@@ -109,17 +150,17 @@ public record TestDefinition(String name, EntityType entityType, List<Parameter>
                     + "ordered", req("columnNames", STRING), opt("ordered", ParameterType.BOOLEAN)),
             table("tableCustomSQLQuery", "sqlExpression (run read-only) returns no row (strategy ROWS) or a count "
                     + "(strategy COUNT); the result compared with threshold by operator",
-                    req("sqlExpression", STRING), choice("strategy", false, "ROWS", "COUNT"),
+                    req("sqlExpression", ParameterType.QUERY), choice("strategy", false, "ROWS", "COUNT"),
                     choice("operator", false, "==", ">", ">=", "<", "<=", "!="), opt("threshold", NUMBER),
-                    opt("partitionCondition", STRING)),
+                    opt("partitionCondition", ParameterType.CONDITION)),
             table("tableRowInsertedCountToBeBetween", "rows whose columnName falls in the last rangeInterval "
                     + "rangeType units number within [min, max]", opt("min", INT), opt("max", INT),
                     req("columnName", STRING), choice("rangeType", true, "HOUR", "DAY", "MONTH", "YEAR"),
-                    req("rangeInterval", INT)),
+                    new Parameter("rangeInterval", INT, true, List.of(), Integer.MAX_VALUE)),
             table("tableDiff", "the table and table2 (same database) have the same rows by keyColumns, comparing "
                     + "useColumns; at most threshold rows differ", req("table2", STRING),
                     opt("keyColumns", ParameterType.ARRAY), opt("useColumns", ParameterType.ARRAY),
-                    opt("where", STRING), opt("threshold", INT), opt("caseSensitiveColumns", ParameterType.BOOLEAN)),
+                    opt("where", ParameterType.CONDITION), opt("threshold", INT), opt("caseSensitiveColumns", ParameterType.BOOLEAN)),
             column("columnValuesToBeNotNull", "no value is NULL (an empty string is not NULL)"),
             column("columnValuesToBeUnique", "no non-NULL value occurs twice"),
             column("columnValuesToBeBetween", "every value is within [minValue, maxValue] (numbers, dates, times)",
@@ -133,7 +174,7 @@ public record TestDefinition(String name, EntityType entityType, List<Parameter>
                     req("regex", STRING)),
             column("columnValuesToNotMatchRegex", "no value matches forbiddenRegex (PostgreSQL's ~)",
                     req("forbiddenRegex", STRING)),
-            column("columnValuesMissingCount", "NULLs plus values in missingValueMatch number exactly "
+            column("columnValuesMissingCount", "NULLs, empty strings and values in missingValueMatch number exactly "
                     + "missingCountValue", req("missingCountValue", INT), opt("missingValueMatch",
                     ParameterType.ARRAY)),
             column("columnValueLengthsToBeBetween", "every value's length is within [minLength, maxLength]",

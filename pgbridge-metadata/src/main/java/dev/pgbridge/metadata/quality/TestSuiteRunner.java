@@ -9,13 +9,17 @@ import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.Fqn;
 import dev.pgbridge.metadata.openmetadata.RequestSink;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
+import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.sql.QualifiedName;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -49,7 +53,17 @@ public final class TestSuiteRunner {
     private final StepStatus sink;
     private final Results results;
     private final SensitiveColumns pii;
+    private final ColumnTags tags;
     private final Clock clock;
+
+    /** The tags on a table's columns in the local catalog (those tagged {@code PII.Sensitive} are masked). */
+    @FunctionalInterface
+    public interface ColumnTags {
+        /** A run without the local catalog: the classification alone decides. */
+        ColumnTags NONE = tableFqn -> List.of();
+
+        List<Requests.ColumnTag> of(String tableFqn);
+    }
 
     public TestSuiteRunner(String serviceName, TestSuiteSettings settings, StepStatus source, StepStatus sink,
                            Results results) {
@@ -59,6 +73,17 @@ public final class TestSuiteRunner {
     /** @param pii which failing-row columns to mask (the PII classifier's {@code PII.Sensitive} by default) */
     public TestSuiteRunner(String serviceName, TestSuiteSettings settings, StepStatus source, StepStatus sink,
                            Results results, SensitiveColumns pii, Clock clock) {
+        this(serviceName, settings, source, sink, results, pii, ColumnTags.NONE, clock);
+    }
+
+    /**
+     * @param pii  which failing-row columns to mask (the PII classifier's {@code PII.Sensitive} by default)
+     * @param tags the local catalog's column tags when the run has it: a column tagged {@code PII.Sensitive} there
+     *             is masked too
+     */
+    public TestSuiteRunner(String serviceName, TestSuiteSettings settings, StepStatus source, StepStatus sink,
+                           Results results, SensitiveColumns pii, ColumnTags tags, Clock clock) {
+        this.tags = requireNonNull(tags, "tags is null");
         this.serviceName = requireNonNull(serviceName, "serviceName is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.source = requireNonNull(source, "source is null");
@@ -70,12 +95,12 @@ public final class TestSuiteRunner {
 
     /** The name of a table's executable suite. */
     public static String suiteName(String tableFqn) {
-        return tableFqn + ".testSuite";
+        return TestCaseNames.suite(tableFqn);
     }
 
     /** OpenMetadata's entity link of a test's target: {@code <#E::table::fqn>} or {@code …::columns::col>}. */
     public static String entityLink(String tableFqn, String column) {
-        return "<#E::table::" + tableFqn + (column == null ? "" : "::columns::" + column) + ">";
+        return TestCaseNames.entityLink(tableFqn, column);
     }
 
     public void run(MetadataIngestion.Connector connector, RequestSink out) {
@@ -97,6 +122,11 @@ public final class TestSuiteRunner {
                 source.error(tableFqn + ": " + e.oneLine());
                 outcomes = abortAll(tableFqn, tableTests, e.getMessage(), timestamp);
             }
+            catch (RuntimeException e) {
+                String why = TableTestRun.failure(e);
+                source.error(tableFqn + ": " + why);
+                outcomes = abortAll(tableFqn, tableTests, why, timestamp);
+            }
             send(out, tableFqn, outcomes);
         }
     }
@@ -112,8 +142,8 @@ public final class TestSuiteRunner {
                 c.setAutoCommit(false);
             }
             c.rollback();
-            return new TableTestRun(tableFqn, table, shape, tableTests.testCases(), settings.statementTimeout(), pii,
-                    timestamp).run(c);
+            return new TableTestRun(tableFqn, table, shape, tableTests.testCases(), settings.statementTimeout(),
+                    sensitive(tableFqn), timestamp).run(c);
         }
         catch (SQLException e) {
             throw connector.translate(e);
@@ -128,6 +158,23 @@ public final class TestSuiteRunner {
                 }
             }
         }
+    }
+
+    /** The classification, and the columns the local catalog tags {@code PII.Sensitive}. */
+    private SensitiveColumns sensitive(String tableFqn) {
+        Set<String> tagged = new HashSet<>();
+        try {
+            for (Requests.ColumnTag t : tags.of(tableFqn)) {
+                if (PiiTag.SENSITIVE.equals(t.tag().tagFQN())) {
+                    tagged.add(t.column());
+                }
+            }
+        }
+        catch (RuntimeException e) {
+            source.warning(tableFqn + ": its column tags could not be read (failing rows masked by classification "
+                    + "only): " + TableTestRun.failure(e));
+        }
+        return SensitiveColumns.taggedOr(tagged, pii);
     }
 
     private static List<TestOutcome> abortAll(String tableFqn, TestSuiteSettings.TableTests tableTests, String why,

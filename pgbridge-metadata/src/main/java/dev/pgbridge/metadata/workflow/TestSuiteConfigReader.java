@@ -1,6 +1,7 @@
 package dev.pgbridge.metadata.workflow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pgbridge.error.PgBridgeException;
 import dev.pgbridge.error.Suggestions;
 import dev.pgbridge.metadata.ingest.IgnoredKeys;
 import dev.pgbridge.metadata.openmetadata.Fqn;
@@ -207,6 +208,16 @@ final class TestSuiteConfigReader {
                 if (problem != null) {
                     problems.add(new WorkflowProblem(WorkflowReader.child(pAt, "value"), problem + " (" + name
                             + " of " + definitionName + ")", "write " + parameter.example()));
+                }
+                else if (parameter.type() == TestDefinition.ParameterType.QUERY
+                        || parameter.type() == TestDefinition.ParameterType.CONDITION && !text(value).isBlank()) {
+                    try {
+                        parameter.sql(text(value));
+                    }
+                    catch (PgBridgeException e) {
+                        problems.add(new WorkflowProblem(WorkflowReader.child(pAt, "value"), e.getMessage() + " ("
+                                + definitionName + ")", e.hint()));
+                    }
                 }
             }
         }

@@ -16,6 +16,7 @@ import dev.pgbridge.metadata.openmetadata.Requests;
 import dev.pgbridge.metadata.openmetadata.RestSink;
 import dev.pgbridge.metadata.openmetadata.SinkFailure;
 import dev.pgbridge.metadata.profile.Profiler;
+import dev.pgbridge.metadata.quality.SensitiveColumns;
 import dev.pgbridge.metadata.quality.TestSuiteRunner;
 import dev.pgbridge.metadata.usage.LineageIngestion;
 import dev.pgbridge.metadata.usage.UsageIngestion;
@@ -130,10 +131,11 @@ public final class WorkflowRunner {
                 case WorkflowSchema.PROFILER -> new Profiler(workflow.serviceName(), workflow.profiler(), source,
                         sink).run(connector, out, all);
                 case WorkflowSchema.TEST_SUITE -> new TestSuiteRunner(workflow.serviceName(), workflow.testSuite(),
-                        source, sink, progress instanceof TestSuiteRunner.Results r ? r : TestSuiteRunner.Results.NONE)
-                        .run(connector, out);
-                case WorkflowSchema.DBT -> new DbtIngestion(workflow.serviceName(), workflow.dbt(), source, sink)
-                        .run(connector, out);
+                        source, sink, progress instanceof TestSuiteRunner.Results r ? r : TestSuiteRunner.Results.NONE,
+                        SensitiveColumns.PII_CLASSIFIER, out instanceof CatalogSink catalog ? catalog::columnTags
+                        : TestSuiteRunner.ColumnTags.NONE, Clock.systemUTC()).run(connector, out);
+                case WorkflowSchema.DBT -> new DbtIngestion(workflow.serviceName(), workflow.dbt(), source, sink,
+                        clock).run(connector, out);
                 default -> new MetadataIngestion(workflow.serviceName(), workflow.metadata(), all, source, sink,
                         progress).run(serviceRequest(workflow, config), connector, out);
             }

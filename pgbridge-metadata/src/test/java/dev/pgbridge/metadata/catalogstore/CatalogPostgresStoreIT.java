@@ -61,4 +61,13 @@ class CatalogPostgresStoreIT extends CatalogStoreContract {
             return store.database();
         }
     }
+
+    /** The quality store on this back end. */
+    @Nested
+    class Quality extends QualityStoreContract {
+        @Override
+        protected StoreDatabase storeDatabase() {
+            return store.database();
+        }
+    }
 }

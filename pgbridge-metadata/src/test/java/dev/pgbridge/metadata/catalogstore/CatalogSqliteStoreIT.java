@@ -41,4 +41,13 @@ class CatalogSqliteStoreIT extends CatalogStoreContract {
             return store.database();
         }
     }
+
+    /** The quality store on this back end. */
+    @Nested
+    class Quality extends QualityStoreContract {
+        @Override
+        protected StoreDatabase storeDatabase() {
+            return store.database();
+        }
+    }
 }

@@ -2,9 +2,13 @@ package dev.pgbridge.metadata.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgbridge.metadata.catalogstore.CatalogSink;
+import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.catalogstore.QualityStore;
 import dev.pgbridge.metadata.ingest.StepStatus;
 import dev.pgbridge.metadata.openmetadata.OpenMetadataSchemas;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.metadata.workflow.Workflow;
 import dev.pgbridge.metadata.workflow.WorkflowReader;
 import dev.pgbridge.metadata.workflow.WorkflowRunner;
@@ -305,14 +309,13 @@ class QualityWorkflowIT {
                 "no_column|columnValuesToBeNotNull|nope",
                 "bad_literal|columnValuesToBeBetween|amount|minValue=abc",
                 "still_runs|columnValuesToBeNotNull|id",
-                "delete|tableCustomSQLQuery||sqlExpression='DELETE FROM qa.\"Orders\" RETURNING id'",
-                "two_statements|tableCustomSQLQuery||sqlExpression='SELECT 1; COMMIT; DELETE FROM qa.\"Orders\"'",
+                "delete|tableCustomSQLQuery||sqlExpression='WITH d AS (DELETE FROM qa.\"Orders\" RETURNING id) SELECT * FROM d'",
                 "sql_error|tableCustomSQLQuery||sqlExpression='SELECT * FROM qa.no_such_table'",
                 "median_text|columnValueMedianToBeBetween|status|minValueForMedianInCol=1"), () -> {
                     throw new IllegalStateException("the file sink needs no store");
                 }, "default");
         assertThat(run.status("still_runs")).isEqualTo("Success");
-        for (String name : List.of("bad_regex", "no_column", "bad_literal", "delete", "two_statements", "sql_error",
+        for (String name : List.of("bad_regex", "no_column", "bad_literal", "delete", "sql_error",
                 "median_text")) {
             assertThat(run.status(name)).as(name).isEqualTo("Aborted");
         }
@@ -321,7 +324,6 @@ class QualityWorkflowIT {
         assertThat(run.get("bad_literal").result().result()).contains("abc").contains("22P02");
         // the write is refused by the server: the transaction is read-only
         assertThat(run.get("delete").result().result()).contains("read-only transaction").contains("25006");
-        assertThat(run.get("two_statements").result().result()).contains("more than one statement");
         assertThat(run.get("sql_error").result().result()).contains("no_such_table").contains("42P01");
         try (Connection c = SERVER.connect(db.name()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM qa.\"Orders\"")) {
@@ -330,8 +332,8 @@ class QualityWorkflowIT {
         }
         StepStatus source = run.result().steps().getFirst();
         assertThat(source.warnings()).anyMatch(w -> w.contains("bad_regex aborted"));
-        assertThat(source.processedCount()).isEqualTo(8);
-        assertThat(run.result().steps().get(1).processedCount()).isEqualTo(1 + 2 * 8); // the suite, cases, results
+        assertThat(source.processedCount()).isEqualTo(7);
+        assertThat(run.result().steps().get(1).processedCount()).isEqualTo(1 + 2 * 7); // the suite, cases, results
     }
 
     @Test
@@ -348,21 +350,37 @@ class QualityWorkflowIT {
         assertThat(run.status("after")).isEqualTo("Success");
     }
 
-    @Test
-    void failingRowsAreMaskedWhereTheClassifierSaysSensitive(@TempDir Path dir) {
-        Workflow workflow = new WorkflowReader(Map.of()).read(workflow("{type: file, config: {filename: '"
-                + dir.resolve("r.jsonl") + "'}}", "uq_bad|columnValuesToBeUnique|email"), "quality.yaml");
-        List<TestOutcome> outcomes = new ArrayList<>();
-        // an injected classifier (the real one lands with the PII branch): the email column is sensitive
-        SensitiveColumns emails = (column, type, samples) -> column.equals("email")
-                && samples.stream().allMatch(s -> s.contains("@"));
-        TestSuiteRunner runner = new TestSuiteRunner(SERVICE, workflow.testSuite(), new StepStatus("Source"),
-                new StepStatus("Sink"), outcomes::add, emails, Clock.systemUTC());
+    /** Runs {@code settings} straight through the runner (no workflow check): the requests it sent. */
+    private static List<Requests.Request> direct(TestSuiteSettings settings, SensitiveColumns pii,
+                                                 List<TestOutcome> outcomes, StepStatus source) {
+        return direct(settings, pii, outcomes, source, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** @param scans counts the shared scans of the table sent ({@code SELECT count(*), …}) */
+    private static List<Requests.Request> direct(TestSuiteSettings settings, SensitiveColumns pii,
+                                                 List<TestOutcome> outcomes, StepStatus source,
+                                                 java.util.concurrent.atomic.AtomicInteger scans) {
+        TestSuiteRunner runner = new TestSuiteRunner(SERVICE, settings, source, new StepStatus("Sink"),
+                outcomes::add, pii, Clock.systemUTC());
         List<Requests.Request> sent = new ArrayList<>();
         runner.run(new dev.pgbridge.metadata.ingest.MetadataIngestion.Connector() {
             @Override
             public Connection connect(String database) throws java.sql.SQLException {
-                return SERVER.connect(database);
+                Connection real = SERVER.connect(database);
+                // the real connection, its aggregate statements counted
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+                                    && sql.startsWith("SELECT count(*), ")) {
+                                scans.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            }
+                            catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
             }
 
             @Override
@@ -380,14 +398,193 @@ class QualityWorkflowIT {
             public void close() {
             }
         });
+        return sent;
+    }
+
+    private static TestSuiteSettings.TestCaseSpec spec(String name, String definition, String column,
+                                                       String... nameValue) {
+        List<TestSuiteSettings.Parameter> parameters = new ArrayList<>();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            parameters.add(new TestSuiteSettings.Parameter(nameValue[i], nameValue[i + 1]));
+        }
+        return new TestSuiteSettings.TestCaseSpec(name, definition, column, parameters, null, true);
+    }
+
+    private static TestSuiteSettings settings(TestSuiteSettings.TestCaseSpec... cases) {
+        return settings(java.time.Duration.ofSeconds(30), cases);
+    }
+
+    private static TestSuiteSettings settings(java.time.Duration timeout, TestSuiteSettings.TestCaseSpec... cases) {
+        return settings("Orders", timeout, cases);
+    }
+
+    private static TestSuiteSettings settings(String table, java.time.Duration timeout,
+                                              TestSuiteSettings.TestCaseSpec... cases) {
+        return new TestSuiteSettings(List.of(new TestSuiteSettings.TableTests(fqn(table), List.of(cases))), false,
+                timeout, List.of());
+    }
+
+    // the bug: columnValuesMissingCount counted NULLs only, where OpenMetadata's NULL_MISSING_COUNT also counts ''
+    @Test
+    void emptyStringsAreMissingValuesAsInOpenMetadata() {
+        SERVER.executeIn(db.name(), """
+                CREATE TABLE qa.missing (v text, n int);
+                INSERT INTO qa.missing VALUES (NULL, NULL), ('', 1), ('N/A', 2), ('x', 3), (' ', 4);
+                """);
+        List<TestOutcome> outcomes = new ArrayList<>();
+        direct(settings("missing", java.time.Duration.ofSeconds(30),
+                        spec("text", "columnValuesMissingCount", "v", "missingCountValue", "2"),
+                        spec("text_na", "columnValuesMissingCount", "v", "missingCountValue", "3",
+                                "missingValueMatch", "[\"N/A\"]"),
+                        spec("number", "columnValuesMissingCount", "n", "missingCountValue", "1")),
+                (column, type, samples) -> false, outcomes, new StepStatus("Source"));
+        assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.result().testCaseStatus())
+                .as(o.testCase().name() + ": " + o.result().result()).isEqualTo("Success"));
+        assertThat(outcomes).extracting(o -> o.result().testResultValue().getFirst().value())
+                .containsExactly("2", "3", "1");
+    }
+
+    // the bug: a statement timeout of the shared scan re-ran every test's part alone, each waiting the timeout again
+    @Test
+    void aTimeoutOfTheSharedScanAbortsItsTestsWithoutRunningEachAlone() throws Exception {
+        List<TestOutcome> outcomes = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+        try (Connection locker = SERVER.connect(db.name())) {
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLE qa.\"Orders\" IN ACCESS EXCLUSIVE MODE"); // the scan waits until its timeout
+            }
+            try {
+                direct(settings(java.time.Duration.ofSeconds(1),
+                                spec("rows", "tableRowCountToEqual", null, "value", String.valueOf(EMAILS.length)),
+                                spec("nn", "columnValuesToBeNotNull", "id"),
+                                spec("max", "columnValueMaxToBeBetween", "amount", "maxValueForMaxInCol", "100")),
+                        (column, type, samples) -> false, outcomes, new StepStatus("Source"), scans);
+            }
+            finally {
+                locker.rollback();
+            }
+        }
+        assertThat(outcomes).hasSize(3).allSatisfy(o -> {
+            assertThat(o.result().testCaseStatus()).isEqualTo("Aborted");
+            assertThat(o.result().result()).contains("statement timeout").contains("57014");
+        });
+        assertThat(scans.get()).isEqualTo(1);
+    }
+
+    // the bug: partitionCondition and tableDiff's where were concatenated into SQL unchecked at run time, so a
+    // COMMIT in them ended the read-only transaction and the DELETE after it ran
+    @Test
+    void theUsersSqlIsCheckedAtRunTimeTooAndCannotEndTheReadOnlyTransaction() throws Exception {
+        List<TestOutcome> outcomes = new ArrayList<>();
+        String delete = "true; COMMIT; DELETE FROM qa.\"Orders\"; SELECT 1 WHERE (true";
+        direct(settings(spec("partition", "tableCustomSQLQuery", null, "sqlExpression", "SELECT 1 WHERE false",
+                        "partitionCondition", delete),
+                spec("diff_where", "tableDiff", null, "table2", fqn("orders_copy"), "where", delete),
+                spec("diff_paren", "tableDiff", null, "table2", fqn("orders_copy"), "where", "true) OR (true"),
+                spec("two_statements", "tableCustomSQLQuery", null, "sqlExpression",
+                        "SELECT 1; COMMIT; DELETE FROM qa.\"Orders\""),
+                spec("fine", "tableDiff", null, "table2", fqn("orders_copy"), "where", "status <> ';' -- a comment")),
+                (column, type, samples) -> false, outcomes, new StepStatus("Source"));
+        Map<String, TestOutcome> byName = new LinkedHashMap<>();
+        outcomes.forEach(o -> byName.put(o.testCase().name(), o));
+        assertThat(byName.get("partition").result().testCaseStatus()).isEqualTo("Aborted");
+        assertThat(byName.get("partition").result().result()).startsWith("partitionCondition: ");
+        assertThat(byName.get("diff_where").result().result()).startsWith("where: ");
+        assertThat(byName.get("diff_paren").result().result()).startsWith("where: ")
+                .contains("cannot be used as a subquery");
+        assertThat(byName.get("two_statements").result().result()).startsWith("sqlExpression: ");
+        assertThat(byName.get("fine").result().testCaseStatus()).isEqualTo("Success");
+        try (Connection c = SERVER.connect(db.name()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM qa.\"Orders\"")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(EMAILS.length);
+        }
+    }
+
+    // the bug: a test that threw anything but an SQL error (rangeInterval over int, a NUL in table2, a missing
+    // parameter, a PII check that failed) crashed the run or replaced the table's computed results by Aborted
+    @Test
+    void aTestThatThrowsIsAbortedAloneAndTheOthersKeepTheirResults() {
+        List<TestOutcome> outcomes = new ArrayList<>();
+        StepStatus source = new StepStatus("Source");
+        direct(settings(spec("rows", "tableRowCountToEqual", null, "value", String.valueOf(EMAILS.length)),
+                        spec("uq", "columnValuesToBeUnique", "email"),
+                        spec("interval", "tableRowInsertedCountToBeBetween", null, "columnName", "created_at",
+                                "rangeType", "DAY", "rangeInterval", "3000000000"),
+                        spec("nul_table", "tableDiff", null, "table2", fqn("orders\u0000copy")),
+                        spec("no_range_type", "tableRowInsertedCountToBeBetween", null, "columnName", "created_at",
+                                "rangeInterval", "1"),
+                        spec("diff", "tableDiff", null, "table2", fqn("orders_changed"))),
+                (column, type, samples) -> {
+                    if (column.equals("email")) {
+                        throw new IllegalStateException("the classifier failed");
+                    }
+                    return false;
+                }, outcomes, source);
+        Map<String, TestOutcome> byName = new LinkedHashMap<>();
+        outcomes.forEach(o -> byName.put(o.testCase().name(), o));
+        assertThat(byName).containsOnlyKeys("rows", "uq", "interval", "nul_table", "no_range_type", "diff");
+        assertThat(byName.get("rows").result().testCaseStatus()).isEqualTo("Success");
+        assertThat(byName.get("uq").result().testCaseStatus()).isEqualTo("Failed");
+        assertThat(byName.get("uq").failedRows()).isNull(); // its sample could not be masked: dropped, never shown
+        assertThat(byName.get("diff").result().testCaseStatus()).isEqualTo("Failed");
+        for (String name : List.of("interval", "nul_table", "no_range_type")) {
+            assertThat(byName.get(name).result().testCaseStatus()).as(name).isEqualTo("Aborted");
+            assertThat(byName.get(name).result().result()).as(name).startsWith("cannot run the test: ")
+                    .doesNotContain("\n");
+        }
+        assertThat(source.errorCount()).isZero();
+    }
+
+    @Test
+    void failingRowsAreMaskedWhereTheClassifierSaysSensitive(@TempDir Path dir) {
+        Workflow workflow = new WorkflowReader(Map.of()).read(workflow("{type: file, config: {filename: '"
+                + dir.resolve("r.jsonl") + "'}}", "uq_bad|columnValuesToBeUnique|email"), "quality.yaml");
+        List<TestOutcome> outcomes = new ArrayList<>();
+        // an injected classifier: the email column is sensitive
+        SensitiveColumns emails = (column, type, samples) -> column.equals("email")
+                && samples.stream().allMatch(s -> s.contains("@"));
+        List<Requests.Request> sent = direct(workflow.testSuite(), emails, outcomes, new StepStatus("Source"));
         Requests.TableData sample = outcomes.getFirst().failedRows();
         int email = sample.columns().indexOf("email");
         assertThat(sample.rows()).hasSize(2);
-        assertThat(sample.rows()).allSatisfy(row -> assertThat(row.get(email)).isEqualTo("***"));
+        assertThat(sample.rows()).allSatisfy(row -> assertThat(row.get(email)).isEqualTo(PiiTag.MASK));
         assertThat(sample.rows()).extracting(row -> row.get(sample.columns().indexOf("id")))
                 .containsExactlyInAnyOrder("1", "6");
         Requests.TestCaseResult result = (Requests.TestCaseResult) sent.getLast().body();
-        assertThat(result.sampleData()).contains("***").doesNotContain("a@x.com");
+        assertThat(result.sampleData()).contains(PiiTag.MASK).doesNotContain("a@x.com");
+    }
+
+    // the bug: failing rows were masked by the classification only (with a mask of their own, "***"), so a column
+    // tagged PII.Sensitive in the local catalog showed its values
+    @Test
+    void failingRowsMaskColumnsTaggedSensitiveInTheLocalCatalog(@TempDir Path home) {
+        SqlConnectionStore sqlite = SqlConnectionStore.sqlite(home.resolve("pgbridge.db"), () -> {
+            throw new IllegalStateException("the catalog never asks for the master key");
+        });
+        try {
+            try (CatalogSink sink = new CatalogSink(CatalogStore.open(sqlite.database(), "qa"), w -> { })) {
+                sink.send(Requests.Request.columnTags(fqn("Orders"), new Requests.ColumnTags(List.of(
+                        new Requests.ColumnTag("status", new Requests.TagLabel(PiiTag.SENSITIVE, "Classification",
+                                "Manual", "Confirmed"))))));
+            }
+            run(workflow("{type: pgbridge}", "status_bad|columnValuesToBeInSet|status|allowedValues=[new];;"
+                    + "matchEnum=true"), sqlite::database, "qa");
+            QualityStore.Result latest = QualityStore.open(sqlite.database(), "qa").table(fqn("Orders")).getFirst()
+                    .latest();
+            assertThat(latest.status()).isEqualTo("Failed");
+            Requests.TableData sample = latest.failedSample();
+            int status = sample.columns().indexOf("status");
+            int code = sample.columns().indexOf("code");
+            assertThat(sample.rows()).isNotEmpty().allSatisfy(row -> {
+                assertThat(row.get(status)).isEqualTo(PiiTag.MASK);
+                assertThat(row.get(code)).isNotEqualTo(PiiTag.MASK);
+            });
+        }
+        finally {
+            sqlite.close();
+        }
     }
 
     @Test

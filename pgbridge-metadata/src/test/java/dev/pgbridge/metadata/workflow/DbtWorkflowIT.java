@@ -292,6 +292,36 @@ class DbtWorkflowIT {
 
     // ---- helpers
 
+    // the bug: a result without completed_at and generated_at got timestamp 0: shown as 1970, and each run
+    // overwrote the same result instead of adding to the history
+    @Test
+    void aResultWithoutATimeOfDbtsTakesTheRunsTime() throws IOException {
+        Path project = project();
+        Path runResults = project.resolve("run_results.json");
+        JsonNode tree = JSON.readTree(runResults.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("metadata")).remove("generated_at");
+        for (JsonNode r : tree.get("results")) {
+            for (JsonNode t : r.path("timing")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) t).remove("completed_at");
+            }
+        }
+        JSON.writeValue(runResults.toFile(), tree);
+        java.time.Instant now = java.time.Instant.parse("2026-12-07T06:00:00Z");
+        Path out = dir.resolve("dbt.jsonl");
+        WorkflowRunner.Result result = new WorkflowRunner(resolver(), "default",
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC)).run(dbtWorkflow(project, "",
+                "sink: {type: file, config: {filename: '" + out + "'}}\n"));
+        assertThat(result.failed()).as(summary(result)).isFalse();
+        List<Long> timestamps = new ArrayList<>();
+        for (String line : Files.readAllLines(out)) {
+            JsonNode request = JSON.readTree(line);
+            if (request.get("path").asText().endsWith("/testCaseResult")) {
+                timestamps.add(request.at("/body/timestamp").asLong());
+            }
+        }
+        assertThat(timestamps).hasSize(6).containsOnly(now.toEpochMilli());
+    }
+
     private Workflow dbtWorkflow(Path project, String option, String sink) {
         return new WorkflowReader(Map.of()).read(dbtYaml(project.resolve("manifest.json"),
                 project.resolve("catalog.json"), option, sink).replace("RUN_RESULTS",

@@ -125,4 +125,49 @@ class TestSuiteWorkflowReaderTest {
                 """);
         assertThat(problems).singleElement().asString().contains("'public.orders' is not a table's fully qualified name");
     }
+
+    // the bug: partitionCondition and tableDiff's where reached the server unchecked (a COMMIT; ends the read-only
+    // transaction); sqlExpression had a lexer of its own
+    @Test
+    void theUsersSqlIsOneStatementCheckedBeforeTheRun() {
+        List<String> problems = problems(HEAD + """
+                      - name: a
+                        testDefinitionName: tableCustomSQLQuery
+                        parameterValues: [{name: sqlExpression, value: "SELECT 1; COMMIT; DELETE FROM orders"}]
+                      - name: b
+                        testDefinitionName: tableCustomSQLQuery
+                        parameterValues: [{name: sqlExpression, value: SELECT 1}, {name: partitionCondition, value: "true; COMMIT"}]
+                      - name: c
+                        testDefinitionName: tableDiff
+                        parameterValues: [{name: table2, value: shop_pg.shop.public.o2}, {name: where, value: "true) OR (true"}]
+                      - name: d
+                        testDefinitionName: tableCustomSQLQuery
+                        parameterValues: [{name: sqlExpression, value: "DELETE FROM orders"}, {name: partitionCondition, value: "id > 1"}]
+                      - name: fine
+                        testDefinitionName: tableDiff
+                        parameterValues: [{name: table2, value: shop_pg.shop.public.o2}, {name: where, value: "s <> ';'"}]
+                """);
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("testCases[0].parameterValues[0].value")
+                .contains("sqlExpression: the SQL text holds 3 statements").contains("| give exactly one statement"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("testCases[1].parameterValues[1].value")
+                .contains("partitionCondition: the SQL text holds 2 statements").contains("| give one condition"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("testCases[2].parameterValues[1].value")
+                .contains("where: the SQL statement cannot be used as a subquery").contains("| give one condition"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("testCases[3].parameterValues[0].value")
+                .contains("sqlExpression must be a query; it starts with DELETE"));
+        assertThat(problems).hasSize(4);
+    }
+
+    // the bug: rangeInterval was checked as a long and read as an int, so 3000000000 passed the check and threw in the run
+    @Test
+    void rangeIntervalIsAnInt() {
+        List<String> problems = problems(HEAD + """
+                      - name: a
+                        testDefinitionName: tableRowInsertedCountToBeBetween
+                        parameterValues: [{name: columnName, value: created_at}, {name: rangeType, value: DAY},
+                                          {name: rangeInterval, value: 3000000000}]
+                """);
+        assertThat(problems).singleElement().asString().contains("testCases[0].parameterValues[2].value")
+                .contains("'3000000000' is larger than 2147483647").contains("at most 2147483647");
+    }
 }

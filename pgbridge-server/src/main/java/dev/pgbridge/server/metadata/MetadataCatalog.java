@@ -3,8 +3,8 @@ package dev.pgbridge.server.metadata;
 import dev.pgbridge.metadata.catalogstore.CatalogDbtStore;
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
 import dev.pgbridge.metadata.catalogstore.ProfileStore;
+import dev.pgbridge.metadata.catalogstore.QualityStore;
 import dev.pgbridge.metadata.openmetadata.Requests;
-import dev.pgbridge.metadata.quality.QualityStore;
 import dev.pgbridge.store.StoreDatabase;
 
 import java.util.ArrayList;

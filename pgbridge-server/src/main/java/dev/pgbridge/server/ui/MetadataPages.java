@@ -1,6 +1,7 @@
 package dev.pgbridge.server.ui;
 
 import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.catalogstore.QualityStore;
 import dev.pgbridge.server.auth.Role;
 import dev.pgbridge.server.metadata.MetadataCatalog;
 import dev.pgbridge.server.services.ServerServices;
@@ -8,6 +9,7 @@ import dev.pgbridge.server.services.ServerServices;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -55,8 +57,11 @@ public final class MetadataPages implements UiModule {
             model.put("graph", LineageGraph.layout(fqn, lineage.upstream(), lineage.downstream(), MetadataPages::href));
             model.put("versions", catalog.history(tenant, fqn).reversed());
             model.put("dbt", catalog.dbt(tenant, fqn).orElse(null));
-            model.put("profile", ProfileView.of(catalog.profile(tenant, fqn)));
-            model.put("quality", catalog.quality(tenant, fqn));
+            MetadataCatalog.Profile profile = catalog.profile(tenant, fqn);
+            model.put("profile", ProfileView.of(profile));
+            List<QualityStore.CaseResults> quality = catalog.quality(tenant, fqn);
+            model.put("quality", quality);
+            model.put("qualitySamples", QualitySamples.of(quality, profile.tags()));
             ui.render(ctx, "metadata/table.jte", model);
         });
     }

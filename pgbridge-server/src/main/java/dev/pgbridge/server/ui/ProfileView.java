@@ -20,7 +20,7 @@ public record ProfileView(boolean profiled, String profiledAt, int runs, List<Fa
                           List<String> sampleColumns, List<List<Cell>> sampleRows, List<RunRow> history) {
     static final int CHART_WIDTH = 120;
     static final int CHART_HEIGHT = 32;
-    static final String MASK = "••••••";
+    static final String MASK = dev.pgbridge.metadata.profile.pii.PiiTag.MASK;
 
     public ProfileView {
         facts = List.copyOf(facts);

@@ -1,5 +1,9 @@
 package dev.pgbridge.server.metadata;
 
+import dev.pgbridge.metadata.catalogstore.CatalogSink;
+import dev.pgbridge.metadata.catalogstore.CatalogStore;
+import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.profile.pii.PiiTag;
 import dev.pgbridge.server.ServerFixture;
 import dev.pgbridge.server.WebSession;
 import dev.pgbridge.server.auth.Role;
@@ -10,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +39,12 @@ class QualitySectionIT {
                 + "parameterValues: [{name: regex, value: '('}]}]";
         catalog.testInto(server, TENANT, "orders", cases);
         catalog.testInto(server, TENANT, "orders", cases);
+        // tagged after the runs: the stored failing rows hold customer_id's values, the page must not show them
+        try (CatalogSink sink = new CatalogSink(CatalogStore.open(server.store().database(), TENANT), w -> { })) {
+            sink.send(Requests.Request.columnTags(catalog.fqn("orders"), new Requests.ColumnTags(List.of(
+                    new Requests.ColumnTag("customer_id", new Requests.TagLabel(PiiTag.SENSITIVE, "Classification",
+                            "Manual", "Confirmed"))))));
+        }
     }
 
     @AfterAll
@@ -69,6 +80,21 @@ class QualitySectionIT {
         // a table without tests says how to get some
         HttpResponse<String> customers = session.get(MetadataPages.href(catalog.fqn("customers")));
         assertThat(customers.body()).contains("No data-quality tests recorded");
+    }
+
+    // the bug: the failing rows of a test showed the values of a column tagged PII.Sensitive (the profile's sample
+    // masked them, the quality section did not)
+    @Test
+    void failingRowsMaskColumnsTaggedSensitiveAsTheProfileSampleDoes() {
+        WebSession session = WebSession.newUser(server, TENANT, "pia", Role.VIEWER);
+        String html = session.get(MetadataPages.href(catalog.fqn("orders"))).body();
+        int start = html.indexOf("<h2 id=\"quality\">Data quality</h2>");
+        String section = html.substring(start, html.indexOf("</section>", start));
+        String sample = section.substring(section.indexOf("Failing rows of <span class=\"mono\">amount_range"));
+        // the failing row (id 1, customer_id 1, amount 150.00): customer_id masked, the others shown
+        assertThat(sample).contains("<th scope=\"col\" class=\"mono\">customer_id</th>",
+                "<td class=\"mono\">1</td><td class=\"mono masked\">" + PiiTag.MASK + "</td>"
+                        + "<td class=\"mono\">150.00</td>");
     }
 
     @Test

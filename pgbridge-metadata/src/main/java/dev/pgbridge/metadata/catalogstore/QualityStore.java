@@ -1,9 +1,10 @@
-package dev.pgbridge.metadata.quality;
+package dev.pgbridge.metadata.catalogstore;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.pgbridge.connection.ConnectionConfig;
 import dev.pgbridge.metadata.openmetadata.Requests;
+import dev.pgbridge.metadata.openmetadata.TestCaseNames;
 import dev.pgbridge.store.StoreDatabase;
 import dev.pgbridge.store.StoreMigration;
 
@@ -96,7 +97,6 @@ public final class QualityStore {
         }
     }
 
-    private static final Pattern ENTITY_LINK = Pattern.compile("<#E::table::(.+?)(?:::columns::(.+))?>");
     private static final Pattern RESULT_PATH = Pattern.compile("/v1/dataQuality/testCases/([^/]+)/testCaseResult");
 
     private final StoreDatabase db;
@@ -120,6 +120,22 @@ public final class QualityStore {
 
     // ---- writes (in the sink's transaction)
 
+    /**
+     * Why the local catalog cannot keep {@code request} (a test case whose entity link is not a table's or a column's,
+     * a result whose path names no test case); null when it can, or when it is no quality request. The sink asks
+     * before buffering, so one bad request is a warning of its own instead of failing the batch it would be in.
+     */
+    public static String problem(Requests.Request request) {
+        requireNonNull(request, "request is null");
+        return switch (request.body()) {
+            case Requests.CreateTestCase t when TestCaseNames.target(t.entityLink()).isEmpty() ->
+                    "test case " + t.name() + ": not a table's entity link: " + t.entityLink();
+            case Requests.TestCaseResult r when !RESULT_PATH.matcher(request.path()).matches() ->
+                    "not a test case result's path: " + request.path();
+            case null, default -> null;
+        };
+    }
+
     public void suite(Connection c, Requests.CreateTestSuite suite, long now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO " + db.table("catalog_quality_suite")
                 + " (tenant, fqn, table_fqn, description, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, fqn) "
@@ -135,13 +151,10 @@ public final class QualityStore {
     }
 
     public void testCase(Connection c, Requests.CreateTestCase testCase, long now) throws SQLException {
-        Matcher link = ENTITY_LINK.matcher(testCase.entityLink());
-        if (!link.matches()) {
-            throw new IllegalArgumentException("not a table's entity link: " + testCase.entityLink());
-        }
-        String tableFqn = link.group(1);
-        String column = link.group(2);
-        String parent = column == null ? tableFqn : dev.pgbridge.metadata.openmetadata.Fqn.column(tableFqn, column);
+        TestCaseNames.Target target = TestCaseNames.target(testCase.entityLink()).orElseThrow(() ->
+                new IllegalArgumentException("not a table's entity link: " + testCase.entityLink())); // see problem()
+        String tableFqn = target.tableFqn();
+        String column = target.column();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO " + db.table("catalog_quality_case")
                 + " (tenant, fqn, name, suite_fqn, table_fqn, column_name, definition, entity_link, parameters, "
                 + "description, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, fqn) DO UPDATE "
@@ -149,7 +162,7 @@ public final class QualityStore {
                 + "parameters = excluded.parameters, description = excluded.description, "
                 + "updated_at = excluded.updated_at")) {
             s.setString(1, tenant);
-            s.setString(2, dev.pgbridge.metadata.openmetadata.Fqn.child(parent, testCase.name()));
+            s.setString(2, target.testCaseFqn(testCase.name()));
             s.setString(3, testCase.name());
             s.setString(4, testCase.testSuite());
             s.setString(5, tableFqn);
