@@ -83,7 +83,7 @@ export BENCH_TOKEN
 
 # --- 2-4. the client: starts the server, times it, lists, and runs the baselines ---
 echo "# timing: server start, 1 untimed + 3 timed restarts, $WARMUP + $REQUESTS listings, $REQUESTS store reads, $CLI_CALLS CLI calls" >&2
-"$java_bin" -cp "$jar" "$here/ServerBench.java" "$pgbridge" "$PORT" "$TENANT" "$CONNECTIONS" "$REQUESTS" "$WARMUP" \
+"$java_bin" --enable-native-access=ALL-UNNAMED -cp "$jar" "$here/ServerBench.java" "$pgbridge" "$PORT" "$TENANT" "$CONNECTIONS" "$REQUESTS" "$WARMUP" \
   "$CLI_CALLS" > "$dir/result.txt"
 
 echo
