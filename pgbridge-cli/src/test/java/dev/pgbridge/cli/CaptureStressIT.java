@@ -215,8 +215,18 @@ class CaptureStressIT {
                 // that streams, not one starting
                 Path said = f.work.resolve("run" + cycle + ".err");
                 java.util.regex.Pattern streaming = java.util.regex.Pattern.compile(": [1-9][0-9]* events, ");
-                CaptureFixture.await("run " + cycle + " streaming", Duration.ofSeconds(90),
-                        () -> !p.isAlive() || streaming.matcher(readQuietly(said)).find());
+                try {
+                    CaptureFixture.await("run " + cycle + " streaming", Duration.ofSeconds(90),
+                            () -> !p.isAlive() || streaming.matcher(readQuietly(said)).find());
+                }
+                catch (AssertionError e) {
+                    // what the run said, and the slot's state, so a run that never streams can be told apart
+                    String text = readQuietly(said);
+                    throw new AssertionError(e.getMessage() + "; the run said: "
+                            + text.substring(Math.max(0, text.length() - 2000)) + "; slot: " + f.query(
+                            "SELECT active::text || ' ' || coalesce(active_pid::text, '-') FROM pg_replication_slots "
+                                    + "WHERE slot_name = '" + f.slot + "'"), e);
+                }
                 Thread.sleep(1000 + pause.nextInt(2500));
             }
             assertThat(p.isAlive()).as("cycle " + cycle + " still runs: " + Files.readString(
