@@ -214,7 +214,7 @@ class CaptureStressIT {
                 // on a busy machine a run may take seconds to start (the JVM, the old walsender going): kill one
                 // that streams, not one starting
                 Path said = f.work.resolve("run" + cycle + ".err");
-                java.util.regex.Pattern streaming = java.util.regex.Pattern.compile(": [1-9][0-9]* events, ");
+                java.util.regex.Pattern streaming = java.util.regex.Pattern.compile(": [1-9][0-9,]* events, ");
                 try {
                     CaptureFixture.await("run " + cycle + " streaming", Duration.ofSeconds(90),
                             () -> !p.isAlive() || streaming.matcher(readQuietly(said)).find());
