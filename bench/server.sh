@@ -18,7 +18,9 @@
 # 3. listing: WARMUP requests (default 300), then REQUESTS timed requests (default 500) of
 #    GET /api/v1/connections?limit=CONNECTIONS, one after another over one TLS keep-alive connection (JDK HttpClient).
 #    The server's CPU time over the timed requests (/proc/PID/stat) is printed per request: on a busy machine the
-#    latencies measure the machine's load as much as the server, the CPU time much less so.
+#    latencies measure the machine's load as much as the server, the CPU time much less so. Then the same WARMUP +
+#    REQUESTS timed by curl (one process, one keep-alive connection, each transfer's time_total), when curl is there:
+#    the JDK client's own threads, copies and collections are part of its row.
 # 4. baselines in the same run: the control store read in-process, without HTTP, JSON or TLS
 #    (ConnectionStore.listWithoutPasswords, the read the listing does, and ConnectionStore.list, which decrypts every
 #    password), and CLI_CALLS (default 5) runs of `pgbridge conn list --format json` (JVM start included).

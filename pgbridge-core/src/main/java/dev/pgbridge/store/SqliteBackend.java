@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
@@ -159,8 +161,19 @@ final class SqliteBackend implements StoreBackend {
 
     @Override
     public void bindTimestamp(PreparedStatement statement, int index, Instant value) throws SQLException {
-        statement.setString(index, value.toString());
+        statement.setString(index, formatInstant(value));
     }
+
+    static String formatInstant(Instant value) {
+        return TIMESTAMP.format(value);
+    }
+
+    /**
+     * {@code 2026-12-07T02:50:01.120000000Z}: always nine fraction digits, so the text sorts as the time does ({@link
+     * Instant#toString()} leaves out a zero fraction, and {@code …:01Z} sorts after {@code …:01.500Z}), and nothing is
+     * lost.
+     */
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder().appendInstant(9).toFormatter();
 
     @Override
     public Instant readTimestamp(ResultSet resultSet, String column) throws SQLException {

@@ -21,6 +21,18 @@ class SqliteTimestampTest {
     }
 
     @Test
+    void whatTheStoreWritesSortsAsTheTimeAndReadsBackEqual() {
+        List<Instant> times = List.of(Instant.parse("2026-12-07T02:50:00.999Z"), Instant.parse("2026-12-07T02:50:01Z"),
+                Instant.parse("2026-12-07T02:50:01.000000001Z"), Instant.parse("2026-12-07T02:50:01.5Z"),
+                Instant.parse("2026-12-07T02:50:02Z"));
+        List<String> written = times.stream().map(SqliteBackend::formatInstant).toList();
+        assertThat(written).isSorted(); // max(updated_at) in SQL is the latest time
+        for (int i = 0; i < times.size(); i++) {
+            assertThat(SqliteBackend.parseInstant(written.get(i))).isEqualTo(times.get(i));
+        }
+    }
+
+    @Test
     void otherFormsGoToTheIsoParser() {
         assertThat(SqliteBackend.parseInstant("2026-12-07T02:50:01+01:00")).isEqualTo(Instant.parse("2026-12-07T01:50:01Z"));
         assertThat(SqliteBackend.parseInstant("+12026-12-07T02:50:01Z")).isEqualTo(Instant.parse("+12026-12-07T02:50:01Z"));

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.server.auth.Role;
+import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,27 @@ public final class Api {
     public static final String ROOT = "/api/v1";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH_PARAM = Pattern.compile("\\{([A-Za-z0-9_]+)}");
+
+    /** A strong entity tag of {@code bytes}: the first 8 bytes of their SHA-256 in hex, quoted. */
+    public static String etag(byte[] bytes) {
+        try {
+            return "\"" + HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + "\"";
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** Sends {@code etag} and, when the client's {@code If-None-Match} names it, answers 304: returns true then. */
+    public static boolean notModified(Context ctx, String etag) {
+        ctx.header("ETag", etag);
+        if (etag.equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
+            return true;
+        }
+        return false;
+    }
 
     private final List<ApiRoute> routes = new ArrayList<>();
     private final Map<String, JsonNode> schemas = new LinkedHashMap<>();

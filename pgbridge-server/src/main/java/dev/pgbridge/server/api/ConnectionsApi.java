@@ -19,6 +19,7 @@ import dev.pgbridge.server.services.ServerServices;
 import dev.pgbridge.store.StoredConnection;
 import io.javalin.http.Context;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,7 +46,11 @@ public final class ConnectionsApi implements ApiModule {
     static final int MAX_LIMIT = 10_000;
     private static final String TAG = "connections";
 
+    /** How many rendered listings are kept (all tenants together) before the lot is dropped. */
+    private static final int RENDERED_LISTINGS = 64;
+
     private final ConnectionService connections;
+    private final ConcurrentMap<String, Rendered> renderedListings = new ConcurrentHashMap<>();
 
     public ConnectionsApi(ServerServices services) {
         this.connections = requireNonNull(services, "services is null").connectionService();
@@ -141,18 +148,36 @@ public final class ConnectionsApi implements ApiModule {
             throw new PgBridgeException(ErrorCode.INVALID_CONFIG, "limit " + limit + " is above " + MAX_LIMIT,
                     "page with limit and offset");
         }
-        ConnectionService.Page page = connections.list(principal, ctx.queryParam("search"), ctx.queryParam("order_by"),
-                limit, offset);
-        List<Map<String, Object>> items = new ArrayList<>(page.items().size());
-        for (StoredConnection s : page.items()) {
-            items.add(ConnectionFields.airflowRest(s.config()));
+        String search = ctx.queryParam("search");
+        String orderBy = ctx.queryParam("order_by");
+        // the same listing at the same store version is the same bytes: rendered once, then sent as they are (a
+        // listing of 1,000 is a quarter of a megabyte of JSON, about 3 ms of CPU and 1 MB of garbage per rendering)
+        // and answered 304 to a client that has them
+        String query = principal.tenant() + '\n' + search + '\n' + orderBy + '\n' + limit + '\n' + offset;
+        Rendered rendered = renderedListings.get(query);
+        if (rendered == null || !rendered.version().equals(connections.listingVersion(principal))) {
+            ConnectionService.Page page = connections.list(principal, search, orderBy, limit, offset);
+            List<Map<String, Object>> items = new ArrayList<>(page.items().size());
+            for (StoredConnection s : page.items()) {
+                items.add(ConnectionFields.airflowRest(s.config()));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("connections", items);
+            out.put("total_entries", page.total());
+            rendered = new Rendered(page.version(), Api.JSON.writeValueAsBytes(out), Api.etag((query + '\n' + page.version())
+                    .getBytes(StandardCharsets.UTF_8)));
+            if (renderedListings.size() >= RENDERED_LISTINGS) {
+                renderedListings.clear();
+            }
+            renderedListings.put(query, rendered);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("connections", items);
-        out.put("total_entries", page.total());
-        // UTF-8 bytes straight from Jackson: a listing of 1,000 is a quarter of a megabyte, not built as a String first
-        ctx.contentType("application/json").result(Api.JSON.writeValueAsBytes(out));
+        if (!Api.notModified(ctx, rendered.etag())) {
+            ctx.contentType("application/json").result(rendered.body());
+        }
     }
+
+    /** A listing's JSON as sent, the store version it was read at and its entity tag. */
+    private record Rendered(String version, byte[] body, String etag) {}
 
     private void get(Context ctx, Principal principal) {
         ctx.json(ConnectionFields.airflowRest(connections.get(principal, ctx.pathParam("connection_id")).config()));

@@ -1,13 +1,11 @@
 package dev.pgbridge.server.ui;
 
+import dev.pgbridge.server.api.Api;
 import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,9 +40,7 @@ public final class StaticAssets {
             return;
         }
         ctx.header("Cache-Control", "public, max-age=3600");
-        ctx.header("ETag", asset.etag());
-        if (asset.etag().equals(ctx.header("If-None-Match"))) {
-            ctx.status(304);
+        if (Api.notModified(ctx, asset.etag())) {
             return;
         }
         ctx.contentType(asset.contentType());
@@ -57,14 +53,10 @@ public final class StaticAssets {
                 throw new IllegalStateException("missing from the class path: " + resource);
             }
             byte[] bytes = in.readAllBytes();
-            String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + "\"";
-            return new Asset(bytes, contentType, etag);
+            return new Asset(bytes, contentType, Api.etag(bytes));
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

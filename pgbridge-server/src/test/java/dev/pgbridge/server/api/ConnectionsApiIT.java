@@ -194,6 +194,41 @@ class ConnectionsApiIT {
         assertThat(ids(search)).containsExactly("c042");
     }
 
+    @Test
+    void aListingIsNeverStaleAndAnswers304ToAClientThatHasIt() {
+        String t = "team_fresh";
+        String editor = fixture.token(t, Role.EDITOR);
+        String otherTenant = fixture.token("team_fresh_other", Role.EDITOR);
+        for (int i = 0; i < 3; i++) {
+            fixture.store().add(ConnectionConfig.builder().connId("f" + i).host("h").tenant(t).password(PASSWORD).build());
+        }
+        HttpResponse<String> first = call("GET", "/connections", editor, null);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = fixture.send(fixture.request("/api/v1/connections", editor)
+                .header("If-None-Match", etag).GET().build());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        // the same query in another tenant is another listing
+        assertThat(parse(call("GET", "/connections", otherTenant, null)).path("total_entries").asInt()).isZero();
+
+        // edits in quick succession, each seen by the next listing (several land in the same millisecond)
+        for (int n = 0; n < 20; n++) {
+            String description = "edit " + n;
+            HttpResponse<String> patched = call("PATCH", "/connections/f1?update_mask=description", editor,
+                    map("description", description));
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+            JsonNode listed = parse(call("GET", "/connections", editor, null));
+            assertThat(listed.path("connections").get(1).path("description").asText()).isEqualTo(description);
+        }
+        // a write by another process sharing the store (the CLI) is seen too
+        fixture.store().delete(t, "f0");
+        HttpResponse<String> after = fixture.send(fixture.request("/api/v1/connections", editor)
+                .header("If-None-Match", etag).GET().build());
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(ids(parse(after))).containsExactly("f1", "f2");
+        assertThat(after.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+    }
+
     private static List<String> ids(JsonNode list) {
         List<String> ids = new ArrayList<>();
         list.path("connections").forEach(c -> ids.add(c.path("connection_id").asText()));
