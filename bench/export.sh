@@ -9,7 +9,7 @@
 # It creates schema pgbridge_bench in that database (tables accounts: N rows shaped like pgbench_accounts;
 # wide: WIDE_N rows of bigint, timestamptz, jsonb, numeric, text) and drops it at the end unless KEEP=1.
 #
-# Environment: N (default 5000000), WIDE_N (1000000), RUNS (1; the best of RUNS is kept), KEEP (0), PARALLEL (2:
+# Environment: N (default 5000000), WIDE_N (1000000), RUNS (3; the median of RUNS is kept), KEEP (0), PARALLEL (2:
 # the sessions of the `export --table … --parallel` rows, issue 13),
 # PGBRIDGE_JAVA_OPTS (passed to java by bin/pgbridge; default -Xmx128m, the heap the issue promises is enough;
 # -Duser.timezone=UTC is added), OUT_DIR (a temp dir).
@@ -27,7 +27,7 @@ fi
 export PGURL
 N="${N:-5000000}"
 WIDE_N="${WIDE_N:-1000000}"
-RUNS="${RUNS:-1}"
+RUNS="${RUNS:-3}"
 KEEP="${KEEP:-0}"
 PARALLEL="${PARALLEL:-2}"
 # both sides print timestamptz in the same zone, so their CSV can be compared byte for byte
@@ -78,20 +78,20 @@ setup() {
   pg -c "VACUUM ANALYZE pgbridge_bench.accounts" -c "VACUUM ANALYZE pgbridge_bench.wide"
 }
 
-# measure LABEL ROWS FILE CMD…: runs CMD RUNS times (it writes FILE), keeps the best wall time and the largest RSS
+# measure LABEL ROWS FILE CMD…: runs CMD RUNS times (it writes FILE), keeps the median wall time and the largest RSS
 declare -A SECONDS_OF RSS_OF BYTES_OF ROWS_OF SAME SAME_PAR
 measure() {
   local label="$1" rows="$2" file="$3"; shift 3
-  local best="" rss=0 run e m
+  local times=() rss=0 run e m
   for run in $(seq "$RUNS"); do
     rm -f "$file"
     sync
     /usr/bin/time -f "%e %M" -o "$out_dir/time.txt" "$@" >/dev/null
     read -r e m < <(tail -1 "$out_dir/time.txt")
-    if [ -z "$best" ] || awk -v a="$e" -v b="$best" 'BEGIN { exit !(a < b) }'; then best="$e"; fi
+    times+=("$e")
     [ "$m" -gt "$rss" ] && rss="$m"
   done
-  SECONDS_OF[$label]="$best"
+  SECONDS_OF[$label]="$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
   RSS_OF[$label]="$rss"
   BYTES_OF[$label]="$(stat -c %s "$file")"
   ROWS_OF[$label]="$rows"
@@ -100,6 +100,9 @@ measure() {
 setup
 
 "$pgbridge" --version >/dev/null # builds the jar if needed, outside the timings
+. "$here/common.sh"
+warm_launcher "$pgbridge" --version
+warm_launcher "$pgbridge" export --url-env PGURL --no-progress -c "SELECT 1 AS one" --format csv --output "$out_dir/warm.csv"
 start="$( { /usr/bin/time -f "%e" "$pgbridge" --version >/dev/null; } 2>&1 | tail -1)"
 
 accounts="SELECT * FROM pgbridge_bench.accounts"
@@ -147,7 +150,7 @@ echo
 echo "pgbridge export benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 java_version="$( ("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 || true) | head -1)"
 echo "server: PostgreSQL $(pg -At -c 'SHOW server_version'); psql $(psql --version | awk '{ print $3 }'); $java_version"
-echo "PGBRIDGE_JAVA_OPTS=${PGBRIDGE_JAVA_OPTS}; best of $RUNS run(s); wall-clock times include the JVM start (pgbridge --version: ${start} s)"
+echo "PGBRIDGE_JAVA_OPTS=${PGBRIDGE_JAVA_OPTS}; median of $RUNS run(s); wall-clock times include the JVM start (pgbridge --version: ${start} s)"
 echo
 printf "%-18s %-28s %10s %8s %11s %8s %9s  %s\n" "data" "tool" "rows" "seconds" "rows/s" "MB/s" "RSS MB" "pgbridge/baseline"
 for t in accounts wide; do

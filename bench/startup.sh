@@ -42,19 +42,9 @@ JAVA
 "$(dirname "$java_bin")/javac" -d "$dir/hello" "$dir/hello/Hello.java" 2>/dev/null || true
 
 # the class-data files: two runs of each command (record, then assemble in the background), then wait for them
-settle() {
-  local deadline=$((SECONDS + 120))
-  while [ $SECONDS -lt $deadline ]; do
-    if ! ls "$target" 2>/dev/null | grep -Eq '\.aotconf$|\.aot\..*\.tmp$'; then return; fi
-    sleep 0.5
-  done
-  echo "warning: class-data files still being written after 120 s" >&2
-}
-for round in 1 2; do
-  "$pgbridge" --version >/dev/null
-  "$pgbridge" conn list >/dev/null
-  settle
-done
+. "$here/common.sh"
+warm_launcher "$pgbridge" --version
+warm_launcher "$pgbridge" conn list
 
 millis() { # runs "$@" RUNS times; prints the median and the best wall time in ms
   local i t0 t1 times=()

@@ -8,7 +8,7 @@
 # The source tables are built in URL's database and copied into TARGET_URL's (default: the same database).
 # Environment: N rows of the pgbench_accounts shape (default 5,000,000), WIDE_N rows of the wide table (timestamptz,
 # jsonb, numeric, text; default 1,000,000), PGBRIDGE_JAVA_OPTS for the JVM (default -Xmx128m: memory stays flat),
-# PARALLEL (2) source sessions of the `copy --parallel` row.
+# PARALLEL (2) source sessions of the `copy --parallel` row, RUNS (3): each row is the median of RUNS runs.
 # With `bin/pgbridge demo` running: BENCH_URL="$(bin/pgbridge conn uri demo --reveal)" bench/transfer.sh
 # The tables bench_* are created and dropped. Needs psql and GNU time (apt-get install time).
 set -euo pipefail
@@ -25,6 +25,7 @@ export BENCH_TARGET_URL="${2:-${BENCH_TARGET_URL:-$url}}"
 N="${N:-5000000}"
 WIDE_N="${WIDE_N:-1000000}"
 PARALLEL="${PARALLEL:-2}"
+RUNS="${RUNS:-3}"
 export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS:--Xmx128m}"
 pgbridge="$repo/bin/pgbridge"
 command -v psql >/dev/null || { echo "psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
@@ -57,18 +58,28 @@ CREATE TABLE bench_accounts_copy (aid integer, bid integer, abalance integer, fi
 CREATE TABLE bench_wide_copy (id integer, created_at timestamptz, payload jsonb, amount numeric(14,2), note text);
 SQL
 "$pgbridge" --version >/dev/null # builds the CLI jar now if needed, outside the timings
+. "$here/common.sh"
+warm_launcher "$pgbridge" copy --from-env BENCH_URL -c "SELECT * FROM bench_accounts_src LIMIT 10" \
+  --to-env BENCH_TARGET_URL --target-table bench_accounts_copy
 
 # run LABEL ROWS BYTES CMD…: empties the target, times CMD, prints one line; sets $secs
-run() {
+run() { # LABEL ROWS BYTES CMD…: runs CMD RUNS times; the median wall time, the largest RSS
   local label="$1" rows="$2" bytes="$3"; shift 3
-  dst -c "TRUNCATE $target"
-  /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" > "$dir/cmd.out" 2>&1 || { cat "$dir/cmd.out" >&2; exit 1; }
-  read -r secs rss < "$dir/time.out"
-  local copied; copied="$(dst -At -c "SELECT count(*) FROM $target")"
-  [ "$copied" = "$rows" ] || { echo "$label copied $copied rows, not $rows" >&2; cat "$dir/cmd.out" >&2; exit 1; }
-  # pgbridge prints its own time, without the JVM's start-up: "… in 12.3 s, …"
-  local work; work="$(sed -n 's/^.* in \([0-9.]*\) s, .*$/\1/p' "$dir/cmd.out" | tail -n 1)"
-  awk -v l="$label" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$rss" -v base="${base:-}" -v w="${work:--}" 'BEGIN {
+  local times=() works=() max_rss=0 i
+  for i in $(seq "$RUNS"); do
+    dst -c "TRUNCATE $target"
+    /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" > "$dir/cmd.out" 2>&1 || { cat "$dir/cmd.out" >&2; exit 1; }
+    read -r secs rss < "$dir/time.out"
+    local copied; copied="$(dst -At -c "SELECT count(*) FROM $target")"
+    [ "$copied" = "$rows" ] || { echo "$label copied $copied rows, not $rows" >&2; cat "$dir/cmd.out" >&2; exit 1; }
+    times+=("$secs")
+    [ "$rss" -gt "$max_rss" ] && max_rss="$rss"
+    # pgbridge prints its own time, without the JVM's start-up: "… in 12.3 s, …"
+    works+=("$(sed -n 's/^.* in \([0-9.]*\) s, .*$/\1/p' "$dir/cmd.out" | tail -n 1)")
+  done
+  secs="$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+  local work; work="$(printf '%s\n' "${works[@]}" | grep . | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+  awk -v l="$label" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$max_rss" -v base="${base:-}" -v w="${work:--}" 'BEGIN {
     if (s <= 0) s = 0.01;
     ratio = base == "" ? "" : sprintf("%.2f", base / s);
     printf "%-34s %8.2f %12.0f %9.1f %9.0f %8s %8s\n", l, s, r / s, b / 1e6 / s, m / 1024, ratio, w }'

@@ -2,6 +2,7 @@ package dev.pgbridge.cli;
 
 import dev.pgbridge.cli.command.CliEnvironment;
 import dev.pgbridge.cli.command.TopCommand;
+import dev.pgbridge.cli.command.VersionProvider;
 import picocli.CommandLine;
 
 /** Composition root of the command line: builds the {@link CommandLine}, runs it, exits with its code. */
@@ -9,6 +10,14 @@ public final class PgBridgeCli {
     private PgBridgeCli() {}
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // answered before the command line is built: picocli is compiled for Java 5, so its classes cannot go in
+            // the JDK's ahead-of-time cache and pass the old verifier on every start (about 110 ms of a short command)
+            for (String line : VersionProvider.lines()) {
+                System.out.println(line);
+            }
+            System.exit(0);
+        }
         CliEnvironment environment = CliEnvironment.system();
         LogSetup.configure(environment.home().logsDir());
         int code;

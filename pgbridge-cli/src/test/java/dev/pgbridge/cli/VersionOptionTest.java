@@ -27,6 +27,16 @@ class VersionOptionTest {
         assertThat(version("query", "-V")).isEqualTo(top);
     }
 
+    // a bare --version is answered by main before the command line is built: the same text
+    @Test
+    void theFastVersionIsTheCommandLinesVersion() {
+        StringBuilder fast = new StringBuilder();
+        for (String line : dev.pgbridge.cli.command.VersionProvider.lines()) {
+            fast.append(line).append(System.lineSeparator());
+        }
+        assertThat(fast.toString()).isEqualTo(version("--version")).isEqualTo(version("-V"));
+    }
+
     private String version(String... args) {
         StringWriter out = new StringWriter();
         try (CliEnvironment environment = new CliEnvironment(Map.of("PGBRIDGE_HOME", home.toString()),

@@ -11,11 +11,16 @@ import java.util.Properties;
  * {@code --version}: the Maven project version and, when the jar was built from a git checkout, the commit (short
  * hash and date), both written into {@code version.properties} at build time.
  */
-final class VersionProvider implements CommandLine.IVersionProvider {
+public final class VersionProvider implements CommandLine.IVersionProvider {
     static final String RESOURCE = "version.properties";
 
     @Override
     public String[] getVersion() {
+        return lines();
+    }
+
+    /** What {@code pgbridge --version} prints, one element a line. */
+    public static String[] lines() {
         return new String[] {
                 describe(load()),
                 "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "unknown vendor") + "), "
