@@ -17,12 +17,18 @@ import java.io.PrintWriter;
  * or connection id).
  */
 final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
-    private static final Logger log = LoggerFactory.getLogger(ErrorPrinter.class);
+    /**
+     * Asked for when a failure is logged, not when the class loads: the first logger starts logback (layouts, the
+     * file appender, a fifth of a short command's CPU), which a command that never logs does not need.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ErrorPrinter.class);
+    }
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         if (e instanceof UsageError usage) {
-            log.debug("usage error: {}", usage.oneLine());
+            log().debug("usage error: {}", usage.oneLine());
             return UsageErrorPrinter.print(commandLine, usage.getMessage(), usage.hint());
         }
         PrintWriter err = commandLine.getErr();
@@ -37,8 +43,8 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
             if (p.hint() != null) {
                 err.println("hint: " + redactor.redact(p.hint()));
             }
-            log.warn("command failed: {}", p.oneLine());
-            log.debug("command failure detail", p);
+            log().warn("command failed: {}", p.oneLine());
+            log().debug("command failure detail", p);
             if (p.code() == ErrorCode.INVALID_URI || p.code() == ErrorCode.INVALID_CONN_ID) {
                 err.flush();
                 return 2;
@@ -49,7 +55,7 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
             String message = e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected failure" : e.getMessage();
             err.println("error: " + redactor.redact(message));
             err.println("hint: this is a bug in pgbridge; the log under PGBRIDGE_HOME/logs has the details");
-            log.error("unexpected failure", e);
+            log().error("unexpected failure", e);
         }
         err.flush();
         return 1;

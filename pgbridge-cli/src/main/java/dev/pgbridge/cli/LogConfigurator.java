@@ -14,7 +14,8 @@ import ch.qos.logback.core.status.NopStatusListener;
 import java.nio.file.Path;
 
 /**
- * The CLI's logging, set up in code (found by logback through {@code META-INF/services}): one file appender,
+ * The CLI's logging, set up in code (found by logback through {@code META-INF/services}): one file appender (made at
+ * the first event: {@link LazyFileAppender}),
  * {@code PGBRIDGE_HOME/logs/pgbridge.log}, writing through {@link MaskingPatternLayout} (no password, encoded password
  * or URI password in logs), root level from {@code PGBRIDGE_LOG_LEVEL} (INFO), java.util.logging's levels kept in step
  * (pgjdbc's records reach the file through {@link LogSetup}'s bridge). In code rather than in a {@code logback.xml}:
@@ -36,6 +37,22 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         julLevels.start();
         context.addListener(julLevels);
 
+        // the file and its layout are made by the first event (most commands log nothing)
+        LazyFileAppender file = new LazyFileAppender(() -> fileAppender(context));
+        file.setContext(context);
+        file.setName("FILE");
+        file.start();
+
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.INFO);
+        context.getLogger("org.postgresql").setLevel(Level.INFO);
+        context.getLogger("io.zonky").setLevel(Level.WARN);
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(System.getenv("PGBRIDGE_LOG_LEVEL"), Level.INFO));
+        root.addAppender(file);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    private static FileAppender<ILoggingEvent> fileAppender(LoggerContext context) {
         MaskingPatternLayout layout = new MaskingPatternLayout();
         layout.setContext(context);
         layout.setPattern(PATTERN);
@@ -51,14 +68,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         file.setAppend(true);
         file.setEncoder(encoder);
         file.start();
-
-        context.getLogger("com.zaxxer.hikari").setLevel(Level.INFO);
-        context.getLogger("org.postgresql").setLevel(Level.INFO);
-        context.getLogger("io.zonky").setLevel(Level.WARN);
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getenv("PGBRIDGE_LOG_LEVEL"), Level.INFO));
-        root.addAppender(file);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        return file;
     }
 
     /** {@code pgbridge.log.dir} (set by {@link LogSetup} to PGBRIDGE_HOME/logs), else ~/.pgbridge/logs. */

@@ -27,6 +27,8 @@ class LogConfiguratorTest {
             LogConfigurator configurator = new LogConfigurator();
             configurator.setContext(context);
             assertThat(configurator.configure(context)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+            // nothing logged yet: no file opened (the appender is made by the first event)
+            assertThat(logs.resolve("pgbridge.log")).doesNotExist();
             SecretRedactor.global().register("s3cr3t-Log-Value");
             context.getLogger("dev.pgbridge.test").info("connecting with s3cr3t-Log-Value to db");
             context.getLogger("dev.pgbridge.test").debug("not written at INFO");

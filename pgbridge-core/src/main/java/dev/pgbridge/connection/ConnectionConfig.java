@@ -35,7 +35,10 @@ public record ConnectionConfig(
     public static final String POSTGRES = "postgres";
     public static final int DEFAULT_PORT = 5432;
     private static final Pattern PORTS = Pattern.compile("\\d{1,5}(,\\d{1,5})*");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made when an extra is first read or written: a short command that never looks at one skips Jackson's start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public ConnectionConfig {
         if (connId != null) {
@@ -124,9 +127,9 @@ public record ConnectionConfig(
             return new LinkedHashMap<>();
         }
         try {
-            Object parsed = JSON.readValue(extra, Object.class);
+            Object parsed = Json.MAPPER.readValue(extra, Object.class);
             if (parsed instanceof Map<?, ?>) {
-                return JSON.convertValue(parsed, new TypeReference<LinkedHashMap<String, Object>>() {});
+                return Json.MAPPER.convertValue(parsed, new TypeReference<LinkedHashMap<String, Object>>() {});
             }
             return new LinkedHashMap<>();
         }
@@ -155,7 +158,7 @@ public record ConnectionConfig(
 
     static String writeJson(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         }
         catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -22,10 +22,16 @@ import static java.util.Objects.requireNonNull;
  * {@code --format json} has the full text); in a pipe it is printed whole.
  */
 public record Rows(List<String> columns, List<List<Object>> rows) {
-    /** Indented, with {@code "key": value} as query's JSON writes it (Jackson's default puts a space before the colon). */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .setDefaultPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+    /**
+     * Indented, with {@code "key": value} as query's JSON writes it (Jackson's default puts a space before the colon).
+     * Made on the first JSON output only: an ObjectMapper's first start (its date format, a calendar with the locale's
+     * data) was a quarter of a {@code conn list}'s CPU before it printed a table.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .setDefaultPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+    }
 
     public Rows {
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
@@ -91,7 +97,7 @@ public record Rows(List<String> columns, List<List<Object>> rows) {
 
     public static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         }
         catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
