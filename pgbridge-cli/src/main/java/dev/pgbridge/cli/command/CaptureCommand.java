@@ -14,14 +14,12 @@ import java.util.Locale;
                 + "update and delete from logical replication into a sink.",
                 "A capture is described by a YAML file (--config); its state (checkpoint, spill files) lives under "
                         + "PGBRIDGE_HOME/captures/<name>/."},
-        modelTransformer = CaptureCommand.ConfigKeys.class,
-        subcommands = {
-                CaptureRunCommand.class,
-                CaptureStatusCommand.class,
-                CaptureDiscoverCommand.class,
-                CaptureDropCommand.class,
-        })
+        modelTransformer = CaptureCommand.ConfigKeys.class)
 final class CaptureCommand implements Runnable {
+    /** The subcommands, in the order picocli lists them (added by {@link TopCommand#addCommands}). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(CaptureRunCommand.class, CaptureStatusCommand.class,
+            CaptureDiscoverCommand.class, CaptureDropCommand.class);
+
     @CommandLine.Spec
     CommandSpec spec;
 

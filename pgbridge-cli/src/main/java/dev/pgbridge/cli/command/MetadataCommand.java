@@ -18,16 +18,19 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "metadata", mixinStandardHelpOptions = true,
         description = {"Metadata for catalogs such as OpenMetadata: run OpenMetadata-style YAML workflows, and read "
-                + "the local catalog they fill (see docs/metadata.md)."},
-        subcommands = {MetadataCommand.Run.class, MetadataCatalogCommands.ListTables.class,
-                MetadataCatalogCommands.Show.class, MetadataCatalogCommands.Search.class,
-                MetadataCatalogCommands.History.class, MetadataCatalogCommands.Lineage.class,
-                MetadataCatalogCommands.Profile.class})
+                + "the local catalog they fill (see docs/metadata.md)."})
 final class MetadataCommand implements Runnable {
+    /** The subcommands, in the order picocli lists them (added by {@link TopCommand#addCommands}). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(MetadataCommand.Run.class,
+            MetadataCatalogCommands.ListTables.class, MetadataCatalogCommands.Show.class,
+            MetadataCatalogCommands.Search.class, MetadataCatalogCommands.History.class,
+            MetadataCatalogCommands.Lineage.class, MetadataCatalogCommands.Profile.class);
+
     @CommandLine.Spec
     CommandSpec spec;
 

@@ -30,9 +30,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "quality", mixinStandardHelpOptions = true,
         description = {"Data-quality tests with OpenMetadata's test definitions: run a TestSuite workflow, and read "
-                + "the results the local catalog keeps (see docs/quality.md)."},
-        subcommands = {QualityCommand.Run.class, QualityCommand.Results.class})
+                + "the results the local catalog keeps (see docs/quality.md)."})
 final class QualityCommand implements Runnable {
+    /** The subcommands, in the order picocli lists them (added by {@link TopCommand#addCommands}). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(QualityCommand.Run.class, QualityCommand.Results.class);
+
     @CommandLine.Spec
     CommandSpec spec;
 

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +31,11 @@ import java.util.concurrent.CountDownLatch;
                         + "start and prints the CA file and its SHA-256 fingerprint.",
                 "Example:",
                 "  pgbridge server user add admin --tenant default --role admin",
-                "  pgbridge server"},
-        subcommands = {ServerCommand.UserCommand.class, ServerCommand.TokenCommand.class, ServerCommand.CaCommand.class})
+                "  pgbridge server"})
 final class ServerCommand implements Callable<Integer> {
+    /** The subcommands, in the order picocli lists them (added by {@link TopCommand#addCommands}). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(UserCommand.class, TokenCommand.class, CaCommand.class);
+
     private final CliEnvironment environment;
 
     @Spec
@@ -103,9 +106,11 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage the web UI's users.",
-            subcommands = {UserAddCommand.class, UserListCommand.class, UserDeleteCommand.class})
-    static final class UserCommand {}
+    @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage the web UI's users.")
+    static final class UserCommand {
+        static final List<Class<?>> SUBCOMMANDS = List.of(UserAddCommand.class, UserListCommand.class,
+                UserDeleteCommand.class);
+    }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add a user (or set the role and password of an existing one). The password is prompted, or "
@@ -190,9 +195,11 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API and agent tokens.",
-            subcommands = {TokenCreateCommand.class, TokenListCommand.class, TokenRevokeCommand.class})
-    static final class TokenCommand {}
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API and agent tokens.")
+    static final class TokenCommand {
+        static final List<Class<?>> SUBCOMMANDS = List.of(TokenCreateCommand.class, TokenListCommand.class,
+                TokenRevokeCommand.class);
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a Bearer token and print it once (only its SHA-256 is kept).",

@@ -45,19 +45,55 @@ public final class TopCommand {
     }
 
     /**
-     * Adds the commands {@code args} can reach: the one command it names (with its subcommands), none for a bare
-     * {@code --version}, and all of them otherwise (help, completion, a usage error that suggests a name).
+     * The subcommands of the commands that have them, added like the top-level ones (see {@link #addCommands}), each
+     * list declared by its command.
+     */
+    private static final Map<Class<?>, List<Class<?>>> SUBCOMMANDS = Map.of(
+            ConnCommand.class, ConnCommand.SUBCOMMANDS,
+            CaptureCommand.class, CaptureCommand.SUBCOMMANDS,
+            MetadataCommand.class, MetadataCommand.SUBCOMMANDS,
+            QualityCommand.class, QualityCommand.SUBCOMMANDS,
+            ServerCommand.class, ServerCommand.SUBCOMMANDS,
+            ServerCommand.UserCommand.class, ServerCommand.UserCommand.SUBCOMMANDS,
+            ServerCommand.TokenCommand.class, ServerCommand.TokenCommand.SUBCOMMANDS);
+
+    /**
+     * Adds the commands {@code args} can reach: the one command it names (with, level by level, the one subcommand
+     * it names, or all of them when it names none), none for a bare {@code --version}, and all of them otherwise
+     * (help, completion, a usage error that suggests a name).
      */
     public static void addCommands(CommandLine top, String[] args) {
         String first = args.length == 0 ? null : args[0];
         if (first != null && COMMANDS.containsKey(first) && !first.equals("help") && !first.equals("completion")) {
-            top.addSubcommand(first, COMMANDS.get(first));
+            add(top, first, COMMANDS.get(first), List.of(args).subList(1, args.length));
             return;
         }
         if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
             return;
         }
-        COMMANDS.forEach(top::addSubcommand);
+        COMMANDS.forEach((name, command) -> add(top, name, command, List.of()));
+    }
+
+    /** Adds {@code command} under {@code parent}, then its subcommands that {@code rest} (the arguments after it) reaches. */
+    private static void add(CommandLine parent, String name, Class<?> command, List<String> rest) {
+        parent.addSubcommand(name, command);
+        List<Class<?>> subcommands = SUBCOMMANDS.get(command);
+        if (subcommands == null) {
+            return;
+        }
+        CommandLine line = parent.getSubcommands().get(name);
+        Class<?> named = null;
+        if (!rest.isEmpty() && !rest.contains("--help") && !rest.contains("-h")) {
+            for (Class<?> sub : subcommands) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c.name().equals(rest.get(0)) || List.of(c.aliases()).contains(rest.get(0))) {
+                    named = sub;
+                }
+            }
+        }
+        for (Class<?> sub : named != null ? List.of(named) : subcommands) {
+            add(line, sub.getAnnotation(Command.class).name(), sub, named != null ? rest.subList(1, rest.size()) : List.of());
+        }
     }
 
     /** The sections of the top-level help, in order, each command with its one line; an empty section is left out. */
