@@ -24,8 +24,11 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -121,7 +124,12 @@ public final class PgJson {
                     }
                 }
                 case TEXT -> {
-                    g.writeUTF8String(utf8, 0, utf8.length);
+                    if (needsNoEscape(utf8)) {
+                        g.writeRawUTF8String(utf8, 0, utf8.length); // quoted and copied as one block
+                    }
+                    else {
+                        g.writeUTF8String(utf8, 0, utf8.length);
+                    }
                     return;
                 }
                 default -> {
@@ -293,6 +301,36 @@ public final class PgJson {
     }
 
     /** NaN, Infinity, -Infinity: PostgreSQL's numeric and float output starts with a digit, '-' or '.' otherwise. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Whether JSON needs no escape in these UTF-8 bytes: no control character (below 0x20), no {@code "} and no
+     * {@code \}, the only bytes a JSON string escapes by default (bytes of multi-byte characters pass as they are).
+     * Eight bytes a step: a text column's value is then copied as one block instead of byte by byte.
+     */
+    static boolean needsNoEscape(byte[] utf8) {
+        int i = 0;
+        int n = utf8.length;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(utf8, i);
+            long quote = x ^ (ONES * '"');
+            long backslash = x ^ (ONES * '\\');
+            long found = ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash);
+            if ((found & HIGHS) != 0) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            byte b = utf8[i];
+            if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isSpecialNumber(byte[] utf8) {
         return utf8.length > 0 && (utf8[0] == 'N' || utf8[0] == 'I' || (utf8.length > 1 && utf8[0] == '-' && utf8[1] == 'I'));
     }
