@@ -17,19 +17,24 @@
 #      (<topicPrefix>.<schema>.<table>, created by the sink with the broker's num.partitions = PARTITIONS), the sink's
 #      own producer settings (idempotent, acks=all, lz4, linger 5 ms); the topic must then hold exactly CHANGES records
 #      (its end offsets, read through the Admin API).
-# A capture is timed from its start until its checkpoint's commit_lsn passes the workload's last commit (the checkpoint
-# is written after the sink's flush: the files fsynced, or every record acknowledged by the broker).
+# Optionally (N > 0) a backfill row: N rows (pgbench_accounts shape), psql COPY TO STDOUT > /dev/null (baseline)
+# against a capture's backfill into the Kafka sink, timed until its checkpoint marks the backfill done; the topic must
+# then hold exactly N records.
+# A streaming capture is timed from its start until its checkpoint's commit_lsn passes the workload's last commit (the
+# checkpoint is written after the sink's flush: the files fsynced, or every record acknowledged by the broker); the
+# Kafka topic is created by the sink at its first event, inside the timing, as a user's first run does.
 #
 # The broker runs in a JVM of its own (bench/KafkaBroker.java, on pgbridge-cdc's test class path from Maven, offline),
 # so the capture's RSS and CPU are its own; the broker's CPU seconds during the Kafka run are printed beside them.
 #
-# Environment: CHANGES, TXN_ROWS, PARTITIONS (default 1, Kafka's own default), PGBRIDGE_JAVA_OPTS (default -Xmx256m),
-# KAFKA_JAVA_OPTS (the broker's JVM, default -Xmx1g), PGBRIDGE (the launcher, default bin/pgbridge), BENCH_DIR (where
-# the work directory goes: PGBRIDGE_HOME, the jsonl files, the broker's log directories; about 450 bytes per event for
-# the jsonl files and less for the broker's lz4 batches; default TMPDIR or /tmp). Everything it creates (schema
+# Environment: CHANGES, TXN_ROWS, N (backfill rows, default 0: no backfill row), PARTITIONS (default 1, Kafka's own
+# default), PGBRIDGE_JAVA_OPTS (default -Xmx256m), KAFKA_JAVA_OPTS (the broker's JVM, default -Xmx1g), PGBRIDGE (the
+# launcher, default bin/pgbridge), BENCH_DIR (where the work directory goes: PGBRIDGE_HOME, the jsonl files, the
+# broker's log directories; about 450 bytes per event for the jsonl files and less for the broker's lz4 batches;
+# default TMPDIR or /tmp). Everything it creates (schema
 # pgbridge_kafkabench, slots and publications pgbridge_kafkabench_*, the broker and its data, the work directory) is
-# removed on exit, even on failure. Needs psql, pg_recvlogical, GNU time, mvn (offline: ~/.m2 must hold the test
-# dependencies, as after a build of pgbridge-cdc's tests) and a JDK >= 21.
+# removed on exit, even on failure or Ctrl-C. Needs psql, pg_recvlogical, GNU time, mvn (offline: ~/.m2 must hold
+# the test dependencies, as after a build of pgbridge-cdc's tests) and a JDK >= 21.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -41,6 +46,7 @@ if [ -z "$url" ]; then
 fi
 export BENCH_URL="$url"
 CHANGES="${CHANGES:-1000000}"
+N="${N:-0}"
 TXN_ROWS="${TXN_ROWS:-10000}"
 PARTITIONS="${PARTITIONS:-1}"
 KAFKA_JAVA_OPTS="${KAFKA_JAVA_OPTS--Xmx1g}"
@@ -50,6 +56,7 @@ S=pgbridge_kafkabench                        # schema, and prefix of slots and p
 RECV_SLOT="${S}_recv" RECV_PUB="${S}_recv"
 TOPIC_PREFIX=kafkabench
 TOPIC="$TOPIC_PREFIX.$S.stream"              # the sink's topic for table $S.stream
+BACKFILL_TOPIC="$TOPIC_PREFIX.$S.accounts"
 
 for tool in psql pg_recvlogical mvn; do
   command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install postgresql-client maven)" >&2; exit 1; }
@@ -134,8 +141,12 @@ trap 'exit 130' INT TERM
 start_broker() {
   local line
   echo "# starting the KRaft broker (Kafka's test kit, $PARTITIONS partition(s) per topic)" >&2
-  (cd "$repo" && mvn -q -o -pl pgbridge-cdc dependency:build-classpath -Dmdep.includeScope=test \
-      -DexcludeGroupIds=dev.pgbridge -Dmdep.outputFile="$dir/kafka.classpath" > "$dir/mvn.log" 2>&1) \
+  # the project's own modules are left out (the broker needs none of them) but must resolve: from ~/.m2 when there,
+  # else from the reactor, which needs them compiled (bin/pgbridge compiled them above)
+  local mvn_cp=(dependency:build-classpath -Dmdep.includeScope=test -DexcludeGroupIds=dev.pgbridge
+                -Dmdep.outputFile="$dir/kafka.classpath")
+  (cd "$repo" && { mvn -q -o -pl pgbridge-cdc "${mvn_cp[@]}" || mvn -q -o -pl pgbridge-cdc -am compile "${mvn_cp[@]}"; } \
+      > "$dir/mvn.log" 2>&1) \
     || { echo "mvn could not give pgbridge-cdc's test class path (offline):" >&2; cat "$dir/mvn.log" >&2; exit 1; }
   mkdir -p "$dir/kafka-tmp"
   cat > "$dir/logback.xml" <<'XML'
@@ -166,10 +177,11 @@ broker() {
 }
 
 # --- the captures ---
-# capture_config NAME SINK: writes $dir/NAME.yaml (slot, publication and watermarks table of its own, table $S.stream
-# streamed only: it is in skip_backfills); SINK is jsonl (files in $dir/jsonl-NAME) or kafka (the bench's broker)
+# capture_config NAME SINK [TABLE SKIP]: writes $dir/NAME.yaml (slot, publication and watermarks table of its own);
+# TABLE (default stream) in schema $S, SKIP its skip_backfills (default: $S.stream, streamed only); SINK is jsonl
+# (files in $dir/jsonl-NAME) or kafka (the bench's broker)
 capture_config() {
-  local name="$1" sink="$2" sink_yaml
+  local name="$1" sink="$2" table="${3:-stream}" skip="${4-$S.stream}" sink_yaml
   if [ "$sink" = kafka ]; then
     sink_yaml="{type: kafka, bootstrapServers: \"$BOOTSTRAP\", topicPrefix: $TOPIC_PREFIX}"
   else
@@ -180,8 +192,8 @@ capture_config() {
 name: kafkabench_$name
 connection: kafkabench
 advanced: {slotName: ${S}_$name, publicationName: ${S}_$name, watermarksTable: $S.wm_$name,
-           skip_backfills: "$S.stream"}
-bindings: [{namespace: $S, stream: stream}]
+           skip_backfills: "$skip"}
+bindings: [{namespace: $S, stream: $table}]
 sink: $sink_yaml
 YAML
 }
@@ -252,6 +264,9 @@ CREATE SCHEMA $S;
 CREATE TABLE $S.stream (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84));
 INSERT INTO $S.stream SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(1, $prefill) g;
 VACUUM ANALYZE $S.stream;
+CREATE TABLE $S.accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84));
+INSERT INTO $S.accounts SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(1, $N) g;
+VACUUM ANALYZE $S.accounts;
 SQL
 sql -c "CHECKPOINT" 2>/dev/null || true # needs pg_checkpoint (a superuser); only evens out the runs
 jvm_start="$( { /usr/bin/time -f "%e" "$pgbridge" --version >/dev/null; } 2>&1 | tail -1)"
@@ -317,6 +332,32 @@ broker count "$TOPIC"; kafka_records="$reply"
 [ "$kafka_records" = "$CHANGES" ] || { echo "kafka: topic $TOPIC holds $kafka_records records, not $CHANGES" >&2; exit 1; }
 drop_slots "${S}_kafka"
 
+# 4. optional backfill: N rows, psql COPY TO STDOUT > /dev/null against a capture's backfill into the Kafka sink, timed
+# until its checkpoint marks the table's backfill done (slot, publication and watermarks table made inside the timing)
+if [ "$N" -gt 0 ]; then
+  echo "# backfill: $N rows, psql COPY, then pgbridge capture run -> kafka" >&2
+  table_bytes="$(sql -At -c "SELECT pg_relation_size('$S.accounts')")"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/copy.time.txt" psql "$BENCH_URL" -X -q -v ON_ERROR_STOP=1 \
+    -c "COPY (SELECT * FROM $S.accounts) TO STDOUT" > /dev/null
+  read -r copy_secs copy_rss copy_user copy_sys < "$dir/copy.time.txt"
+  copy_cpu="$(awk -v u="$copy_user" -v s="$copy_sys" 'BEGIN { printf "%.2f", u + s }')"
+  capture_config backfill kafka accounts ""
+  cap_work0=""
+  start_capture backfill
+  while :; do
+    alive backfill; mark_started backfill
+    grep -q '"state" *: *"done"' "$(checkpoint backfill)" 2>/dev/null && break
+    sleep 0.05
+  done
+  t1="$(now)"
+  backfill_secs="$(elapsed "$cap_t0" "$t1")"; backfill_work="$(elapsed "${cap_work0:-$cap_t0}" "$t1")"
+  stop_capture backfill
+  backfill_rss="$cap_rss" backfill_cpu="$cap_cpu"
+  broker count "$BACKFILL_TOPIC"; backfill_records="$reply"
+  [ "$backfill_records" = "$N" ] || { echo "kafka: topic $BACKFILL_TOPIC holds $backfill_records records, not $N" >&2; exit 1; }
+  drop_slots "${S}_backfill"
+fi
+
 # --- report ---
 line() { # LABEL COUNT SECONDS BYTES RSS_KB RATIO WORK CPU
   awk -v l="$1" -v r="$2" -v s="$3" -v b="$4" -v m="$5" -v ratio="$6" -v w="$7" -v cpu="$8" 'BEGIN {
@@ -337,7 +378,14 @@ line "pgbridge capture run -> jsonl" "$CHANGES" "$jsonl_secs" "$wal_bytes" "$jso
   "$(ratio "$recv_secs" "$jsonl_secs")" "$jsonl_work" "$jsonl_cpu"
 line "pgbridge capture run -> kafka" "$kafka_records" "$kafka_secs" "$wal_bytes" "$kafka_rss" \
   "$(ratio "$recv_secs" "$kafka_secs")" "$kafka_work" "$kafka_cpu"
+if [ "$N" -gt 0 ]; then
+  echo "## backfill: $N rows, table $((table_bytes / 1000000)) MB (MB/s: table read)"
+  line "psql COPY TO STDOUT > /dev/null (base)" "$N" "$copy_secs" "$table_bytes" "$copy_rss" "" "" "$copy_cpu"
+  line "pgbridge capture run backfill -> kafka" "$backfill_records" "$backfill_secs" "$table_bytes" "$backfill_rss" \
+    "$(ratio "$copy_secs" "$backfill_secs")" "$backfill_work" "$backfill_cpu"
+fi
 echo
 echo "ratio = baseline seconds / pgbridge seconds; cpu s = the process's user + system CPU seconds (GNU time)"
 echo "kafka: topic $TOPIC holds $kafka_records records (end offsets, checked = $CHANGES); the broker's JVM used $broker_cpu s of CPU during that run"
+[ "$N" -le 0 ] || echo "kafka: topic $BACKFILL_TOPIC holds $backfill_records records (end offsets, checked = $N)"
 echo "jsonl written: $((jsonl_bytes / 1000000)) MB ($((jsonl_bytes / CHANGES)) B/event); workload written in $write_secs s"
