@@ -107,7 +107,8 @@ SQL
 stop_broker() { # "stop", then end of input; the broker closes (deleting its log directories) and exits; killed after 60 s
   local i
   [ -n "$kafka_pid" ] || return 0
-  { echo stop >&"$kafka_in"; } 2>/dev/null || true
+  # written from a subshell: a broker that already died would otherwise end this shell by SIGPIPE, before the cleanup
+  ( echo stop >&"$kafka_in" ) 2>/dev/null || true
   [ -z "$kafka_in" ] || exec {kafka_in}>&- 2>/dev/null || true
   for i in $(seq 600); do kill -0 "$kafka_pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$kafka_pid" 2>/dev/null; then
@@ -144,11 +145,11 @@ start_broker() {
   # the project's own modules are left out (the broker needs none of them) but must resolve: from ~/.m2 when there,
   # else from the reactor, which needs them compiled (bin/pgbridge compiled them above)
   local mvn_cp=(dependency:build-classpath -Dmdep.includeScope=test -DexcludeGroupIds=dev.pgbridge
-                -Dmdep.outputFile="$dir/kafka.classpath")
+                -Dmdep.outputFile="$dir/broker.classpath")
   (cd "$repo" && { mvn -q -o -pl pgbridge-cdc "${mvn_cp[@]}" || mvn -q -o -pl pgbridge-cdc -am compile "${mvn_cp[@]}"; } \
       > "$dir/mvn.log" 2>&1) \
     || { echo "mvn could not give pgbridge-cdc's test class path (offline):" >&2; cat "$dir/mvn.log" >&2; exit 1; }
-  mkdir -p "$dir/kafka-tmp"
+  mkdir -p "$dir/broker-tmp"
   cat > "$dir/logback.xml" <<'XML'
 <configuration>
   <appender name="err" class="ch.qos.logback.core.ConsoleAppender">
@@ -159,19 +160,19 @@ start_broker() {
 </configuration>
 XML
   # shellcheck disable=SC2086 # KAFKA_JAVA_OPTS is a list of options
-  coproc KAFKA { exec "$java_bin" $KAFKA_JAVA_OPTS -Djava.io.tmpdir="$dir/kafka-tmp" \
-      -Dlogback.configurationFile="$dir/logback.xml" -cp "$(cat "$dir/kafka.classpath")" "$here/KafkaBroker.java" \
-      "$PARTITIONS" 2> "$dir/kafka.log"; }
+  coproc KAFKA { exec "$java_bin" $KAFKA_JAVA_OPTS -Djava.io.tmpdir="$dir/broker-tmp" \
+      -Dlogback.configurationFile="$dir/logback.xml" -cp "$(cat "$dir/broker.classpath")" "$here/KafkaBroker.java" \
+      "$PARTITIONS" 2> "$dir/broker.log"; }
   kafka_pid="$KAFKA_PID" kafka_out="${KAFKA[0]}" kafka_in="${KAFKA[1]}" # the numbers: bash unsets KAFKA when it exits
   if ! read -t 300 -r -u "$kafka_out" line || [ "${line%% *}" != ready ]; then
-    echo "the broker did not start within 300 s:" >&2; cat "$dir/kafka.log" >&2; exit 1
+    echo "the broker did not start within 300 s:" >&2; cat "$dir/broker.log" >&2; exit 1
   fi
   BOOTSTRAP="${line#ready }"
 }
 # broker ASK...: one command to the broker, its answer in $reply (fails on an "error" answer)
 broker() {
-  echo "$*" >&"$kafka_in"
-  read -t 120 -r -u "$kafka_out" reply || { echo "the broker did not answer '$*':" >&2; cat "$dir/kafka.log" >&2; exit 1; }
+  ( echo "$*" >&"$kafka_in" ) 2>/dev/null || { echo "the broker is gone:" >&2; cat "$dir/broker.log" >&2; exit 1; }
+  read -t 120 -r -u "$kafka_out" reply || { echo "the broker did not answer '$*':" >&2; cat "$dir/broker.log" >&2; exit 1; }
   [ "${reply%% *}" != error ] || { echo "the broker answered '$*' with: $reply" >&2; exit 1; }
   reply="${reply#* }"
 }
@@ -368,7 +369,7 @@ ratio() { awk -v base="$1" -v s="$2" 'BEGIN { printf "%.2f", (s > 0 ? base / s :
 echo
 echo "pgbridge Kafka sink benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server: PostgreSQL $(sql -At -c 'SHOW server_version') (fsync $(sql -At -c 'SHOW fsync'), synchronous_commit $(sql -At -c 'SHOW synchronous_commit')); $(pg_recvlogical --version); PGBRIDGE_JAVA_OPTS=$PGBRIDGE_JAVA_OPTS"
-echo "broker: Kafka $(tr ':' '\n' < "$dir/kafka.classpath" | sed -n 's|.*/kafka-clients-\([0-9.]*\)\.jar$|\1|p' | head -1) KRaft, 1 combined node (Kafka's test kit, its own JVM: $KAFKA_JAVA_OPTS), topic $TOPIC, $PARTITIONS partition(s); sink defaults: idempotent, acks=all, lz4, linger.ms 5"
+echo "broker: Kafka $(tr ':' '\n' < "$dir/broker.classpath" | sed -n 's|.*/kafka-clients-\([0-9.]*\)\.jar$|\1|p' | head -1) KRaft, 1 combined node (Kafka's test kit, its own JVM: $KAFKA_JAVA_OPTS), topic $TOPIC, $PARTITIONS partition(s); sink defaults: idempotent, acks=all, lz4, linger.ms 5"
 echo "pgbridge times are wall clock from the command's start, JVM start included (pgbridge --version: $jvm_start s); work s: from its \"starting\" line"
 echo
 printf "%-44s %10s %8s %11s %8s %7s %8s %7s %7s\n" "run" "events" "seconds" "events/s" "MB/s" "RSS MB" "ratio" "work s" "cpu s"
