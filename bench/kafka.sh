@@ -107,8 +107,7 @@ SQL
 stop_broker() { # "stop", then end of input; the broker closes (deleting its log directories) and exits; killed after 60 s
   local i
   [ -n "$kafka_pid" ] || return 0
-  # written from a subshell: a broker that already died would otherwise end this shell by SIGPIPE, before the cleanup
-  ( echo stop >&"$kafka_in" ) 2>/dev/null || true
+  to_broker stop || true
   [ -z "$kafka_in" ] || exec {kafka_in}>&- 2>/dev/null || true
   for i in $(seq 600); do kill -0 "$kafka_pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$kafka_pid" 2>/dev/null; then
@@ -170,8 +169,18 @@ XML
   BOOTSTRAP="${line#ready }"
 }
 # broker ASK...: one command to the broker, its answer in $reply (fails on an "error" answer)
+# to_broker LINE: one line to the broker's standard input; fails if the broker is gone. SIGPIPE is ignored while
+# writing (only then: children would inherit it), else a broker that died would end this shell before its cleanup;
+# not from a subshell: bash closes a coprocess's descriptors in subshells
+to_broker() {
+  local rc=0
+  trap '' PIPE
+  { echo "$1" >&"$kafka_in"; } 2>/dev/null || rc=$?
+  trap - PIPE
+  return "$rc"
+}
 broker() {
-  ( echo "$*" >&"$kafka_in" ) 2>/dev/null || { echo "the broker is gone:" >&2; cat "$dir/broker.log" >&2; exit 1; }
+  to_broker "$*" || { echo "the broker is gone:" >&2; cat "$dir/broker.log" >&2; exit 1; }
   read -t 120 -r -u "$kafka_out" reply || { echo "the broker did not answer '$*':" >&2; cat "$dir/broker.log" >&2; exit 1; }
   [ "${reply%% *}" != error ] || { echo "the broker answered '$*' with: $reply" >&2; exit 1; }
   reply="${reply#* }"
