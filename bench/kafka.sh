@@ -168,7 +168,6 @@ XML
   fi
   BOOTSTRAP="${line#ready }"
 }
-# broker ASK...: one command to the broker, its answer in $reply (fails on an "error" answer)
 # to_broker LINE: one line to the broker's standard input; fails if the broker is gone. SIGPIPE is ignored while
 # writing (only then: children would inherit it), else a broker that died would end this shell before its cleanup;
 # not from a subshell: bash closes a coprocess's descriptors in subshells
@@ -179,6 +178,7 @@ to_broker() {
   trap - PIPE
   return "$rc"
 }
+# broker ASK...: one command to the broker, its answer in $reply (fails on an "error" answer)
 broker() {
   to_broker "$*" || { echo "the broker is gone:" >&2; cat "$dir/broker.log" >&2; exit 1; }
   read -t 120 -r -u "$kafka_out" reply || { echo "the broker did not answer '$*':" >&2; cat "$dir/broker.log" >&2; exit 1; }
