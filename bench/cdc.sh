@@ -9,7 +9,9 @@
 # 1. streaming: CHANGES row changes (default 1,000,000: 50% updates, 30% inserts, 20% deletes in transactions of
 #    TXN_ROWS=10,000, pgbench_accounts shape) written while nobody reads, then each reader drains that backlog from
 #    its own slot: pg_recvlogical (pgoutput, proto_version 1) to /dev/null (baseline), pgbridge into jsonl, and
-#    pgbridge's stdout sink into a pipe read by `grep -c`.
+#    pgbridge's stdout sink into a pipe read by `grep -c`; with KAFKA=1 also pgbridge's Kafka sink into a one-node
+#    KRaft broker the bench starts from Kafka's own test kit (bench/kafka-broker.sh, bench/KafkaBroker.java; needs mvn
+#    and the project's test dependencies offline), its topic checked to hold every change.
 # 2. backfill: N rows (default 5,000,000, pgbench_accounts shape): psql COPY TO STDOUT > /dev/null (baseline) against a
 #    capture's backfill into jsonl, timed until its checkpoint says the table's backfill is done.
 # 3. latency: LAT_RATE single-row commits per second (default 5000) for LAT_SECONDS (default 20), after LAT_WARMUP
@@ -19,7 +21,8 @@
 # Environment: N, CHANGES, TXN_ROWS, LAT_SECONDS, LAT_RATE, LAT_WARMUP (seconds at LAT_RATE before the measured
 # LAT_SECONDS, not counted; default 3), LAT_CLIENTS (pgbench connections, default 4),
 # LAT_WRITER (pgbench, or psql for a paced PL/pgSQL loop; pgbench when installed), LAT_DUMP (a file to keep
-# "commit_ms arrival_ms" of every latency event in), PGBRIDGE_JAVA_OPTS (default -Xmx256m), PGBRIDGE (the launcher,
+# "commit_ms arrival_ms" of every latency event in), KAFKA (0; 1 adds the Kafka row), PARTITIONS (1, of the Kafka
+# topic), KAFKA_JAVA_OPTS (the broker's JVM, default -Xmx1g), PGBRIDGE_JAVA_OPTS (default -Xmx256m), PGBRIDGE (the launcher,
 # default bin/pgbridge), BENCH_DIR (where its work directory goes: PGBRIDGE_HOME and the jsonl files, about 450 bytes
 # per event, so 2.3 GB at the default N; default TMPDIR or /tmp). Everything it creates (schema pgbridge_cdcbench,
 # slots and publications pgbridge_cdcbench_*, the work directory) is removed on exit, even on failure.
@@ -41,6 +44,9 @@ LAT_SECONDS="${LAT_SECONDS:-20}"
 LAT_WARMUP="${LAT_WARMUP:-3}"
 LAT_RATE="${LAT_RATE:-5000}"
 LAT_CLIENTS="${LAT_CLIENTS:-4}"
+KAFKA="${KAFKA:-0}"
+PARTITIONS="${PARTITIONS:-1}"
+KAFKA_JAVA_OPTS="${KAFKA_JAVA_OPTS--Xmx1g}"
 export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS--Xmx256m}"
 pgbridge="${PGBRIDGE:-$repo/bin/pgbridge}"
 S=pgbridge_cdcbench                          # schema, and prefix of slots and publications
@@ -56,122 +62,9 @@ dir="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/pgbridge-cdcbench.XXXXXX")"
 export PGBRIDGE_HOME="$dir/home"
 # the captures name their source as `connection: cdcbench`, resolved from this variable: no password in a file
 export AIRFLOW_CONN_CDCBENCH="$BENCH_URL"
+CAPTURE=cdcbench
 
-sql() { psql "$BENCH_URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-lsn_num() { local hi="${1%/*}" lo="${1#*/}"; echo $(( (16#$hi << 32) | 16#$lo )); }
-
-# --- cleanup: every process started here (by PID), the slots, publications, schema and work directory ---
-pids=() # background processes not yet waited for: only those may be signalled (a reaped PID can be reused)
-forget() { local p keep=(); for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
-# drop_slots PREFIX: drops the slots whose name starts with PREFIX; a walsender may need a moment to let go of its
-# slot, and after 5 s it is ended
-drop_slots() {
-  local i left
-  for i in $(seq 100); do
-    left="$(sql -At -c "SELECT count(*) FROM pg_replication_slots WHERE starts_with(slot_name, '$1')" 2>/dev/null)" || return 0
-    [ "$left" = 0 ] && return 0
-    sql -At -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
-                WHERE starts_with(slot_name, '$1') AND NOT active" >/dev/null 2>&1 || true
-    [ "$i" -gt 25 ] && sql -At -c "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots
-                                   WHERE starts_with(slot_name, '$1') AND active" >/dev/null 2>&1 || true
-    sleep 0.2
-  done
-}
-drop_server_objects() {
-  drop_slots "${S}_"
-  sql -At <<SQL >/dev/null 2>&1 || true
-SELECT format('DROP PUBLICATION %I', pubname) FROM pg_publication WHERE starts_with(pubname, '${S}_') \gexec
-DROP SCHEMA IF EXISTS $S CASCADE;
-SQL
-}
-cleanup() {
-  local status=$? p
-  trap - EXIT INT TERM
-  for p in "${pids[@]}"; do
-    # the process itself and its children (time → java, pgbench), by PID
-    for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do kill -TERM "$c" 2>/dev/null || true; done
-    kill -TERM "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
-  drop_server_objects
-  rm -rf "${dir:?}"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# --- the captures ---
-# capture_config NAME TABLE SKIP [SINK]: writes $dir/NAME.yaml (slot, publication and watermarks table of its own);
-# SINK is jsonl (default: files in $dir/jsonl-NAME) or stdout
-capture_config() {
-  local name="$1" table="$2" skip="$3" sink="${4:-jsonl}" sink_yaml
-  mkdir -p "$dir/jsonl-$name"
-  if [ "$sink" = stdout ]; then sink_yaml="{type: stdout}"; else sink_yaml="{type: jsonl, dir: $dir/jsonl-$name}"; fi
-  cat > "$dir/$name.yaml" <<YAML
-name: cdcbench_$name
-connection: cdcbench
-advanced: {slotName: ${S}_$name, publicationName: ${S}_$name, watermarksTable: $S.wm_$name,
-           skip_backfills: "$skip"}
-bindings: [{namespace: $S, stream: $table}]
-sink: $sink_yaml
-YAML
-}
-checkpoint() { echo "$PGBRIDGE_HOME/captures/cdcbench_$1/checkpoint.json"; }
-checkpoint_lsn() { sed -n 's/.*"commit_lsn" *: *"\([0-9A-Fa-f]*\/[0-9A-Fa-f]*\)".*/\1/p' "$(checkpoint "$1")" 2>/dev/null || true; }
-# start_capture NAME [stdout]: runs `capture run` under GNU time in the background; sets cap_pid (the time process),
-# cap_t0; with stdout, its standard output goes through a pipe to `grep -c`, which writes the count of event lines
-# (not the JVM's own messages, such as JFR's) to $dir/NAME.count
-start_capture() {
-  local name="$1"
-  cap_t0="$(now)"
-  if [ "${2:-}" = stdout ]; then
-    rm -f "$dir/$name.count" "$dir/$name.fifo"
-    mkfifo "$dir/$name.fifo"
-    grep -c "^{" < "$dir/$name.fifo" > "$dir/$name.count" &
-    counter_pid=$!
-    pids+=("$counter_pid")
-    /usr/bin/time -f "%e %M %U %S" -o "$dir/$name.time.txt" \
-      "$pgbridge" capture run --config "$dir/$name.yaml" --status-every 0 > "$dir/$name.fifo" 2> "$dir/$name.log" &
-  else
-    /usr/bin/time -f "%e %M %U %S" -o "$dir/$name.time.txt" \
-      "$pgbridge" capture run --config "$dir/$name.yaml" --status-every 0 > "$dir/$name.log" 2>&1 &
-  fi
-  cap_pid=$!
-  pids+=("$cap_pid")
-}
-alive() { kill -0 "$cap_pid" 2>/dev/null || { echo "capture $1 exited early:" >&2; cat "$dir/$1.log" >&2; exit 1; }; }
-# the moment the capture printed "starting" (JVM up, config read): work seconds are counted from there
-mark_started() { [ -n "$cap_work0" ] || ! grep -q ': starting (' "$dir/$1.log" || cap_work0="$(now)"; }
-# stop_capture NAME: SIGTERM to the JVM (GNU time's child), waits; sets cap_rss (KB)
-stop_capture() {
-  local name="$1" child i
-  child="$(ps -o pid= --ppid "$cap_pid" | tr -d ' ' | head -1)"
-  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null || true
-  for i in $(seq 600); do kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$cap_pid" 2>/dev/null; then
-    echo "capture $name did not stop within 60 s of SIGTERM; killing it" >&2
-    [ -n "$child" ] && kill -KILL "$child" 2>/dev/null || true
-  fi
-  local rc=0; wait "$cap_pid" || rc=$?
-  forget "$cap_pid"
-  [ "$rc" = 0 ] || { echo "capture $name failed (exit $rc):" >&2; cat "$dir/$name.log" >&2; exit 1; }
-  cap_rss="$(awk 'END { print $2 }' "$dir/$name.time.txt")"
-  cap_cpu="$(awk 'END { printf "%.2f", $3 + $4 }' "$dir/$name.time.txt")" # user + system CPU seconds
-}
-wait_slot_active() { # the capture streams from its slot
-  local name="$1" i
-  for i in $(seq 1200); do
-    alive "$name"
-    [ "$(sql -At -c "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '${S}_$name' AND active")" = 1 ] && return
-    sleep 0.1
-  done
-  echo "capture $name did not start streaming within 120 s" >&2; cat "$dir/$name.log" >&2; exit 1
-}
-lines_in() { cat "$dir/jsonl-$1"/*.jsonl 2>/dev/null | wc -l; }
-bytes_in() { cat "$dir/jsonl-$1"/*.jsonl 2>/dev/null | wc -c; }
+. "$here/capture-common.sh"
 
 # --- data ---
 txns=$(( CHANGES / TXN_ROWS )); [ "$txns" -ge 1 ] || txns=1
@@ -194,6 +87,11 @@ SQL
 sql -c "CHECKPOINT" 2>/dev/null || true # needs pg_checkpoint (a superuser); only evens out the runs
 "$pgbridge" --version >/dev/null # builds the CLI jar now if needed, outside the timings
 jvm_start="$( { /usr/bin/time -f "%e" "$pgbridge" --version >/dev/null; } 2>&1 | tail -1)"
+if [ "$KAFKA" = 1 ]; then
+  . "$here/kafka-broker.sh"
+  TOPIC_PREFIX=cdcbench
+  start_broker
+fi
 
 # --- 1. streaming ---
 capture_config stream stream "$S.stream"
@@ -210,6 +108,13 @@ start_capture streamout stdout
 wait_slot_active streamout
 stop_capture streamout
 wait "$counter_pid" || true; forget "$counter_pid" # grep -c exits 1 when it counted 0
+if [ "$KAFKA" = 1 ]; then
+  capture_config streamkafka stream "$S.stream" kafka
+  cap_work0=""
+  start_capture streamkafka
+  wait_slot_active streamkafka
+  stop_capture streamkafka
+fi
 
 echo "# streaming: writing $CHANGES changes in $txns transactions of $TXN_ROWS (nobody reading)" >&2
 {
@@ -241,38 +146,30 @@ recv_cpu="$(awk -v u="$recv_user" -v s="$recv_sys" 'BEGIN { printf "%.2f", u + s
 
 # pgbridge: from its start until its checkpoint (written after the jsonl files are fsynced) reaches the target
 target_num="$(lsn_num "$target")"
-cap_work0=""
-start_capture stream
-while :; do
-  alive stream; mark_started stream
-  l="$(checkpoint_lsn stream)"
-  if [ -n "$l" ] && [ "$(lsn_num "$l")" -ge "$target_num" ]; then break; fi
-  sleep 0.05
-done
-t1="$(now)"
-stream_secs="$(elapsed "$cap_t0" "$t1")"; stream_work="$(elapsed "${cap_work0:-$cap_t0}" "$t1")"
-stop_capture stream
+drain stream
+stream_secs="$secs" stream_work="$work"
 stream_rss="$cap_rss"; stream_cpu="$cap_cpu"
 stream_events="$(lines_in stream)"; stream_bytes="$(bytes_in stream)"
 [ "$stream_events" = "$CHANGES" ] || { echo "streaming: the jsonl files hold $stream_events events, not $CHANGES" >&2; exit 1; }
 rm -rf "$dir/jsonl-stream"
 
 # the same backlog through the stdout sink into a pipe (read by grep -c)
-cap_work0=""
-start_capture streamout stdout
-while :; do
-  alive streamout; mark_started streamout
-  l="$(checkpoint_lsn streamout)"
-  if [ -n "$l" ] && [ "$(lsn_num "$l")" -ge "$target_num" ]; then break; fi
-  sleep 0.05
-done
-t1="$(now)"
-stdout_secs="$(elapsed "$cap_t0" "$t1")"; stdout_work="$(elapsed "${cap_work0:-$cap_t0}" "$t1")"
-stop_capture streamout
+drain streamout stdout
+stdout_secs="$secs" stdout_work="$work"
 stdout_rss="$cap_rss"; stdout_cpu="$cap_cpu"
 wait "$counter_pid" || true; forget "$counter_pid" # grep -c exits 1 when it counted 0
 stdout_events="$(tr -d ' ' < "$dir/streamout.count")"
 [ "$stdout_events" = "$CHANGES" ] || { echo "streaming: the stdout sink wrote $stdout_events lines, not $CHANGES" >&2; exit 1; }
+
+# the same backlog through the Kafka sink into the bench's broker (KAFKA=1): the topic must hold every change
+if [ "$KAFKA" = 1 ]; then
+  broker cpu; broker_cpu0="$reply"
+  drain streamkafka
+  kafka_secs="$secs" kafka_work="$work" kafka_rss="$cap_rss" kafka_cpu="$cap_cpu"
+  broker cpu; broker_cpu="$(awk -v a="$broker_cpu0" -v b="$reply" 'BEGIN { printf "%.2f", (b - a) / 1000 }')"
+  broker count "$TOPIC_PREFIX.$S.stream"; kafka_records="$reply"
+  [ "$kafka_records" = "$CHANGES" ] || { echo "kafka: topic $TOPIC_PREFIX.$S.stream holds $kafka_records records, not $CHANGES" >&2; exit 1; }
+fi
 drop_slots "$RECV_SLOT"; drop_slots "${S}_stream" # so they hold no WAL during the rest
 
 # --- 2. backfill ---
@@ -397,12 +294,6 @@ stop_capture latency
 latency_rss="$cap_rss"
 
 # --- report ---
-line() { # LABEL COUNT SECONDS BYTES RSS_KB RATIO WORK CPU
-  awk -v l="$1" -v r="$2" -v s="$3" -v b="$4" -v m="$5" -v ratio="$6" -v w="$7" -v cpu="$8" 'BEGIN {
-    if (s <= 0) s = 0.01
-    printf "%-44s %10d %8.2f %11.0f %8.1f %7.0f %8s %7s %7s\n", l, r, s, r / s, b / 1e6 / s, m / 1024, ratio, w, cpu }'
-}
-ratio() { awk -v base="$1" -v s="$2" 'BEGIN { printf "%.2f", (s > 0 ? base / s : 0) }'; }
 echo
 echo "pgbridge change-data-capture benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server: PostgreSQL $(sql -At -c 'SHOW server_version') (fsync $(sql -At -c 'SHOW fsync'), synchronous_commit $(sql -At -c 'SHOW synchronous_commit')); $(pg_recvlogical --version); PGBRIDGE_JAVA_OPTS=$PGBRIDGE_JAVA_OPTS"
@@ -415,6 +306,10 @@ line "pgbridge capture run -> jsonl" "$CHANGES" "$stream_secs" "$wal_bytes" "$st
   "$(ratio "$recv_secs" "$stream_secs")" "$stream_work" "$stream_cpu"
 line "pgbridge capture run -> stdout | grep -c" "$CHANGES" "$stdout_secs" "$wal_bytes" "$stdout_rss" \
   "$(ratio "$recv_secs" "$stdout_secs")" "$stdout_work" "$stdout_cpu"
+if [ "$KAFKA" = 1 ]; then
+  line "pgbridge capture run -> kafka" "$CHANGES" "$kafka_secs" "$wal_bytes" "$kafka_rss" \
+    "$(ratio "$recv_secs" "$kafka_secs")" "$kafka_work" "$kafka_cpu"
+fi
 echo "## backfill: $N rows, table $((table_bytes / 1000000)) MB (MB/s: table read)"
 line "psql COPY TO STDOUT > /dev/null (base)" "$N" "$copy_secs" "$table_bytes" "$copy_rss" "" "" "$copy_cpu"
 line "pgbridge capture run backfill -> jsonl" "$N" "$backfill_secs" "$table_bytes" "$backfill_rss" \
@@ -427,3 +322,6 @@ echo
 echo "## latency: $lat_rows commits in $lat_secs s ($(awk -v n="$lat_rows" -v s="$lat_secs" 'BEGIN { printf "%.0f", n / s }')/s asked $LAT_RATE/s, $writer), commit (source.ts_ms) to line readable in the jsonl file"
 echo "events $lat_n   p50 $lat_p50 ms   p99 $lat_p99 ms   max $lat_max ms   (target p99 < 200 ms; capture peak RSS $((latency_rss / 1024)) MB)"
 echo "warm-up before it (not counted): $warm_n events in $LAT_WARMUP s, max $warm_max ms"
+if [ "$KAFKA" = 1 ]; then
+  echo "kafka: topic $TOPIC_PREFIX.$S.stream holds $kafka_records records (end offsets, checked = $CHANGES); the broker (its own JVM, $PARTITIONS partition(s), the sink's defaults: idempotent, acks=all, lz4) used $broker_cpu s of CPU during that run"
+fi

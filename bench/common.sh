@@ -25,3 +25,16 @@ warm_launcher() {
     settle_class_data "$target"
   done
 }
+
+# java_bin_21: prints the first java of JDK 21 or newer (the launcher's search order: JAVA_HOME, PATH, /usr/lib/jvm),
+# or fails with a message
+java_bin_21() {
+  local candidate major
+  for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    major="$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [ "${major:-0}" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  echo "a JDK 21 or newer is needed" >&2
+  return 1
+}

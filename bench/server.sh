@@ -46,7 +46,6 @@ if [ -n "${BENCH_DIR:-}" ]; then mkdir -p "$BENCH_DIR"; fi
 dir="$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/pgbridge-serverbench.XXXXXX")"
 "$pgbridge" --version >/dev/null # builds the CLI jar now if needed, outside the timings (and before PGBRIDGE_HOME moves)
 jar="$repo/pgbridge-cli/target/pgbridge.jar"
-java_bin=""
 export PGBRIDGE_HOME="$dir/home"
 cleanup() {
   local status=$?
@@ -58,12 +57,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # a JDK >= 21 for the client (the launcher's own search order: JAVA_HOME, PATH, /usr/lib/jvm)
-for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-  [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-  major="$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then java_bin="$candidate"; break; fi
-done
-[ -n "$java_bin" ] || { echo "a JDK 21 or newer is needed" >&2; exit 1; }
+. "$here/common.sh"
+java_bin="$(java_bin_21)"
 
 # --- 1. data ---
 echo "# saving $CONNECTIONS connections in tenant $TENANT (work dir $dir)" >&2

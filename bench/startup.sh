@@ -24,13 +24,8 @@ export PGBRIDGE_HOME="$dir/home"
 target="$repo/pgbridge-cli/target"
 
 # the JVM the launcher picks (its search order: JAVA_HOME, PATH, /usr/lib/jvm)
-java_bin=""
-for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-  [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-  major="$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then java_bin="$candidate"; break; fi
-done
-[ -n "$java_bin" ] || { echo "a JDK 21 or newer is needed" >&2; exit 1; }
+. "$here/common.sh"
+java_bin="$(java_bin_21)"
 
 for i in $(seq 1 20); do
   "$pgbridge" conn add "pg_$i" --uri "postgresql://app_$i:s3cret-$i@db-$i.internal.example.com:5432/orders?sslmode=require" >/dev/null
@@ -42,7 +37,6 @@ JAVA
 "$(dirname "$java_bin")/javac" -d "$dir/hello" "$dir/hello/Hello.java" 2>/dev/null || true
 
 # the class-data files: two runs of each command (record, then assemble in the background), then wait for them
-. "$here/common.sh"
 warm_launcher "$pgbridge" --version
 warm_launcher "$pgbridge" conn list
 
