@@ -19,7 +19,7 @@ public class JsonBytes implements JsonOut {
     /** The tens and the ones digit of 0 to 99. */
     private static final byte[] TENS = new byte[100];
     private static final byte[] ONES = new byte[100];
-    /** Strings at least this long try the ASCII fast path of {@link #string}. */
+    /** Strings at least this long try the ASCII fast paths of {@link #string} and {@link #utf8}. */
     private static final int ASCII_RUN = 8;
 
     static {
@@ -97,6 +97,13 @@ public class JsonBytes implements JsonOut {
     /** Text that already is JSON, as UTF-8 without escaping. */
     public final void utf8(String s) {
         int n = s.length();
+        if (n >= ASCII_RUN) {
+            byte[] ascii = s.getBytes(StandardCharsets.UTF_8);
+            if (ascii.length == n && !replacedSurrogate(ascii, s)) {
+                append(ascii);
+                return;
+            }
+        }
         for (int i = 0; i < n; ) {
             int end = Math.min(n, i + SEGMENT);
             ensure((end - i) * 3 + 4);
@@ -207,6 +214,16 @@ public class JsonBytes implements JsonOut {
         b[p++] = '"';
         length = p;
         return true;
+    }
+
+    /** True when the JDK's encoder put a {@code ?} for a lone surrogate of {@code s} into its ASCII bytes. */
+    private static boolean replacedSurrogate(byte[] ascii, String s) {
+        for (int i = 0; i < ascii.length; i++) {
+            if (ascii[i] == '?' && s.charAt(i) != '?') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void escape(char c) {

@@ -72,4 +72,27 @@ class JsonBytesTest {
         bytes.string("abcdefgh\ud800ijk\udc00");
         assertThat(text(bytes)).isEqualTo("\"abcdefgh\\uD800ijk\\uDC00\"");
     }
+
+    /** JSON text copied as UTF-8 (floats, json, jsonb): the ASCII fast path and the slow path write the same bytes. */
+    @Test
+    void rawJsonIsItsUtf8() {
+        String[] pieces = {"{\"a\": [1, 2.50]}", "?", " ", "é", "日本", "🔑", "\\\"", "x".repeat(70_000)};
+        Random random = new Random(9);
+        JsonBytes bytes = new JsonBytes(8);
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder s = new StringBuilder();
+            for (int i = random.nextInt(6); i > 0; i--) {
+                String piece = pieces[random.nextInt(pieces.length)];
+                s.append(piece.length() > 1000 && random.nextInt(10) > 0 ? "plain" : piece);
+            }
+            bytes.reset();
+            bytes.utf8(s.toString());
+            assertThat(bytes.toByteArray()).as("round %d", round).isEqualTo(s.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        // a lone surrogate keeps its three bytes, as before the fast path (the JDK's encoder would put a '?')
+        bytes.reset();
+        bytes.utf8("abcdefgh?\ud800");
+        assertThat(bytes.toByteArray()).isEqualTo(new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '?', (byte) 0xED,
+                (byte) 0xA0, (byte) 0x80});
+    }
 }
