@@ -16,6 +16,18 @@ import java.util.Base64;
  */
 public class JsonBytes implements JsonOut {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** The tens and the ones digit of 0 to 99. */
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
+    /** Strings at least this long try the ASCII fast paths of {@link #string} and {@link #utf8}. */
+    private static final int ASCII_RUN = 8;
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
@@ -85,6 +97,13 @@ public class JsonBytes implements JsonOut {
     /** Text that already is JSON, as UTF-8 without escaping. */
     public final void utf8(String s) {
         int n = s.length();
+        if (n >= ASCII_RUN) {
+            byte[] ascii = s.getBytes(StandardCharsets.UTF_8);
+            if (ascii.length == n && !replacedSurrogate(ascii, s)) {
+                append(ascii);
+                return;
+            }
+        }
         for (int i = 0; i < n; ) {
             int end = Math.min(n, i + SEGMENT);
             ensure((end - i) * 3 + 4);
@@ -119,6 +138,9 @@ public class JsonBytes implements JsonOut {
     /** A JSON string: {@code "}, {@code \} and control characters escaped, everything else as UTF-8. */
     public final void string(String s) {
         int n = s.length();
+        if (n >= ASCII_RUN && plainAscii(s)) {
+            return;
+        }
         append((byte) '"');
         for (int i = 0; i < n; ) {
             int end = Math.min(n, i + SEGMENT);
@@ -167,6 +189,43 @@ public class JsonBytes implements JsonOut {
         append((byte) '"');
     }
 
+    /**
+     * The fast path of {@link #string}: a string of ASCII characters that need no escape is its own bytes (the JDK
+     * encodes such a string by copying it). False, with nothing written, for any other string.
+     */
+    private boolean plainAscii(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        int n = bytes.length;
+        if (n != s.length()) {
+            return false; // not all ASCII
+        }
+        for (int i = 0; i < n; i++) {
+            byte c = bytes[i];
+            if (c < 0x20 || c == '"' || c == '\\' || c == '?' && s.charAt(i) != '?') {
+                return false; // to escape; or a lone surrogate the encoder replaced by '?', escaped by the slow path
+            }
+        }
+        ensure(n + 2);
+        byte[] b = buf;
+        int p = length;
+        b[p++] = '"';
+        System.arraycopy(bytes, 0, b, p, n);
+        p += n;
+        b[p++] = '"';
+        length = p;
+        return true;
+    }
+
+    /** True when the JDK's encoder put a {@code ?} for a lone surrogate of {@code s} into its ASCII bytes. */
+    private static boolean replacedSurrogate(byte[] ascii, String s) {
+        for (int i = 0; i < ascii.length; i++) {
+            if (ascii[i] == '?' && s.charAt(i) != '?') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void escape(char c) {
         char letter = switch (c) {
             case '"' -> '"';
@@ -209,15 +268,25 @@ public class JsonBytes implements JsonOut {
             v = -v;
         }
         int digits = 1;
-        for (long x = v; x >= 10; x /= 10) {
+        for (long limit = 10; digits < 19 && v >= limit; limit *= 10) {
             digits++;
         }
-        int end = length + digits;
-        for (int p = end - 1; p >= length; p--) {
-            buf[p] = (byte) ('0' + v % 10);
-            v /= 10;
+        byte[] b = buf;
+        int p = length + digits;
+        length = p;
+        // two digits per division, from the right
+        while (v >= 100) {
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            b[--p] = ONES[r];
+            b[--p] = TENS[r];
+            v = q;
         }
-        length = end;
+        int r = (int) v;
+        b[--p] = ONES[r];
+        if (r >= 10) {
+            b[--p] = TENS[r];
+        }
     }
 
     private void ensure(int more) {

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -43,6 +44,7 @@ final class TableShape {
     private final List<Column> columns;
     private final List<String> orderKey;
     private final List<String> eventKey;
+    private int[] orderIndexes;
 
     private TableShape(TableId table, long oid, String fingerprint, List<Column> columns, List<String> orderKey,
                        List<String> eventKey) {
@@ -227,10 +229,17 @@ final class TableShape {
     }
 
     Row row(ResultSet rs) throws SQLException {
+        int[] order = orderIndexes();
+        String[] orderText = new String[order.length];
         ObjectNode after = EventJson.MAPPER.createObjectNode();
         for (int i = 0; i < columns.size(); i++) {
             Column col = columns.get(i);
             String text = rs.getString(i + 1);
+            for (int k = 0; k < order.length; k++) {
+                if (order[k] == i) {
+                    orderText[k] = text; // the key's text as read, not fetched a second time
+                }
+            }
             try {
                 after.set(col.name(), PgJson.node(col.type(), text));
             }
@@ -246,11 +255,20 @@ final class TableShape {
                 key.set(k, after.get(k).deepCopy());
             }
         }
-        List<String> order = new ArrayList<>(orderKey.size());
-        for (String k : orderKey) {
-            order.add(rs.getString(index(k) + 1));
+        return new Row(after, key, Arrays.asList(orderText));
+    }
+
+    /** The column index of each pagination-key column, found once. */
+    private int[] orderIndexes() {
+        int[] found = orderIndexes;
+        if (found == null) {
+            found = new int[orderKey.size()];
+            for (int k = 0; k < found.length; k++) {
+                found[k] = index(orderKey.get(k));
+            }
+            orderIndexes = found;
         }
-        return new Row(after, key, order);
+        return found;
     }
 
     private int index(String name) {

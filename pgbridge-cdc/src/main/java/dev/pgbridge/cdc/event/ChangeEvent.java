@@ -36,7 +36,7 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
         requireNonNull(op, "op is null");
         requireNonNull(lsn, "lsn is null");
         requireNonNull(commitLsn, "commitLsn is null");
-        unchangedToast = Set.copyOf(unchangedToast);
+        unchangedToast = unchangedToast.isEmpty() ? Set.of() : Set.copyOf(unchangedToast); // no copy per event
         if (lastSnapshotChunk && op != Op.READ) {
             throw new IllegalArgumentException("only a backfill (READ) event belongs to a snapshot chunk");
         }

@@ -2,11 +2,13 @@ package dev.pgbridge.cdc.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pgbridge.pgtype.Lsn;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ShortNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pgbridge.pgtype.JsonBytes;
 import dev.pgbridge.pgtype.RawJsonNode;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -22,7 +24,7 @@ import java.util.Map;
  * made by core's {@link dev.pgbridge.pgtype.PgJson#node} comes out exactly as {@code pgbridge query --format json}
  * prints it (floats, json, jsonb and arrays are copied from their {@link RawJsonNode}); writing them here rather than
  * through a Jackson generator ({@link JsonBytes}) halves the cost of an event, the largest part of a backfill's. Column
- * names are encoded once; the {@code source} object is encoded once for all the rows of a backfill chunk.
+ * names are encoded once; so are the text parts of the {@code source} object, per source and table.
  *
  * <p>Not thread-safe: one per sink. The bytes of the last {@code line}/{@code value}/{@code key} call stay valid
  * until the next one.
@@ -40,7 +42,9 @@ public final class EventEncoder extends JsonBytes {
     private static final byte[] TS_MS = ascii(",\"ts_ms\":");
     private static final byte[] SOURCE_START = ascii("{\"version\":\"pgbridge\",\"connector\":\"postgresql\",\"name\":");
     private static final byte[] SOURCE_TS_MS = ascii(",\"ts_ms\":");
-    private static final byte[] SNAPSHOT = ascii(",\"snapshot\":");
+    private static final byte[] SNAPSHOT_FALSE = ascii(",\"snapshot\":\"false\"");
+    private static final byte[] SNAPSHOT_TRUE = ascii(",\"snapshot\":\"true\"");
+    private static final byte[] SNAPSHOT_LAST = ascii(",\"snapshot\":\"last\"");
     private static final byte[] DB = ascii(",\"db\":");
     private static final byte[] SCHEMA = ascii(",\"schema\":");
     private static final byte[] TABLE = ascii(",\"table\":");
@@ -52,8 +56,16 @@ public final class EventEncoder extends JsonBytes {
 
     /** Column names as {@code "name":}, by identity (names come from one relation or table shape). */
     private final Map<String, byte[]> names = new IdentityHashMap<>();
-    private SourceKey lastSource;
-    private byte[] sourceJson;
+    private CaptureSource lastSource;
+    private TableId lastTable;
+    private byte[] sourceHead;
+    private byte[] sourceTable;
+    private Op lastOp;
+    private byte[] opJson;
+    private final RepeatedNumber commitMs = new RepeatedNumber();
+    private final RepeatedNumber txId = new RepeatedNumber();
+    private final RepeatedNumber commitLsn = new RepeatedNumber();
+    private final RepeatedNumber handledAt = new RepeatedNumber();
 
     /** {@code {"key": …, "value": …}} and a newline: one line of a JSON-lines file. */
     public EventEncoder line(ChangeEvent event) {
@@ -98,58 +110,94 @@ public final class EventEncoder extends JsonBytes {
         append(AFTER);
         node(e.after());
         append(SOURCE);
-        SourceKey key = new SourceKey(e);
-        if (!key.equals(lastSource)) {
-            // the rows of one backfill chunk share their source: it is encoded once
-            int start = length();
-            source(e);
-            lastSource = key;
-            sourceJson = Arrays.copyOfRange(array(), start, length());
-        }
-        else {
-            append(sourceJson);
-        }
+        source(e);
         append(OP);
-        string(e.op().code());
+        append(e.op() == lastOp ? opJson : op(e.op()));
         append(TS_MS);
-        number(e.handledAtMs());
+        handledAt.write(this, e.handledAtMs());
         append((byte) '}');
     }
 
+    /**
+     * The {@code source} object: its text parts (name; db, schema, table) are encoded once per source and table, only
+     * the numbers per event.
+     */
     private void source(ChangeEvent e) {
-        append(SOURCE_START);
-        string(e.source().name());
-        append(SOURCE_TS_MS);
-        number(e.commitTime() == null ? 0 : e.commitTime().toEpochMilli());
-        append(SNAPSHOT);
-        string(e.op() != Op.READ ? "false" : e.lastSnapshotChunk() ? "last" : "true");
-        append(DB);
-        string(e.source().database());
-        append(SCHEMA);
-        string(e.table().schema());
-        append(TABLE);
-        string(e.table().table());
-        append(TX_ID);
-        number(e.txId());
+        if (e.source() != lastSource && !e.source().equals(lastSource)
+                || e.table() != lastTable && !e.table().equals(lastTable)) {
+            sourceParts(e.source(), e.table());
+        }
+        append(sourceHead);
+        commitMs.write(this, e.commitTime() == null ? 0 : e.commitTime().toEpochMilli());
+        append(e.op() != Op.READ ? SNAPSHOT_FALSE : e.lastSnapshotChunk() ? SNAPSHOT_LAST : SNAPSHOT_TRUE);
+        append(sourceTable);
+        txId.write(this, e.txId());
         append(LSN);
         number(e.lsn().asLong());
         append(COMMIT_LSN);
-        number(e.commitLsn().asLong());
+        commitLsn.write(this, e.commitLsn().asLong());
         append((byte) '}');
     }
 
-    /** What an event's {@code source} object is made of. */
-    private record SourceKey(CaptureSource source, TableId table, boolean read, boolean last, long txId, Lsn lsn,
-                             Lsn commitLsn, Instant commitTime) {
-        SourceKey(ChangeEvent e) {
-            this(e.source(), e.table(), e.op() == Op.READ, e.lastSnapshotChunk(), e.txId(), e.lsn(), e.commitLsn(),
-                    e.commitTime());
+    private void sourceParts(CaptureSource source, TableId table) {
+        JsonBytes head = new JsonBytes(128);
+        head.append(SOURCE_START);
+        head.string(source.name());
+        head.append(SOURCE_TS_MS);
+        JsonBytes middle = new JsonBytes(128);
+        middle.append(DB);
+        middle.string(source.database());
+        middle.append(SCHEMA);
+        middle.string(table.schema());
+        middle.append(TABLE);
+        middle.string(table.table());
+        middle.append(TX_ID);
+        sourceHead = head.toByteArray();
+        sourceTable = middle.toByteArray();
+        lastSource = source;
+        lastTable = table;
+    }
+
+    /**
+     * A number that repeats from event to event (the events of one transaction share their commit and txId, and
+     * mostly the millisecond they were handled in): its digits kept from the last time.
+     */
+    private static final class RepeatedNumber {
+        private long value;
+        private byte[] digits;
+
+        void write(EventEncoder out, long v) {
+            if (digits != null && v == value) {
+                out.append(digits);
+                return;
+            }
+            int start = out.length();
+            out.number(v);
+            digits = Arrays.copyOfRange(out.array(), start, out.length());
+            value = v;
         }
+    }
+
+    private byte[] op(Op op) {
+        JsonBytes code = new JsonBytes(8);
+        code.string(op.code());
+        lastOp = op;
+        opJson = code.toByteArray();
+        return opJson;
     }
 
     private void node(JsonNode node) {
         if (node == null) {
             append(NULL);
+            return;
+        }
+        // the values a row holds most, tested first
+        if (node instanceof TextNode) {
+            string(node.textValue());
+            return;
+        }
+        if (node instanceof LongNode || node instanceof IntNode) {
+            number(node.longValue());
             return;
         }
         if (node instanceof RawJsonNode raw) {
@@ -183,7 +231,7 @@ public final class EventEncoder extends JsonBytes {
             }
             case STRING -> string(node.textValue());
             case NUMBER -> {
-                if (node.isInt() || node.isLong() || node.isShort()) {
+                if (node instanceof LongNode || node instanceof IntNode || node instanceof ShortNode) {
                     number(node.longValue());
                 }
                 else if (node.isBigDecimal()) {

@@ -58,6 +58,32 @@ class EventEncoderTest {
                 .contains("\"table\":\"other\"", "\"lsn\":2000");
     }
 
+    /**
+     * The encoder keeps the text parts of {@code source} per source and table and the digits of numbers that repeat
+     * (commit time, txId, commit LSN, handling time): events that change any of them, in any order, are still written
+     * as a fresh encoder writes each.
+     */
+    @Test
+    void cachedSourcePartsAndRepeatedNumbersNeverLeakIntoTheNextEvent() {
+        java.util.Random random = new java.util.Random(3);
+        CaptureSource[] sources = {SOURCE, new CaptureSource("other", "db2"), new CaptureSource("other", "db2")};
+        TableId[] tables = {TABLE, new TableId("public", "other"), new TableId("s2", "orders")};
+        Op[] ops = Op.values();
+        EventEncoder shared = new EventEncoder();
+        for (int i = 0; i < 2000; i++) {
+            ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", random.nextInt(3));
+            Op op = ops[random.nextInt(ops.length)];
+            Instant commit = random.nextInt(4) == 0 ? null : COMMIT.plusMillis(random.nextInt(3));
+            ChangeEvent e = new ChangeEvent(sources[random.nextInt(3)], tables[random.nextInt(3)], op, key,
+                    random.nextBoolean() ? key : null, op == Op.DELETE ? null : key, random.nextInt(3) - 1,
+                    Lsn.of(random.nextInt(3)), Lsn.of(random.nextInt(3)), commit, random.nextInt(3),
+                    Set.of(), op == Op.READ && random.nextBoolean());
+            EventEncoder fresh = new EventEncoder();
+            assertThat(text(shared.line(e))).as("event %d", i).isEqualTo(text(fresh.line(e)));
+            assertThat(text(shared.value(e))).isEqualTo(text(fresh.value(e)));
+        }
+    }
+
     @Test
     void keyAndValueOnTheirOwnAndATruncateWithoutKey() {
         EventEncoder e = new EventEncoder();
