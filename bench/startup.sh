@@ -28,7 +28,8 @@ target="$repo/pgbridge-cli/target"
 java_bin="$(java_bin_21)"
 
 for i in $(seq 1 20); do
-  "$pgbridge" conn add "pg_$i" --uri "postgresql://app_$i:s3cret-$i@db-$i.internal.example.com:5432/orders?sslmode=require" >/dev/null
+  BENCH_CONN_URI="postgresql://app_$i:s3cret-$i@db-$i.internal.example.com:5432/orders?sslmode=require" \
+    "$pgbridge" conn add "pg_$i" --uri-env BENCH_CONN_URI >/dev/null
 done
 mkdir -p "$dir/hello"
 cat > "$dir/hello/Hello.java" <<'JAVA'
