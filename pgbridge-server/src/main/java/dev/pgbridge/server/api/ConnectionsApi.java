@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,11 +47,12 @@ public final class ConnectionsApi implements ApiModule {
     static final int MAX_LIMIT = 10_000;
     private static final String TAG = "connections";
 
-    /** How many rendered listings are kept (all tenants together) before the lot is dropped. */
-    private static final int RENDERED_LISTINGS = 64;
+    /** How many bytes of rendered listings are kept (all tenants together) before the lot is dropped. */
+    private static final long RENDERED_BYTES = 16L * 1024 * 1024;
 
     private final ConnectionService connections;
-    private final ConcurrentMap<String, Rendered> renderedListings = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ListingQuery, Rendered> renderedListings = new ConcurrentHashMap<>();
+    private final AtomicLong renderedBytes = new AtomicLong();
 
     public ConnectionsApi(ServerServices services) {
         this.connections = requireNonNull(services, "services is null").connectionService();
@@ -153,7 +155,7 @@ public final class ConnectionsApi implements ApiModule {
         // the same listing at the same store version is the same bytes: rendered once, then sent as they are (a
         // listing of 1,000 is a quarter of a megabyte of JSON, about 3 ms of CPU and 1 MB of garbage per rendering)
         // and answered 304 to a client that has them
-        String query = principal.tenant() + '\n' + search + '\n' + orderBy + '\n' + limit + '\n' + offset;
+        ListingQuery query = new ListingQuery(principal.tenant(), search, orderBy, limit, offset);
         Rendered rendered = renderedListings.get(query);
         if (rendered == null || !rendered.version().equals(connections.listingVersion(principal))) {
             ConnectionService.Page page = connections.list(principal, search, orderBy, limit, offset);
@@ -164,10 +166,11 @@ public final class ConnectionsApi implements ApiModule {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("connections", items);
             out.put("total_entries", page.total());
-            rendered = new Rendered(page.version(), Api.JSON.writeValueAsBytes(out), Api.etag((query + '\n' + page.version())
-                    .getBytes(StandardCharsets.UTF_8)));
-            if (renderedListings.size() >= RENDERED_LISTINGS) {
-                renderedListings.clear();
+            rendered = new Rendered(page.version(), Api.JSON.writeValueAsBytes(out),
+                    Api.etag((query.text() + page.version()).getBytes(StandardCharsets.UTF_8)));
+            if (renderedBytes.addAndGet(rendered.body().length) > RENDERED_BYTES) {
+                renderedListings.clear(); // a budget, not a cache policy: paging through a large tenant starts over
+                renderedBytes.set(rendered.body().length);
             }
             renderedListings.put(query, rendered);
         }
@@ -178,6 +181,21 @@ public final class ConnectionsApi implements ApiModule {
 
     /** A listing's JSON as sent, the store version it was read at and its entity tag. */
     private record Rendered(String version, byte[] body, String etag) {}
+
+    /** What a listing depends on besides the store's version; an absent parameter is null, never the text "null". */
+    private record ListingQuery(String tenant, String search, String orderBy, int limit, int offset) {
+        /**
+         * Every field length-prefixed (absent: {@code -}), with the server's build: one text per query, for the
+         * entity tag (a new build may render the same rows differently).
+         */
+        String text() {
+            StringBuilder b = new StringBuilder(String.valueOf(ConnectionsApi.class.getPackage().getImplementationVersion()));
+            for (String part : new String[] {tenant, search, orderBy, String.valueOf(limit), String.valueOf(offset)}) {
+                b.append('|').append(part == null ? "-" : part.length() + ":" + part);
+            }
+            return b.append('|').toString();
+        }
+    }
 
     private void get(Context ctx, Principal principal) {
         ctx.json(ConnectionFields.airflowRest(connections.get(principal, ctx.pathParam("connection_id")).config()));

@@ -208,8 +208,12 @@ class ConnectionsApiIT {
                 .header("If-None-Match", etag).GET().build());
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
-        // the same query in another tenant is another listing
+        // the same query in another tenant is another listing; an absent parameter is not the text "null"
         assertThat(parse(call("GET", "/connections", otherTenant, null)).path("total_entries").asInt()).isZero();
+        assertThat(parse(call("GET", "/connections?search=null", editor, null)).path("total_entries").asInt()).isZero();
+        assertThat(fixture.send(fixture.request("/api/v1/connections?search=null", editor)
+                .header("If-None-Match", etag).GET().build()).statusCode()).isEqualTo(200);
+        assertError(call("GET", "/connections?order_by=null", editor, null), 400, "INVALID_CONFIG");
 
         // edits in quick succession, each seen by the next listing (several land in the same millisecond)
         for (int n = 0; n < 20; n++) {
