@@ -359,10 +359,16 @@ public final class TableTransfer {
             }
             join(reader);
 
-            long merged;
+            long merged = finishTarget(loadTarget);
+            return new TransferResult(targetName, rows, bytes, Duration.ofNanos(System.nanoTime() - start), binary, created, merged);
+        }
+
+        /** Ends the target's COPY (merging an upsert) and commits through the gate; returns the rows merged. */
+        private long finishTarget(LoadTarget loadTarget) {
             try {
-                merged = loadTarget.finish(target);
+                long merged = loadTarget.finish(target);
                 gate.commit(target, false);
+                return merged;
             }
             catch (SQLException e) {
                 throw failure(Side.TARGET, e);
@@ -370,7 +376,6 @@ public final class TableTransfer {
             catch (PgBridgeException e) {
                 throw sideFailure(Side.TARGET, e, hint());
             }
-            return new TransferResult(targetName, rows, bytes, Duration.ofNanos(System.nanoTime() - start), binary, created, merged);
         }
 
         /**
@@ -457,17 +462,7 @@ public final class TableTransfer {
                 for (Thread reader : readers) {
                     join(reader);
                 }
-                long merged;
-                try {
-                    merged = loadTarget.finish(target);
-                    gate.commit(target, false);
-                }
-                catch (SQLException e) {
-                    throw failure(Side.TARGET, e);
-                }
-                catch (PgBridgeException e) {
-                    throw sideFailure(Side.TARGET, e, hint());
-                }
+                long merged = finishTarget(loadTarget);
                 return new TransferResult(targetName, rows, bytes, Duration.ofNanos(System.nanoTime() - start), binary,
                         created, merged);
             }
