@@ -148,6 +148,29 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /**
+     * Clicks what {@code target} finds once it is shown and enabled. The target is found again on every try: right
+     * after a load or an htmx swap the page may still replace its nodes, and a reference found a moment earlier then
+     * fails as stale or as "Node with given id does not belong to the document" (a CI run once did).
+     */
+    public void click(By target) {
+        until(target + " to be clicked", d -> {
+            try {
+                WebElement element = d.findElement(target);
+                if (!element.isDisplayed() || !element.isEnabled()) {
+                    return null;
+                }
+                element.click();
+                return Boolean.TRUE;
+            }
+            catch (org.openqa.selenium.StaleElementReferenceException
+                   | org.openqa.selenium.ElementClickInterceptedException
+                   | org.openqa.selenium.NoSuchElementException e) {
+                return null;
+            }
+        });
+    }
+
     /** Clicks the element, waits for the next page to load and for {@code then} to be visible. */
     public WebElement clickAndWait(WebElement element, By then) {
         until(element + " to be clickable", ExpectedConditions.elementToBeClickable(element)).click();
@@ -163,12 +186,32 @@ public final class Browser implements AutoCloseable {
         return until(what, TIMEOUT, condition);
     }
 
-    /** {@link #until(String, java.util.function.Function)} with a longer timeout (a capture's first events). */
+    /**
+     * {@link #until(String, java.util.function.Function)} with a longer timeout (a capture's first events). A node of a
+     * document being replaced counts as "not yet": Chrome reports it either as a stale reference (which the wait
+     * ignores) or, while the new document is attached, as "unknown error: Node with given id does not belong to the
+     * document" (two CI runs failed on that, once in a click, once inside {@code ExpectedConditions.stalenessOf}).
+     */
     public <T> T until(String what, Duration timeout, java.util.function.Function<? super WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout)
                 .withMessage(() -> "waiting for " + what + "; the browser is at " + driver.getCurrentUrl()
                         + " titled '" + driver.getTitle() + "'")
-                .until(condition);
+                .until(d -> {
+                    try {
+                        return condition.apply(d);
+                    }
+                    catch (org.openqa.selenium.WebDriverException e) {
+                        if (isDetachedNode(e)) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
+    }
+
+    /** Whether {@code e} is Chrome's word for a node whose document is being replaced. */
+    public static boolean isDetachedNode(org.openqa.selenium.WebDriverException e) {
+        return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
     }
 
     /** Logs in through the real login form and waits for the start page. */

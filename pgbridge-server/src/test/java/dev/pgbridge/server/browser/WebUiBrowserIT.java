@@ -170,7 +170,7 @@ class WebUiBrowserIT {
         type("password", PASSWORD);
         new Select(browser.driver().findElement(By.id("sslmode"))).selectByValue("disable");
         // Test before saving: the steps come back under the form (htmx), the typed values stay
-        browser.driver().findElement(By.id("test")).click();
+        browser.click(By.id("test"));
         assertAllStepsOk();
         assertThat(browser.driver().findElement(By.id("conn_id")).getDomProperty("value")).isEqualTo(CONN);
         shot("connection-form-tested");
@@ -180,7 +180,7 @@ class WebUiBrowserIT {
         assertThat(text(By.id("detail-conn-id"))).isEqualTo(CONN);
         assertThat(text(By.id("password-state"))).isEqualTo("set (write-only, never shown)");
         assertThat(text(By.id("task-uri"))).startsWith("AIRFLOW_CONN_WAREHOUSE=postgresql://" + role.name() + ":***@");
-        browser.driver().findElement(By.id("test")).click();
+        browser.click(By.id("test"));
         assertAllStepsOk();
         shot("connection-saved-tested");
     }
@@ -199,7 +199,7 @@ class WebUiBrowserIT {
                 .contains("orders warehouse (edited)");
         assertThat(text(By.id("password-state"))).isEqualTo("set (write-only, never shown)");
         // the saved password (not retyped) still logs in
-        browser.driver().findElement(By.id("test")).click();
+        browser.click(By.id("test"));
         assertAllStepsOk();
         shot("connection-edited-tested");
 
@@ -215,15 +215,15 @@ class WebUiBrowserIT {
         go(navLink("/catalog"), By.id("catalog-view"));
         assertThat(text(By.cssSelector("#catalog-view h1"))).isEqualTo("Catalog");
         shot("catalog-connections");
-        swap(browser.driver().findElement(By.linkText(CONN)), "Schemas of " + CONN);
+        swap(By.linkText(CONN), "Schemas of " + CONN);
         assertThat(browser.driver().findElements(By.cssSelector("#catalog-view tbody td:first-child a"))
                 .stream().map(WebElement::getText).toList()).contains("public");
         shot("catalog-schemas");
-        swap(browser.driver().findElement(By.linkText("public")), "Tables of public");
+        swap(By.linkText("public"), "Tables of public");
         assertThat(browser.driver().findElements(By.cssSelector("#catalog-view tbody td:first-child a"))
                 .stream().map(WebElement::getText).toList()).contains("orders");
         shot("catalog-tables");
-        swap(browser.driver().findElement(By.linkText("orders")), "public.orders");
+        swap(By.linkText("orders"), "public.orders");
         browser.waitForPath("/catalog/" + CONN + "/public/orders");
 
         List<List<String>> columns = rows(By.cssSelector("#catalog-view table.columns tbody tr"));
@@ -249,7 +249,7 @@ class WebUiBrowserIT {
         WebElement sqlBox = browser.driver().findElement(By.id("query-sql"));
         sqlBox.clear();
         sqlBox.sendKeys("SELECT customer, amount, amount * 2 AS doubled FROM orders WHERE amount IS NOT NULL ORDER BY id");
-        browser.driver().findElement(By.id("query-run")).click();
+        browser.click(By.id("query-run"));
         WebElement summary = browser.waitFor(By.cssSelector("#query-results .result-summary"));
         assertThat(summary.getText()).startsWith("SELECT 2 · 2 row(s) · ");
         assertThat(headers(By.cssSelector("#query-results table.grid thead th")))
@@ -279,7 +279,7 @@ class WebUiBrowserIT {
         sqlBox = browser.driver().findElement(By.id("query-sql"));
         sqlBox.clear();
         sqlBox.sendKeys("SELECT custmer FROM orders");
-        browser.driver().findElement(By.id("query-run")).click();
+        browser.click(By.id("query-run"));
         WebElement message = browser.waitFor(By.cssSelector("#query-results .error .message"));
         assertThat(message.getText()).startsWith("column \"custmer\" does not exist").doesNotContain("\n");
         assertThat(browser.driver().findElements(By.cssSelector("#query-results table.grid"))).isEmpty();
@@ -292,7 +292,7 @@ class WebUiBrowserIT {
     private void captureTheTable() {
         go(navLink("/captures"), By.id("register-capture"));
         assertThat(text(By.cssSelector("main section"))).contains("No capture in tenant " + TENANT + " yet.");
-        browser.driver().findElement(By.cssSelector("#register-capture summary")).click();
+        browser.click(By.cssSelector("#register-capture summary"));
         type("capture-name", CAPTURE);
         type("capture-config", """
                 connection: %s
@@ -353,41 +353,36 @@ class WebUiBrowserIT {
         return By.cssSelector("header.top nav a[href='" + href + "']");
     }
 
-    /**
-     * Clicks something that loads a new page: waits for the old page to go, then for {@code then}. The target is found
-     * again on every try: right after a load the page may still replace its nodes (htmx settling), and a reference
-     * found a moment earlier then fails with "Node with given id does not belong to the document" (a CI run once did).
-     */
+    /** Clicks something that loads a new page ({@link Browser#click}): waits for the old page to go, then for {@code then}. */
     private static void go(By target, By then) {
         WebElement old = browser.driver().findElement(By.tagName("html"));
-        browser.until(target + " to be clicked", d -> {
-            try {
-                WebElement element = d.findElement(target);
-                if (!element.isDisplayed() || !element.isEnabled()) {
-                    return null;
-                }
-                element.click();
-                return Boolean.TRUE;
-            }
-            catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.ElementClickInterceptedException e) {
-                return null;
-            }
-            catch (org.openqa.selenium.WebDriverException e) {
-                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
-                    return null;
-                }
-                throw e;
-            }
-        });
-        browser.until("the page to change", ExpectedConditions.stalenessOf(old));
+        browser.click(target);
+        browser.until("the page to change", d -> isGone(old));
         browser.waitUntilLoaded();
         browser.waitFor(then);
         remember("page " + browser.driver().getCurrentUrl());
     }
 
+    /** Whether the old page's root is gone: stale, or (Chrome, mid-replacement) no longer in the document. */
+    private static boolean isGone(WebElement old) {
+        try {
+            old.isEnabled();
+            return false;
+        }
+        catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        }
+        catch (org.openqa.selenium.WebDriverException e) {
+            if (Browser.isDetachedNode(e)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
     /** Clicks a catalog link (htmx swaps the view): waits for the view's heading to read {@code heading}. */
-    private static void swap(WebElement link, String heading) {
-        link.click();
+    private static void swap(By link, String heading) {
+        browser.click(link);
         browser.until("the catalog heading '" + heading + "'",
                 ExpectedConditions.textToBe(By.cssSelector("#catalog-view h1"), heading));
         remember("catalog view " + heading);
