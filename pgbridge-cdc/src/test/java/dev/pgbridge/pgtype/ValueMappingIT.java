@@ -9,6 +9,7 @@ import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.EventEncoder;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
+import dev.pgbridge.cdc.event.RowText;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.connection.ConnectionConfig;
@@ -231,6 +232,13 @@ class ValueMappingIT {
                 Instant.EPOCH, 0, Set.of());
         String eventJson = new String(new EventEncoder().value(event).toByteArray(), StandardCharsets.UTF_8);
         assertThat(eventJson).as("event JSON").contains("\"after\":" + queryJson + ",");
+        // a backfill row: the same text carried as its bytes and written from them, and its tree made on demand
+        RowText row = RowText.of(new RowText.Columns("public.t", List.of("v"), List.of(type)), text);
+        ChangeEvent read = ChangeEvent.read(new CaptureSource("mapping", "db"), new TableId("public", "t"),
+                EventJson.MAPPER.createObjectNode().put("id", 1), row, 1, Lsn.of(1), Lsn.of(2), Instant.EPOCH, false);
+        String readJson = new String(new EventEncoder().value(read).toByteArray(), StandardCharsets.UTF_8);
+        assertThat(readJson).as("backfill event JSON").contains("\"after\":" + queryJson + ",");
+        assertThat(read.after()).as("backfill row's tree").isEqualTo(after);
 
         try (Connection connection = TestingPostgres.get().connect(database.name());
              Statement s = connection.createStatement()) {

@@ -330,6 +330,30 @@ public class JsonBytes implements JsonOut {
     }
 
     @Override
+    public boolean takesUtf8() {
+        return true;
+    }
+
+    @Override
+    public void writeRawUtf8(byte[] json) {
+        append(json);
+    }
+
+    @Override
+    public void writeUtf8String(byte[] utf8, boolean plain) {
+        if (plain) {
+            ensure(utf8.length + 2);
+            buf[length++] = '"';
+            System.arraycopy(utf8, 0, buf, length, utf8.length);
+            length += utf8.length;
+            buf[length++] = '"';
+        }
+        else {
+            string(new String(utf8, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
     public void startArray() {
         append((byte) '[');
     }

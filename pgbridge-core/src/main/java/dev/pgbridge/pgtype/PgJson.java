@@ -107,36 +107,49 @@ public final class PgJson {
      * jsonb straight from the bytes.
      */
     public static void writeUtf8(JsonGenerator g, PgType type, byte[] utf8) throws IOException {
+        writeUtf8(new GeneratorOut(g), type, utf8);
+    }
+
+    /**
+     * Writes a value given as the UTF-8 bytes of its text as JSON bytes: the same bytes as
+     * {@link #write(JsonBytes, PgType, String)}, with integers, numbers, jsonb and text that needs no escape copied
+     * as they came off the wire (a backfill row's values, no {@code String} per value).
+     */
+    public static void writeUtf8(JsonBytes out, PgType type, byte[] utf8) {
+        try {
+            writeUtf8((JsonOut) out, type, utf8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e); // JsonBytes does no I/O
+        }
+    }
+
+    private static void writeUtf8(JsonOut out, PgType type, byte[] utf8) throws IOException {
         if (utf8 == null) {
-            g.writeNull();
+            out.writeNull();
             return;
         }
-        if (g instanceof UTF8JsonGenerator) {
+        if (out.takesUtf8()) {
             switch (type.kind()) {
                 case INTEGER, JSONB -> {
-                    g.writeRawValue(new RawJson(utf8));
+                    out.writeRawUtf8(utf8);
                     return;
                 }
                 case NUMERIC, FLOAT -> {
                     if (!isSpecialNumber(utf8)) {
-                        g.writeRawValue(new RawJson(utf8));
+                        out.writeRawUtf8(utf8);
                         return;
                     }
                 }
                 case TEXT -> {
-                    if (needsNoEscape(utf8)) {
-                        g.writeRawUTF8String(utf8, 0, utf8.length); // quoted and copied as one block
-                    }
-                    else {
-                        g.writeUTF8String(utf8, 0, utf8.length);
-                    }
+                    out.writeUtf8String(utf8, needsNoEscape(utf8));
                     return;
                 }
                 default -> {
                 }
             }
         }
-        write(g, type, new String(utf8, StandardCharsets.UTF_8));
+        write(out, type, new String(utf8, StandardCharsets.UTF_8));
     }
 
     /** The JSON text of one value. */
@@ -486,6 +499,26 @@ public final class PgJson {
         @Override
         public void writeBinary(byte[] bytes) throws IOException {
             g.writeBinary(bytes);
+        }
+
+        @Override
+        public boolean takesUtf8() {
+            return g instanceof UTF8JsonGenerator;
+        }
+
+        @Override
+        public void writeRawUtf8(byte[] json) throws IOException {
+            g.writeRawValue(new RawJson(json));
+        }
+
+        @Override
+        public void writeUtf8String(byte[] utf8, boolean plain) throws IOException {
+            if (plain) {
+                g.writeRawUTF8String(utf8, 0, utf8.length); // quoted and copied as one block
+            }
+            else {
+                g.writeUTF8String(utf8, 0, utf8.length);
+            }
         }
 
         @Override

@@ -67,13 +67,7 @@ final class ResultColumns {
         int width = columns.size();
         byte[][] values = new byte[width][];
         for (int i = 0; i < width; i++) {
-            if (columns.get(i).type().kind() == PgType.Kind.BYTEA) {
-                String text = rs.getString(i + 1); // getBytes would decode it
-                values[i] = text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-            else {
-                values[i] = rs.getBytes(i + 1); // text format: the bytes as received, not copied
-            }
+            values[i] = Row.textBytes(rs, i + 1, columns.get(i).type());
         }
         return Row.wrapUtf8(values);
     }

@@ -55,6 +55,20 @@ public final class Row {
         return b;
     }
 
+    /**
+     * The text of column {@code column} (1-based) of {@code rs}'s current row as the UTF-8 bytes that came in, bytea
+     * too (its text form, not the decoded bytes); null for SQL NULL. The result must be in text format (pgbridge never
+     * lets pgjdbc switch to binary results); the array is pgjdbc's own, not copied: it must not be changed.
+     */
+    public static byte[] textBytes(java.sql.ResultSet rs, int column, dev.pgbridge.pgtype.PgType type)
+            throws java.sql.SQLException {
+        if (type.kind() == dev.pgbridge.pgtype.PgType.Kind.BYTEA) {
+            String text = rs.getString(column); // getBytes would decode it
+            return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+        }
+        return rs.getBytes(column); // text format: the bytes as received, not copied
+    }
+
     /** Writes a row as a JSON object: keys are the column names exactly, in column order. */
     public static void writeJson(com.fasterxml.jackson.core.JsonGenerator g, List<Column> columns, Row row)
             throws java.io.IOException {

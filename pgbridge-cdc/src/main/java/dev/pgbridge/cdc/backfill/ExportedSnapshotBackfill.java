@@ -177,8 +177,7 @@ final class ExportedSnapshotBackfill implements AutoCloseable {
         t.held = null;
         t.snapshotTail = null;
         if (tail != null) {
-            out.add(0, ChangeEvent.read(tail.source(), tail.table(), tail.key(), tail.after(), tail.txId(), tail.lsn(),
-                    tail.commitLsn(), tail.commitTime(), last));
+            out.add(0, tail.asSnapshotRead(last));
         }
         t.awaitingRelease = false;
         t.releaseSeen = false;

@@ -3,6 +3,7 @@ package dev.pgbridge.cdc.backfill;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgbridge.catalog.TableShapes;
 import dev.pgbridge.cdc.event.EventJson;
+import dev.pgbridge.cdc.event.RowText;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.PgType;
@@ -27,15 +28,15 @@ import static java.util.Objects.requireNonNull;
  * key — chosen exactly as the stream's relation cache chooses it, so a backfill row and a log event of the same row
  * carry the same key.
  *
- * <p>Rows are read as PostgreSQL prints them (the connection must not use binary transfer) and mapped with
- * {@link PgJson}, the mapping the log events use.
+ * <p>Rows are read as PostgreSQL prints them (the connection must not use binary transfer) and kept as that text
+ * ({@link RowText}); the sink maps them with {@link PgJson}, the mapping the log events use.
  */
 final class TableShape {
     record Column(String name, int typeOid, String sqlType, PgType type) {
     }
 
-    /** A row read: its JSON image, its event key, and the text of each pagination-key column. */
-    record Row(ObjectNode after, ObjectNode key, List<String> orderKeyText) {
+    /** A row read: its image as read (wire text), its event key, and the text of each pagination-key column. */
+    record Row(RowText after, ObjectNode key, List<String> orderKeyText) {
     }
 
     private final TableId table;
@@ -44,7 +45,9 @@ final class TableShape {
     private final List<Column> columns;
     private final List<String> orderKey;
     private final List<String> eventKey;
+    private final RowText.Columns rowColumns;
     private int[] orderIndexes;
+    private int[] keyIndexes;
 
     private TableShape(TableId table, long oid, String fingerprint, List<Column> columns, List<String> orderKey,
                        List<String> eventKey) {
@@ -54,6 +57,8 @@ final class TableShape {
         this.columns = List.copyOf(columns);
         this.orderKey = List.copyOf(orderKey);
         this.eventKey = List.copyOf(eventKey);
+        this.rowColumns = new RowText.Columns(table.toString(), columns.stream().map(Column::name).toList(),
+                columns.stream().map(Column::type).toList());
     }
 
     /**
@@ -228,34 +233,61 @@ final class TableShape {
         return rows;
     }
 
+    /**
+     * The current row of {@code rs}: its values kept as the bytes that came in (no {@code String} or JSON node per
+     * value; the sink writes them), the text of the key columns decoded once for the event key and the pagination key.
+     */
     Row row(ResultSet rs) throws SQLException {
         int[] order = orderIndexes();
+        int[] keys = keyIndexes();
+        int width = columns.size();
+        byte[][] values = new byte[width][];
+        for (int i = 0; i < width; i++) {
+            values[i] = dev.pgbridge.query.Row.textBytes(rs, i + 1, columns.get(i).type());
+        }
+        RowText after = new RowText(rowColumns, values);
         String[] orderText = new String[order.length];
-        ObjectNode after = EventJson.MAPPER.createObjectNode();
-        for (int i = 0; i < columns.size(); i++) {
-            Column col = columns.get(i);
-            String text = rs.getString(i + 1);
-            for (int k = 0; k < order.length; k++) {
-                if (order[k] == i) {
-                    orderText[k] = text; // the key's text as read, not fetched a second time
-                }
-            }
-            try {
-                after.set(col.name(), PgJson.node(col.type(), text));
-            }
-            catch (RuntimeException e) {
-                throw new IllegalStateException("cannot map column " + col.name() + " (" + col.type().name() + ") of "
-                        + table + " to JSON: " + e.getMessage(), e);
-            }
+        for (int k = 0; k < order.length; k++) {
+            orderText[k] = after.text(order[k]);
         }
         ObjectNode key = null;
-        if (!eventKey.isEmpty()) {
+        if (keys.length > 0) {
             key = EventJson.MAPPER.createObjectNode();
-            for (String k : eventKey) {
-                key.set(k, after.get(k).deepCopy());
+            for (int i : keys) {
+                Column col = columns.get(i);
+                String text = text(order, orderText, i, after);
+                try {
+                    key.set(col.name(), PgJson.node(col.type(), text));
+                }
+                catch (RuntimeException e) {
+                    throw after.cannotMapColumn(i, e);
+                }
             }
         }
         return new Row(after, key, Arrays.asList(orderText));
+    }
+
+    /** Column {@code i}'s text: the pagination key's when it is one of its columns (decoded once), else decoded. */
+    private static String text(int[] order, String[] orderText, int i, RowText row) {
+        for (int k = 0; k < order.length; k++) {
+            if (order[k] == i) {
+                return orderText[k];
+            }
+        }
+        return row.text(i);
+    }
+
+    /** The column index of each event-key column, found once. */
+    private int[] keyIndexes() {
+        int[] found = keyIndexes;
+        if (found == null) {
+            found = new int[eventKey.size()];
+            for (int k = 0; k < found.length; k++) {
+                found[k] = index(eventKey.get(k));
+            }
+            keyIndexes = found;
+        }
+        return found;
     }
 
     /** The column index of each pagination-key column, found once. */

@@ -1,6 +1,7 @@
 package dev.pgbridge.cdc.backfill;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgbridge.cdc.event.RowText;
 import dev.pgbridge.cdc.event.CanonicalKey;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.Op;
@@ -29,7 +30,7 @@ final class TrailingRow {
     private static final Logger LOG = LoggerFactory.getLogger(TrailingRow.class);
 
     /** A backfill row: its table, event key (null for a table whose key columns are not published) and image. */
-    record Row(TableId table, ObjectNode key, ObjectNode after) {
+    record Row(TableId table, ObjectNode key, RowText after) {
         Row {
             requireNonNull(table, "table is null");
             requireNonNull(after, "after is null");

@@ -23,15 +23,19 @@ import static java.util.Objects.requireNonNull;
  * <p>{@link #unchangedToast()} names columns whose value the server did not send; such an event is an
  * intermediate state and never reaches a sink (the {@code ToastResolver} fills them first).
  *
- * <p>A backfill row is an {@link Op#READ} event; its {@code source.snapshot} is {@code "true"}, or {@code "last"}
- * for the very last record of the whole backfill ({@link #lastSnapshotChunk()}, as Debezium marks the end of its
+ * <p>A backfill row is an {@link Op#READ} event, its after image carried as the text it was read as
+ * ({@link #afterText()}; {@link #after()} then makes the tree on demand); its {@code source.snapshot} is
+ * {@code "true"}, or {@code "last"} for the very last record of the whole backfill ({@link #lastSnapshotChunk()}, as Debezium marks the end of its
  * snapshot; see {@code dev.pgbridge.cdc.backfill.TrailingRow}); every log event has {@code "false"}.
  */
 public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
                           ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,
-                          Set<String> unchangedToast, boolean lastSnapshotChunk) {
+                          Set<String> unchangedToast, boolean lastSnapshotChunk, RowText afterText) {
     public ChangeEvent {
         requireNonNull(source, "source is null");
+        if (after != null && afterText != null) {
+            throw new IllegalArgumentException("an event carries its after image as a tree or as text, not both");
+        }
         requireNonNull(table, "table is null");
         requireNonNull(op, "op is null");
         requireNonNull(lsn, "lsn is null");
@@ -40,6 +44,14 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
         if (lastSnapshotChunk && op != Op.READ) {
             throw new IllegalArgumentException("only a backfill (READ) event belongs to a snapshot chunk");
         }
+    }
+
+    /** An event whose after image is a tree (or none). */
+    public ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
+                       ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,
+                       Set<String> unchangedToast, boolean lastSnapshotChunk) {
+        this(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs, unchangedToast,
+                lastSnapshotChunk, null);
     }
 
     /** A log event (not the last snapshot chunk). */
@@ -60,6 +72,25 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
                 System.currentTimeMillis(), Set.of(), lastChunk);
     }
 
+    /**
+     * A row read by a backfill, carried as the text it was read as ({@link RowText}): the encoder writes it straight
+     * from the bytes, and {@link #after()} makes its tree only when asked.
+     */
+    public static ChangeEvent read(CaptureSource source, TableId table, ObjectNode key, RowText after, long txId,
+                                   Lsn lsn, Lsn commitLsn, Instant commitTime, boolean lastChunk) {
+        return new ChangeEvent(source, table, Op.READ, key, null, null, txId, lsn, commitLsn, commitTime,
+                System.currentTimeMillis(), Set.of(), lastChunk, requireNonNull(after, "after is null"));
+    }
+
+    /**
+     * The after image as a tree (null for a delete or truncate): for a row carried as text ({@link #afterText()}) a
+     * new tree made from it on every call.
+     */
+    @Override
+    public ObjectNode after() {
+        return afterText != null ? afterText.tree() : after;
+    }
+
     /** An event whose transaction has not committed yet (commit LSN and time unknown). */
     public static ChangeEvent pending(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
                                       ObjectNode after, long txId, Lsn lsn, Set<String> unchangedToast) {
@@ -69,13 +100,22 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
     /** This event as part of the transaction that committed at {@code commitLsn} (its end) at {@code commitTime}. */
     public ChangeEvent withCommit(Lsn commitLsn, Instant commitTime, long handledAtMs) {
         return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs,
-                unchangedToast, lastSnapshotChunk);
+                unchangedToast, lastSnapshotChunk, afterText);
+    }
+
+    /** This backfill row handed out now, as the last record of the whole backfill or not. */
+    public ChangeEvent asSnapshotRead(boolean last) {
+        if (op != Op.READ) {
+            throw new IllegalStateException("only a backfill (READ) event belongs to a snapshot chunk");
+        }
+        return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime,
+                System.currentTimeMillis(), unchangedToast, last, afterText);
     }
 
     /** This event with every unchanged-TOAST column filled in. */
     public ChangeEvent resolved(ObjectNode after) {
         return new ChangeEvent(source, table, op, key, before, after, txId, lsn, commitLsn, commitTime, handledAtMs,
-                Set.of(), lastSnapshotChunk);
+                Set.of(), lastSnapshotChunk, null);
     }
 
     /** The Debezium envelope (payload only) as a tree, read back from what {@link EventEncoder} writes. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ShortNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pgbridge.pgtype.JsonBytes;
+import dev.pgbridge.pgtype.PgJson;
 import dev.pgbridge.pgtype.RawJsonNode;
 
 import java.util.Arrays;
@@ -108,7 +109,12 @@ public final class EventEncoder extends JsonBytes {
         append(BEFORE);
         node(e.before());
         append(AFTER);
-        node(e.after());
+        if (e.afterText() != null) {
+            row(e.afterText()); // a backfill row: written from its wire text, no tree
+        }
+        else {
+            node(e.after());
+        }
         append(SOURCE);
         source(e);
         append(OP);
@@ -184,6 +190,24 @@ public final class EventEncoder extends JsonBytes {
         lastOp = op;
         opJson = code.toByteArray();
         return opJson;
+    }
+
+    private void row(RowText row) {
+        append((byte) '{');
+        RowText.Columns columns = row.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                append((byte) ',');
+            }
+            append(name(columns.name(i)));
+            try {
+                PgJson.writeUtf8(this, columns.type(i), row.utf8(i));
+            }
+            catch (RuntimeException e) {
+                throw row.cannotMapColumn(i, e);
+            }
+        }
+        append((byte) '}');
     }
 
     private void node(JsonNode node) {

@@ -5,8 +5,10 @@ import dev.pgbridge.cdc.event.CaptureSource;
 import dev.pgbridge.cdc.event.ChangeEvent;
 import dev.pgbridge.cdc.event.EventJson;
 import dev.pgbridge.cdc.event.Op;
+import dev.pgbridge.cdc.event.RowText;
 import dev.pgbridge.cdc.event.TableId;
 import dev.pgbridge.pgtype.Lsn;
+import dev.pgbridge.pgtype.PgType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import dev.pgbridge.catalog.ReplicaIdentity;
@@ -34,6 +36,13 @@ class TrailingRowTest {
         return (ObjectNode) EventJson.MAPPER.readTree(text);
     }
 
+    private static final RowText.Columns COLUMNS = new RowText.Columns("public.t", List.of("id", "v"),
+            List.of(PgType.builtIn(20).orElseThrow(), PgType.builtIn(25).orElseThrow()));
+
+    private static RowText row(String id, String v) {
+        return RowText.of(COLUMNS, id, v);
+    }
+
     private static ChangeEvent event(TableId table, Op op, String key) throws Exception {
         return new ChangeEvent(SOURCE, table, op, key == null ? null : json(key), null,
                 op == Op.DELETE || op == Op.TRUNCATE ? null : json("{\"id\":0,\"v\":\"new\"}"), 7, Lsn.of(8),
@@ -42,7 +51,7 @@ class TrailingRowTest {
 
     private static TrailingRow holding(String key) throws Exception {
         TrailingRow t = new TrailingRow();
-        t.hold(new TrailingRow.Row(T, json(key), json("{\"id\":2,\"v\":\"old\"}")), List.of("1"), 1);
+        t.hold(new TrailingRow.Row(T, json(key), row("2", "old")), List.of("1"), 1);
         return t;
     }
 
@@ -86,7 +95,7 @@ class TrailingRowTest {
         table.finishedAt = Instant.parse("2024-05-01T10:01:00Z");
         TableBackfill other = new TableBackfill(OTHER, BackfillProgress.Mode.KEY_CHUNKS, BackfillProgress.State.DONE);
         TrailingRow t = new TrailingRow();
-        t.hold(new TrailingRow.Row(T, json("{\"id\":20}"), json("{\"id\":20,\"v\":\"x\"}")), List.of("18"), 2);
+        t.hold(new TrailingRow.Row(T, json("{\"id\":20}"), row("20", "x")), List.of("18"), 2);
 
         ObjectNode node = BackfillCheckpoint.encode(List.of(t.saved(table.progress()), t.saved(other.progress())));
         assertThat(node.has("held_row")).isFalse();

@@ -45,6 +45,38 @@ class EventEncoderTest {
         assertThat(event.value().get("source").get("snapshot").asText()).isEqualTo("true");
     }
 
+    /**
+     * A backfill row carried as its wire text is written straight from the bytes, and exactly as the tree PgJson
+     * makes of the same texts: plain and escaped text, multi-byte characters, NULL, numbers (NaN too), jsonb, bytea,
+     * booleans, timestamps; {@code after()} makes that tree.
+     */
+    @Test
+    void aRowCarriedAsTextIsWrittenExactlyAsItsTree() {
+        List<String> names = List.of("id", "plain", "escaped", "nothing", "price", "nan", "doc", "bin", "flag", "at",
+                "ratio", "tags");
+        List<PgType> types = List.of(20, 25, 25, 25, 1700, 1700, 3802, 17, 16, 1184, 701, 1009).stream()
+                .map(oid -> PgType.builtIn(oid).orElseThrow()).toList();
+        RowText.Columns columns = new RowText.Columns("public.orders", names, types);
+        String[] texts = {"-9223372036854775808", "a long plain ascii value, more than eight bytes", "é日本🔑\n\"x\"\t\u0001",
+                null, "12.50", "NaN", "{\"a\": [1, 2.50, \"\\u00e9\"]}", "\\xdeadbeef", "t",
+                "2026-11-21 10:00:00.123+00", "1e+300", "{a,\"b c\",NULL}"};
+        ObjectNode tree = EventJson.MAPPER.createObjectNode();
+        for (int i = 0; i < texts.length; i++) {
+            tree.set(names.get(i), PgJson.node(types.get(i), texts[i]));
+        }
+        ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", Long.MIN_VALUE);
+        ChangeEvent asText = ChangeEvent.read(SOURCE, TABLE, key, RowText.of(columns, texts), 77, Lsn.of(1000),
+                Lsn.of(1048), COMMIT, false);
+        ChangeEvent asTree = new ChangeEvent(SOURCE, TABLE, Op.READ, key, null, tree, 77, Lsn.of(1000), Lsn.of(1048),
+                COMMIT, asText.handledAtMs(), Set.of(), false);
+        assertThat(text(new EventEncoder().line(asText))).isEqualTo(text(new EventEncoder().line(asTree)))
+                .contains("\"nothing\":null", "\"nan\":\"NaN\"", "\"price\":12.50", "\"bin\":\"3q2+7w==\"");
+        assertThat(asText.after()).isEqualTo(tree);
+        assertThat(asText.withCommit(Lsn.of(2000), COMMIT, 5).afterText()).isSameAs(asText.afterText());
+        assertThat(asText.asSnapshotRead(true).value().get("source").get("snapshot").asText()).isEqualTo("last");
+        assertThat(asText.afterText().toString()).doesNotContain("plain ascii");
+    }
+
     @Test
     void rowsSharingTheirSourceAreWrittenAsEachAloneWouldBe() {
         EventEncoder shared = new EventEncoder();
