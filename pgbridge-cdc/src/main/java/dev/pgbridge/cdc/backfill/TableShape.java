@@ -35,8 +35,19 @@ final class TableShape {
     record Column(String name, int typeOid, String sqlType, PgType type) {
     }
 
-    /** A row read: its image as read (wire text), its event key, and the text of each pagination-key column. */
-    record Row(RowText after, ObjectNode key, List<String> orderKeyText) {
+    /**
+     * A row read: its image as read (wire text), its event key, and the indexes of the pagination-key columns (shared
+     * by the rows of a shape).
+     */
+    record Row(RowText after, ObjectNode key, int[] orderColumns) {
+        /** The text of each pagination-key column, decoded when asked (a chunk needs it of its last rows only). */
+        List<String> orderKeyText() {
+            String[] text = new String[orderColumns.length];
+            for (int k = 0; k < text.length; k++) {
+                text[k] = after.text(orderColumns[k]);
+            }
+            return Arrays.asList(text);
+        }
     }
 
     private final TableId table;
@@ -235,7 +246,7 @@ final class TableShape {
 
     /**
      * The current row of {@code rs}: its values kept as the bytes that came in (no {@code String} or JSON node per
-     * value; the sink writes them), the text of the key columns decoded once for the event key and the pagination key.
+     * value; the sink writes them); the event key's columns decoded for its key.
      */
     Row row(ResultSet rs) throws SQLException {
         int[] order = orderIndexes();
@@ -246,35 +257,20 @@ final class TableShape {
             values[i] = dev.pgbridge.query.Row.textBytes(rs, i + 1, columns.get(i).type());
         }
         RowText after = new RowText(rowColumns, values);
-        String[] orderText = new String[order.length];
-        for (int k = 0; k < order.length; k++) {
-            orderText[k] = after.text(order[k]);
-        }
         ObjectNode key = null;
         if (keys.length > 0) {
             key = EventJson.MAPPER.createObjectNode();
             for (int i : keys) {
                 Column col = columns.get(i);
-                String text = text(order, orderText, i, after);
                 try {
-                    key.set(col.name(), PgJson.node(col.type(), text));
+                    key.set(col.name(), PgJson.node(col.type(), after.text(i)));
                 }
                 catch (RuntimeException e) {
                     throw after.cannotMapColumn(i, e);
                 }
             }
         }
-        return new Row(after, key, Arrays.asList(orderText));
-    }
-
-    /** Column {@code i}'s text: the pagination key's when it is one of its columns (decoded once), else decoded. */
-    private static String text(int[] order, String[] orderText, int i, RowText row) {
-        for (int k = 0; k < order.length; k++) {
-            if (order[k] == i) {
-                return orderText[k];
-            }
-        }
-        return row.text(i);
+        return new Row(after, key, order);
     }
 
     /** The column index of each event-key column, found once. */
