@@ -49,10 +49,11 @@ final class WatermarkWriter {
 
     /** The id of this slot's watermark that {@code e} (a row of the watermarks table) carries, else null. */
     String ownId(ChangeEvent e) {
-        if (e.after() == null || !slotName.equals(e.after().path("slot").asText(null))) {
+        var after = e.after(); // made once: a row carried as text makes a new tree on every call
+        if (after == null || !slotName.equals(after.path("slot").asText(null))) {
             return null;
         }
-        return e.after().path("watermark").asText(null);
+        return after.path("watermark").asText(null);
     }
 
     /** One watermark write, which may stand for several watermarks (a chunk's high and the next chunk's low). */

@@ -82,6 +82,13 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
                 System.currentTimeMillis(), Set.of(), lastChunk, requireNonNull(after, "after is null"));
     }
 
+    /** An event whose transaction has not committed yet, its after image carried as the text that came in. */
+    public static ChangeEvent pending(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
+                                      RowText after, long txId, Lsn lsn) {
+        return new ChangeEvent(source, table, op, key, before, null, txId, lsn, Lsn.INVALID, null, 0, Set.of(), false,
+                requireNonNull(after, "after is null"));
+    }
+
     /**
      * The after image as a tree (null for a delete or truncate): for a row carried as text ({@link #afterText()}) a
      * new tree made from it on every call.

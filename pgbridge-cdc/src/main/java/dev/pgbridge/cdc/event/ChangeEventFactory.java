@@ -14,8 +14,10 @@ import dev.pgbridge.pgtype.Lsn;
 import dev.pgbridge.pgtype.PgJson;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -34,12 +36,16 @@ import static java.util.Objects.requireNonNull;
  * A REPLICA IDENTITY FULL table without a primary key is keyed by all its columns: the row is its own identity, so
  * an update there is a {@code d} of the old row and a {@code c} of the new one — replayed per key, the events still
  * reproduce the table (as a multiset of rows).
+ * A row image whose every value came as text or NULL is carried as that text ({@link RowText}: written to the sink
+ * from the bytes, no tree); the others are trees.
  * An unchanged TOAST column ('u') is taken from the old row when there is one (FULL); otherwise it is left as null
  * and named in {@link ChangeEvent#unchangedToast()} for the {@code ToastResolver}.
  */
 public final class ChangeEventFactory {
     private final CaptureSource source;
     private final RelationCache relations;
+    /** Per relation (by identity: a new Relation message makes a new one), its columns for row images as text. */
+    private final Map<RelationInfo, TextColumns> textColumns = new IdentityHashMap<>();
 
     public ChangeEventFactory(CaptureSource source, RelationCache relations) {
         this.source = requireNonNull(source, "source is null");
@@ -48,6 +54,11 @@ public final class ChangeEventFactory {
 
     public List<ChangeEvent> insert(Insert insert, long txId, Lsn lsn) {
         RelationInfo r = relations.get(insert.relationId());
+        RowText text = rowText(r, insert.newTuple());
+        if (text != null) {
+            return List.of(ChangeEvent.pending(source, r.table(), Op.CREATE, key(r, insert.newTuple()), null, text,
+                    txId, lsn));
+        }
         Set<String> toast = new LinkedHashSet<>();
         ObjectNode after = row(r, insert.newTuple(), null, toast);
         return List.of(ChangeEvent.pending(source, r.table(), Op.CREATE, key(r, after), null, after, txId, lsn, toast));
@@ -60,6 +71,17 @@ public final class ChangeEventFactory {
             before = update.oldKind() == OldTupleKind.OLD
                     ? row(r, update.oldTuple(), null, new LinkedHashSet<>())
                     : keyRow(r, update.oldTuple());
+        }
+        RowText text = update.oldKind() == OldTupleKind.OLD ? null : rowText(r, update.newTuple());
+        if (text != null) {
+            ObjectNode newKey = key(r, update.newTuple());
+            ObjectNode oldKey = before == null ? null : key(r, before);
+            if (oldKey != null && newKey != null && !oldKey.equals(newKey)) {
+                return List.of(
+                        ChangeEvent.pending(source, r.table(), Op.DELETE, oldKey, before, null, txId, lsn, Set.of()),
+                        ChangeEvent.pending(source, r.table(), Op.CREATE, newKey, null, text, txId, lsn));
+            }
+            return List.of(ChangeEvent.pending(source, r.table(), Op.UPDATE, newKey, before, text, txId, lsn));
         }
         Set<String> toast = new LinkedHashSet<>();
         ObjectNode after = row(r, update.newTuple(), update.oldKind() == OldTupleKind.OLD ? before : null, toast);
@@ -89,6 +111,59 @@ public final class ChangeEventFactory {
             events.add(ChangeEvent.pending(source, r.table(), Op.TRUNCATE, null, null, null, txId, lsn, Set.of()));
         }
         return events;
+    }
+
+    /**
+     * The row image as the text that came in, when every value came as text or NULL (no unchanged TOAST value, no
+     * binary one): the sink writes it as it is, and no tree is made for it. Else null: {@link #row} makes the tree.
+     */
+    private RowText rowText(RelationInfo r, TupleData tuple) {
+        checkWidth(r, tuple);
+        byte[][] values = new byte[tuple.size()][];
+        for (int i = 0; i < values.length; i++) {
+            TupleValue value = tuple.get(i);
+            if (value instanceof TupleValue.Text t) {
+                values[i] = t.utf8();
+            }
+            else if (!(value instanceof TupleValue.Null)) {
+                return null;
+            }
+        }
+        return new RowText(textColumns(r).columns, values);
+    }
+
+    /** The key columns of a row image, from the tuple as it came (null for a table without a key). */
+    private ObjectNode key(RelationInfo r, TupleData tuple) {
+        if (r.keyColumns().isEmpty()) {
+            return null;
+        }
+        int[] indexes = textColumns(r).keyIndexes;
+        ObjectNode key = EventJson.MAPPER.createObjectNode();
+        for (int k = 0; k < indexes.length; k++) {
+            int i = indexes[k];
+            key.set(r.keyColumns().get(k), i < 0 ? EventJson.MAPPER.nullNode()
+                    : json(r, r.columns().get(i), tuple.get(i)));
+        }
+        return key;
+    }
+
+    /** A relation's columns as {@link RowText} names them, and where its key columns are (-1: not a column). */
+    private record TextColumns(RowText.Columns columns, int[] keyIndexes) {
+    }
+
+    private TextColumns textColumns(RelationInfo r) {
+        TextColumns known = textColumns.get(r);
+        if (known == null) {
+            List<String> names = r.columns().stream().map(RelationInfo.ColumnInfo::name).toList();
+            int[] keys = r.keyColumns().stream().mapToInt(names::indexOf).toArray();
+            known = new TextColumns(new RowText.Columns(r.table().toString(), names,
+                    r.columns().stream().map(RelationInfo.ColumnInfo::type).toList()), keys);
+            if (textColumns.size() >= 1024) {
+                textColumns.clear(); // relations replaced by new Relation messages must not pile up
+            }
+            textColumns.put(r, known);
+        }
+        return known;
     }
 
     /** Every column of a row image; 'u' columns from {@code old} when given, else null and listed in {@code toast}. */

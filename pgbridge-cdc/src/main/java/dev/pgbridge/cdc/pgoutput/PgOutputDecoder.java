@@ -214,7 +214,7 @@ public final class PgOutputDecoder {
             values.add(switch (kind) {
                 case 'n' -> TupleValue.NULL;
                 case 'u' -> TupleValue.UNCHANGED_TOAST;
-                case 't' -> TupleValue.text(r.text(r.i32()));
+                case 't' -> TupleValue.text(r.bytes(r.i32())); // kept as bytes: the sink writes them as they are
                 case 'b' -> new TupleValue.Binary(r.bytes(r.i32()));
                 default -> throw new MalformedMessageException("tuple column " + (i + 1) + " has unknown kind '"
                         + printable(kind) + "'", r.buffer.position() - 1);
@@ -271,21 +271,6 @@ public final class PgOutputDecoder {
             byte[] bytes = new byte[length];
             buffer.get(bytes);
             return bytes;
-        }
-
-        /** {@code length} bytes of UTF-8 text, decoded straight from the buffer (no copy of the bytes first). */
-        String text(int length) {
-            if (length < 0 || length > buffer.remaining()) {
-                throw new MalformedMessageException("length " + length + " exceeds the " + buffer.remaining()
-                        + " bytes left", buffer.position());
-            }
-            if (!buffer.hasArray()) {
-                return new String(bytes(length), StandardCharsets.UTF_8);
-            }
-            int start = buffer.position();
-            String text = new String(buffer.array(), buffer.arrayOffset() + start, length, StandardCharsets.UTF_8);
-            buffer.position(start + length);
-            return text;
         }
 
         /** A NUL-terminated UTF-8 string. */

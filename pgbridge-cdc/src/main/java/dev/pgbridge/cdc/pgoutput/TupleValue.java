@@ -19,10 +19,42 @@ public sealed interface TupleValue {
     record UnchangedToast() implements TupleValue {
     }
 
-    /** The value in the type's text output format ({@code 't'}). */
-    record Text(String text) implements TupleValue {
+    /**
+     * The value in the type's text output format ({@code 't'}), kept as the UTF-8 bytes that came in: a change event
+     * writes them to the sink as they are ({@code RowText}); {@link #text()} decodes them.
+     */
+    record Text(byte[] utf8) implements TupleValue {
         public Text {
-            requireNonNull(text, "text is null");
+            requireNonNull(utf8, "utf8 is null");
+        }
+
+        public Text(String text) {
+            this(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The bytes themselves, not a copy: never to be changed. */
+        @Override
+        public byte[] utf8() {
+            return utf8;
+        }
+
+        public String text() {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Text t && Arrays.equals(utf8, t.utf8);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(utf8);
+        }
+
+        @Override
+        public String toString() {
+            return "Text[" + text() + "]";
         }
     }
 
@@ -57,7 +89,8 @@ public sealed interface TupleValue {
         return new Text(text);
     }
 
+    /** Takes {@code utf8} without copying. */
     static TupleValue text(byte[] utf8) {
-        return new Text(new String(utf8, StandardCharsets.UTF_8));
+        return new Text(utf8);
     }
 }
