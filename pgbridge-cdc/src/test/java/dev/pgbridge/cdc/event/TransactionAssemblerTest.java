@@ -109,6 +109,9 @@ class TransactionAssemblerTest {
         assertThat(e.table()).isEqualTo(new TableId("public", "t日本"));
         assertThat(EventJson.write(e.key())).isEqualTo("{\"id\":1}");
         assertThat(EventJson.write(e.after())).isEqualTo("{\"id\":1,\"note\":\"n1\",\"big\":\"é日本🔑\"}");
+        // every value came as text: the row travels as that text, and the encoder writes the same JSON from it
+        assertThat(e.afterText()).isNotNull();
+        assertThat(EventJson.write(e.value().get("after"))).isEqualTo(EventJson.write(e.after()));
         assertThat(e.commitLsn()).isEqualTo(Lsn.valueOf("0/5050"));
         assertThat(e.txId()).isEqualTo(7);
         assertThat(e.value().get("source").get("commit_lsn").asLong()).isEqualTo(0x5050);
@@ -224,6 +227,7 @@ class TransactionAssemblerTest {
         List<ChangeEvent> full = events(feed(commit(0x6000, 0x6010)));
         assertThat(full.getFirst().unchangedToast()).isEmpty();
         assertThat(full.getFirst().after().get("big").asText()).isEqualTo("big value");
+        assertThat(full.getFirst().afterText()).as("an image completed from the old row is a tree").isNull();
         assertThat(full.getFirst().before().get("note").asText()).isEqualTo("old");
 
         feed(relation('d'));
