@@ -320,13 +320,14 @@ public final class Backfill implements AutoCloseable {
             t.finish();
         }
         boolean last = !rowsToCome();
-        List<TableShape.Row> rows = List.copyOf(chunk.rows());
+        List<TableShape.Row> rows = chunk.rows();
         EventBuffer buffer = EventBuffer.inMemory(settings.source(), settings.spillDirectory(), rows.size() + 1);
         if (!rows.isEmpty() && trailing.held()) {
             buffer.add(0, read(trailing.take(), tx, false));
         }
+        long now = System.currentTimeMillis();
         for (int i = 0; i < rows.size() - 1; i++) {
-            buffer.add(0, read(row(t, rows.get(i)), tx, false));
+            buffer.add(0, read(row(t, rows.get(i)), tx, false, now));
         }
         if (!rows.isEmpty()) {
             TableShape.Row newest = rows.getLast();
@@ -349,10 +350,14 @@ public final class Backfill implements AutoCloseable {
         return new TrailingRow.Row(t.table, r.key(), r.after());
     }
 
-    /** {@code row} as an {@code op: r} event stamped with {@code tx}'s commit. */
+    /** {@code row} as an {@code op: r} event stamped with {@code tx}'s commit, handled now. */
     private ChangeEvent read(TrailingRow.Row row, CommittedTransaction tx, boolean last) {
+        return read(row, tx, last, System.currentTimeMillis());
+    }
+
+    private ChangeEvent read(TrailingRow.Row row, CommittedTransaction tx, boolean last, long handledAtMs) {
         return ChangeEvent.read(settings.source(), row.table(), row.key(), row.after(), tx.xid(), tx.commitLsn(),
-                tx.endLsn(), tx.commitTime(), last);
+                tx.endLsn(), tx.commitTime(), last, handledAtMs);
     }
 
     /** True when progress changed since the last {@link #state()}: worth a checkpoint even without new commits. */

@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,10 +41,13 @@ final class KeyChunkBackfill {
     /** How long a chunk waits before it is read again after its snapshot missed a delivered transaction. */
     private static final long REREAD_DELAY_NANOS = 20_000_000;
 
-    /** A chunk between its watermarks: its rows by canonical key, until the high watermark comes through. */
+    /**
+     * A chunk between its watermarks: its rows, until the high watermark comes through, minus those a log event
+     * evicted. The index of its rows by canonical key is built at the first log event of its table while it waits: a
+     * table nobody writes to meanwhile (the usual backfill) never pays for it.
+     */
     private static final class Chunk {
         final TableBackfill table;
-        final LinkedHashMap<String, TableShape.Row> rows;
         /** Every row read, in key order, and the key read after (null: from the first row). */
         final List<TableShape.Row> readRows;
         final List<String> after;
@@ -55,20 +57,69 @@ final class KeyChunkBackfill {
         final boolean last;
         boolean highSeen;
         long evicted;
+        /** Whether each row read was evicted (null: none was). */
+        private boolean[] gone;
+        /** The index of each row by canonical key (null until a log event of the table came). */
+        private Map<String, Integer> byKey;
 
         Chunk(TableBackfill table, List<String> after, List<TableShape.Row> read, String high, boolean last) {
             this.table = table;
             this.after = after;
             this.readRows = List.copyOf(read);
-            // sized for the chunk up front: growing it row by row was a visible part of a backfill's profile
-            this.rows = LinkedHashMap.newLinkedHashMap(read.size());
-            for (TableShape.Row r : read) {
-                rows.put(CanonicalKey.of(r.key()), r);
-            }
             this.high = high;
             this.lastKey = read.getLast().orderKeyText();
             this.read = read.size();
             this.last = last;
+        }
+
+        /** Evicts the row of canonical key {@code key}; true when the chunk held it (still unevicted). */
+        boolean evict(String key) {
+            if (byKey == null) {
+                byKey = HashMap.newHashMap(readRows.size());
+                for (int i = 0; i < readRows.size(); i++) {
+                    byKey.put(CanonicalKey.of(readRows.get(i).key()), i);
+                }
+            }
+            Integer i = byKey.remove(key);
+            if (i == null) {
+                return false;
+            }
+            gone()[i] = true;
+            evicted++;
+            return true;
+        }
+
+        /** Evicts every row (a truncate). */
+        void evictAll() {
+            boolean[] g = gone();
+            for (int i = 0; i < g.length; i++) {
+                if (!g[i]) {
+                    g[i] = true;
+                    evicted++;
+                }
+            }
+            byKey = new HashMap<>(); // nothing left to find
+        }
+
+        private boolean[] gone() {
+            if (gone == null) {
+                gone = new boolean[readRows.size()];
+            }
+            return gone;
+        }
+
+        /** The rows not evicted, in key order. */
+        List<TableShape.Row> survivors() {
+            if (gone == null) {
+                return readRows;
+            }
+            List<TableShape.Row> out = new ArrayList<>(readRows.size());
+            for (int i = 0; i < gone.length; i++) {
+                if (!gone[i]) {
+                    out.add(readRows.get(i));
+                }
+            }
+            return out;
         }
     }
 
@@ -76,11 +127,11 @@ final class KeyChunkBackfill {
      * A chunk whose high watermark came through: the rows that survived; whether it was read as its table's last
      * (fewer rows than a full chunk); whether its table is now done.
      */
-    record Out(TableBackfill table, Collection<TableShape.Row> rows, boolean lastChunk, boolean tableDone,
+    record Out(TableBackfill table, List<TableShape.Row> rows, boolean lastChunk, boolean tableDone,
                List<String> after, List<TableShape.Row> read) {
         /** The key a chunk reads after to find {@code row} of this chunk again (null: the table's first row). */
         List<String> keyBefore(TableShape.Row row) {
-            int i = read.indexOf(row);
+            int i = indexOf(row);
             if (i < 0) {
                 throw new IllegalArgumentException("the row is not of this chunk");
             }
@@ -89,7 +140,24 @@ final class KeyChunkBackfill {
 
         /** How many rows of this chunk were read from {@code row} on. */
         long rowsFrom(TableShape.Row row) {
-            return read.size() - read.indexOf(row);
+            int i = indexOf(row);
+            if (i < 0) {
+                throw new IllegalArgumentException("the row is not of this chunk");
+            }
+            return read.size() - i;
+        }
+
+        /**
+         * Where {@code row} (the very object) is among the rows read, searched from the end: it is the newest but one
+         * or two (a search by equals, from the start, compared whole rows and keys: a visible part of a backfill).
+         */
+        private int indexOf(TableShape.Row row) {
+            for (int i = read.size() - 1; i >= 0; i--) {
+                if (read.get(i) == row) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 
@@ -250,11 +318,9 @@ final class KeyChunkBackfill {
             String key = e.op() == Op.TRUNCATE || e.key() == null ? null : CanonicalKey.of(e.key());
             for (Chunk c : inFlight) {
                 if (e.op() == Op.TRUNCATE) {
-                    c.evicted += c.rows.size();
-                    c.rows.clear();
+                    c.evictAll();
                 }
-                else if (key != null && c.rows.remove(key) != null) {
-                    c.evicted++;
+                else if (key != null && c.evict(key)) {
                     break; // the chunks hold disjoint keys
                 }
             }
@@ -277,9 +343,10 @@ final class KeyChunkBackfill {
         t.lastKey = c.lastKey;
         t.chunks++;
         t.rows += c.read;
+        List<TableShape.Row> survivors = c.survivors();
         LOG.debug("backfill of {}: chunk {} out at {} ({} rows, {} evicted by log events)", t.table, t.chunks,
-                tx.endLsn(), c.rows.size(), c.evicted);
-        return new Out(t, c.rows.values(), c.last, c.last || t.allRead && inFlight.isEmpty(), c.after, c.readRows);
+                tx.endLsn(), survivors.size(), c.evicted);
+        return new Out(t, survivors, c.last, c.last || t.allRead && inFlight.isEmpty(), c.after, c.readRows);
     }
 
     /** Forgets the chunks in flight and the shapes read (after a lost connection): they are read again. */
