@@ -27,7 +27,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The backfill of a table with a key (primary key, else replica-identity index), chunk by chunk between watermarks
- * (DBLog). A chunk is the next {@code chunkSize} rows after the last key read, in key order ({@link TableShape#chunkSql});
+ * (DBLog). A chunk is the next {@code chunkSize} rows after the last key read (fewer for wide rows: about
+ * {@value #CHUNK_BYTES} bytes of text at most), in key order ({@link TableShape#chunkSql});
  * before it is read a low watermark is written, after it a high one (which is also the next chunk's low). Until the
  * high watermark comes through the stream, every log event for a key of the chunk removes that row (it may be stale;
  * the event carries the newer image); what survives goes out right after the high watermark's transaction.
@@ -161,7 +162,15 @@ final class KeyChunkBackfill {
         }
     }
 
+    /**
+     * About how many bytes of row text a chunk holds at most: a table of wide rows is read in fewer rows per chunk
+     * than {@code chunkSize}, so the chunks waiting in memory stay small whatever the rows hold.
+     */
+    static final long CHUNK_BYTES = 8L << 20;
+
     private final int chunkSize;
+    /** Rows per chunk of each table, from the width of its rows read so far (at most {@code chunkSize}). */
+    private final Map<TableId, Integer> limits = new HashMap<>();
     private final TypeResolver types;
     private final ReaderSession session;
     private final WatermarkWriter watermarks;
@@ -212,9 +221,10 @@ final class KeyChunkBackfill {
                     UUID.randomUUID().toString())));
             t.lowWritten = true;
         }
+        int limit = limits.getOrDefault(t.table, chunkSize);
         TableShape.Chunk read;
         try {
-            read = shape.readChunkWithSnapshot(c, t.readKey, chunkSize);
+            read = shape.readChunkWithSnapshot(c, t.readKey, limit);
         }
         catch (SQLException e) {
             if (!"42703".equals(e.getSQLState())) {
@@ -242,7 +252,8 @@ final class KeyChunkBackfill {
             return inFlight.isEmpty();
         }
         String high = UUID.randomUUID().toString();
-        Chunk chunk = new Chunk(t, t.readKey, rows, high, rows.size() < chunkSize);
+        Chunk chunk = new Chunk(t, t.readKey, rows, high, rows.size() < limit);
+        limits.put(t.table, nextLimit(rows));
         inFlight.addLast(chunk);
         List<Watermark> marks = new ArrayList<>(2);
         marks.add(new Watermark(WatermarkKind.HIGH, t.table, number, t.readKey, high));
@@ -254,6 +265,16 @@ final class KeyChunkBackfill {
         t.allRead = chunk.last;
         t.lowWritten = !chunk.last;
         return false;
+    }
+
+    /** Rows for the next chunk: as many of the width just read as fit {@link #CHUNK_BYTES}, 1 to {@code chunkSize}. */
+    private int nextLimit(List<TableShape.Row> rows) {
+        long bytes = 0;
+        for (TableShape.Row r : rows) {
+            bytes += r.after().textBytes() + 16L * r.after().columns().size(); // and an array header per value
+        }
+        long perRow = Math.max(1, bytes / rows.size());
+        return (int) Math.max(1, Math.min(chunkSize, CHUNK_BYTES / perRow));
     }
 
     /**

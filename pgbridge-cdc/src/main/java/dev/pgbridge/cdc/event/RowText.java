@@ -72,6 +72,15 @@ public final class RowText {
         return columns;
     }
 
+    /** The bytes of the row's values (their UTF-8 text): what it holds in memory, less the arrays' own overhead. */
+    public long textBytes() {
+        long n = 0;
+        for (byte[] b : values) {
+            n += b == null ? 0 : b.length;
+        }
+        return n;
+    }
+
     /** The text of column {@code i}, or null for SQL NULL. */
     public String text(int i) {
         byte[] b = values[i];
