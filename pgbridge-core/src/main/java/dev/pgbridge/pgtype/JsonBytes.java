@@ -135,6 +135,15 @@ public class JsonBytes implements JsonOut {
         }
     }
 
+    /** UTF-8 bytes that need no escape (no {@code "}, {@code \} or control character) as a JSON string. */
+    public final void quoted(byte[] utf8) {
+        ensure(utf8.length + 2);
+        buf[length++] = '"';
+        System.arraycopy(utf8, 0, buf, length, utf8.length);
+        length += utf8.length;
+        buf[length++] = '"';
+    }
+
     /** A JSON string: {@code "}, {@code \} and control characters escaped, everything else as UTF-8. */
     public final void string(String s) {
         int n = s.length();
@@ -327,30 +336,6 @@ public class JsonBytes implements JsonOut {
         append((byte) '"');
         append(Base64.getEncoder().encode(bytes));
         append((byte) '"');
-    }
-
-    @Override
-    public boolean takesUtf8() {
-        return true;
-    }
-
-    @Override
-    public void writeRawUtf8(byte[] json) {
-        append(json);
-    }
-
-    @Override
-    public void writeUtf8String(byte[] utf8, boolean plain) {
-        if (plain) {
-            ensure(utf8.length + 2);
-            buf[length++] = '"';
-            System.arraycopy(utf8, 0, buf, length, utf8.length);
-            length += utf8.length;
-            buf[length++] = '"';
-        }
-        else {
-            string(new String(utf8, StandardCharsets.UTF_8));
-        }
     }
 
     @Override

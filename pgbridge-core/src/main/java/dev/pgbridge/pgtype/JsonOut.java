@@ -22,15 +22,6 @@ interface JsonOut {
 
     void writeBinary(byte[] bytes) throws IOException;
 
-    /** Whether {@link #writeRawUtf8} and {@link #writeUtf8String} take bytes as they are (else text is decoded). */
-    boolean takesUtf8();
-
-    /** UTF-8 bytes that are one valid JSON value on one line (an integer's or jsonb's output), copied as they are. */
-    void writeRawUtf8(byte[] json) throws IOException;
-
-    /** A JSON string given as UTF-8; {@code plain}: it needs no escape ({@link PgJson#needsNoEscape}). */
-    void writeUtf8String(byte[] utf8, boolean plain) throws IOException;
-
     void startArray() throws IOException;
 
     void endArray() throws IOException;

@@ -107,49 +107,57 @@ public final class PgJson {
      * jsonb straight from the bytes.
      */
     public static void writeUtf8(JsonGenerator g, PgType type, byte[] utf8) throws IOException {
-        writeUtf8(new GeneratorOut(g), type, utf8);
+        // a generator over characters takes no raw UTF-8: it gets the decoded text
+        Utf8Form form = g instanceof UTF8JsonGenerator ? form(type, utf8) : utf8 == null ? Utf8Form.NULL
+                : Utf8Form.DECODED;
+        switch (form) {
+            case NULL -> g.writeNull();
+            case RAW -> g.writeRawValue(new RawJson(utf8));
+            case PLAIN_STRING -> g.writeRawUTF8String(utf8, 0, utf8.length); // quoted and copied as one block
+            case STRING -> g.writeUTF8String(utf8, 0, utf8.length);
+            case DECODED -> write(g, type, new String(utf8, StandardCharsets.UTF_8));
+        }
     }
 
     /**
      * Writes a value given as the UTF-8 bytes of its text as JSON bytes: the same bytes as
-     * {@link #write(JsonBytes, PgType, String)}, with integers, numbers, jsonb and text that needs no escape copied
-     * as they came off the wire (a backfill row's values, no {@code String} per value).
+     * {@link #write(JsonBytes, PgType, String)}, with integers, numbers, jsonb and text copied as they came off the
+     * wire (a change event's values, no {@code String} per value).
      */
     public static void writeUtf8(JsonBytes out, PgType type, byte[] utf8) {
-        try {
-            writeUtf8((JsonOut) out, type, utf8);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e); // JsonBytes does no I/O
+        switch (form(type, utf8)) {
+            case NULL -> out.writeNull();
+            case RAW -> out.append(utf8);
+            case PLAIN_STRING -> out.quoted(utf8);
+            case STRING -> out.string(new String(utf8, StandardCharsets.UTF_8));
+            case DECODED -> write(out, type, new String(utf8, StandardCharsets.UTF_8));
         }
     }
 
-    private static void writeUtf8(JsonOut out, PgType type, byte[] utf8) throws IOException {
+    /** How a value given as UTF-8 text is written; one decision for both destinations of {@code writeUtf8}. */
+    private enum Utf8Form {
+        /** SQL NULL. */
+        NULL,
+        /** The text is the value's JSON as it is: integers, numbers but NaN and the infinities, jsonb. */
+        RAW,
+        /** A JSON string whose bytes need no escape: quoted and copied. */
+        PLAIN_STRING,
+        /** A JSON string with characters to escape. */
+        STRING,
+        /** Anything else: mapped from the decoded text by {@link #write(JsonOut, PgType, String)}. */
+        DECODED
+    }
+
+    private static Utf8Form form(PgType type, byte[] utf8) {
         if (utf8 == null) {
-            out.writeNull();
-            return;
+            return Utf8Form.NULL;
         }
-        if (out.takesUtf8()) {
-            switch (type.kind()) {
-                case INTEGER, JSONB -> {
-                    out.writeRawUtf8(utf8);
-                    return;
-                }
-                case NUMERIC, FLOAT -> {
-                    if (!isSpecialNumber(utf8)) {
-                        out.writeRawUtf8(utf8);
-                        return;
-                    }
-                }
-                case TEXT -> {
-                    out.writeUtf8String(utf8, needsNoEscape(utf8));
-                    return;
-                }
-                default -> {
-                }
-            }
-        }
-        write(out, type, new String(utf8, StandardCharsets.UTF_8));
+        return switch (type.kind()) {
+            case INTEGER, JSONB -> Utf8Form.RAW;
+            case NUMERIC, FLOAT -> isSpecialNumber(utf8) ? Utf8Form.DECODED : Utf8Form.RAW;
+            case TEXT -> needsNoEscape(utf8) ? Utf8Form.PLAIN_STRING : Utf8Form.STRING;
+            default -> Utf8Form.DECODED;
+        };
     }
 
     /** The JSON text of one value. */
@@ -499,26 +507,6 @@ public final class PgJson {
         @Override
         public void writeBinary(byte[] bytes) throws IOException {
             g.writeBinary(bytes);
-        }
-
-        @Override
-        public boolean takesUtf8() {
-            return g instanceof UTF8JsonGenerator;
-        }
-
-        @Override
-        public void writeRawUtf8(byte[] json) throws IOException {
-            g.writeRawValue(new RawJson(json));
-        }
-
-        @Override
-        public void writeUtf8String(byte[] utf8, boolean plain) throws IOException {
-            if (plain) {
-                g.writeRawUTF8String(utf8, 0, utf8.length); // quoted and copied as one block
-            }
-            else {
-                g.writeUTF8String(utf8, 0, utf8.length);
-            }
         }
 
         @Override
