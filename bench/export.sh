@@ -148,7 +148,8 @@ line() {
 
 echo
 echo "pgbridge export benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-java_version="$( ("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 || true) | head -1)"
+# the JDK the launcher runs (JDK 21 or newer), not whichever java is first on PATH
+java_version="$( ("$(java_bin_21)" -version 2>&1 || true) | head -1)"
 echo "server: PostgreSQL $(pg -At -c 'SHOW server_version'); psql $(psql --version | awk '{ print $3 }'); $java_version"
 echo "PGBRIDGE_JAVA_OPTS=${PGBRIDGE_JAVA_OPTS}; median of $RUNS run(s); wall-clock times include the JVM start (pgbridge --version: ${start} s)"
 echo
