@@ -128,7 +128,7 @@ public final class EventBuffer implements AutoCloseable {
                 while (next == null) {
                     if (fromMemory.hasNext()) {
                         Entry e = fromMemory.next();
-                        next = abortedSubXids.contains(e.subXid) ? null : e.event;
+                        next = !abortedSubXids.isEmpty() && abortedSubXids.contains(e.subXid) ? null : e.event;
                         continue;
                     }
                     if (fileDone) {

@@ -208,19 +208,19 @@ public final class PgOutputDecoder {
 
     private static TupleData tuple(Reader r) {
         int count = r.u16();
-        List<TupleValue> values = new ArrayList<>(count);
+        TupleValue[] values = new TupleValue[count];
         for (int i = 0; i < count; i++) {
             char kind = (char) r.u8();
-            values.add(switch (kind) {
+            values[i] = switch (kind) {
                 case 'n' -> TupleValue.NULL;
                 case 'u' -> TupleValue.UNCHANGED_TOAST;
                 case 't' -> TupleValue.text(r.bytes(r.i32())); // kept as bytes: the sink writes them as they are
                 case 'b' -> new TupleValue.Binary(r.bytes(r.i32()));
                 default -> throw new MalformedMessageException("tuple column " + (i + 1) + " has unknown kind '"
                         + printable(kind) + "'", r.buffer.position() - 1);
-            });
+            };
         }
-        return new TupleData(values);
+        return TupleData.of(values); // an immutable list already: not copied again
     }
 
     /** Big-endian reads, as the protocol sends them. */
