@@ -275,26 +275,24 @@ final class TableShape {
 
     /** The column index of each event-key column, found once. */
     private int[] keyIndexes() {
-        int[] found = keyIndexes;
-        if (found == null) {
-            found = new int[eventKey.size()];
-            for (int k = 0; k < found.length; k++) {
-                found[k] = index(eventKey.get(k));
-            }
-            keyIndexes = found;
+        if (keyIndexes == null) {
+            keyIndexes = indexes(eventKey);
         }
-        return found;
+        return keyIndexes;
     }
 
     /** The column index of each pagination-key column, found once. */
     private int[] orderIndexes() {
-        int[] found = orderIndexes;
-        if (found == null) {
-            found = new int[orderKey.size()];
-            for (int k = 0; k < found.length; k++) {
-                found[k] = index(orderKey.get(k));
-            }
-            orderIndexes = found;
+        if (orderIndexes == null) {
+            orderIndexes = indexes(orderKey);
+        }
+        return orderIndexes;
+    }
+
+    private int[] indexes(List<String> names) {
+        int[] found = new int[names.size()];
+        for (int k = 0; k < found.length; k++) {
+            found[k] = index(names.get(k));
         }
         return found;
     }
