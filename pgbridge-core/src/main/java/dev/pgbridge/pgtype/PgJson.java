@@ -138,9 +138,9 @@ public final class PgJson {
     private enum Utf8Form {
         /** SQL NULL. */
         NULL,
-        /** The text is the value's JSON as it is: integers, numbers but NaN and the infinities, jsonb. */
+        /** The text is the value's JSON as it is: integers, numbers but NaN and the infinities, jsonb (as UTF-8). */
         RAW,
-        /** A JSON string whose bytes need no escape: quoted and copied. */
+        /** A JSON string of well-formed UTF-8 that needs no escape: quoted and copied. */
         PLAIN_STRING,
         /** A JSON string with characters to escape. */
         STRING,
@@ -152,10 +152,13 @@ public final class PgJson {
         if (utf8 == null) {
             return Utf8Form.NULL;
         }
+        // bytes that are not UTF-8 (a SQL_ASCII database's) are decoded, with U+FFFD for what is not: never copied
         return switch (type.kind()) {
-            case INTEGER, JSONB -> Utf8Form.RAW;
+            case INTEGER -> Utf8Form.RAW;
+            case JSONB -> isWellFormedUtf8(utf8) ? Utf8Form.RAW : Utf8Form.DECODED;
             case NUMERIC, FLOAT -> isSpecialNumber(utf8) ? Utf8Form.DECODED : Utf8Form.RAW;
-            case TEXT -> needsNoEscape(utf8) ? Utf8Form.PLAIN_STRING : Utf8Form.STRING;
+            case TEXT -> !isWellFormedUtf8(utf8) ? Utf8Form.DECODED
+                    : needsNoEscape(utf8) ? Utf8Form.PLAIN_STRING : Utf8Form.STRING;
             default -> Utf8Form.DECODED;
         };
     }
@@ -348,6 +351,42 @@ public final class PgJson {
             if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * Whether these bytes are well-formed UTF-8 (no stray continuation byte, overlong form, surrogate or code point
+     * beyond U+10FFFF): what a server sends a UTF-8 client, except from a SQL_ASCII database, which converts nothing.
+     * ASCII is skipped eight bytes a step.
+     */
+    static boolean isWellFormedUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGHS) == 0) {
+            i += 8;
+        }
+        while (i < n) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int length = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+            if (length == 0 || i + length > n) {
+                return false;
+            }
+            int second = b[i + 1] & 0xFF;
+            if (c == 0xE0 && second < 0xA0 || c == 0xED && second > 0x9F || c == 0xF0 && second < 0x90
+                    || c == 0xF4 && second > 0x8F) {
+                return false; // overlong, a surrogate, beyond U+10FFFF
+            }
+            for (int k = 1; k < length; k++) {
+                if ((b[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += length;
         }
         return true;
     }

@@ -57,6 +57,53 @@ class PgJsonTextFastPathTest {
         }
     }
 
+    /**
+     * Bytes that are not UTF-8 (a SQL_ASCII database sends them as they are) are never copied into the JSON: the
+     * check agrees with the JDK's strict decoder on every kind of malformation, and such a value is written as its
+     * decoded text (U+FFFD for what is not UTF-8), to a generator and to JSON bytes alike.
+     */
+    @Test
+    void bytesThatAreNotUtf8AreDecodedNeverCopied() throws IOException {
+        List<byte[]> cases = new ArrayList<>(List.of(new byte[] {(byte) 0xE9}, new byte[] {'a', (byte) 0xC3},
+                new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, new byte[] {(byte) 0x80},
+                new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, "é日本🔑".getBytes(StandardCharsets.UTF_8)));
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = new byte[random.nextInt(20)];
+            for (int j = 0; j < b.length; j++) {
+                b[j] = (byte) (random.nextInt(4) == 0 ? 0x80 + random.nextInt(0x80) : 0x20 + random.nextInt(0x5f));
+            }
+            cases.add(b);
+        }
+        int malformed = 0;
+        for (byte[] b : cases) {
+            boolean strict;
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b));
+                strict = true;
+            }
+            catch (java.nio.charset.CharacterCodingException e) {
+                strict = false;
+            }
+            assertThat(PgJson.isWellFormedUtf8(b)).as("%s", java.util.HexFormat.of().formatHex(b)).isEqualTo(strict);
+            if (!strict) {
+                malformed++;
+                String decoded = new String(b, StandardCharsets.UTF_8);
+                for (PgType type : List.of(TEXT, PgType.builtIn(3802).orElseThrow())) {
+                    JsonBytes bytes = new JsonBytes();
+                    PgJson.writeUtf8(bytes, type, b);
+                    JsonBytes expected = new JsonBytes();
+                    PgJson.write(expected, type, decoded);
+                    assertThat(bytes.toByteArray()).isEqualTo(expected.toByteArray());
+                    assertThat(written(g -> PgJson.writeUtf8(g, type, b)))
+                            .isEqualTo(new String(expected.toByteArray(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(malformed).isGreaterThan(1000);
+    }
+
     private interface Write {
         void to(JsonGenerator g) throws IOException;
     }

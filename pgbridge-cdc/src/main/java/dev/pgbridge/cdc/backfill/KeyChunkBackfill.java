@@ -27,8 +27,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The backfill of a table with a key (primary key, else replica-identity index), chunk by chunk between watermarks
- * (DBLog). A chunk is the next {@code chunkSize} rows after the last key read (fewer for wide rows: about
- * {@value #CHUNK_BYTES} bytes of text at most), in key order ({@link TableShape#chunkSql});
+ * (DBLog). A chunk is the next {@code chunkSize} rows after the last key read (fewer for wide rows: a chunk stops at
+ * about {@value #CHUNK_BYTES} bytes of text, and the next ones ask for as many rows as fit), in key order
+ * ({@link TableShape#chunkSql});
  * before it is read a low watermark is written, after it a high one (which is also the next chunk's low). Until the
  * high watermark comes through the stream, every log event for a key of the chunk removes that row (it may be stale;
  * the event carries the newer image); what survives goes out right after the high watermark's transaction.
@@ -167,6 +168,8 @@ final class KeyChunkBackfill {
      * than {@code chunkSize}, so the chunks waiting in memory stay small whatever the rows hold.
      */
     static final long CHUNK_BYTES = 8L << 20;
+    /** Rows a round trip in a table's first chunk, before the width of its rows is known. */
+    static final int FIRST_FETCH = 512;
 
     private final int chunkSize;
     /** Rows per chunk of each table, from the width of its rows read so far (at most {@code chunkSize}). */
@@ -221,16 +224,19 @@ final class KeyChunkBackfill {
                     UUID.randomUUID().toString())));
             t.lowWritten = true;
         }
-        int limit = limits.getOrDefault(t.table, chunkSize);
+        Integer known = limits.get(t.table);
+        int limit = known == null ? chunkSize : known;
+        // a table's first chunk, whose row width is not known yet, comes in small fetches, and stops at CHUNK_BYTES
+        int fetch = known == null ? Math.min(limit, FIRST_FETCH) : limit;
         TableShape.Chunk read;
         try {
-            read = shape.readChunkWithSnapshot(c, t.readKey, limit);
+            read = shape.readChunkWithSnapshot(c, t.readKey, limit, fetch, CHUNK_BYTES);
         }
         catch (SQLException e) {
             if (!"42703".equals(e.getSQLState())) {
                 throw e;
             }
-            read = new TableShape.Chunk(List.of(), "", true); // a column dropped between the check and the read
+            read = TableShape.Chunk.staleAt(""); // a column dropped between the check and the read
         }
         if (read.stale()) {
             LOG.info("backfill of {}: the table's columns or key changed; reading its shape again", t.table);
@@ -252,7 +258,7 @@ final class KeyChunkBackfill {
             return inFlight.isEmpty();
         }
         String high = UUID.randomUUID().toString();
-        Chunk chunk = new Chunk(t, t.readKey, rows, high, rows.size() < limit);
+        Chunk chunk = new Chunk(t, t.readKey, rows, high, !read.cutShort() && rows.size() < limit);
         limits.put(t.table, nextLimit(rows));
         inFlight.addLast(chunk);
         List<Watermark> marks = new ArrayList<>(2);

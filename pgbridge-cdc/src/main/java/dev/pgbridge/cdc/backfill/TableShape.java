@@ -170,7 +170,11 @@ final class TableShape {
      * Rows read together with the snapshot they were read in ({@code txid_current_snapshot()} text); or, when the
      * table changed since this shape was read ({@code stale}), nothing.
      */
-    record Chunk(List<Row> rows, String snapshot, boolean stale) {
+    record Chunk(List<Row> rows, String snapshot, boolean stale, boolean cutShort) {
+        /** Nothing read: the table changed since its shape was read. */
+        static Chunk staleAt(String snapshot) {
+            return new Chunk(List.of(), snapshot, true, false);
+        }
     }
 
     /**
@@ -181,6 +185,15 @@ final class TableShape {
      * is {@code stale}.
      */
     Chunk readChunkWithSnapshot(Connection c, List<String> after, int limit) throws SQLException {
+        return readChunkWithSnapshot(c, after, limit, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #readChunkWithSnapshot(Connection, List, int)} fetching {@code fetch} rows at a time and stopping once
+     * the rows read hold {@code maxBytes} of text: such a chunk is {@code cutShort} (the table may go on after it).
+     */
+    Chunk readChunkWithSnapshot(Connection c, List<String> after, int limit, int fetch, long maxBytes)
+            throws SQLException {
         c.setAutoCommit(false);
         try {
             // the lock first, before the snapshot is taken: no DDL can commit until the chunk is read (a table
@@ -205,11 +218,12 @@ final class TableShape {
             }
             if (!java.util.Objects.equals(now, fingerprint)) {
                 c.rollback();
-                return new Chunk(List.of(), snapshot, true);
+                return Chunk.staleAt(snapshot);
             }
-            List<Row> rows = readChunk(c, after, limit);
+            List<Row> rows = new ArrayList<>();
+            boolean cutShort = readChunk(c, after, limit, fetch, maxBytes, rows);
             c.commit();
-            return new Chunk(rows, snapshot, false);
+            return new Chunk(rows, snapshot, false, cutShort);
         }
         catch (SQLException | RuntimeException e) {
             c.rollback();
@@ -220,13 +234,16 @@ final class TableShape {
         }
     }
 
-    /** Reads one chunk after {@code after} (null: from the start). */
-    List<Row> readChunk(Connection c, List<String> after, int limit) throws SQLException {
+    /**
+     * Reads one chunk after {@code after} (null: from the start) into {@code rows}, {@code fetch} rows a round trip;
+     * true when it stopped early because the rows read hold {@code maxBytes} of text.
+     */
+    private boolean readChunk(Connection c, List<String> after, int limit, int fetch, long maxBytes, List<Row> rows)
+            throws SQLException {
         if (after != null && after.size() != orderKey.size()) {
             throw new IllegalStateException("the checkpoint's last key " + after + " of " + table + " does not fit its "
                     + "key " + orderKey + " (was the key changed?); drop the table's backfill entry to start over");
         }
-        List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(chunkSql(after == null))) {
             int p = 1;
             if (after != null) {
@@ -235,13 +252,20 @@ final class TableShape {
                 }
             }
             ps.setInt(p, limit);
+            ps.setFetchSize(fetch); // inside the chunk's transaction: a cursor, so a cut-short read leaves the rest
+            long bytes = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(row(rs));
+                    Row row = row(rs);
+                    rows.add(row);
+                    bytes += row.after().textBytes();
+                    if (bytes >= maxBytes && rows.size() < limit) {
+                        return true;
+                    }
                 }
             }
         }
-        return rows;
+        return false;
     }
 
     /**

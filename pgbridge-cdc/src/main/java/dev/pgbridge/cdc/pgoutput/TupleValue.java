@@ -52,9 +52,10 @@ public sealed interface TupleValue {
             return Arrays.hashCode(utf8);
         }
 
+        /** The size only: a value of the user's data never goes into a log or a message. */
         @Override
         public String toString() {
-            return "Text[" + text() + "]";
+            return "Text[" + utf8.length + " bytes]";
         }
     }
 
