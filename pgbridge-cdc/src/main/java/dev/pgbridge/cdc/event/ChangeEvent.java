@@ -25,8 +25,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A backfill row is an {@link Op#READ} event, its after image carried as the text it was read as
  * ({@link #afterText()}; {@link #after()} then makes the tree on demand); its {@code source.snapshot} is
- * {@code "true"}, or {@code "last"} for the very last record of the whole backfill ({@link #lastSnapshotChunk()}, as Debezium marks the end of its
- * snapshot; see {@code dev.pgbridge.cdc.backfill.TrailingRow}); every log event has {@code "false"}.
+ * {@code "true"}, or {@code "last"} for the very last record of the whole backfill ({@link #lastSnapshotChunk()}, as
+ * Debezium marks the end of its snapshot; see {@code dev.pgbridge.cdc.backfill.TrailingRow}); every log event has
+ * {@code "false"}.
  */
 public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode key, ObjectNode before,
                           ObjectNode after, long txId, Lsn lsn, Lsn commitLsn, Instant commitTime, long handledAtMs,

@@ -12,9 +12,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A row image as PostgreSQL printed it: each value's text as the UTF-8 bytes that came off the wire (null for SQL
- * NULL), with the names and types of its columns. A backfill row is carried to the sink like this and written as JSON
- * straight from the bytes (by the {@link EventEncoder}); no tree, no {@code String} per value. {@link #tree()} builds the
- * {@link ObjectNode} for the code that needs one (the PostgreSQL sink, a spilled buffer); both give the same JSON.
+ * NULL), with the names and types of its columns. A backfill row (and a streamed one of text values) is carried to
+ * the sink like this and written as JSON straight from the bytes (by the {@link EventEncoder}); no tree, no
+ * {@code String} per value. {@link #tree()} builds the {@link ObjectNode} for the code that needs one (the PostgreSQL
+ * sink, a spilled buffer); both give the same JSON.
  *
  * <p>The value arrays are never changed: a row may be shared between threads once handed over.
  */
@@ -123,7 +124,7 @@ public final class RowText {
         return Arrays.deepHashCode(values);
     }
 
-    /** The column names only: values may be secrets of the user's data, and a row's {@code toString} ends up in logs. */
+    /** The column names only: values may be secrets of the user's data, and a {@code toString} ends up in logs. */
     @Override
     public String toString() {
         return "RowText" + Arrays.toString(columns.names);

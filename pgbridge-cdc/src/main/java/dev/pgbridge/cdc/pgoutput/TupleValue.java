@@ -2,7 +2,6 @@ package dev.pgbridge.cdc.pgoutput;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 import static java.util.Objects.requireNonNull;
 
@@ -80,9 +79,10 @@ public sealed interface TupleValue {
             return Arrays.hashCode(bytes);
         }
 
+        /** The size only, as {@link Text}'s: a value of the user's data never goes into a log or a message. */
         @Override
         public String toString() {
-            return "Binary[" + HexFormat.of().formatHex(bytes) + "]";
+            return "Binary[" + bytes.length + " bytes]";
         }
     }
 

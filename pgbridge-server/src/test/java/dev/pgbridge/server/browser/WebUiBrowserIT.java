@@ -353,7 +353,7 @@ class WebUiBrowserIT {
         return By.cssSelector("header.top nav a[href='" + href + "']");
     }
 
-    /** Clicks something that loads a new page ({@link Browser#click}): waits for the old page to go, then for {@code then}. */
+    /** Clicks what loads a new page ({@link Browser#click}), waits for the old page to go, then for {@code then}. */
     private static void go(By target, By then) {
         WebElement old = browser.driver().findElement(By.tagName("html"));
         browser.click(target);
