@@ -27,9 +27,11 @@ public interface ConnectionStore extends AutoCloseable {
 
     /**
      * As {@link #list}, for showing: passwords are not decrypted (never in memory for a listing, and a listing of many
-     * connections does not pay for decrypting them); each entry says whether a password is saved. Extra is decrypted.
+     * connections does not pay for decrypting them); each entry says whether a password is saved. Extra is decrypted
+     * when {@code withExtra}; without it nothing is decrypted and the master key is not read (the CLI's `conn list`,
+     * which shows no extra: the key and the cipher are a tenth of its start).
      */
-    List<ListedConnection> listWithoutPasswords(String tenant);
+    List<ListedConnection> listWithoutPasswords(String tenant, boolean withExtra);
 
     boolean delete(String tenant, String connId);
 

@@ -211,10 +211,10 @@ public final class SqlConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public List<ListedConnection> listWithoutPasswords(String tenant) {
+    public List<ListedConnection> listWithoutPasswords(String tenant, boolean withExtra) {
         KeyOnce key = new KeyOnce();
         return tenantRows(tenant).stream()
-                .map(r -> new ListedConnection(r.decrypt(key, false), r.passwordEnc() != null))
+                .map(r -> new ListedConnection(r.decrypt(key, false, withExtra), r.passwordEnc() != null))
                 .toList();
     }
 
@@ -353,15 +353,20 @@ public final class SqlConnectionStore implements ConnectionStore {
 
         /** The connection with its extra decrypted, and its password too when {@code password}. */
         StoredConnection decrypt(KeyOnce keys, boolean password) {
+            return decrypt(keys, password, true);
+        }
+
+        /** The connection with its password decrypted when {@code password}, its extra when {@code extra}. */
+        StoredConnection decrypt(KeyOnce keys, boolean password, boolean extra) {
             ConnectionConfig config = plain;
-            if ((password && passwordEnc != null) || extraEnc != null) {
+            if ((password && passwordEnc != null) || (extra && extraEnc != null)) {
                 checkKey(keys.get());
                 SecretCipher cipher = keys.cipher();
                 ConnectionConfig.Builder builder = plain.toBuilder();
                 if (password && passwordEnc != null) {
                     builder.password(Secret.of(cipher.decrypt(passwordEnc, label("password"))));
                 }
-                if (extraEnc != null) {
+                if (extra && extraEnc != null) {
                     builder.extra(cipher.decrypt(extraEnc, label("extra")));
                 }
                 config = builder.build();

@@ -45,6 +45,11 @@ final class SqliteBackend implements StoreBackend {
         this.connection = connection;
     }
 
+    /** See {@link ConnectionStores#preloadDriver()}. */
+    static void preloadDriver() {
+        new SQLiteConfig().setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    }
+
     /** Opens (creating with mode 0600, in a 0700 directory, when missing) the store file. */
     static SqliteBackend open(Path file) {
         Path absolute = requireNonNull(file, "file is null").toAbsolutePath().normalize();

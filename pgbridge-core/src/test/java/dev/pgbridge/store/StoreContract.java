@@ -27,6 +27,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -172,7 +173,7 @@ abstract class StoreContract {
         store.add(conn("default", "zeta").build());
         store.add(conn("default", "alpha").password((String) null).extra((String) null).build());
         store.add(conn("team_b", "beta").build());
-        List<ListedConnection> listed = store.listWithoutPasswords("default");
+        List<ListedConnection> listed = store.listWithoutPasswords("default", true);
         assertThat(listed).extracting(l -> l.connection().config().connId()).containsExactly("alpha", "zeta");
         assertThat(listed).extracting(ListedConnection::passwordSaved).containsExactly(false, true);
         assertThat(listed).allSatisfy(l -> assertThat(l.connection().config().password()).isNull());
@@ -182,15 +183,21 @@ abstract class StoreContract {
                 .password((dev.pgbridge.secret.Secret) null).build());
         assertThat(listed.get(1).connection().credentialVersion()).isEqualTo(full.credentialVersion());
         assertThat(listed.get(1).connection().updatedAt()).isEqualTo(full.updatedAt());
-        assertThat(store.listWithoutPasswords("nobody")).isEmpty();
+        assertThat(store.listWithoutPasswords("nobody", true)).isEmpty();
         // a password is never decrypted for a listing: a row with no extra needs no key at all
         SqlConnectionStore keyless = open(() -> {
             throw new PgBridgeException(ErrorCode.MASTER_KEY, "no key in this test", null);
         });
         store.add(conn("team_c", "only_password").extra((String) null).build());
-        assertThat(keyless.listWithoutPasswords("team_c")).singleElement()
+        assertThat(keyless.listWithoutPasswords("team_c", true)).singleElement()
                 .satisfies(l -> assertThat(l.passwordSaved()).isTrue());
         assertThatThrownBy(() -> keyless.list("team_c")).isInstanceOf(PgBridgeException.class);
+        // without extra nothing is decrypted: rows with an encrypted extra list with no key either
+        assertThatThrownBy(() -> keyless.listWithoutPasswords("default", true)).isInstanceOf(PgBridgeException.class);
+        assertThat(keyless.listWithoutPasswords("default", false))
+                .extracting(l -> l.connection().config().connId(), ListedConnection::passwordSaved,
+                        l -> l.connection().config().extra())
+                .containsExactly(tuple("alpha", false, null), tuple("zeta", true, null));
     }
 
     @Test

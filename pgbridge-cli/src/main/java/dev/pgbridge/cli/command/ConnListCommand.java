@@ -2,7 +2,7 @@ package dev.pgbridge.cli.command;
 
 import dev.pgbridge.cli.output.Rows;
 import dev.pgbridge.connection.ConnectionConfig;
-import dev.pgbridge.store.StoredConnection;
+import dev.pgbridge.store.ListedConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +31,11 @@ final class ConnListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Rows rows = Rows.of(List.of("conn_id", "conn_type", "host", "port", "database", "login", "password", "description"));
-        for (StoredConnection s : environment.store().list(tenant.tenant())) {
-            ConnectionConfig c = s.config();
+        // nothing decrypted: a listing shows no password and no extra
+        for (ListedConnection s : environment.store().listWithoutPasswords(tenant.tenant(), false)) {
+            ConnectionConfig c = s.connection().config();
             rows = rows.with(c.connId(), c.connType(), c.host(), c.singlePort() != null ? c.singlePort() : c.port(),
-                    c.database(), c.login(), c.hasPassword() ? "set" : "not set", c.description());
+                    c.database(), c.login(), s.passwordSaved() ? "set" : "not set", c.description());
         }
         rows.print(spec.commandLine().getOut(), format.format());
         return 0;

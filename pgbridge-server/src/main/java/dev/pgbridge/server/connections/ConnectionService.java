@@ -146,7 +146,7 @@ public final class ConnectionService {
         if (cached != null && cached.version().equals(version)) {
             return cached;
         }
-        Listing read = new Listing(version, store.listWithoutPasswords(tenant));
+        Listing read = new Listing(version, store.listWithoutPasswords(tenant, true));
         listings.put(tenant, read);
         return read;
     }
