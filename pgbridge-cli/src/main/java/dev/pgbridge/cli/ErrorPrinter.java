@@ -50,6 +50,10 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
                 return 2;
             }
         }
+        else if (outOfMemory(e)) {
+            printOutOfMemory(err);
+            log().error("out of memory", e);
+        }
         else {
             // an unexpected failure: its message for the user, its class and stack trace only in the log
             String message = e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected failure" : e.getMessage();
@@ -59,5 +63,27 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return 1;
+    }
+
+    /** Whether {@code e} is, or was caused by, the heap running out (a sink thread's failure wraps it). */
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The launcher gives the JVM a heap of its own size (bin/pgbridge), not the JVM's quarter of the machine: when a
+     * command needs more, it says so and how to give it.
+     */
+    static void printOutOfMemory(PrintWriter err) {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        err.println("error: pgbridge ran out of memory (its heap is " + mb + " MB): rows or values too large for it");
+        err.println("hint: give it a larger heap, e.g. PGBRIDGE_JAVA_OPTS=-Xmx1g; a capture resumes from its last "
+                + "checkpoint, a load left its target as it was");
+        err.flush();
     }
 }

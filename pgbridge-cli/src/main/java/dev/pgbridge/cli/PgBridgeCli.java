@@ -26,6 +26,11 @@ public final class PgBridgeCli {
         try (environment) {
             code = newCommandLine(environment, args).execute(args);
         }
+        catch (OutOfMemoryError e) {
+            // picocli hands Errors on: one line and a hint instead of the JVM's stack trace
+            ErrorPrinter.printOutOfMemory(new java.io.PrintWriter(System.err, true));
+            code = 1;
+        }
         System.exit(code);
     }
 

@@ -21,32 +21,40 @@ import static java.util.Objects.requireNonNull;
  * The sink on a thread of its own, so the engine reads the stream or the next backfill chunk while the sink encodes
  * and writes what it was given. {@link #accept} reads the transaction's events on the calling (engine) thread —
  * that is where TOAST values are resolved — into memory and queues them for the sink thread; at most
- * {@code maxQueuedEvents} events wait, beyond that the caller waits. A transaction too big to hold (spilled to disk,
- * or more than {@code maxQueuedEvents / 2} events) is not queued: the caller waits until the sink thread is idle and
- * hands it over itself, streaming from its spill file.
+ * {@code maxQueuedEvents} events and {@code maxQueuedBytes} of them ({@code ChangeEvent.heapBytes()}) wait, beyond
+ * that the caller waits. A transaction too big to hold (spilled to disk, or more than half of either bound) is not
+ * queued: the caller waits until the sink thread is idle and hands it over itself, streaming from its spill file.
  *
  * <p>The wrapped sink never sees two calls at once: {@link #flush()} and {@link #close()} wait for the queue to
  * empty and then call it on the calling thread. A failure of the sink thread is thrown by the next call and every
  * one after it until {@link #reset()}; no transaction queued after the failed one reaches the sink.
  */
 final class SinkPipeline implements ChangeSink {
-    private record Queued(Future<?> done, long events) {
+    private record Queued(Future<?> done, long events, long bytes) {
     }
 
     private final ChangeSink sink;
     private final long maxQueuedEvents;
+    private final long maxQueuedBytes;
     private final ExecutorService thread;
     private final ArrayDeque<Queued> queued = new ArrayDeque<>();
     private long queuedEvents;
+    private long queuedBytes;
     /** Set by the sink thread when an accept failed: until {@link #reset()}, the sink is not called again. */
     private volatile Throwable failure;
 
+    /** With a queue of at most 64 MiB of events, or a fifth of a smaller heap (see EventBuffer.defaultMemoryBytes). */
     SinkPipeline(ChangeSink sink, long maxQueuedEvents, String name) {
+        this(sink, maxQueuedEvents, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 5), name);
+    }
+
+    SinkPipeline(ChangeSink sink, long maxQueuedEvents, long maxQueuedBytes, String name) {
         this.sink = requireNonNull(sink, "sink is null");
-        if (maxQueuedEvents < 2) {
-            throw new IllegalArgumentException("maxQueuedEvents must be at least 2");
+        if (maxQueuedEvents < 2 || maxQueuedBytes < 2) {
+            throw new IllegalArgumentException("maxQueuedEvents and maxQueuedBytes must be at least 2");
         }
         this.maxQueuedEvents = maxQueuedEvents;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -58,7 +66,8 @@ final class SinkPipeline implements ChangeSink {
     public void accept(CommittedTransaction transaction) {
         completed();
         rethrowFailure();
-        if (transaction.spilledCount() > 0 || transaction.eventCount() > maxQueuedEvents / 2) {
+        if (transaction.spilledCount() > 0 || transaction.eventCount() > maxQueuedEvents / 2
+                || transaction.memoryBytes() > maxQueuedBytes / 2) {
             drain();
             sink.accept(transaction);
             return;
@@ -72,7 +81,8 @@ final class SinkPipeline implements ChangeSink {
             throw new java.io.UncheckedIOException("cannot read the events of " + transaction, e);
         }
         long events = copy.eventCount();
-        while (!queued.isEmpty() && queuedEvents + events > maxQueuedEvents) {
+        long bytes = copy.memoryBytes();
+        while (!queued.isEmpty() && (queuedEvents + events > maxQueuedEvents || queuedBytes + bytes > maxQueuedBytes)) {
             await(queued.removeFirst());
         }
         queued.addLast(new Queued(thread.submit(() -> {
@@ -89,8 +99,9 @@ final class SinkPipeline implements ChangeSink {
                 throw e;
             }
             return null;
-        }), events));
+        }), events, bytes));
         queuedEvents += events;
+        queuedBytes += bytes;
     }
 
     @Override
@@ -171,6 +182,7 @@ final class SinkPipeline implements ChangeSink {
         }
         queued.clear();
         queuedEvents = 0;
+        queuedBytes = 0;
     }
 
     /** Takes the finished transactions off the queue, throwing the first failure. */
@@ -201,6 +213,7 @@ final class SinkPipeline implements ChangeSink {
 
     private void await(Queued q) {
         queuedEvents -= q.events();
+        queuedBytes -= q.bytes();
         try {
             q.done().get();
         }
@@ -212,6 +225,7 @@ final class SinkPipeline implements ChangeSink {
             queued.forEach(later -> later.done().cancel(false));
             queued.clear();
             queuedEvents = 0;
+            queuedBytes = 0;
             idle();
             switch (e.getCause()) {
                 case RuntimeException re -> throw re;

@@ -7,6 +7,7 @@ import dev.pgbridge.pgtype.Lsn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -145,6 +146,49 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * About the heap this event holds — its key and row images, text or trees, and the record around them — within a
+     * small factor of the truth: what bounds the capture's buffers in bytes as well as in events, so that wide rows
+     * cannot fill the heap that narrow ones fit in.
+     */
+    public long heapBytes() {
+        long n = 160 + treeBytes(key) + treeBytes(before) + treeBytes(after); // the field: a text row has no tree
+        if (afterText != null) {
+            n += afterText.heapBytes();
+        }
+        for (String column : unchangedToast) {
+            n += 48 + column.length();
+        }
+        return n;
+    }
+
+    private static long treeBytes(JsonNode node) {
+        if (node == null) {
+            return 0;
+        }
+        if (node.isObject()) {
+            long n = 64;
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                n += 48 + field.getKey().length() + treeBytes(field.getValue());
+            }
+            return n;
+        }
+        if (node.isArray()) {
+            long n = 48;
+            for (JsonNode element : node) {
+                n += 8 + treeBytes(element);
+            }
+            return n;
+        }
+        if (node.isTextual()) {
+            return 56 + 2L * node.textValue().length(); // a String of UTF-16 at worst
+        }
+        if (node.isBinary()) {
+            return 32 + ((com.fasterxml.jackson.databind.node.BinaryNode) node).binaryValue().length;
+        }
+        return node.isBigDecimal() || node.isBigInteger() ? 64 : 24;
     }
 
     /** The key as a JSON value (null for a truncate). */

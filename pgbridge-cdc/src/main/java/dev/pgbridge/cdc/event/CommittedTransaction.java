@@ -99,6 +99,11 @@ public final class CommittedTransaction implements AutoCloseable {
         return buffer == null ? 0 : buffer.count();
     }
 
+    /** About the heap its events held in memory take ({@link EventBuffer#memoryBytes()}). */
+    public long memoryBytes() {
+        return buffer == null ? 0 : buffer.memoryBytes();
+    }
+
     /** Events written to disk while the transaction was assembled. */
     public long spilledCount() {
         return buffer == null ? 0 : buffer.spilled();

@@ -25,15 +25,17 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The events of one transaction in arrival order, in bounded memory: the first {@code memoryLimit} stay on the heap,
- * the rest go to a temp file as length-prefixed JSON records ({@code int32 length, UTF-8 JSON}) that is read back in
- * order and deleted on {@link #close()}. Each event carries the (sub)transaction id it came from, so the changes of
- * an aborted subtransaction of a streamed transaction can be skipped without rewriting the file.
+ * The events of one transaction in arrival order, in bounded memory: the first {@code memoryLimit} events, up to
+ * {@code memoryBytes} of them ({@link ChangeEvent#heapBytes()}), stay on the heap, the rest go to a temp file as
+ * length-prefixed JSON records ({@code int32 length, UTF-8 JSON}) that is read back in order and deleted on
+ * {@link #close()}. Each event carries the (sub)transaction id it came from, so the changes of an aborted
+ * subtransaction of a streamed transaction can be skipped without rewriting the file.
  */
 public final class EventBuffer implements AutoCloseable {
     private final CaptureSource source;
     private final Path directory;
     private final int memoryLimit;
+    private final long memoryByteLimit;
     private final List<Entry> memory;
     private final Set<Long> abortedSubXids = new HashSet<>();
     private Path file;
@@ -42,30 +44,45 @@ public final class EventBuffer implements AutoCloseable {
     /** The fields of a spilled event that hold rows (key, before, after). */
     private static final Set<String> ROWS = Set.of("k", "b", "a");
     private long count;
+    private long memoryBytes;
 
-    private record Entry(long subXid, ChangeEvent event) {
+    private record Entry(long subXid, ChangeEvent event, long bytes) {
     }
 
+    /** Holds up to {@code memoryLimit} events and {@link #defaultMemoryBytes()} of them in memory. */
     public EventBuffer(CaptureSource source, Path directory, int memoryLimit) {
-        this.source = requireNonNull(source, "source is null");
-        this.directory = requireNonNull(directory, "directory is null");
-        if (memoryLimit < 0) {
-            throw new IllegalArgumentException("memoryLimit must be >= 0");
-        }
-        this.memoryLimit = memoryLimit;
-        this.memory = new ArrayList<>();
+        this(source, directory, memoryLimit, defaultMemoryBytes(), 10);
+    }
+
+    /** Holds up to {@code memoryLimit} events and {@code memoryBytes} of them in memory. */
+    public EventBuffer(CaptureSource source, Path directory, int memoryLimit, long memoryBytes) {
+        this(source, directory, memoryLimit, memoryBytes, 10);
     }
 
     /** A buffer that expects {@code expected} events and holds them all in memory. */
     public static EventBuffer inMemory(CaptureSource source, Path directory, int expected) {
-        return new EventBuffer(source, directory, Integer.MAX_VALUE, expected);
+        return new EventBuffer(source, directory, Integer.MAX_VALUE, Long.MAX_VALUE, expected);
     }
 
-    private EventBuffer(CaptureSource source, Path directory, int memoryLimit, int expected) {
+    private EventBuffer(CaptureSource source, Path directory, int memoryLimit, long memoryByteLimit, int expected) {
         this.source = requireNonNull(source, "source is null");
         this.directory = requireNonNull(directory, "directory is null");
+        if (memoryLimit < 0 || memoryByteLimit < 0) {
+            throw new IllegalArgumentException("memoryLimit and memoryBytes must be >= 0");
+        }
         this.memoryLimit = memoryLimit;
+        this.memoryByteLimit = memoryByteLimit;
         this.memory = new ArrayList<>(expected);
+    }
+
+    /**
+     * 32 MiB, or a tenth of a smaller heap: a transaction being assembled, the sink's queue ({@code SinkPipeline}: 64
+     * MiB or a fifth) and the backfill's chunks (8 MiB each) together stay well inside the heap, however wide the rows,
+     * and keep a capture's resident memory near that of narrow rows (issue 13: 256 MB) on a machine whose JVM would
+     * allow gigabytes.
+     */
+    public static long defaultMemoryBytes() {
+        return Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 10);
     }
 
     /** A new, empty buffer of the same capture and spill directory that holds {@code expected} events in memory. */
@@ -75,9 +92,14 @@ public final class EventBuffer implements AutoCloseable {
 
     public void add(long subXid, ChangeEvent event) throws IOException {
         count++;
-        if (memory.size() < memoryLimit && out == null) {
-            memory.add(new Entry(subXid, event));
-            return;
+        if (out == null && memory.size() < memoryLimit) {
+            long bytes = event.heapBytes();
+            // the first event always stays: a transaction of one huge row needs no file
+            if (memory.isEmpty() || memoryBytes + bytes <= memoryByteLimit) {
+                memory.add(new Entry(subXid, event, bytes));
+                memoryBytes += bytes;
+                return;
+            }
         }
         if (out == null) {
             Files.createDirectories(directory);
@@ -90,10 +112,21 @@ public final class EventBuffer implements AutoCloseable {
         spilled++;
     }
 
+    /** About the heap the events held in memory take ({@link ChangeEvent#heapBytes()}). */
+    public long memoryBytes() {
+        return memoryBytes;
+    }
+
     /** Drops the events of an aborted subtransaction. */
     public void abortSubtransaction(long subXid) {
         abortedSubXids.add(subXid);
-        memory.removeIf(e -> e.subXid == subXid);
+        memory.removeIf(e -> {
+            if (e.subXid != subXid) {
+                return false;
+            }
+            memoryBytes -= e.bytes;
+            return true;
+        });
     }
 
     /** Events added, including those of aborted subtransactions. */
@@ -226,5 +259,6 @@ public final class EventBuffer implements AutoCloseable {
             Files.deleteIfExists(file);
         }
         memory.clear();
+        memoryBytes = 0;
     }
 }

@@ -82,6 +82,11 @@ public final class RowText {
         return n;
     }
 
+    /** About the heap the row holds: its bytes, an array header per value and the array of them. */
+    public long heapBytes() {
+        return 16 + 8L * values.length + textBytes() + 16L * values.length;
+    }
+
     /** The text of column {@code i}, or null for SQL NULL. */
     public String text(int i) {
         byte[] b = values[i];

@@ -100,6 +100,66 @@ class SinkPipelineTest {
         assertThat(sink.calls.getLast()).isEqualTo("close");
     }
 
+    /** A transaction of {@code events} rows of {@code width} characters each. */
+    private CommittedTransaction wide(long xid, int events, int width) throws IOException {
+        EventBuffer buffer = new EventBuffer(SOURCE, spill, 1000);
+        for (int i = 0; i < events; i++) {
+            var key = EventJson.MAPPER.createObjectNode().put("id", i);
+            var after = key.deepCopy().put("doc", "x".repeat(width));
+            buffer.add(0, ChangeEvent.pending(SOURCE, new TableId("public", "t"), Op.CREATE, key, null, after, xid,
+                    Lsn.of(xid * 100 + i), Set.of()));
+        }
+        return new CommittedTransaction(xid, Lsn.of(xid * 100 + 50), Lsn.of(xid * 100 + 60), Instant.EPOCH, buffer);
+    }
+
+    // the queue was bounded in events only: 20,000 queued rows of a megabyte each filled any heap
+    @Test
+    void theQueueIsBoundedInBytesAsWellAsInEvents() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        Recording sink = new Recording(-1) {
+            @Override
+            public void accept(CommittedTransaction tx) {
+                try {
+                    gate.await(); // the sink thread is busy: what the caller queues waits
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.accept(tx);
+            }
+        };
+        // room for 1,000 events but only about three rows of 100,000 characters (each about 200 KB on the heap)
+        SinkPipeline pipeline = new SinkPipeline(sink, 1000, 700_000, "sink-thread");
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            for (long xid = 1; xid <= 5; xid++) {
+                try (CommittedTransaction tx = wide(xid, 1, 100_000)) {
+                    pipeline.accept(tx);
+                    accepted.incrementAndGet();
+                }
+                catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        caller.join(500);
+        // three queued (about 600 KB), the fourth waits for room although the event count allows it
+        assertThat(accepted.get()).isEqualTo(3);
+        assertThat(caller.isAlive()).isTrue();
+        gate.countDown();
+        caller.join(10_000);
+        assertThat(accepted.get()).isEqualTo(5);
+        pipeline.flush();
+        assertThat(sink.calls).hasSize(6).first().isEqualTo("accept 1 [0] on sink-thread");
+        // a transaction over half the bytes is not queued: handed over on the caller's thread, as a big one in events
+        String me = Thread.currentThread().getName();
+        try (CommittedTransaction big = wide(6, 2, 100_000)) {
+            pipeline.accept(big);
+        }
+        assertThat(sink.calls.getLast()).isEqualTo("accept 6 [0 1] on " + me);
+        pipeline.close();
+    }
+
     @Test
     void aFailureOfTheSinkThreadIsThrownByTheNextCallAndNothingAfterItIsWritten() throws IOException {
         Recording sink = new Recording(2);

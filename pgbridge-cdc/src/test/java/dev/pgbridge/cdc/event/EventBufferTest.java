@@ -52,6 +52,40 @@ class EventBufferTest {
         }
     }
 
+    // the buffer was bounded in events only: 10,000 rows of a megabyte each stayed on the heap
+    @Test
+    void eventsSpillWhenTheirBytesPassTheLimitAndComeBackInOrder() throws Exception {
+        PgType text = PgType.builtIn(25).orElseThrow();
+        RowText.Columns columns = new RowText.Columns("public.wide", java.util.List.of("id", "doc"),
+                java.util.List.of(PgType.builtIn(23).orElseThrow(), text));
+        try (EventBuffer buffer = new EventBuffer(SOURCE, spill, 1000, 250_000)) {
+            for (int i = 0; i < 5; i++) {
+                ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", i);
+                RowText row = RowText.of(columns, Integer.toString(i), "x".repeat(100_000));
+                buffer.add(0, ChangeEvent.pending(SOURCE, new TableId("public", "wide"), Op.CREATE, key, null, row,
+                        1, Lsn.of(10 + i)));
+            }
+            // two rows of about 100 KB fit in 250 KB, the rest went to the file though 1,000 events would fit
+            assertThat(buffer.spilled()).isEqualTo(3);
+            assertThat(buffer.memoryBytes()).isBetween(200_000L, 250_000L);
+            Iterator<ChangeEvent> it = buffer.iterator();
+            for (int i = 0; i < 5; i++) {
+                ChangeEvent e = it.next();
+                assertThat(e.key().get("id").asInt()).isEqualTo(i);
+                assertThat(e.after().get("doc").textValue()).hasSize(100_000);
+            }
+            assertThat(it.hasNext()).isFalse();
+        }
+        // one row bigger than the limit stays in memory: a transaction of one huge row needs no file
+        try (EventBuffer buffer = new EventBuffer(SOURCE, spill, 1000, 1_000)) {
+            ObjectNode key = EventJson.MAPPER.createObjectNode().put("id", 1);
+            buffer.add(0, ChangeEvent.pending(SOURCE, new TableId("public", "wide"), Op.CREATE, key, null,
+                    RowText.of(columns, "1", "y".repeat(10_000)), 1, Lsn.of(10)));
+            assertThat(buffer.spilled()).isZero();
+            assertThat(buffer.memoryBytes()).isGreaterThan(10_000L);
+        }
+    }
+
     // a spilled float 1e+300 came back as 1000…0 (301 digits) and -0 as 0: spilled events differed from kept ones
     @Test
     void aSpilledEventWritesTheSameBytesAsBefore() throws Exception {
