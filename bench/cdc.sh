@@ -22,7 +22,7 @@
 # LAT_SECONDS, not counted; default 3), LAT_CLIENTS (pgbench connections, default 4),
 # LAT_WRITER (pgbench, or psql for a paced PL/pgSQL loop; pgbench when installed), LAT_DUMP (a file to keep
 # "commit_ms arrival_ms" of every latency event in), KAFKA (0; 1 adds the Kafka row), PARTITIONS (1, of the Kafka
-# topic), KAFKA_JAVA_OPTS (the broker's JVM, default -Xmx1g), PGBRIDGE_JAVA_OPTS (default -Xmx256m), PGBRIDGE (the launcher,
+# topic), KAFKA_JAVA_OPTS (the broker's JVM, default -Xmx1g), PGBRIDGE_JAVA_OPTS (default none: the launcher's heap), PGBRIDGE (the launcher,
 # default bin/pgbridge), BENCH_DIR (where its work directory goes: PGBRIDGE_HOME and the jsonl files, about 450 bytes
 # per event, so 2.3 GB at the default N; default TMPDIR or /tmp). Everything it creates (schema pgbridge_cdcbench,
 # slots and publications pgbridge_cdcbench_*, the work directory) is removed on exit, even on failure.
@@ -47,7 +47,7 @@ LAT_CLIENTS="${LAT_CLIENTS:-4}"
 KAFKA="${KAFKA:-0}"
 PARTITIONS="${PARTITIONS:-1}"
 KAFKA_JAVA_OPTS="${KAFKA_JAVA_OPTS--Xmx1g}"
-export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS--Xmx256m}"
+export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS-}"
 pgbridge="${PGBRIDGE:-$repo/bin/pgbridge}"
 S=pgbridge_cdcbench                          # schema, and prefix of slots and publications
 RECV_SLOT="${S}_recv" RECV_PUB="${S}_recv"

@@ -11,7 +11,7 @@
 #
 # Environment: N (default 5000000), WIDE_N (1000000), RUNS (3; the median of RUNS is kept), KEEP (0), PARALLEL (2:
 # the sessions of the `export --table … --parallel` rows, issue 13),
-# PGBRIDGE_JAVA_OPTS (passed to java by bin/pgbridge; default -Xmx128m, the heap the issue promises is enough;
+# PGBRIDGE_JAVA_OPTS (passed to java by bin/pgbridge; default none: the launcher's heap, as a user runs it;
 # -Duser.timezone=UTC is added), OUT_DIR (a temp dir).
 set -euo pipefail
 
@@ -32,7 +32,7 @@ KEEP="${KEEP:-0}"
 PARALLEL="${PARALLEL:-2}"
 # both sides print timestamptz in the same zone, so their CSV can be compared byte for byte
 export PGTZ=UTC
-export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS--Xmx128m} -Duser.timezone=UTC"
+export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS-} -Duser.timezone=UTC"
 
 command -v psql >/dev/null || { echo "psql is needed (Debian: apt-get install postgresql-client)" >&2; exit 1; }
 if [ ! -x /usr/bin/time ]; then

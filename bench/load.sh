@@ -7,7 +7,7 @@
 #
 # Environment: N rows of the pgbench_accounts shape (default 5,000,000), WIDE_N rows of the wide table (timestamptz,
 # jsonb, numeric, text; default 1,000,000), BENCH_DIR for the data files (default: a temporary directory, removed at
-# the end), PGBRIDGE_JAVA_OPTS for the JVM (default -Xmx128m, which proves memory stays flat).
+# the end), PGBRIDGE_JAVA_OPTS for the JVM (default none: the launcher's heap, as a user runs it).
 # With `bin/pgbridge demo` running: BENCH_URL="$(bin/pgbridge conn uri demo --reveal)" bench/load.sh
 # The tables bench_* are created and dropped in the URL's database. Needs psql and GNU time (apt-get install time).
 set -euo pipefail
@@ -22,7 +22,7 @@ fi
 export BENCH_URL="$url"
 N="${N:-5000000}"
 WIDE_N="${WIDE_N:-1000000}"
-export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS:--Xmx128m}"
+export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS:-}"
 pgbridge="$repo/bin/pgbridge"
 command -v psql >/dev/null || { echo "psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed (apt-get install time)" >&2; exit 1; }

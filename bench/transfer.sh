@@ -7,7 +7,7 @@
 #
 # The source tables are built in URL's database and copied into TARGET_URL's (default: the same database).
 # Environment: N rows of the pgbench_accounts shape (default 5,000,000), WIDE_N rows of the wide table (timestamptz,
-# jsonb, numeric, text; default 1,000,000), PGBRIDGE_JAVA_OPTS for the JVM (default -Xmx128m: memory stays flat),
+# jsonb, numeric, text; default 1,000,000), PGBRIDGE_JAVA_OPTS for the JVM (default none: the launcher's heap),
 # PARALLEL (2) source sessions of the `copy --parallel` row, RUNS (3): each row is the median of RUNS runs.
 # With `bin/pgbridge demo` running: BENCH_URL="$(bin/pgbridge conn uri demo --reveal)" bench/transfer.sh
 # The tables bench_* are created and dropped. Needs psql and GNU time (apt-get install time).
@@ -26,7 +26,7 @@ N="${N:-5000000}"
 WIDE_N="${WIDE_N:-1000000}"
 PARALLEL="${PARALLEL:-2}"
 RUNS="${RUNS:-3}"
-export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS:--Xmx128m}"
+export PGBRIDGE_JAVA_OPTS="${PGBRIDGE_JAVA_OPTS:-}"
 pgbridge="$repo/bin/pgbridge"
 command -v psql >/dev/null || { echo "psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed (apt-get install time)" >&2; exit 1; }
