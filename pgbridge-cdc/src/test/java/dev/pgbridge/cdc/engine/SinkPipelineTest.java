@@ -64,6 +64,30 @@ class SinkPipelineTest {
         }
     }
 
+    /** A recording sink whose thread waits at every transaction until {@link #open()}: the caller queues meanwhile. */
+    private static class Gated extends Recording {
+        private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+        Gated() {
+            super(-1);
+        }
+
+        void open() {
+            gate.countDown();
+        }
+
+        @Override
+        public void accept(CommittedTransaction tx) {
+            try {
+                gate.await();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            super.accept(tx);
+        }
+    }
+
     private CommittedTransaction tx(long xid, int events) throws IOException {
         EventBuffer buffer = new EventBuffer(SOURCE, spill, 1000);
         for (int i = 0; i < events; i++) {
@@ -115,19 +139,7 @@ class SinkPipelineTest {
     // the queue was bounded in events only: 20,000 queued rows of a megabyte each filled any heap
     @Test
     void theQueueIsBoundedInBytesAsWellAsInEvents() throws Exception {
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        Recording sink = new Recording(-1) {
-            @Override
-            public void accept(CommittedTransaction tx) {
-                try {
-                    gate.await(); // the sink thread is busy: what the caller queues waits
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.accept(tx);
-            }
-        };
+        Gated sink = new Gated(); // the sink thread is busy: what the caller queues waits
         // room for 1,000 events but only about three rows of 100,000 characters (each about 200 KB on the heap)
         SinkPipeline pipeline = new SinkPipeline(sink, 1000, 700_000, "sink-thread");
         java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
@@ -146,7 +158,7 @@ class SinkPipelineTest {
         // three queued (about 600 KB), the fourth waits for room although the event count allows it
         assertThat(accepted.get()).isEqualTo(3);
         assertThat(caller.isAlive()).isTrue();
-        gate.countDown();
+        sink.open();
         caller.join(10_000);
         assertThat(accepted.get()).isEqualTo(5);
         pipeline.flush();
@@ -163,20 +175,8 @@ class SinkPipelineTest {
     // the jsonl sink's fsync ran on the engine thread: a tenth of a backfill's time, waiting
     @Test
     void aFlushBehindRunsOnTheSinkThreadAfterWhatWasQueuedAndItsFailureIsThrown() throws Exception {
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean failFlush = new java.util.concurrent.atomic.AtomicBoolean();
-        Recording sink = new Recording(-1) {
-            @Override
-            public void accept(CommittedTransaction tx) {
-                try {
-                    gate.await();
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.accept(tx);
-            }
-
+        Gated sink = new Gated() {
             @Override
             public void flush() {
                 super.flush();
@@ -194,7 +194,7 @@ class SinkPipelineTest {
         try (CommittedTransaction tx = tx(2, 1)) {
             pipeline.accept(tx); // queues behind the flush
         }
-        gate.countDown();
+        sink.open();
         flush.await();
         assertThat(sink.calls.subList(0, 2)).containsExactly("accept 1 [0] on sink-thread", "flush on sink-thread");
         pipeline.flush();
@@ -235,19 +235,7 @@ class SinkPipelineTest {
     // regression: a reset after a lost connection dropped queued backfill chunks, whose rows were then never read again
     @Test
     void aResetWritesWhatIsQueuedInsteadOfDroppingIt() throws IOException {
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        Recording sink = new Recording(-1) {
-            @Override
-            public void accept(CommittedTransaction tx) {
-                try {
-                    gate.await(); // the sink thread is busy while more is queued
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.accept(tx);
-            }
-        };
+        Gated sink = new Gated(); // the sink thread is busy while more is queued
         SinkPipeline pipeline = new SinkPipeline(sink, 100, "sink-thread");
         for (long xid = 1; xid <= 3; xid++) {
             try (CommittedTransaction tx = tx(xid, 1)) {
@@ -261,7 +249,7 @@ class SinkPipelineTest {
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            gate.countDown();
+            sink.open();
         });
         pipeline.reset();
         assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread", "accept 2 [0] on sink-thread",
