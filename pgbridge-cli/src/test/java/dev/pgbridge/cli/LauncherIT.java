@@ -263,6 +263,20 @@ class LauncherIT {
         return pb.start();
     }
 
+    // the launcher picks the serial collector for short and data-moving commands: a user's own collector replaces
+    // it (the JVM refuses two: "Conflicting collector combinations in option list"), a user's -Xmx wins over its heap
+    @Test
+    void aCollectorOrHeapInPgbridgeJavaOptsReplacesTheLaunchersOwn() {
+        for (String opts : java.util.List.of("-XX:+UseG1GC", "-Xmx1g -XX:+UseParallelGC", "-XX:+UseSerialGC -Xmx64m")) {
+            Cli cli = new Cli(home).env("PGBRIDGE_JAVA_OPTS", opts);
+            for (String[] args : new String[][] {{"conn", "list"}, {"export", "--help"}, {"--help"}}) {
+                Cli.Result result = cli.run(args);
+                assertThat(result.exitCode()).as(opts + " " + String.join(" ", args) + ": " + result).isZero();
+                assertThat(result.err()).as(opts).doesNotContain("Conflicting").doesNotContain("Error occurred");
+            }
+        }
+    }
+
     @Test
     void findsAJdk21WhenJavaHomeIsUnusable() {
         Cli cli = new Cli(home).env("JAVA_HOME", "/nonexistent-jdk");
