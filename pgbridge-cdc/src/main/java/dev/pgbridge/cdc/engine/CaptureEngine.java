@@ -50,10 +50,9 @@ import static java.util.Objects.requireNonNull;
  *       holds it, {@link #run()} fails at once, naming that session. When the slot is still marked active by a session
  *       that has just died, starting the stream is retried for up to 60 s.</li>
  *   <li>Delivery: a transaction goes to the sink after its commit; the sink is flushed at most every
- *       {@code flushInterval} (or {@code flushEvents} events, or when the stream is idle), on the sink's thread
- *       while the engine reads on; only once that flush is done is the checkpoint of what it covers written and its
- *       LSN confirmed. After a crash the transactions after the checkpoint come again (at-least-once); those at or
- *       before it are skipped.</li>
+ *       {@code flushInterval} (or {@code flushEvents} events, or when the stream is idle); only then is the
+ *       checkpoint written and the LSN confirmed. After a crash the transactions after the checkpoint come again
+ *       (at-least-once); those at or before it are skipped.</li>
  *   <li>Heartbeats: every {@code heartbeat_interval} a non-transactional logical message
  *       ({@code pg_logical_emit_message(false, 'pgbridge_heartbeat', …)}) is written; when no transaction is
  *       pending and the sink holds nothing unflushed, the position the server last reported (keepalive or
@@ -99,11 +98,6 @@ public final class CaptureEngine {
     private volatile int reconnects;
     /** The checkpoint last written (a reconnect streams on from it); engine thread only. */
     private Checkpoint lastCheckpoint;
-    /** A flush running on the sink thread, and the checkpoint to save and the position to confirm once it is done. */
-    private PendingFlush pendingFlush;
-
-    private record PendingFlush(SinkPipeline.Flush flush, Checkpoint next, Lsn lsn) {
-    }
     private long streamOpenedAt;
     private volatile RelationCache relations;
     private volatile ToastResolver toast;
@@ -299,7 +293,6 @@ public final class CaptureEngine {
     /** Streams from {@code checkpoint} until stopped or the connection fails. */
     private void pump(Checkpoint checkpoint) throws SQLException, IOException {
         Checkpoint current = checkpoint;
-        pendingFlush = null; // one of a stream that failed: its checkpoint is not saved, the stream starts before it
         ReplicationStream s = openStream(current.commitLsn());
         stream = s;
         streamOpenedAt = System.nanoTime();
@@ -323,7 +316,6 @@ public final class CaptureEngine {
             assembler.skipThrough(current.commitLsn());
             Backfill b = backfill;
             while (!stopping) {
-                finishFlush(s, false);
                 if (b.active() && !b.waiting()) {
                     if (b.opensSnapshotNext()) {
                         current = flush(s, current, pending);
@@ -341,12 +333,12 @@ public final class CaptureEngine {
                         // per chunk would stall the backfill on the sink's fsync
                         if (!b.awaitingWatermark()
                                 || System.nanoTime() - lastFlush >= settings.flushInterval().toNanos()) {
-                            current = flushBehind(s, current, pending);
+                            current = flush(s, current, pending);
                             unflushedEvents = 0;
                             lastFlush = System.nanoTime();
                         }
                     }
-                    else if (assembler.idle() && pendingFlush == null) {
+                    else if (assembler.idle()) {
                         // nothing delivered is unflushed: the server's position may be confirmed
                         Lsn server = s.lastReceiveLsn();
                         if (server.isAfter(s.confirmed())) {
@@ -397,13 +389,12 @@ public final class CaptureEngine {
                     }
                     if (unflushedEvents >= settings.flushEvents()
                             || System.nanoTime() - lastFlush >= settings.flushInterval().toNanos()) {
-                        current = flushBehind(s, current, pending);
+                        current = flush(s, current, pending);
                         unflushedEvents = 0;
                         lastFlush = System.nanoTime();
                     }
                 }
             }
-            finishFlush(s, true);
             if (!crashing && (pending.isAfter(current.commitLsn()) || b.dirty())) {
                 flush(s, current, pending);
             }
@@ -509,51 +500,19 @@ public final class CaptureEngine {
         }
     }
 
-    /** Sink durable → checkpoint on disk → LSN confirmed to the server, in that order; returns when all is done. */
+    /** Sink durable → checkpoint on disk → LSN confirmed to the server, in that order. */
     private Checkpoint flush(ReplicationStream s, Checkpoint current, Lsn pending) throws IOException, SQLException {
         if (crashing) {
             return current;
         }
-        finishFlush(s, true);
         sink.flush();
         Checkpoint next = current.at(pending, Instant.now(), backfill.state(), tableStats.toJson());
-        saved(s, next, pending);
-        return next;
-    }
-
-    /**
-     * {@link #flush} with the sink's part on the sink thread: the checkpoint of what was delivered up to now is made
-     * now and saved, and {@code pending} confirmed, by {@link #finishFlush} once the sink's output is durable; the
-     * engine reads the stream and the next chunks meanwhile. One at a time: a flush still running is waited for.
-     */
-    private Checkpoint flushBehind(ReplicationStream s, Checkpoint current, Lsn pending)
-            throws IOException, SQLException {
-        if (crashing) {
-            return current;
-        }
-        finishFlush(s, true);
-        Checkpoint next = current.at(pending, Instant.now(), backfill.state(), tableStats.toJson());
-        pendingFlush = new PendingFlush(sink.flushBehind(), next, pending);
-        return next;
-    }
-
-    /** Saves the checkpoint of a flush running behind once it is done (when {@code wait}, waits for it). */
-    private void finishFlush(ReplicationStream s, boolean wait) throws IOException, SQLException {
-        PendingFlush p = pendingFlush;
-        if (p == null || crashing || !wait && !p.flush().done()) {
-            return;
-        }
-        pendingFlush = null;
-        p.flush().await();
-        saved(s, p.next(), p.lsn());
-    }
-
-    private void saved(ReplicationStream s, Checkpoint next, Lsn pending) throws IOException, SQLException {
         checkpoints.save(next);
         lastCheckpoint = next;
         durableLsn = pending;
         s.confirm(pending);
         confirmedLsn = s.confirmed();
+        return next;
     }
 
     private void heartbeat() {

@@ -26,8 +26,7 @@ import static java.util.Objects.requireNonNull;
  * queued: the caller waits until the sink thread is idle and hands it over itself, streaming from its spill file.
  *
  * <p>The wrapped sink never sees two calls at once: {@link #flush()} and {@link #close()} wait for the queue to
- * empty and then call it on the calling thread; {@link #flushBehind()} queues the flush for the sink thread, so the
- * engine reads on while the sink's files are synced. A failure of the sink thread is thrown by the next call and every
+ * empty and then call it on the calling thread. A failure of the sink thread is thrown by the next call and every
  * one after it until {@link #reset()}; no transaction queued after the failed one reaches the sink.
  */
 final class SinkPipeline implements ChangeSink {
@@ -103,55 +102,6 @@ final class SinkPipeline implements ChangeSink {
         }), events, bytes));
         queuedEvents += events;
         queuedBytes += bytes;
-    }
-
-    /**
-     * Queues a flush of the sink after everything accepted so far and returns at once: the flush runs on the sink
-     * thread (the jsonl sink's fsync took a tenth of a backfill's time on the engine thread), and what is accepted
-     * meanwhile queues behind it. Only once {@link Flush#done()} is the sink's output durable up to this call; a
-     * failure of the flush is thrown by {@link Flush#await()}, and by the next call here, as a failed transaction's.
-     */
-    Flush flushBehind() {
-        completed();
-        rethrowFailure();
-        Future<?> done = thread.submit(() -> {
-            if (failure != null) {
-                throw new SinkFailure(ErrorCode.SINK_FAILED, "skipped after an earlier failure of the sink", null);
-            }
-            try {
-                sink.flush();
-            }
-            catch (RuntimeException | Error e) {
-                failure = e;
-                throw e;
-            }
-            return null;
-        });
-        Queued q = new Queued(done, 0, 0);
-        queued.addLast(q);
-        return new Flush(q);
-    }
-
-    /** A flush queued by {@link #flushBehind()}. */
-    final class Flush {
-        private final Queued queued;
-
-        private Flush(Queued queued) {
-            this.queued = queued;
-        }
-
-        /** True when the flush has finished, well or not ({@link #await()} says which). */
-        boolean done() {
-            return queued.done().isDone();
-        }
-
-        /** Waits for the flush (and what was queued before it); throws its failure. */
-        void await() {
-            while (SinkPipeline.this.queued.contains(queued)) {
-                SinkPipeline.this.await(SinkPipeline.this.queued.removeFirst());
-            }
-            rethrowFailure();
-        }
     }
 
     @Override

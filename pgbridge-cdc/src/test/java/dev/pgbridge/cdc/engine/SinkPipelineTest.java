@@ -172,40 +172,6 @@ class SinkPipelineTest {
         pipeline.close();
     }
 
-    // the jsonl sink's fsync ran on the engine thread: a tenth of a backfill's time, waiting
-    @Test
-    void aFlushBehindRunsOnTheSinkThreadAfterWhatWasQueuedAndItsFailureIsThrown() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean failFlush = new java.util.concurrent.atomic.AtomicBoolean();
-        Gated sink = new Gated() {
-            @Override
-            public void flush() {
-                super.flush();
-                if (failFlush.get()) {
-                    throw new SinkFailure(ErrorCode.IO, "fsync failed", null);
-                }
-            }
-        };
-        SinkPipeline pipeline = new SinkPipeline(sink, 100, "sink-thread");
-        try (CommittedTransaction tx = tx(1, 1)) {
-            pipeline.accept(tx);
-        }
-        SinkPipeline.Flush flush = pipeline.flushBehind(); // returns while the sink thread is still busy
-        assertThat(flush.done()).isFalse();
-        try (CommittedTransaction tx = tx(2, 1)) {
-            pipeline.accept(tx); // queues behind the flush
-        }
-        sink.open();
-        flush.await();
-        assertThat(sink.calls.subList(0, 2)).containsExactly("accept 1 [0] on sink-thread", "flush on sink-thread");
-        pipeline.flush();
-        assertThat(sink.calls).containsExactly("accept 1 [0] on sink-thread", "flush on sink-thread",
-                "accept 2 [0] on sink-thread", "flush on " + Thread.currentThread().getName());
-        failFlush.set(true);
-        SinkPipeline.Flush failing = pipeline.flushBehind();
-        assertThatThrownBy(failing::await).isInstanceOf(SinkFailure.class).hasMessage("fsync failed");
-        pipeline.abandon();
-    }
-
     @Test
     void aFailureOfTheSinkThreadIsThrownByTheNextCallAndNothingAfterItIsWritten() throws IOException {
         Recording sink = new Recording(2);
