@@ -21,7 +21,7 @@ public final class PgBridgeCli {
         }
         CliEnvironment environment = CliEnvironment.system();
         LogSetup.configure(environment.home().logsDir());
-        Thread.ofPlatform().daemon().name("pgbridge-preload").start(PgBridgeCli::preload);
+        Thread.ofPlatform().daemon().name("pgbridge-preload").start(() -> preload(environment));
         int code;
         try (environment) {
             code = newCommandLine(environment, args).execute(args);
@@ -36,12 +36,13 @@ public final class PgBridgeCli {
 
     /**
      * What nearly every command loads before its first output, loaded on a second core while the main thread builds
-     * and parses the command line (picocli's model, a third of a short command's time): the store's driver and the
-     * logging system. Touches no file; a failure here is the main thread's to meet again, so it is ignored.
+     * and parses the command line (picocli's model, a third of a short command's time): the store's driver and native
+     * library, and the logging system. Writes no file; a failure here is the main thread's to meet again, so it is
+     * ignored.
      */
-    private static void preload() {
+    private static void preload(CliEnvironment environment) {
         try {
-            ConnectionStores.preloadDriver();
+            ConnectionStores.preloadDriver(environment.home());
             org.slf4j.LoggerFactory.getILoggerFactory();
         }
         catch (RuntimeException | LinkageError e) {

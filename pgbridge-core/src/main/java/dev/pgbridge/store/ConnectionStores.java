@@ -40,11 +40,14 @@ public final class ConnectionStores {
     }
 
     /**
-     * Loads the SQLite driver's classes and its date parser (about a sixth of a short command's Java time), touching
-     * no file: a command line calls it on a second thread while it parses the arguments, so that opening the store
-     * later finds them ready.
+     * Loads the SQLite driver's classes, its date parser and its native library (when an earlier run unpacked it) for
+     * {@code home}'s store — about a sixth of a short command's Java time — writing nothing: a command line calls it
+     * on a second thread while it parses the arguments, so that opening the store later finds them ready. Nothing for
+     * a store in PostgreSQL ({@code PGBRIDGE_STORE_URL}).
      */
-    public static void preloadDriver() {
-        SqliteBackend.preloadDriver();
+    public static void preloadDriver(PgBridgeHome home) {
+        if (home.storeUrl().isEmpty()) {
+            SqliteBackend.preloadDriver(home.storeFile());
+        }
     }
 }

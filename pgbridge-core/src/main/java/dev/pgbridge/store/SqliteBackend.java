@@ -45,16 +45,17 @@ final class SqliteBackend implements StoreBackend {
         this.connection = connection;
     }
 
-    /** See {@link ConnectionStores#preloadDriver()}. */
-    static void preloadDriver() {
+    /** See {@link ConnectionStores#preloadDriver(PgBridgeHome)}: for the store file {@code file}. */
+    static void preloadDriver(Path file) {
         new SQLiteConfig().setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        SqliteNativeLibrary.preloadFrom(file.toAbsolutePath().normalize().getParent().resolve("cache"));
     }
 
     /** Opens (creating with mode 0600, in a 0700 directory, when missing) the store file. */
     static SqliteBackend open(Path file) {
         Path absolute = requireNonNull(file, "file is null").toAbsolutePath().normalize();
         createOwnerOnly(absolute);
-        SqliteNativeLibrary.useCacheIn(absolute.getParent().resolve("cache"));
+        SqliteNativeLibrary.useCacheIn(absolute.getParent().resolve("cache")); // the same place as preloadDriver
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");

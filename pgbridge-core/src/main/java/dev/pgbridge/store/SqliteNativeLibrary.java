@@ -61,6 +61,32 @@ final class SqliteNativeLibrary {
         }
     }
 
+    /**
+     * Loads the library already unpacked under {@code cacheRoot} by an earlier run, writing nothing: when it is not
+     * there yet, the store's opening unpacks it as usual ({@link #useCacheIn}).
+     */
+    static synchronized void preloadFrom(Path cacheRoot) {
+        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
+            return;
+        }
+        String folder = folder();
+        if (folder == null) {
+            return;
+        }
+        String name = System.mapLibraryName("sqlitejdbc");
+        Path dir = cacheRoot.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + folder.replace('/', '-'));
+        if (Files.isRegularFile(dir.resolve(name))) {
+            System.setProperty(PATH_PROPERTY, dir.toString());
+            System.setProperty(NAME_PROPERTY, name);
+            try {
+                SQLiteJDBCLoader.initialize();
+            }
+            catch (Exception e) {
+                // the store's opening loads it and reports what fails
+            }
+        }
+    }
+
     /** The library's folder in the driver's jar for this machine, or null when not certain. */
     private static String folder() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
