@@ -252,7 +252,12 @@ final class TableShape {
                 }
             }
             ps.setInt(p, limit);
-            ps.setFetchSize(fetch); // inside the chunk's transaction: a cursor, so a cut-short read leaves the rest
+            // inside the chunk's transaction: a cursor, so a cut-short read leaves the rest. Fewer rows a round trip
+            // than the chunk (a table's first chunk, whose width is unknown): the first round trip is one row, each
+            // next one as many as fit in what is left of maxBytes at the width read so far (at most fetch), so that a
+            // round trip of rows of tens of megabytes never holds more than about maxBytes
+            boolean widthUnknown = fetch < limit;
+            ps.setFetchSize(widthUnknown ? 1 : fetch);
             long bytes = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -261,6 +266,10 @@ final class TableShape {
                     bytes += row.after().textBytes();
                     if (bytes >= maxBytes && rows.size() < limit) {
                         return true;
+                    }
+                    if (widthUnknown) {
+                        long perRow = bytes / rows.size() + 1;
+                        rs.setFetchSize((int) Math.max(1, Math.min(fetch, (maxBytes - bytes) / perRow)));
                     }
                 }
             }

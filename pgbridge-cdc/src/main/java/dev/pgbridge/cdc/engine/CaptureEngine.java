@@ -429,8 +429,13 @@ public final class CaptureEngine {
             }
             PgBridgeException translated = SqlErrors.translate(e, target.config());
             boolean privilege = translated.code() == ErrorCode.PRIVILEGE_MISSING;
+            // pgjdbc turns running out of heap while it receives rows into SQLSTATE 53200 with the error as its cause
+            boolean heap = e.getCause() instanceof OutOfMemoryError;
             String hint = privilege ? "GRANT SELECT ON the captured tables, and SELECT, INSERT, UPDATE ON "
                     + config.watermarksTable() + ", to the capture's role; or list the table in advanced.skip_backfills"
+                    : heap ? "the rows are too large for this JVM's heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): give it more, e.g. PGBRIDGE_JAVA_OPTS=-Xmx1g, and start the capture again: the backfill "
+                    + "goes on from its last completed chunk"
                     : (translated.hint() == null ? "" : translated.hint() + "; ") + "fix the cause and start the "
                     + "capture again: the backfill goes on from its last completed chunk";
             throw new PgBridgeException(translated.code(), "capture " + config.name() + ": the backfill failed: "
