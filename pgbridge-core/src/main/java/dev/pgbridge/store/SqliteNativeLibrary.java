@@ -25,18 +25,14 @@ final class SqliteNativeLibrary {
 
     /** Points the driver at the library unpacked once under {@code cacheRoot} (made when missing). */
     static synchronized void useCacheIn(Path cacheRoot) {
-        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
+        Path library = cachedLibrary(cacheRoot);
+        if (library == null) {
             return;
         }
-        String folder = folder();
-        if (folder == null) {
-            return;
-        }
-        String name = System.mapLibraryName("sqlitejdbc");
-        String resource = "/org/sqlite/native/" + folder + "/" + name;
+        Path dir = library.getParent();
+        String name = library.getFileName().toString();
+        String resource = "/org/sqlite/native/" + folder() + "/" + name;
         try {
-            Path dir = cacheRoot.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + folder.replace('/', '-'));
-            Path library = dir.resolve(name);
             if (!Files.isRegularFile(library)) {
                 try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
                     if (in == null) {
@@ -66,18 +62,10 @@ final class SqliteNativeLibrary {
      * there yet, the store's opening unpacks it as usual ({@link #useCacheIn}).
      */
     static synchronized void preloadFrom(Path cacheRoot) {
-        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
-            return;
-        }
-        String folder = folder();
-        if (folder == null) {
-            return;
-        }
-        String name = System.mapLibraryName("sqlitejdbc");
-        Path dir = cacheRoot.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + folder.replace('/', '-'));
-        if (Files.isRegularFile(dir.resolve(name))) {
-            System.setProperty(PATH_PROPERTY, dir.toString());
-            System.setProperty(NAME_PROPERTY, name);
+        Path library = cachedLibrary(cacheRoot);
+        if (library != null && Files.isRegularFile(library)) {
+            System.setProperty(PATH_PROPERTY, library.getParent().toString());
+            System.setProperty(NAME_PROPERTY, library.getFileName().toString());
             try {
                 SQLiteJDBCLoader.initialize();
             }
@@ -85,6 +73,22 @@ final class SqliteNativeLibrary {
                 // the store's opening loads it and reports what fails
             }
         }
+    }
+
+    /**
+     * Where this driver's library for this machine is (or goes) under {@code cacheRoot}; null when the user points
+     * the driver elsewhere or the machine's folder in the jar is not certain.
+     */
+    private static Path cachedLibrary(Path cacheRoot) {
+        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
+            return null;
+        }
+        String folder = folder();
+        if (folder == null) {
+            return null;
+        }
+        return cacheRoot.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + folder.replace('/', '-'))
+                .resolve(System.mapLibraryName("sqlitejdbc"));
     }
 
     /** The library's folder in the driver's jar for this machine, or null when not certain. */
