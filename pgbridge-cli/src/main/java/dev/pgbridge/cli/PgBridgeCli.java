@@ -21,6 +21,9 @@ public final class PgBridgeCli {
         }
         CliEnvironment environment = CliEnvironment.system();
         LogSetup.configure(environment.home().logsDir());
+        // logging starts here, on this thread: SLF4J started from a second thread hands this one a substitute and
+        // prints a warning about replayed calls on stderr when this one logs meanwhile (sqlite-jdbc's loader logs)
+        org.slf4j.LoggerFactory.getILoggerFactory();
         Thread.ofPlatform().daemon().name("pgbridge-preload").start(() -> preload(environment));
         int code;
         try (environment) {
@@ -36,14 +39,12 @@ public final class PgBridgeCli {
 
     /**
      * What nearly every command loads before its first output, loaded on a second core while the main thread builds
-     * and parses the command line (picocli's model, a third of a short command's time): the store's driver and native
-     * library, and the logging system. Writes no file; a failure here is the main thread's to meet again, so it is
-     * ignored.
+     * and parses the command line (picocli's model, a third of a short command's time): the store's driver and its
+     * native library. Writes no file; a failure here is the main thread's to meet again, so it is ignored.
      */
     private static void preload(CliEnvironment environment) {
         try {
             ConnectionStores.preloadDriver(environment.home());
-            org.slf4j.LoggerFactory.getILoggerFactory();
         }
         catch (RuntimeException | LinkageError e) {
             // the main thread loads the same classes when it needs them and reports what fails there

@@ -154,10 +154,8 @@ public record ChangeEvent(CaptureSource source, TableId table, Op op, ObjectNode
      * cannot fill the heap that narrow ones fit in.
      */
     public long heapBytes() {
-        // a key is small (an index entry is at most about 2.7 kB): counted by its fields, not walked — this runs twice
-        // per event of a backfill, so a walk of every key was a visible cost
-        long n = 160 + (key == null ? 0 : 64 + 96L * key.size()) + treeBytes(before)
-                + treeBytes(after); // the field: a text row has no tree
+        // the key is walked: under REPLICA IDENTITY FULL without a primary key it is the whole row
+        long n = 160 + treeBytes(key) + treeBytes(before) + treeBytes(after); // the field: a text row has no tree
         if (afterText != null) {
             n += afterText.heapBytes();
         }
